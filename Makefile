@@ -1,0 +1,47 @@
+# Thin wrapper around CMake. `make demo` and `make test` work on a fresh
+# Debian machine as root: they install the missing packages first.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO_OUT   ?= out
+
+.PHONY: all deps configure build demo test test-fast asan bench format format-check clean
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@mkdir -p $(DEMO_OUT)
+	@./$(BUILD)/app/iondrift run examples/fapbi3_pin.yaml -o $(DEMO_OUT)/fapbi3_pin.h5
+	@echo "demo: results in $(DEMO_OUT)/fapbi3_pin.h5 and $(DEMO_OUT)/fapbi3_pin_J.csv"
+
+# The whole suite: Release build (unit + validation), then the unit tests and
+# the fast validation cases again under AddressSanitizer + UBSan.
+test: build asan
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
+	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L sanitize
+
+asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIDR_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+bench: build
+	@./$(BUILD)/bench/idr_bench
+
+format:
+	@git ls-files '*.c' '*.h' | xargs clang-format -i
+
+format-check:
+	@git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
+
+clean:
+	@rm -rf $(BUILD) $(ASAN_BUILD)
