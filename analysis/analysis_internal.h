@@ -1,0 +1,63 @@
+/*
+ * iondrift analysis, private helpers shared by the transient, global,
+ * Arrhenius and Mott-Schottky fits. Not part of the public API.
+ */
+#ifndef IDR_ANALYSIS_INTERNAL_H
+#define IDR_ANALYSIS_INTERNAL_H
+
+#include <math.h>
+
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_vector.h>
+
+#include "idr_analysis.h"
+
+/* exp(-z) underflows to 0 beyond this z; derivatives are then 0 too [-]. */
+#define IDR_AN_ZMAX 745.0
+
+/* Kohlrausch factor e = exp(-(t/tau)^beta) with tau = exp(u), and its
+ * derivatives with respect to u and beta. Safe for any finite u. */
+static inline void idr_an_kohlrausch(double t, double u, double beta, double *e, double *de_du,
+                                     double *de_dbeta) {
+  double lt = log(t) - u;
+  double lz = beta * lt;
+  if (lz > log(IDR_AN_ZMAX)) {
+    *e = 0.0;
+    *de_du = 0.0;
+    *de_dbeta = 0.0;
+    return;
+  }
+  double z = exp(lz);
+  double ez = exp(-z);
+  *e = ez;
+  *de_du = ez * beta * z;
+  *de_dbeta = -ez * z * lt;
+}
+
+/* Check one transient: non-NULL arrays, n >= min_n, t finite, > 0 and
+ * strictly increasing, C finite, sigma finite and > 0. who names the caller. */
+idr_status idr_an_check_transient(const idr_transient_data *d, size_t min_n, const char *who,
+                                  idr_error *err);
+
+/* Outcome of one nonlinear least-squares run. */
+typedef struct idr_an_nls_out {
+  double chi2;   /* sum of squared (scaled) residuals [-] */
+  size_t n_iter; /* iterations [-] */
+  int converged; /* 1 if a tolerance was met */
+} idr_an_nls_out;
+
+/* Run GSL's trust-region solver from x (in/out) on fdf; covar (p x p) gets
+ * (J^T J)^-1 at the solution (unscaled). Returns IDR_ERR_NOMEM or
+ * IDR_ERR_SOLVER with a message naming who on failure. */
+idr_status idr_an_nls_run(gsl_multifit_nlinear_fdf *fdf, gsl_vector *x, const idr_fit_options *opt,
+                          gsl_matrix *covar, idr_an_nls_out *out, const char *who, idr_error *err);
+
+/* Ion attributed to an amplitude dC = C(0) - C_inf. */
+static inline idr_ion_sign idr_an_ion_from_dC(double dC) {
+  if (dC < 0.0) return IDR_ION_CATION;
+  if (dC > 0.0) return IDR_ION_ANION;
+  return IDR_ION_UNKNOWN;
+}
+
+#endif /* IDR_ANALYSIS_INTERNAL_H */

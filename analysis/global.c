@@ -1,0 +1,283 @@
+/*
+ * iondrift analysis: global fit of capacitance transients at several
+ * temperatures with the time constants tied to an Arrhenius law
+ *
+ *   C_j(t) = C_inf,j + sum_c dC_jc exp(-t / tau_c(T_j)),
+ *   tau_c(T) = T^n / (A_c exp(-Ea_c / kT))   <=>  ln(T^n/tau) = ln A - Ea/(kT).
+ *
+ * n = 1 follows from ionic dielectric relaxation, 1/tau = q^2 D N_A/(kT eps)
+ * with D = D0 exp(-Ea/kT) (Futscher et al., Mater. Horiz. 2019).
+ * Internally ln tau_c(T) = u_c + n ln(T/T_ref) + (Ea_c/k)(1/T - 1/T_ref), with
+ * 1/T_ref the mean of 1/T_j: u_c and Ea_c are then nearly uncorrelated, which
+ * keeps the trust-region problem well conditioned. Parameters:
+ *   [u_1, Ea_1 (, u_2, Ea_2)] then per temperature [C_inf,j, dC_j1 (, dC_j2)],
+ * with capacitances scaled by S = max|C|.
+ */
+#include "analysis_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+typedef struct global_problem {
+  const idr_transient_data *d; /* m data sets */
+  size_t m;                    /* number of temperatures */
+  size_t n_comp;               /* 1 or 2 */
+  int T_power;                 /* n in T^n */
+  double T_ref;                /* [K] */
+  double S;                    /* scale of C [unit of C] */
+} global_problem;
+
+#define G_U(c) (2 * (c))
+#define G_EA(c) (2 * (c) + 1)
+static size_t g_base(const global_problem *pr, size_t j) {
+  return 2 * pr->n_comp + j * (1 + pr->n_comp);
+}
+
+/* a_j = (1/T - 1/T_ref)/k [1/eV] and the fixed part n ln(T/T_ref). */
+static double g_a(const global_problem *pr, double T) {
+  return (1.0 / T - 1.0 / pr->T_ref) / IDR_KB_EV;
+}
+static double g_u(const global_problem *pr, const gsl_vector *x, size_t c, double T) {
+  return gsl_vector_get(x, G_U(c)) + pr->T_power * log(T / pr->T_ref) +
+         gsl_vector_get(x, G_EA(c)) * g_a(pr, T);
+}
+
+static int global_f(const gsl_vector *x, void *params, gsl_vector *f) {
+  const global_problem *pr = params;
+  size_t row = 0;
+  for (size_t j = 0; j < pr->m; j++) {
+    const idr_transient_data *d = &pr->d[j];
+    size_t b = g_base(pr, j);
+    double u[2] = {0.0, 0.0};
+    for (size_t c = 0; c < pr->n_comp; c++)
+      u[c] = g_u(pr, x, c, d->T_K);
+    for (size_t i = 0; i < d->n; i++, row++) {
+      double mdl = gsl_vector_get(x, b);
+      for (size_t c = 0; c < pr->n_comp; c++) {
+        double e, deu, deb;
+        idr_an_kohlrausch(d->t_s[i], u[c], 1.0, &e, &deu, &deb);
+        mdl += gsl_vector_get(x, b + 1 + c) * e;
+      }
+      double sig = d->sigma ? d->sigma[i] / pr->S : 1.0;
+      gsl_vector_set(f, row, (mdl - d->C[i] / pr->S) / sig);
+    }
+  }
+  return GSL_SUCCESS;
+}
+
+static int global_df(const gsl_vector *x, void *params, gsl_matrix *J) {
+  const global_problem *pr = params;
+  gsl_matrix_set_zero(J);
+  size_t row = 0;
+  for (size_t j = 0; j < pr->m; j++) {
+    const idr_transient_data *d = &pr->d[j];
+    size_t b = g_base(pr, j);
+    double a = g_a(pr, d->T_K);
+    double u[2] = {0.0, 0.0};
+    for (size_t c = 0; c < pr->n_comp; c++)
+      u[c] = g_u(pr, x, c, d->T_K);
+    for (size_t i = 0; i < d->n; i++, row++) {
+      double w = d->sigma ? pr->S / d->sigma[i] : 1.0;
+      gsl_matrix_set(J, row, b, w);
+      for (size_t c = 0; c < pr->n_comp; c++) {
+        double e, deu, deb, amp = gsl_vector_get(x, b + 1 + c);
+        idr_an_kohlrausch(d->t_s[i], u[c], 1.0, &e, &deu, &deb);
+        gsl_matrix_set(J, row, b + 1 + c, w * e);
+        gsl_matrix_set(J, row, G_U(c), w * amp * deu);
+        gsl_matrix_set(J, row, G_EA(c), w * amp * deu * a);
+      }
+    }
+  }
+  return GSL_SUCCESS;
+}
+
+/* Starting point: a fit at every temperature, then one Arrhenius regression
+ * per component (components ordered by tau at each temperature). */
+static idr_status global_guess(const global_problem *pr, idr_transient_model model,
+                               const idr_fit_options *opt, gsl_vector *x, idr_error *err) {
+  idr_status st = IDR_OK;
+  size_t m = pr->m;
+  double *buf = malloc(3 * m * sizeof *buf);
+  if (!buf) return idr_error_set(err, IDR_ERR_NOMEM, "global fit: out of memory");
+  double *T = buf, *tau = buf + m, *tau2 = buf + 2 * m;
+  for (size_t j = 0; j < m; j++) {
+    idr_transient_fit r;
+    idr_error e1;
+    idr_error_clear(&e1);
+    st = idr_transient_fit_run(&pr->d[j], model, opt, &r, &e1);
+    if (st != IDR_OK) {
+      st = idr_error_set(err, st, "%s", e1.msg);
+      idr_error_context(err, "computing the starting point of the global fit");
+      goto out_free_buf;
+    }
+    size_t b = g_base(pr, j);
+    T[j] = pr->d[j].T_K;
+    tau[j] = r.tau_s[0];
+    tau2[j] = r.tau_s[pr->n_comp - 1];
+    gsl_vector_set(x, b, r.C_inf / pr->S);
+    for (size_t c = 0; c < pr->n_comp; c++)
+      gsl_vector_set(x, b + 1 + c, r.dC[c] / pr->S);
+  }
+  for (size_t c = 0; c < pr->n_comp; c++) {
+    idr_arrhenius ar;
+    /* Unweighted: a single poor per-temperature fit must not dominate. */
+    st = idr_arrhenius_fit(T, c == 0 ? tau : tau2, NULL, m, pr->T_power, &ar, err);
+    if (st != IDR_OK) {
+      idr_error_context(err, "computing the starting point of the global fit");
+      goto out_free_buf;
+    }
+    double u_ref = pr->T_power * log(pr->T_ref) - ar.lnA + ar.Ea_eV / (IDR_KB_EV * pr->T_ref);
+    gsl_vector_set(x, G_U(c), u_ref);
+    gsl_vector_set(x, G_EA(c), ar.Ea_eV);
+  }
+out_free_buf:
+  free(buf);
+  return st;
+}
+
+idr_status idr_global_fit_run(const idr_transient_data *data, size_t m, idr_transient_model model,
+                              int T_power, const idr_fit_options *opt, idr_global_fit *res,
+                              idr_transient_fit *per_T, idr_error *err) {
+  const char *who = "global Arrhenius fit";
+  idr_fit_options def;
+  if (!opt) {
+    idr_fit_options_default(&def);
+    opt = &def;
+  }
+  if (!res) return idr_error_set(err, IDR_ERR_INPUT, "%s: NULL result", who);
+  memset(res, 0, sizeof *res);
+  if (!data) return idr_error_set(err, IDR_ERR_INPUT, "%s: NULL data", who);
+  if (model != IDR_TRANSIENT_EXP && model != IDR_TRANSIENT_TWO_EXP)
+    return idr_error_set(err, IDR_ERR_UNSUPPORTED,
+                         "%s: only the single and two-component exponential models are "
+                         "supported (got model %d)",
+                         who, (int)model);
+  if (T_power < 0 || T_power > 2)
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: T_power must be 0, 1 or 2 (got %d)", who,
+                         T_power);
+  if (m < 2)
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: too few temperatures: need >= 2, got %zu", who,
+                         m);
+  global_problem pr = {.d = data,
+                       .m = m,
+                       .n_comp = model == IDR_TRANSIENT_TWO_EXP ? 2 : 1,
+                       .T_power = T_power,
+                       .T_ref = 0.0,
+                       .S = 0.0};
+  size_t n = 0;
+  double inv_T = 0.0, Tmin = HUGE_VAL, Tmax = -HUGE_VAL;
+  for (size_t j = 0; j < m; j++) {
+    double T = data[j].T_K;
+    if (!isfinite(T) || T <= 0.0)
+      return idr_error_set(err, IDR_ERR_INPUT, "%s: temperature %zu must be > 0 K (got %g)", who, j,
+                           T);
+    /* The per-temperature fit checks the points themselves. */
+    if (!data[j].t_s || !data[j].C)
+      return idr_error_set(err, IDR_ERR_INPUT, "%s: NULL arrays at temperature %zu", who, j);
+    n += data[j].n;
+    inv_T += 1.0 / T;
+    Tmin = T < Tmin ? T : Tmin;
+    Tmax = T > Tmax ? T : Tmax;
+    for (size_t i = 0; i < data[j].n; i++)
+      if (fabs(data[j].C[i]) > pr.S) pr.S = fabs(data[j].C[i]);
+  }
+  if (!(Tmax > Tmin))
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: all temperatures are equal (%g K)", who, Tmin);
+  if (!isfinite(pr.S) || pr.S == 0.0)
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: capacitances are zero or not finite", who);
+  pr.T_ref = (double)m / inv_T;
+  size_t p = 2 * pr.n_comp + m * (1 + pr.n_comp);
+  res->model = model;
+  res->n_comp = pr.n_comp;
+  res->T_ref_K = pr.T_ref;
+
+  idr_status st = IDR_OK;
+  gsl_vector *x = gsl_vector_alloc(p);
+  gsl_matrix *cov = gsl_matrix_alloc(p, p);
+  if (!x || !cov) {
+    st = idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory", who);
+    goto out_free;
+  }
+  st = global_guess(&pr, model, opt, x, err);
+  if (st != IDR_OK) goto out_free;
+  if (n <= p) {
+    st = idr_error_set(err, IDR_ERR_INPUT, "%s: %zu points for %zu parameters", who, n, p);
+    goto out_free;
+  }
+  gsl_multifit_nlinear_fdf fdf = {
+      .f = global_f, .df = global_df, .fvv = NULL, .n = n, .p = p, .params = &pr};
+  idr_an_nls_out o;
+  st = idr_an_nls_run(&fdf, x, opt, cov, &o, who, err);
+  if (st != IDR_OK) goto out_free;
+
+  double s2 = o.chi2 / (double)(n - p);
+  double kTr = IDR_KB_EV * pr.T_ref;
+  size_t ord[2] = {0, 1};
+  if (pr.n_comp == 2 && gsl_vector_get(x, G_U(1)) < gsl_vector_get(x, G_U(0))) {
+    ord[0] = 1;
+    ord[1] = 0;
+  }
+#define COV(a, b) (s2 * gsl_matrix_get(cov, (a), (b)))
+  for (size_t c = 0; c < pr.n_comp; c++) {
+    size_t k = ord[c];
+    double u = gsl_vector_get(x, G_U(k)), Ea = gsl_vector_get(x, G_EA(k));
+    double vu = COV(G_U(k), G_U(k)), vE = COV(G_EA(k), G_EA(k)), cuE = COV(G_U(k), G_EA(k));
+    idr_arrhenius *ar = &res->comp[c];
+    ar->T_power = T_power;
+    ar->Ea_eV = Ea;
+    ar->Ea_err_eV = sqrt(vE);
+    ar->lnA = T_power * log(pr.T_ref) - u + Ea / kTr;
+    ar->lnA_err = sqrt(fmax(vu + vE / (kTr * kTr) - 2.0 * cuE / kTr, 0.0));
+    ar->cov_lnA_Ea = -cuE + vE / kTr;
+    ar->r2 = NAN;
+    ar->chi2 = NAN;
+    ar->dof = n - p;
+    double sum_dC = 0.0;
+    for (size_t j = 0; j < m; j++)
+      sum_dC += gsl_vector_get(x, g_base(&pr, j) + 1 + k);
+    res->ion[c] = idr_an_ion_from_dC(sum_dC);
+  }
+  res->chi2 = o.chi2;
+  for (size_t j = 0; j < m; j++)
+    if (!data[j].sigma) {
+      res->chi2 = o.chi2 * pr.S * pr.S;
+      break;
+    }
+  res->dof = n - p;
+  res->n_iter = o.n_iter;
+  res->converged = o.converged;
+
+  for (size_t j = 0; per_T && j < m; j++) {
+    idr_transient_fit *r = &per_T[j];
+    size_t b = g_base(&pr, j);
+    double T = data[j].T_K, a = g_a(&pr, T);
+    memset(r, 0, sizeof *r);
+    r->model = model;
+    r->n_comp = pr.n_comp;
+    r->C_inf = pr.S * gsl_vector_get(x, b);
+    r->C_inf_err = pr.S * sqrt(COV(b, b));
+    for (size_t c = 0; c < pr.n_comp; c++) {
+      size_t k = ord[c];
+      double vu =
+          COV(G_U(k), G_U(k)) + a * a * COV(G_EA(k), G_EA(k)) + 2.0 * a * COV(G_U(k), G_EA(k));
+      r->tau_s[c] = exp(g_u(&pr, x, k, T));
+      r->tau_err_s[c] = r->tau_s[c] * sqrt(fmax(vu, 0.0));
+      r->dC[c] = pr.S * gsl_vector_get(x, b + 1 + k);
+      r->dC_err[c] = pr.S * sqrt(COV(b + 1 + k, b + 1 + k));
+      r->ion[c] = idr_an_ion_from_dC(r->dC[c]);
+    }
+    r->beta = 1.0;
+    r->chi2 = NAN;
+    r->dof = res->dof;
+    r->n_iter = o.n_iter;
+    r->converged = o.converged;
+  }
+#undef COV
+
+out_free:
+  gsl_matrix_free(cov);
+  gsl_vector_free(x);
+  return st;
+}

@@ -1,0 +1,241 @@
+/*
+ * iondrift analysis: the fits an experimenter applies to transient ion drift
+ * (TID) and C-V data. The same code runs on simulated and on measured data.
+ *
+ *   Transients (one temperature), t > 0:
+ *     single      C(t) = C_inf + dC exp(-t/tau)
+ *     stretched   C(t) = C_inf + dC exp(-(t/tau)^beta),          0 < beta <= 1
+ *     two         C(t) = C_inf + dC1 exp(-t/tau1) + dC2 exp(-t/tau2), tau1 < tau2
+ *   Arrhenius (ionic dielectric relaxation, Futscher et al., Mater. Horiz. 2019):
+ *     1/tau = q^2 D N_A / (kT eps),  D = D0 exp(-Ea/kT)
+ *     => ln(T^n / tau) = ln A - Ea/(kT)  with n = 1 (n = 0 and 2 are options)
+ *   Derived: N_ion = 2 N_A |dC| / C_inf (N_ion << N_A),
+ *            D(T) = kT eps0 eps_r / (q^2 N_A tau)
+ *   Mott-Schottky (one-sided abrupt junction):
+ *     1/C^2 = 2 (V_bi - V - kT/q) / (q eps A^2 N)
+ *
+ * See docs/analysis.md for the derivations, the assumptions and where they fail.
+ *
+ * Sign convention of the transient amplitude: dC is C(t=0) - C_inf, the value
+ * the fit form uses. A "rising edge" (C grows with time) has dC < 0 and is
+ * attributed to cations in p-i-n TID; a "decaying edge" has dC > 0 and is
+ * attributed to anions (see idr_ion_sign).
+ *
+ * GSL: the functions check every GSL return code, but GSL's default error
+ * handler aborts the program before a code is returned. The calling program
+ * must call gsl_set_error_handler_off() once at start-up.
+ *
+ * Units: SI inside; fields named with a unit suffix are in that unit
+ * (Ea_eV, N_cm3, D_cm2_s). Capacitances are in whatever unit the caller's data
+ * use (F, F/cm^2, nF ...); only Mott-Schottky needs F and an area.
+ * Thread safety: no static mutable state; every call is re-entrant.
+ */
+#ifndef IDR_ANALYSIS_H
+#define IDR_ANALYSIS_H
+
+#include <stddef.h>
+
+#include "idr_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- transient data and fit options ----------------------------------- */
+
+/* One capacitance transient C(t) at one temperature. Times must be > 0 and
+ * strictly increasing; all values finite. */
+typedef struct idr_transient_data {
+  double T_K;          /* temperature [K] (used by the global fit) */
+  size_t n;            /* number of points [-] */
+  const double *t_s;   /* times since the end of the fill pulse [s], n values */
+  const double *C;     /* capacitance [caller's unit, e.g. F], n values */
+  const double *sigma; /* standard deviation of each C [unit of C]; NULL: unweighted */
+} idr_transient_data;
+
+typedef enum {
+  IDR_TRANSIENT_EXP = 0,       /* single exponential */
+  IDR_TRANSIENT_STRETCHED = 1, /* stretched exponential (Kohlrausch) */
+  IDR_TRANSIENT_TWO_EXP = 2    /* two exponentials (opposite signs expected) */
+} idr_transient_model;
+
+/* Ion attributed to a component, from the sign of its amplitude (p-i-n TID). */
+typedef enum {
+  IDR_ION_ANION = -1,  /* decaying edge, dC > 0 */
+  IDR_ION_UNKNOWN = 0, /* dC == 0 or not applicable */
+  IDR_ION_CATION = 1   /* rising edge, dC < 0 */
+} idr_ion_sign;
+
+/* Options for all nonlinear fits (GSL trust region, Levenberg-Marquardt). */
+typedef struct idr_fit_options {
+  size_t max_iter;      /* maximum trust-region iterations [-] */
+  double xtol;          /* step tolerance (relative, on the parameters) [-] */
+  double gtol;          /* gradient tolerance [-] */
+  double ftol;          /* residual-change tolerance [-] */
+  double late_fraction; /* fraction of the last points averaged for the C_inf guess [-] */
+  double beta_guess;    /* starting stretch exponent for the stretched model [-] */
+} idr_fit_options;
+
+/* Fill opt with the defaults (500 iterations, xtol 1e-10, gtol 1e-12,
+ * ftol 0, late_fraction 0.1, beta_guess 0.8). */
+void idr_fit_options_default(idr_fit_options *opt);
+
+/* Result of a transient fit. Components are sorted so tau_s[0] < tau_s[1].
+ * Standard errors (_err) come from the covariance (J^T J)^-1 scaled by the
+ * residual variance chi2/dof, whether or not sigma was given. */
+typedef struct idr_transient_fit {
+  idr_transient_model model; /* the model fitted */
+  size_t n_comp;             /* number of exponential components (1 or 2) [-] */
+  double C_inf;              /* capacitance at t -> infinity [unit of C] */
+  double C_inf_err;          /* standard error of C_inf [unit of C] */
+  double dC[2];              /* amplitudes C(0)-C_inf per component [unit of C] */
+  double dC_err[2];          /* standard errors of dC [unit of C] */
+  double tau_s[2];           /* time constants [s] */
+  double tau_err_s[2];       /* standard errors of tau [s] (linearised from ln tau) */
+  double beta;               /* stretch exponent [-] (1 for the exponential models) */
+  double beta_err;           /* standard error of beta [-] (0 when not fitted) */
+  idr_ion_sign ion[2];       /* species attributed to each component by sign of dC */
+  double chi2;   /* sum of squared residuals: [unit of C]^2 unweighted, [-] with sigma */
+  size_t dof;    /* degrees of freedom n - p [-] */
+  size_t n_iter; /* trust-region iterations used [-] */
+  int converged; /* 1 if the GSL driver met a tolerance, 0 otherwise */
+} idr_transient_fit;
+
+/* Fit one transient with automatic initial guesses. opt may be NULL (defaults).
+ * For IDR_TRANSIENT_STRETCHED a fitted beta > 1 is not allowed: the fit is then
+ * repeated with beta fixed at 1 (beta_err = 0), i.e. a single exponential.
+ * Returns IDR_ERR_INPUT for bad data (too few points, t <= 0, unsorted, NaN),
+ * IDR_ERR_SOLVER if GSL fails; a fit that stops at max_iter returns IDR_OK
+ * with converged = 0. */
+idr_status idr_transient_fit_run(const idr_transient_data *data, idr_transient_model model,
+                                 const idr_fit_options *opt, idr_transient_fit *res,
+                                 idr_error *err);
+
+/* Value of the fitted model at time t [s] [unit of C]. */
+double idr_transient_eval(const idr_transient_fit *res, double t_s);
+
+/* ---- Arrhenius regression --------------------------------------------- */
+
+/* ln(T^n / tau) = lnA - Ea/(kT); A in [K^n / s]. */
+typedef struct idr_arrhenius {
+  int T_power;       /* n: power of T in ln(T^n/tau) (0, 1 or 2) [-] */
+  double Ea_eV;      /* activation energy [eV] */
+  double Ea_err_eV;  /* standard error of Ea [eV] */
+  double lnA;        /* ln of the prefactor A [ln(K^n/s)] */
+  double lnA_err;    /* standard error of lnA [-] */
+  double cov_lnA_Ea; /* covariance of lnA and Ea [eV] */
+  double r2;         /* weighted coefficient of determination [-] (NaN for global fits) */
+  double chi2;       /* weighted sum of squared residuals of ln(T^n/tau) [-] */
+  size_t dof;        /* degrees of freedom (points - 2) [-] */
+} idr_arrhenius;
+
+/* Weighted linear regression of y = ln(T^n/tau) against x = 1/T, weights
+ * 1/sigma_y^2 with sigma_y = tau_err/tau (tau_err_s NULL: unweighted).
+ * Needs n >= 2 points; with n == 2 (dof 0) the errors are NaN. */
+idr_status idr_arrhenius_fit(const double *T_K, const double *tau_s, const double *tau_err_s,
+                             size_t n, int T_power, idr_arrhenius *res, idr_error *err);
+
+/* tau(T) [s] from an Arrhenius result, and its standard error [s]. */
+idr_status idr_arrhenius_tau(const idr_arrhenius *arr, double T_K, double *tau_s, double *tau_err_s,
+                             idr_error *err);
+
+/* ---- global fit over temperatures -------------------------------------- */
+
+/* Result of the global fit: one Arrhenius law per component, shared by all
+ * temperatures; per-temperature C_inf and amplitudes are free. */
+typedef struct idr_global_fit {
+  idr_transient_model model; /* IDR_TRANSIENT_EXP or IDR_TRANSIENT_TWO_EXP */
+  size_t n_comp;             /* 1 or 2 [-] */
+  idr_arrhenius comp[2];     /* Arrhenius law of each component (r2 = NaN) */
+  idr_ion_sign ion[2];       /* species by the sign of the summed amplitudes */
+  double T_ref_K;            /* reference temperature of the internal parametrisation [K] */
+  double chi2;               /* total sum of squared residuals (see idr_transient_fit) */
+  size_t dof;                /* total points - parameters [-] */
+  size_t n_iter;             /* trust-region iterations [-] */
+  int converged;             /* 1 if a tolerance was met */
+} idr_global_fit;
+
+/* Global fit of m transients (each with its own T_K) with
+ *   tau_c(T) = T^n / (A_c exp(-Ea_c/kT)).
+ * Model: IDR_TRANSIENT_EXP or IDR_TRANSIENT_TWO_EXP (components sorted by tau
+ * at T_ref, component 0 the faster). Initial guesses come from per-temperature
+ * fits followed by idr_arrhenius_fit. per_T (m entries, caller-owned, may be
+ * NULL) receives C_inf, dC and the tau given by the Arrhenius law at each T,
+ * with standard errors. Needs m >= 2 distinct temperatures. */
+idr_status idr_global_fit_run(const idr_transient_data *data, size_t m, idr_transient_model model,
+                              int T_power, const idr_fit_options *opt, idr_global_fit *res,
+                              idr_transient_fit *per_T, idr_error *err);
+
+/* ---- derived ion quantities -------------------------------------------- */
+
+/* N_ion = 2 N_A |dC| / C (C = C_inf, the steady-state capacitance; valid for
+ * N_ion << N_A). Errors added in quadrature (relative), covariances ignored.
+ * N_A_err_cm3 may be 0. */
+idr_status idr_ion_density(double dC, double dC_err, double C, double C_err, double N_A_cm3,
+                           double N_A_err_cm3, double *N_ion_cm3, double *N_ion_err_cm3,
+                           idr_error *err);
+
+/* D(T) = kT eps0 eps_r / (q^2 N_A tau) [cm^2/s] from one time constant. */
+idr_status idr_diffusivity_from_tau(double T_K, double tau_s, double tau_err_s, double N_A_cm3,
+                                    double N_A_err_cm3, double eps_r, double *D_cm2_s,
+                                    double *D_err_cm2_s, idr_error *err);
+
+/* D from an Arrhenius law: D(T) = k eps0 eps_r A T^(1-n) exp(-Ea/kT) / (q^2 N_A). */
+typedef struct idr_ion_diffusion {
+  double Ea_eV;          /* activation energy [eV] (copied) */
+  double Ea_err_eV;      /* its standard error [eV] */
+  double D0_cm2_s;       /* prefactor k eps A T_ref^(1-n) / (q^2 N_A) [cm^2/s] */
+  double D0_err_cm2_s;   /* standard error of D0 [cm^2/s] */
+  double D300_cm2_s;     /* D at 300 K [cm^2/s] */
+  double D300_err_cm2_s; /* standard error of D300 [cm^2/s] */
+} idr_ion_diffusion;
+
+/* D0 and D300 from an Arrhenius result. For n = 1, D0 is temperature independent;
+ * for n = 0 or 2 the prefactor carries T^(1-n) and D0 is quoted at T = 300 K,
+ * so that D(T) = D0 exp(-Ea/kT) holds at 300 K (documented in docs/analysis.md). */
+idr_status idr_ion_diffusion_from_arrhenius(const idr_arrhenius *arr, double N_A_cm3,
+                                            double N_A_err_cm3, double eps_r,
+                                            idr_ion_diffusion *out, idr_error *err);
+
+/* ---- Mott-Schottky ---------------------------------------------------- */
+
+typedef struct idr_mott_schottky_options {
+  double V_lo;     /* lower end of the voltage range used [V] */
+  double V_hi;     /* upper end of the voltage range used [V] */
+  double area_cm2; /* device area [cm^2] */
+  double eps_r;    /* relative permittivity of the depleted layer [-] */
+  int include_kT;  /* 1: V_bi includes the kT/q term (default), 0: V_bi = intercept */
+  double T_K;      /* temperature for kT/q [K] (default 300) */
+} idr_mott_schottky_options;
+
+/* Defaults: the full range (-inf, +inf), area 1 cm^2, eps_r 1 (set both!),
+ * include_kT 1, T_K 300. */
+void idr_mott_schottky_options_default(idr_mott_schottky_options *opt);
+
+typedef struct idr_mott_schottky {
+  double N_cm3;     /* doping density, always > 0 [cm^-3] */
+  double N_err_cm3; /* standard error of N [cm^-3] */
+  double V_bi;      /* built-in voltage [V] */
+  double V_bi_err;  /* standard error of V_bi [V] */
+  double slope;     /* d(1/C^2)/dV [F^-2 V^-1] */
+  double intercept; /* 1/C^2 at V = 0 [F^-2] */
+  int polarity;     /* +1: slope < 0 (convention below); -1: slope > 0, data reversed */
+  int kT_included;  /* 1 if kT/q was added to V_bi [-] */
+  size_t n_used;    /* points inside [V_lo, V_hi] [-] */
+  double r2;        /* coefficient of determination of the regression [-] */
+} idr_mott_schottky;
+
+/* Linear regression of 1/C^2 on V over [V_lo, V_hi], C in F.
+ * Convention: forward bias (V > 0) narrows the depletion region, so
+ * 1/C^2 = 2 (V_bi - V - kT/q)/(q eps A^2 N) has a negative slope. If the
+ * slope is positive (reverse polarity) the mirrored law
+ * 1/C^2 = 2 (V_bi + V - kT/q)/(q eps A^2 N) is used and polarity = -1.
+ * Needs >= 2 points in range (with exactly 2, the errors are NaN). */
+idr_status idr_mott_schottky_fit(const double *V, const double *C_F, size_t n,
+                                 const idr_mott_schottky_options *opt, idr_mott_schottky *res,
+                                 idr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* IDR_ANALYSIS_H */

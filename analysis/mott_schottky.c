@@ -1,0 +1,110 @@
+/*
+ * iondrift analysis: Mott-Schottky analysis of C-V data.
+ *
+ * One-sided abrupt junction, depletion approximation (Sze, Physics of
+ * Semiconductor Devices, 3rd ed., ch. 2):
+ *   1/C^2 = 2 (V_bi - V - kT/q) / (q eps A^2 N),  eps = eps0 eps_r
+ * Forward bias V > 0 narrows the depletion region: the slope is negative.
+ *   N    = 2 / (q eps A^2 |slope|)
+ *   V_bi = V_0 + kT/q,  V_0 = -intercept/slope (the voltage where 1/C^2 = 0)
+ */
+#include "analysis_internal.h"
+
+#include <stdlib.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_fit.h>
+
+void idr_mott_schottky_options_default(idr_mott_schottky_options *opt) {
+  if (!opt) return;
+  opt->V_lo = -HUGE_VAL;
+  opt->V_hi = HUGE_VAL;
+  opt->area_cm2 = 1.0;
+  opt->eps_r = 1.0;
+  opt->include_kT = 1;
+  opt->T_K = 300.0;
+}
+
+idr_status idr_mott_schottky_fit(const double *V, const double *C_F, size_t n,
+                                 const idr_mott_schottky_options *opt, idr_mott_schottky *res,
+                                 idr_error *err) {
+  const char *who = "Mott-Schottky fit";
+  if (!V || !C_F || !opt || !res)
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: NULL argument", who);
+  if (!(opt->V_lo < opt->V_hi) || isnan(opt->V_lo) || isnan(opt->V_hi))
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: need V_lo < V_hi (got [%g, %g] V)", who,
+                         opt->V_lo, opt->V_hi);
+  if (!(isfinite(opt->area_cm2) && opt->area_cm2 > 0.0) ||
+      !(isfinite(opt->eps_r) && opt->eps_r > 0.0) || !(isfinite(opt->T_K) && opt->T_K > 0.0))
+    return idr_error_set(err, IDR_ERR_INPUT,
+                         "%s: area (%g cm^2), eps_r (%g) and T (%g K) must be finite and > 0", who,
+                         opt->area_cm2, opt->eps_r, opt->T_K);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(V[i]) || !isfinite(C_F[i]))
+      return idr_error_set(err, IDR_ERR_INPUT, "%s: point %zu is not finite (V = %g, C = %g F)",
+                           who, i, V[i], C_F[i]);
+    if (V[i] < opt->V_lo || V[i] > opt->V_hi) continue;
+    if (C_F[i] <= 0.0)
+      return idr_error_set(err, IDR_ERR_INPUT, "%s: C must be > 0 at point %zu (got %g F)", who, i,
+                           C_F[i]);
+    k++;
+  }
+  if (k < 2)
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: %zu point(s) in [%g, %g] V, need at least 2", who,
+                         k, opt->V_lo, opt->V_hi);
+  double *buf = malloc(2 * k * sizeof *buf);
+  if (!buf) return idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory", who);
+  double *x = buf, *y = buf + k;
+  double Vmin = HUGE_VAL, Vmax = -HUGE_VAL;
+  for (size_t i = 0, j = 0; i < n; i++) {
+    if (V[i] < opt->V_lo || V[i] > opt->V_hi) continue;
+    x[j] = V[i];
+    y[j] = 1.0 / (C_F[i] * C_F[i]);
+    Vmin = V[i] < Vmin ? V[i] : Vmin;
+    Vmax = V[i] > Vmax ? V[i] : Vmax;
+    j++;
+  }
+  idr_status st = IDR_OK;
+  if (!(Vmax > Vmin)) {
+    st = idr_error_set(err, IDR_ERR_INPUT, "%s: all voltages in range are equal (%g V)", who, Vmin);
+    goto out_free_buf;
+  }
+  double c0, c1, c00, c01, c11, sumsq;
+  int rc = gsl_fit_linear(x, 1, y, 1, k, &c0, &c1, &c00, &c01, &c11, &sumsq);
+  if (rc != GSL_SUCCESS) {
+    st = idr_error_set(err, IDR_ERR_LINALG, "%s: gsl_fit_linear failed: %s", who, gsl_strerror(rc));
+    goto out_free_buf;
+  }
+  if (k == 2) c00 = c01 = c11 = NAN; /* no residual variance with 2 points */
+  if (c1 == 0.0) {
+    st = idr_error_set(err, IDR_ERR_RANGE, "%s: 1/C^2 does not depend on V (slope 0)", who);
+    goto out_free_buf;
+  }
+  double eps = IDR_EPS0 * opt->eps_r;
+  double A = opt->area_cm2 * IDR_CM2_TO_M2;
+  double N = 2.0 / (IDR_Q * eps * A * A * fabs(c1)); /* [m^-3] */
+  double V0 = -c0 / c1;
+  double vV0 =
+      c00 / (c1 * c1) + c0 * c0 * c11 / (c1 * c1 * c1 * c1) - 2.0 * c0 * c01 / (c1 * c1 * c1);
+  double ym = 0.0, tss = 0.0;
+  for (size_t j = 0; j < k; j++)
+    ym += y[j];
+  ym /= (double)k;
+  for (size_t j = 0; j < k; j++)
+    tss += (y[j] - ym) * (y[j] - ym);
+  res->polarity = c1 < 0.0 ? 1 : -1;
+  res->kT_included = opt->include_kT ? 1 : 0;
+  res->N_cm3 = N / IDR_CM3_TO_M3;
+  res->N_err_cm3 = res->N_cm3 * sqrt(c11) / fabs(c1);
+  res->V_bi = res->polarity * V0 + (opt->include_kT ? idr_thermal_voltage(opt->T_K) : 0.0);
+  res->V_bi_err = sqrt(fmax(vV0, 0.0));
+  if (isnan(vV0)) res->V_bi_err = NAN;
+  res->slope = c1;
+  res->intercept = c0;
+  res->n_used = k;
+  res->r2 = tss > 0.0 ? 1.0 - sumsq / tss : 1.0;
+out_free_buf:
+  free(buf);
+  return st;
+}
