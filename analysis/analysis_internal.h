@@ -53,6 +53,18 @@ typedef struct idr_an_nls_out {
 idr_status idr_an_nls_run(gsl_multifit_nlinear_fdf *fdf, gsl_vector *x, const idr_fit_options *opt,
                           gsl_matrix *covar, idr_an_nls_out *out, const char *who, idr_error *err);
 
+/* Largest difference between the analytic Jacobian of fdf at x and central
+ * differences, relative to max(1, |J_ij|); NaN if memory runs out. */
+double idr_an_jac_error(gsl_multifit_nlinear_fdf *fdf, const gsl_vector *x);
+
+/* Jacobian checks of the private models, for the unit tests. x holds the
+ * internal parameters (layouts in transient.c and global.c, C scaled by
+ * S = max|C|). */
+double idr_an_transient_jac_error(const idr_transient_data *d, idr_transient_model model,
+                                  const double *x);
+double idr_an_global_jac_error(const idr_transient_data *d, size_t m, size_t n_comp, int T_power,
+                               const double *x);
+
 /* Ion attributed to an amplitude dC = C(0) - C_inf. */
 static inline idr_ion_sign idr_an_ion_from_dC(double dC) {
   if (dC < 0.0) return IDR_ION_CATION;

@@ -281,3 +281,23 @@ out_free:
   gsl_vector_free(x);
   return st;
 }
+
+double idr_an_global_jac_error(const idr_transient_data *d, size_t m, size_t n_comp, int T_power,
+                               const double *x) {
+  global_problem pr = {
+      .d = d, .m = m, .n_comp = n_comp, .T_power = T_power, .T_ref = 0.0, .S = 0.0};
+  size_t n = 0;
+  double inv_T = 0.0;
+  for (size_t j = 0; j < m; j++) {
+    n += d[j].n;
+    inv_T += 1.0 / d[j].T_K;
+    for (size_t i = 0; i < d[j].n; i++)
+      if (fabs(d[j].C[i]) > pr.S) pr.S = fabs(d[j].C[i]);
+  }
+  pr.T_ref = (double)m / inv_T;
+  size_t p = 2 * n_comp + m * (1 + n_comp);
+  gsl_vector_const_view xv = gsl_vector_const_view_array(x, p);
+  gsl_multifit_nlinear_fdf fdf = {
+      .f = global_f, .df = global_df, .fvv = NULL, .n = n, .p = p, .params = &pr};
+  return idr_an_jac_error(&fdf, &xv.vector);
+}

@@ -287,3 +287,19 @@ double idr_transient_eval(const idr_transient_fit *res, double t_s) {
   }
   return m;
 }
+
+double idr_an_transient_jac_error(const idr_transient_data *d, idr_transient_model model,
+                                  const double *x) {
+  local_problem pr = {.d = d,
+                      .S = 0.0,
+                      .n_comp = model == IDR_TRANSIENT_TWO_EXP ? 2 : 1,
+                      .fit_beta = model == IDR_TRANSIENT_STRETCHED,
+                      .beta = 1.0};
+  for (size_t i = 0; i < d->n; i++)
+    if (fabs(d->C[i]) > pr.S) pr.S = fabs(d->C[i]);
+  size_t p = 1 + 2 * pr.n_comp + (size_t)pr.fit_beta;
+  gsl_vector_const_view xv = gsl_vector_const_view_array(x, p);
+  gsl_multifit_nlinear_fdf fdf = {
+      .f = local_f, .df = local_df, .fvv = NULL, .n = d->n, .p = p, .params = &pr};
+  return idr_an_jac_error(&fdf, &xv.vector);
+}

@@ -20,6 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "idr_analysis.h"
+#include "analysis_internal.h" /* Jacobian checks of the private models */
 
 #define SEED 20260417UL
 #define NPT 120           /* points per transient */
@@ -378,6 +379,38 @@ static void test_mott_schottky(void **state) {
   assert_int_equal(m.polarity, -1);
 }
 
+/* ---- analytic Jacobians against central differences ----------------- */
+static void test_jacobians(void **state) {
+  (void)state;
+  double t[NPT], C[NPT];
+  log_times(t, NPT, T_START, T_END);
+  const double dC[2] = {-0.7e-9, 1.3e-9}, tau[2] = {2.1e-5, 3.3e-3};
+  make_transient(NULL, t, C, NPT, 15.1e-9, dC, tau, 2, 1.0, 0.0);
+  idr_transient_data d = {.T_K = 241.0, .n = NPT, .t_s = t, .C = C, .sigma = NULL};
+  /* Internal layouts: [C_inf, dC1, ln tau1, beta | dC2, ln tau2], C / max|C|. */
+  const double x_exp[3] = {0.93, 0.061, log(2.385e-4)};
+  const double x_str[4] = {0.93, -0.047, log(5.1e-3), 0.613};
+  const double x_two[5] = {0.95, -0.044, log(1.7e-5), 0.083, log(4.4e-3)};
+  assert_true(idr_an_transient_jac_error(&d, IDR_TRANSIENT_EXP, x_exp) < 1e-6);
+  assert_true(idr_an_transient_jac_error(&d, IDR_TRANSIENT_STRETCHED, x_str) < 1e-6);
+  assert_true(idr_an_transient_jac_error(&d, IDR_TRANSIENT_TWO_EXP, x_two) < 1e-6);
+  double s[NPT];
+  for (size_t i = 0; i < NPT; i++)
+    s[i] = 2.3e-11 * (1.0 + 0.01 * (double)i);
+  d.sigma = s;
+  assert_true(idr_an_transient_jac_error(&d, IDR_TRANSIENT_TWO_EXP, x_two) < 1e-6);
+  /* Global: [u1, Ea1, u2, Ea2] then per T [C_inf, dC1, dC2]. */
+  idr_transient_data ds[3] = {d, d, d};
+  ds[0].T_K = 291.0, ds[1].T_K = 262.5, ds[2].T_K = 233.0;
+  ds[1].sigma = NULL;
+  const double xg[13] = {log(3.1e-5), 0.137, log(2.2e-3), 0.281, 0.96,  -0.05, 0.07,
+                         0.95,        -0.04, 0.08,        0.94,  -0.03, 0.09};
+  for (int n = 0; n <= 2; n++) {
+    assert_true(idr_an_global_jac_error(ds, 3, 2, n, xg) < 1e-6);
+    assert_true(idr_an_global_jac_error(ds, 3, 1, n, xg) < 1e-6);
+  }
+}
+
 /* ---- error paths ---------------------------------------------------- */
 static void test_errors(void **state) {
   (void)state;
@@ -513,7 +546,7 @@ int main(void) {
       cmocka_unit_test(test_two_exp),    cmocka_unit_test(test_global_one),
       cmocka_unit_test(test_global_two), cmocka_unit_test(test_arrhenius_exact),
       cmocka_unit_test(test_derived),    cmocka_unit_test(test_mott_schottky),
-      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_jacobians),  cmocka_unit_test(test_errors),
   };
   return cmocka_run_group_tests_name("analysis", tests, setup, NULL);
 }
