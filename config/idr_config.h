@@ -35,42 +35,42 @@ typedef struct idr_srcloc {
 /* Material parameters (practical units as in the key names). */
 typedef struct idr_material {
   char name[IDR_NAME_LEN];
-  double eps_r;            /* relative permittivity [-] */
-  double chi_eV;           /* electron affinity [eV] */
-  double Eg_eV;            /* band gap [eV] */
-  double Nc_cm3;           /* conduction-band effective DOS at 300 K [cm^-3] */
-  double Nv_cm3;           /* valence-band effective DOS at 300 K [cm^-3] */
-  double mu_n_cm2_Vs;      /* electron mobility [cm^2/(V s)] */
-  double mu_p_cm2_Vs;      /* hole mobility [cm^2/(V s)] */
-  double k_rad_cm3_s;      /* radiative recombination coefficient [cm^3/s] */
-  double C_n_auger_cm6_s;  /* Auger coefficient, electrons [cm^6/s] (0 = off) */
-  double C_p_auger_cm6_s;  /* Auger coefficient, holes [cm^6/s] (0 = off) */
-  double tau_n_s;          /* background mid-gap SRH lifetime, electrons [s] (0 = off) */
-  double tau_p_s;          /* background mid-gap SRH lifetime, holes [s] (0 = off) */
-  double alpha_cm;         /* absorption coefficient for Beer-Lambert [1/cm] */
-  double G_uniform_cm3_s;  /* generation rate at 1 sun, uniform model [cm^-3 s^-1] */
+  double eps_r;           /* relative permittivity [-] */
+  double chi_eV;          /* electron affinity [eV] */
+  double Eg_eV;           /* band gap [eV] */
+  double Nc_cm3;          /* conduction-band effective DOS at 300 K [cm^-3] */
+  double Nv_cm3;          /* valence-band effective DOS at 300 K [cm^-3] */
+  double mu_n_cm2_Vs;     /* electron mobility [cm^2/(V s)] */
+  double mu_p_cm2_Vs;     /* hole mobility [cm^2/(V s)] */
+  double k_rad_cm3_s;     /* radiative recombination coefficient [cm^3/s] */
+  double C_n_auger_cm6_s; /* Auger coefficient, electrons [cm^6/s] (0 = off) */
+  double C_p_auger_cm6_s; /* Auger coefficient, holes [cm^6/s] (0 = off) */
+  double tau_n_s;         /* background mid-gap SRH lifetime, electrons [s] (0 = off) */
+  double tau_p_s;         /* background mid-gap SRH lifetime, holes [s] (0 = off) */
+  double alpha_cm;        /* absorption coefficient for Beer-Lambert [1/cm] */
+  double G_uniform_cm3_s; /* generation rate at 1 sun, uniform model [cm^-3 s^-1] */
 } idr_material;
 
 typedef struct idr_layer {
   char name[IDR_NAME_LEN];
-  idr_material mat;        /* resolved: material file merged with inline keys */
+  idr_material mat;                /* resolved: material file merged with inline keys */
   char material_ref[IDR_NAME_LEN]; /* `material:` name, "" if fully inline */
-  double thickness_nm;     /* [nm] */
-  double N_D_cm3;          /* ionised donor density [cm^-3] */
-  double N_A_cm3;          /* ionised acceptor density [cm^-3] */
-  int nodes;               /* mesh nodes in this layer, 0 = automatic */
-  idr_srcloc loc;          /* location of this layer's mapping */
+  double thickness_nm;             /* [nm] */
+  double N_D_cm3;                  /* ionised donor density [cm^-3] */
+  double N_A_cm3;                  /* ionised acceptor density [cm^-3] */
+  int nodes;                       /* mesh nodes in this layer, 0 = automatic */
+  idr_srcloc loc;                  /* location of this layer's mapping */
   idr_srcloc loc_thickness;
 } idr_layer;
 
 typedef struct idr_ion_species {
   char name[IDR_NAME_LEN];
-  int z;                   /* charge number, +1 or -1 */
-  unsigned layer_mask;     /* bit i set: lives in layers[i] */
-  double density_cm3;      /* mean density = static compensating background [cm^-3] */
-  double D0_cm2_s;         /* diffusion prefactor [cm^2/s] */
-  double Ea_eV;            /* activation energy [eV]: D = D0 exp(-Ea/kT) */
-  double c_max_cm3;        /* steric maximum density [cm^-3], 0 = none */
+  int z;               /* charge number, +1 or -1 */
+  unsigned layer_mask; /* bit i set: lives in layers[i] */
+  double density_cm3;  /* mean density = static compensating background [cm^-3] */
+  double D0_cm2_s;     /* diffusion prefactor [cm^2/s] */
+  double Ea_eV;        /* activation energy [eV]: D = D0 exp(-Ea/kT) */
+  double c_max_cm3;    /* steric maximum density [cm^-3], 0 = none */
   idr_srcloc loc;
 } idr_ion_species;
 
@@ -79,22 +79,22 @@ typedef enum { IDR_EREF_EC = 0, IDR_EREF_EV = 1 } idr_energy_ref;
 
 typedef struct idr_trap_spec {
   char name[IDR_NAME_LEN];
-  int layer;               /* index into layers[] */
-  idr_trap_type type;      /* acceptor: charge -q f N_t; donor: +q (1-f) N_t */
-  idr_energy_ref ref;      /* energy measured from Ec (down) or Ev (up) */
-  double E_eV;             /* depth from the reference band edge [eV], > 0 */
-  double density_cm3;      /* total density N_t [cm^-3] */
-  double c_n_cm3_s;        /* electron capture coefficient [cm^3/s] */
-  double c_p_cm3_s;        /* hole capture coefficient [cm^3/s] */
-  double sigma_E_eV;       /* Gaussian width [eV], 0 = single level */
-  int levels;              /* levels the Gaussian is split into (1 if sigma_E_eV = 0) */
+  int layer;          /* index into layers[] */
+  idr_trap_type type; /* acceptor: charge -q f N_t; donor: +q (1-f) N_t */
+  idr_energy_ref ref; /* energy measured from Ec (down) or Ev (up) */
+  double E_eV;        /* depth from the reference band edge [eV], > 0 */
+  double density_cm3; /* total density N_t [cm^-3] */
+  double c_n_cm3_s;   /* electron capture coefficient [cm^3/s] */
+  double c_p_cm3_s;   /* hole capture coefficient [cm^3/s] */
+  double sigma_E_eV;  /* Gaussian width [eV], 0 = single level */
+  int levels;         /* levels the Gaussian is split into (1 if sigma_E_eV = 0) */
   idr_srcloc loc;
 } idr_trap_spec;
 
 /* Heterointerface between layers[i] and layers[i+1]. */
 typedef struct idr_interface_spec {
-  double s_n_cm_s;         /* interface recombination velocity, electrons [cm/s] */
-  double s_p_cm_s;         /* interface recombination velocity, holes [cm/s] */
+  double s_n_cm_s; /* interface recombination velocity, electrons [cm/s] */
+  double s_p_cm_s; /* interface recombination velocity, holes [cm/s] */
 } idr_interface_spec;
 
 typedef struct idr_contact_spec {
@@ -107,13 +107,13 @@ typedef enum { IDR_GEN_NONE = 0, IDR_GEN_UNIFORM = 1, IDR_GEN_BEER_LAMBERT = 2 }
 
 typedef struct idr_generation_spec {
   idr_gen_model model;
-  int from_right;          /* Beer-Lambert: light enters at x = L (1) or x = 0 (0) */
-  double photon_flux_cm2_s;/* absorbed photon flux at 1 sun [cm^-2 s^-1] */
+  int from_right;           /* Beer-Lambert: light enters at x = L (1) or x = 0 (0) */
+  double photon_flux_cm2_s; /* absorbed photon flux at 1 sun [cm^-2 s^-1] */
 } idr_generation_spec;
 
 typedef struct idr_mesh_spec {
-  int nodes;               /* total node target (default 400) */
-  double h_min_nm;         /* spacing at interfaces and contacts [nm] (default 0.2) */
+  int nodes;       /* total node target (default 400) */
+  double h_min_nm; /* spacing at interfaces and contacts [nm] (default 0.2) */
 } idr_mesh_spec;
 
 typedef struct idr_solver_spec {
@@ -125,11 +125,11 @@ typedef struct idr_solver_spec {
 
 /* One piece of a waveform: constant voltage and light for a duration. */
 typedef struct idr_segment {
-  double duration_s;       /* [s], > 0 */
-  double V_V;              /* applied voltage on the left contact [V] */
-  double light_suns;       /* illumination [suns] */
-  int samples;             /* output times in this segment (default 50) */
-  int log_spacing;         /* 1: log-spaced from the segment start (default), 0: linear */
+  double duration_s; /* [s], > 0 */
+  double V_V;        /* applied voltage on the left contact [V] */
+  double light_suns; /* illumination [suns] */
+  int samples;       /* output times in this segment (default 50) */
+  int log_spacing;   /* 1: log-spaced from the segment start (default), 0: linear */
   idr_srcloc loc;
 } idr_segment;
 
@@ -153,14 +153,14 @@ typedef struct idr_protocol_spec {
 } idr_protocol_spec;
 
 typedef struct idr_output_spec {
-  char h5_path[512];       /* default: <deck stem>.h5 */
-  char csv_path[512];      /* J(t) CSV, default: <deck stem>_J.csv, "" = none */
+  char h5_path[512];  /* default: <deck stem>.h5 */
+  char csv_path[512]; /* J(t) CSV, default: <deck stem>_J.csv, "" = none */
 } idr_output_spec;
 
 typedef struct idr_deck {
-  char path[512];          /* the deck file as given */
+  char path[512]; /* the deck file as given */
   char title[256];
-  double temperature_K;    /* [K] */
+  double temperature_K; /* [K] */
   int n_layers;
   idr_layer layers[IDR_MAX_LAYERS];
   idr_interface_spec interfaces[IDR_MAX_LAYERS]; /* interfaces[i]: layers i|i+1 */
@@ -174,11 +174,55 @@ typedef struct idr_deck {
   idr_solver_spec solver;
   idr_protocol_spec protocol;
   idr_output_spec output;
-  char *resolved_yaml;     /* the fully resolved deck (malloc'd), for the HDF5 root */
+  char *resolved_yaml; /* the fully resolved deck (malloc'd), for the HDF5 root */
 } idr_deck;
+
+/* ---- material parameters as a table (shared with materials/) ----------- */
+/* Index of each idr_material parameter; its deck/material-file key is
+ * idr_material_param_key(i). Bit (1u << i) of a `given` mask says "set". */
+typedef enum {
+  IDR_MATP_EPS_R = 0,
+  IDR_MATP_CHI,
+  IDR_MATP_EG,
+  IDR_MATP_NC,
+  IDR_MATP_NV,
+  IDR_MATP_MU_N,
+  IDR_MATP_MU_P,
+  IDR_MATP_K_RAD,
+  IDR_MATP_C_N_AUGER,
+  IDR_MATP_C_P_AUGER,
+  IDR_MATP_TAU_N,
+  IDR_MATP_TAU_P,
+  IDR_MATP_ALPHA,
+  IDR_MATP_G_UNIFORM,
+  IDR_MATP_COUNT
+} idr_material_param;
+
+const char *idr_material_param_key(int i); /* "eps_r", "chi_eV", ... */
+int idr_material_param_required(int i);    /* 1: no default, must be given */
+double idr_material_param_default(int i);  /* value when optional and absent */
+double *idr_material_param_ptr(idr_material *m, int i);
+double idr_material_param_get(const idr_material *m, int i);
+/* Range check: NULL when v is allowed, else the rule ("must be > 0"). */
+const char *idr_material_param_check(int i, double v);
+
+/* Material-name resolution. config/ does not know where material files live
+ * (that is materials/, which depends on config/, never the reverse): it calls
+ * this function for every `material: NAME` of a layer. It fills `mat` and
+ * sets bit (1u << i) of *given for every parameter the material defines.
+ * Return IDR_ERR_IO when no such material exists (config/ then reports the
+ * deck position), IDR_ERR_INPUT with a located message for a bad file. */
+typedef idr_status (*idr_material_resolve_fn)(void *user, const char *name, idr_material *mat,
+                                              unsigned *given, idr_error *err);
 
 /* Fill a deck with every default (no layers). */
 void idr_deck_defaults(idr_deck *d);
+
+/* idr_deck_load and idr_deck_load_string resolve material names from files,
+ * so they are implemented in materials/ (library idr_materials, part of
+ * iondrift_all). config/ alone provides idr_deck_parse_*: the same, with the
+ * material resolver passed in (NULL: a layer naming a `material:` is an
+ * error). */
 
 /* Parse and validate a deck file. `sets` are "path.to.key=value" overrides
  * (n_sets of them) applied before validation. Materials named in layers are
@@ -194,6 +238,66 @@ idr_status idr_deck_load_string(const char *text, const char *name, const char *
                                 idr_error *err);
 
 void idr_deck_free(idr_deck *d);
+
+/* The config/-only entry points (see above). `name` is used in messages and
+ * for the default output names (<stem>.h5, <stem>_J.csv). */
+idr_status idr_deck_parse_string(const char *text, const char *name, const char *const *sets,
+                                 int n_sets, idr_material_resolve_fn resolve, void *resolve_user,
+                                 idr_deck *out, idr_error *err);
+idr_status idr_deck_parse_file(const char *path, const char *const *sets, int n_sets,
+                               idr_material_resolve_fn resolve, void *resolve_user, idr_deck *out,
+                               idr_error *err);
+
+/* Report a problem found after loading (e.g. by physics/) at a deck position:
+ * "deck.yaml:42:7: <message>", or "deck.yaml: <message>" when loc is a
+ * default (line 0) or came from a --set. Returns IDR_ERR_INPUT. */
+idr_status idr_deck_error_at(const idr_deck *d, idr_srcloc loc, idr_error *err, const char *fmt,
+                             ...) __attribute__((format(printf, 4, 5)));
+
+/* ---- YAML document tree with positions (used by config/ and materials/) --
+ * A small tree built with libyaml: scalars, sequences, mappings; every node
+ * keeps its 1-based line and column. Aliases are rejected. Nodes created by a
+ * --set override are marked, and their errors read
+ * "<command line>: --set PATH: must be ... (got ...)". */
+typedef struct idr_ydoc idr_ydoc;
+typedef struct idr_ynode idr_ynode;
+typedef enum { IDR_Y_SCALAR = 0, IDR_Y_SEQ = 1, IDR_Y_MAP = 2 } idr_ykind;
+
+/* Parse YAML text; `name` is the file name used in messages. */
+idr_status idr_ydoc_parse(const char *text, size_t len, const char *name, idr_ydoc **out,
+                          idr_error *err);
+/* Read and parse a file (messages use `path` as given). */
+idr_status idr_ydoc_read_file(const char *path, idr_ydoc **out, idr_error *err);
+void idr_ydoc_free(idr_ydoc **doc);
+const char *idr_ydoc_name(const idr_ydoc *doc);
+const idr_ynode *idr_ydoc_root(const idr_ydoc *doc); /* NULL: empty document */
+/* Apply one "path.to.key=value" override (layers[1].x or layers.1.x). */
+idr_status idr_ydoc_apply_set(idr_ydoc *doc, const char *set, idr_error *err);
+
+idr_ykind idr_ynode_kind(const idr_ynode *n);
+int idr_ynode_line(const idr_ynode *n);
+int idr_ynode_col(const idr_ynode *n);
+int idr_ynode_from_set(const idr_ynode *n);
+size_t idr_ynode_len(const idr_ynode *n); /* items of a sequence or mapping */
+const idr_ynode *idr_ynode_at(const idr_ynode *n, size_t i);
+const char *idr_ynode_key(const idr_ynode *n); /* key in the parent mapping, or NULL */
+const idr_ynode *idr_ynode_get(const idr_ynode *map, const char *key); /* NULL: absent */
+const char *idr_ynode_scalar(const idr_ynode *n);                      /* NULL unless a scalar */
+
+/* Located error at node n (at its key when at_key): the message is
+ * "FILE:LINE:COL: PATH " + fmt. Returns IDR_ERR_INPUT. */
+idr_status idr_yerror(const idr_ydoc *doc, const idr_ynode *n, int at_key, const char *path,
+                      idr_error *err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* n must be a mapping whose keys are all in `keys` (NULL-terminated), none
+ * twice; an unknown key gets the nearest valid key as a suggestion. */
+idr_status idr_ycheck_map(const idr_ydoc *doc, const idr_ynode *n, const char *path,
+                          const char *const *keys, idr_error *err);
+/* A finite number written as a plain scalar. */
+idr_status idr_yread_number(const idr_ydoc *doc, const idr_ynode *n, const char *path, double *out,
+                            idr_error *err);
+/* A string scalar, 1..size-1 characters. */
+idr_status idr_yread_string(const idr_ydoc *doc, const idr_ynode *n, const char *path, char *buf,
+                            size_t size, idr_error *err);
 
 #ifdef __cplusplus
 }
