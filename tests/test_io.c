@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "idr_io.h"
@@ -336,6 +337,29 @@ static void test_h5_commit_leaves_no_temporary(void **state) {
   idr_h5_close(&h);
 }
 
+/* A commit that cannot rename (the final name is a non-empty directory)
+ * fails with IDR_ERR_IO and removes its temporary. */
+static void test_h5_commit_failure_cleans_up(void **state) {
+  fixture *fx = *state;
+  char path[600], inner[700];
+  path_in(fx, "taken.h5", path, sizeof path);
+  assert_int_equal(mkdir(path, 0777), 0);
+  snprintf(inner, sizeof inner, "%s/keep", path);
+  write_text(inner, "x");
+  idr_error err;
+  idr_error_clear(&err);
+  double x[2] = {2.385, 4.5};
+  idr_h5 *h = NULL;
+  assert_int_equal(idr_h5_create(path, &h, &err), IDR_OK);
+  assert_int_equal(idr_h5_write_double_1d(h, "mesh/x", x, 2, "m", &err), IDR_OK);
+  assert_int_equal(dir_count(fx, NULL, 0), 2);
+  assert_int_equal(idr_h5_commit(&h, &err), IDR_ERR_IO);
+  assert_null(h);
+  assert_non_null(strstr(err.msg, path));
+  assert_int_equal(dir_count(fx, NULL, 0), 1); /* only the directory is left */
+  remove(inner);
+}
+
 static void test_h5_missing_directory(void **state) {
   fixture *fx = *state;
   char path[600];
@@ -515,6 +539,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_h5_large_string, dir_setup, dir_teardown),
       cmocka_unit_test_setup_teardown(test_h5_abort_leaves_nothing, dir_setup, dir_teardown),
       cmocka_unit_test_setup_teardown(test_h5_commit_leaves_no_temporary, dir_setup, dir_teardown),
+      cmocka_unit_test_setup_teardown(test_h5_commit_failure_cleans_up, dir_setup, dir_teardown),
       cmocka_unit_test_setup_teardown(test_h5_missing_directory, dir_setup, dir_teardown),
       cmocka_unit_test_setup_teardown(test_csv_roundtrip, dir_setup, dir_teardown),
       cmocka_unit_test_setup_teardown(test_csv_read_flexible, dir_setup, dir_teardown),
