@@ -108,7 +108,7 @@ static idr_status global_guess(const global_problem *pr, idr_transient_model mod
     idr_error_clear(&e1);
     st = idr_transient_fit_run(&pr->d[j], model, opt, &r, &e1);
     if (st != IDR_OK) {
-      st = idr_error_set(err, st, "%s", e1.msg);
+      st = idr_error_set(err, st, "data set %zu (T = %g K): %s", j, pr->d[j].T_K, e1.msg);
       idr_error_context(err, "computing the starting point of the global fit");
       goto out_free_buf;
     }
