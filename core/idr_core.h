@@ -59,10 +59,12 @@ idr_status idr_error_context(idr_error *err, const char *fmt, ...)
 #define IDR_PI 3.14159265358979323846
 
 /* Thermal voltage kT/q [V] at temperature T [K]. */
-static inline double idr_thermal_voltage(double T_K) { return IDR_KB_EV * T_K; }
+static inline double idr_thermal_voltage(double T_K) {
+  return IDR_KB_EV * T_K;
+}
 
 /* ---- units: practical <-> SI ------------------------------------------ */
-#define IDR_CM3_TO_M3 1e6  /* density: x cm^-3 = x*1e6 m^-3 */
+#define IDR_CM3_TO_M3 1e6 /* density: x cm^-3 = x*1e6 m^-3 */
 #define IDR_NM_TO_M 1e-9
 #define IDR_CM_TO_M 1e-2
 #define IDR_CM2_TO_M2 1e-4 /* diffusivity / mobility area factor */

@@ -1,0 +1,459 @@
+/*
+ * Residual F(y, y') and Jacobian dF/dy + cj dF/dy' of the semi-discrete
+ * system (equations in idr_physics.h and docs/equations.md). Both come from
+ * ONE code path, assemble(): every term adds its value to F and its partials
+ * to the fixed CSC slots, so the two cannot disagree (the finite-difference
+ * test in validation/ checks it anyway).
+ */
+#include "idr_physics.h"
+#include "kernels.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Scaled densities below this are treated as a failed step (recoverable). */
+#define IDR_NEG_DENSITY_LIMIT (-1e-2)
+
+typedef struct asm_ctx {
+  const idr_device *d;
+  double *F;    /* may be NULL */
+  double *Jx;   /* may be NULL */
+  double *Fabs; /* may be NULL: sum of |terms| of each row */
+} asm_ctx;
+
+static inline void addF(asm_ctx *a, int row, double v) {
+  if (a->F) a->F[row] += v;
+  if (a->Fabs) a->Fabs[row] += fabs(v);
+}
+
+static inline void addJ(asm_ctx *a, int row, int col, double v) {
+  if (!a->Jx) return;
+  const idr_device *d = a->d;
+  int j = d->node_of[col];
+  int r0 = d->off[j > 0 ? j - 1 : 0];
+  a->Jx[d->colptr[col] + (row - r0)] += v;
+}
+
+static int assemble(const idr_device *d, const idr_bias *b, const double *y, const double *yp,
+                    double cj, double *F, double *Jx, double *Fabs) {
+  asm_ctx A = {d, F, Jx, Fabs};
+  const int N = d->N, ni = d->n_ions, nt = d->n_levels;
+  const double N0 = d->N0, inv = 1.0 / (d->N0 * d->L0);
+  const double pois = d->Vt / (IDR_Q * N0 * d->L0);
+  const double light = b->light;
+  if (F) memset(F, 0, (size_t)d->n_unknowns * sizeof *F);
+  if (Jx) memset(Jx, 0, (size_t)d->nnz * sizeof *Jx);
+  if (Fabs) memset(Fabs, 0, (size_t)d->n_unknowns * sizeof *Fabs);
+
+  /* ---- edges: Poisson flux, carrier and ion fluxes ---- */
+  for (int e = 0; e < N - 1; e++) {
+    const int i = e, k = e + 1;
+    const int pi = d->iphi[i], pk = d->iphi[k];
+    const double dpsi = y[pk] - y[pi];
+    const int ci = !(i == 0), ck = !(k == N - 1); /* rows that are not Dirichlet */
+    /* Poisson: + eps dpsi/h into row i, - into row k */
+    double g = pois * d->eps_e[e] / d->h[e];
+    if (ci) {
+      addF(&A, pi, g * dpsi);
+      addJ(&A, pi, pk, g);
+      addJ(&A, pi, pi, -g);
+    }
+    if (ck) {
+      addF(&A, pk, -g * dpsi);
+      addJ(&A, pk, pk, -g);
+      addJ(&A, pk, pi, g);
+    }
+    /* electrons: Gn = Jn/q = Dn/h [nR B(d) - nL B(-d)]; row i: -Gn, row k: +Gn */
+    {
+      const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
+      double sL = hL->gam_n * N0, sR = hR->gam_n * N0;
+      idr_sg s = idr_sg_flux(d->Dn_e[e] / d->h[e], sL * y[d->in[i]], sR * y[d->in[k]], dpsi);
+      int ri = d->in[i], rk = d->in[k];
+      if (ci) {
+        addF(&A, ri, -inv * s.F);
+        addJ(&A, ri, d->in[i], -inv * s.dFa * sL);
+        addJ(&A, ri, d->in[k], -inv * s.dFb * sR);
+        addJ(&A, ri, pk, -inv * s.dFd);
+        addJ(&A, ri, pi, inv * s.dFd);
+      }
+      if (ck) {
+        addF(&A, rk, inv * s.F);
+        addJ(&A, rk, d->in[i], inv * s.dFa * sL);
+        addJ(&A, rk, d->in[k], inv * s.dFb * sR);
+        addJ(&A, rk, pk, inv * s.dFd);
+        addJ(&A, rk, pi, -inv * s.dFd);
+      }
+    }
+    /* holes: Gp = Jp/q = Dp/h [pL B(d) - pR B(-d)]; row i: +Gp, row k: -Gp */
+    {
+      const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
+      double sL = hL->gam_p * N0, sR = hR->gam_p * N0;
+      idr_sg s = idr_sg_flux(d->Dp_e[e] / d->h[e], sR * y[d->ip[k]], sL * y[d->ip[i]], dpsi);
+      int ri = d->ip[i], rk = d->ip[k];
+      if (ci) {
+        addF(&A, ri, inv * s.F);
+        addJ(&A, ri, d->ip[k], inv * s.dFa * sR);
+        addJ(&A, ri, d->ip[i], inv * s.dFb * sL);
+        addJ(&A, ri, pk, inv * s.dFd);
+        addJ(&A, ri, pi, -inv * s.dFd);
+      }
+      if (ck) {
+        addF(&A, rk, -inv * s.F);
+        addJ(&A, rk, d->ip[k], -inv * s.dFa * sR);
+        addJ(&A, rk, d->ip[i], -inv * s.dFb * sL);
+        addJ(&A, rk, pk, -inv * s.dFd);
+        addJ(&A, rk, pi, inv * s.dFd);
+      }
+    }
+    /* ions: F = D/h [c_i B(z d') - c_k B(-z d')], d' = d (1 - cbar/cmax) */
+    for (int q = 0; q < ni; q++) {
+      const idr_ion *io = &d->ions[q];
+      if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
+      int ui = d->iion[(size_t)i * ni + q], uk = d->iion[(size_t)k * ni + q];
+      double zd = io->z * dpsi, dzd_dpsi = io->z, dzd_dci = 0.0, dzd_dck = 0.0;
+      if (io->c_max > 0.0) {
+        double cbar = 0.5 * N0 * (y[ui] + y[uk]);
+        double fac = 1.0 - cbar / io->c_max;
+        dzd_dci = dzd_dck = -io->z * dpsi * 0.5 * N0 / io->c_max;
+        zd *= fac;
+        dzd_dpsi *= fac;
+      }
+      idr_sg s = idr_sg_flux(io->D / d->h[e], N0 * y[uk], N0 * y[ui], zd);
+      /* row i: +F, row k: -F */
+      double dFi = s.dFb * N0 + s.dFd * dzd_dci, dFk = s.dFa * N0 + s.dFd * dzd_dck;
+      double dFp = s.dFd * dzd_dpsi;
+      addF(&A, ui, inv * s.F);
+      addJ(&A, ui, ui, inv * dFi);
+      addJ(&A, ui, uk, inv * dFk);
+      addJ(&A, ui, pk, inv * dFp);
+      addJ(&A, ui, pi, -inv * dFp);
+      addF(&A, uk, -inv * s.F);
+      addJ(&A, uk, ui, -inv * dFi);
+      addJ(&A, uk, uk, -inv * dFk);
+      addJ(&A, uk, pk, -inv * dFp);
+      addJ(&A, uk, pi, inv * dFp);
+    }
+  }
+
+  /* ---- nodes: storage, charge, generation/recombination, traps ---- */
+  for (int i = 0; i < N; i++) {
+    const int pi = d->iphi[i], un = d->in[i], up = d->ip[i];
+    const int contact = (i == 0 || i == N - 1);
+    const double yn = y[un], yp_ = y[up];
+    if (!isfinite(yn) || !isfinite(yp_) || !isfinite(y[pi])) return 1;
+    if (yn < IDR_NEG_DENSITY_LIMIT || yp_ < IDR_NEG_DENSITY_LIMIT) return 1;
+    if (contact) {
+      int c = i == 0 ? 0 : 1;
+      double psi_bc = d->psi_bc[c] + (c == 0 ? b->V / d->Vt : 0.0);
+      addF(&A, pi, y[pi] - psi_bc);
+      addJ(&A, pi, pi, 1.0);
+      addF(&A, un, yn - d->n_bc[c] / N0);
+      addJ(&A, un, un, 1.0);
+      addF(&A, up, yp_ - d->p_bc[c] / N0);
+      addJ(&A, up, up, 1.0);
+    }
+    for (int s = 0; s < 2; s++) {
+      const idr_halfcell *hc = &d->hc[2 * i + s];
+      if (hc->layer < 0) continue;
+      const double n = hc->gam_n * N0 * yn, p = hc->gam_p * N0 * yp_;
+      if (!contact) {
+        /* Poisson charge: p - n + dop */
+        addF(&A, pi, inv * hc->vol * (p - n + hc->dop));
+        addJ(&A, pi, up, inv * hc->vol * hc->gam_p * N0);
+        addJ(&A, pi, un, -inv * hc->vol * hc->gam_n * N0);
+        /* storage */
+        if (yp) {
+          addF(&A, un, inv * hc->vol * hc->gam_n * N0 * yp[un]);
+          addF(&A, up, inv * hc->vol * hc->gam_p * N0 * yp[up]);
+        }
+        addJ(&A, un, un, cj * inv * hc->vol * hc->gam_n * N0);
+        addJ(&A, up, up, cj * inv * hc->vol * hc->gam_p * N0);
+        /* generation - recombination: row gets -(G - U) vol */
+        double dUn, dUp;
+        double U = idr_recomb(n, p, hc->ni2, hc->k_rad, hc->C_n, hc->C_p, hc->tau_n, hc->tau_p,
+                              &dUn, &dUp);
+        double net = inv * (hc->vol * U - hc->G1 * light);
+        addF(&A, un, net);
+        addF(&A, up, net);
+        double a_n = inv * hc->vol * dUn * hc->gam_n * N0,
+               a_p = inv * hc->vol * dUp * hc->gam_p * N0;
+        addJ(&A, un, un, a_n);
+        addJ(&A, un, up, a_p);
+        addJ(&A, up, un, a_n);
+        addJ(&A, up, up, a_p);
+      }
+    }
+    /* interface recombination */
+    if (!contact && d->s_n[i] > 0.0 && d->s_p[i] > 0.0) {
+      double dRn, dRp;
+      double R =
+          idr_surface_recomb(N0 * yn, N0 * yp_, d->ni2_if[i], d->s_n[i], d->s_p[i], &dRn, &dRp);
+      addF(&A, un, inv * R);
+      addF(&A, up, inv * R);
+      addJ(&A, un, un, inv * dRn * N0);
+      addJ(&A, un, up, inv * dRp * N0);
+      addJ(&A, up, un, inv * dRn * N0);
+      addJ(&A, up, up, inv * dRp * N0);
+    }
+    /* ions: storage and Poisson charge */
+    for (int q = 0; q < ni; q++) {
+      int u = d->iion[(size_t)i * ni + q];
+      if (u < 0) continue;
+      double vol = d->ion_vol[(size_t)i * ni + q];
+      const idr_ion *io = &d->ions[q];
+      if (!isfinite(y[u]) || y[u] < IDR_NEG_DENSITY_LIMIT) return 1;
+      if (yp) addF(&A, u, inv * vol * N0 * yp[u]);
+      addJ(&A, u, u, cj * inv * vol * N0);
+      if (!contact) {
+        addF(&A, pi, inv * vol * io->z * (N0 * y[u] - io->c0));
+        addJ(&A, pi, u, inv * vol * io->z * N0);
+      }
+    }
+    /* traps */
+    for (int j = 0; j < nt; j++) {
+      size_t q = (size_t)i * nt + j;
+      int u = d->itrap[q];
+      if (u < 0) continue;
+      const idr_trap_level *lv = &d->levels[j];
+      double vol = d->trap_vol[q];
+      double f = y[u];
+      if (!isfinite(f)) return 1;
+      double gn = d->tg_n[q] * N0, gp = d->tg_p[q] * N0;
+      double n = gn * yn, p = gp * yp_;
+      /* electron capture - emission, hole capture - emission (per trap) */
+      double rn = lv->c_n * (n * (1.0 - f) - d->n1[q] * f);
+      double rp = lv->c_p * (p * f - d->p1[q] * (1.0 - f));
+      double drn_dn = lv->c_n * (1.0 - f) * gn, drn_df = -lv->c_n * (n + d->n1[q]);
+      double drp_dp = lv->c_p * f * gp, drp_df = lv->c_p * (p + d->p1[q]);
+      /* occupation: f' - (rn - rp) = 0 */
+      if (yp) addF(&A, u, yp[u]);
+      addJ(&A, u, u, cj);
+      addF(&A, u, -(rn - rp));
+      addJ(&A, u, u, -(drn_df - drp_df));
+      addJ(&A, u, un, -drn_dn);
+      addJ(&A, u, up, drp_dp);
+      if (!contact) {
+        /* carriers lose Nt rn electrons, Nt rp holes */
+        double w = inv * vol * lv->Nt;
+        addF(&A, un, w * rn);
+        addJ(&A, un, un, w * drn_dn);
+        addJ(&A, un, u, w * drn_df);
+        addF(&A, up, w * rp);
+        addJ(&A, up, up, w * drp_dp);
+        addJ(&A, up, u, w * drp_df);
+        /* charge: acceptor -Nt f, donor +Nt (1-f) */
+        addF(&A, pi, w * (lv->acceptor ? -f : 1.0 - f));
+        addJ(&A, pi, u, -w);
+      }
+    }
+  }
+  if (F)
+    for (int u = 0; u < d->n_unknowns; u++)
+      if (!isfinite(F[u])) return 1;
+  return 0;
+}
+
+int idr_residual(const idr_device *dev, const idr_bias *b, const double *y, const double *yp,
+                 double *F) {
+  return assemble(dev, b, y, yp, 0.0, F, NULL, NULL);
+}
+
+int idr_residual_terms(const idr_device *dev, const idr_bias *b, const double *y, const double *yp,
+                       double *F, double *Fabs) {
+  return assemble(dev, b, y, yp, 0.0, F, NULL, Fabs);
+}
+
+int idr_jacobian(const idr_device *dev, const idr_bias *b, const double *y, double cj, double *Jx) {
+  return assemble(dev, b, y, NULL, cj, NULL, Jx, NULL);
+}
+
+void idr_mass_diagonal(const idr_device *d, double *mass) {
+  const double inv = 1.0 / (d->N0 * d->L0);
+  memset(mass, 0, (size_t)d->n_unknowns * sizeof *mass);
+  for (int i = 0; i < d->N; i++) {
+    int contact = (i == 0 || i == d->N - 1);
+    if (!contact)
+      for (int s = 0; s < 2; s++) {
+        const idr_halfcell *hc = &d->hc[2 * i + s];
+        if (hc->layer < 0) continue;
+        mass[d->in[i]] += inv * hc->vol * hc->gam_n * d->N0;
+        mass[d->ip[i]] += inv * hc->vol * hc->gam_p * d->N0;
+      }
+    for (int q = 0; q < d->n_ions; q++) {
+      int u = d->iion[(size_t)i * d->n_ions + q];
+      if (u >= 0) mass[u] = inv * d->ion_vol[(size_t)i * d->n_ions + q] * d->N0;
+    }
+    for (int j = 0; j < d->n_levels; j++) {
+      int u = d->itrap[(size_t)i * d->n_levels + j];
+      if (u >= 0) mass[u] = 1.0;
+    }
+  }
+}
+
+void idr_dF_dV(const idr_device *d, double *dFdV) {
+  memset(dFdV, 0, (size_t)d->n_unknowns * sizeof *dFdV);
+  dFdV[d->iphi[0]] = -1.0 / d->Vt;
+}
+
+/* ---- derived quantities ---- */
+
+typedef struct edge_flux {
+  double Gn, Gp, Gion; /* particle fluxes: Jn/q, Jp/q, sum z F [m^-2 s^-1] */
+  double drift_max;    /* largest single drift or diffusion term [m^-2 s^-1] */
+} edge_flux;
+
+static edge_flux edge_fluxes(const idr_device *d, const double *y, int e) {
+  const int i = e, k = e + 1, ni = d->n_ions;
+  const double N0 = d->N0;
+  double dpsi = y[d->iphi[k]] - y[d->iphi[i]];
+  edge_flux r = {0, 0, 0, 0};
+  const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
+  double kn = d->Dn_e[e] / d->h[e], kp = d->Dp_e[e] / d->h[e];
+  double nL = hL->gam_n * N0 * y[d->in[i]], nR = hR->gam_n * N0 * y[d->in[k]];
+  double pL = hL->gam_p * N0 * y[d->ip[i]], pR = hR->gam_p * N0 * y[d->ip[k]];
+  r.Gn = idr_sg_flux(kn, nL, nR, dpsi).F;
+  r.Gp = idr_sg_flux(kp, pR, pL, dpsi).F;
+  /* drift and diffusion parts of each flux, for the equilibrium check */
+  double nbar = 0.5 * (nL + nR), pbar = 0.5 * (pL + pR);
+  r.drift_max = fmax(fmax(fabs(kn * nbar * dpsi), fabs(kn * (nR - nL))),
+                     fmax(fabs(kp * pbar * dpsi), fabs(kp * (pR - pL))));
+  for (int q = 0; q < ni; q++) {
+    const idr_ion *io = &d->ions[q];
+    if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
+    double ci = N0 * y[d->iion[(size_t)i * ni + q]], ck = N0 * y[d->iion[(size_t)k * ni + q]];
+    double zd = io->z * dpsi;
+    if (io->c_max > 0.0) zd *= 1.0 - 0.5 * (ci + ck) / io->c_max;
+    double ki = io->D / d->h[e];
+    r.Gion += io->z * idr_sg_flux(ki, ck, ci, zd).F;
+    r.drift_max = fmax(r.drift_max, fmax(fabs(ki * 0.5 * (ci + ck) * zd), fabs(ki * (ck - ci))));
+  }
+  return r;
+}
+
+void idr_terminal_current(const idr_device *d, const double *y, const double *yp,
+                          idr_current *out) {
+  double Jn = 0, Jp = 0, Ji = 0, Jd = 0, L = 0;
+  for (int e = 0; e < d->N - 1; e++) {
+    edge_flux f = edge_fluxes(d, y, e);
+    double h = d->h[e];
+    Jn += IDR_Q * f.Gn * h;
+    Jp += IDR_Q * f.Gp * h;
+    Ji += IDR_Q * f.Gion * h;
+    if (yp) Jd += -d->eps_e[e] * d->Vt * (yp[d->iphi[e + 1]] - yp[d->iphi[e]]);
+    L += h;
+  }
+  out->Jn = Jn / L;
+  out->Jp = Jp / L;
+  out->Jion = Ji / L;
+  out->Jdisp = Jd / L;
+  out->J = out->Jn + out->Jp + out->Jion + out->Jdisp;
+}
+
+double idr_max_flux_term(const idr_device *d, const double *y) {
+  double m = 0.0;
+  for (int e = 0; e < d->N - 1; e++)
+    m = fmax(m, edge_fluxes(d, y, e).drift_max);
+  return IDR_Q * m;
+}
+
+double idr_phi(const idr_device *d, const double *y, int i) {
+  return y[d->iphi[i]] * d->Vt - d->chi_ref;
+}
+double idr_n(const idr_device *d, const double *y, int i) {
+  return d->N0 * y[d->in[i]];
+}
+double idr_p(const idr_device *d, const double *y, int i) {
+  return d->N0 * y[d->ip[i]];
+}
+double idr_ion_c(const idr_device *d, const double *y, int k, int i) {
+  int u = d->iion[(size_t)i * d->n_ions + k];
+  return u < 0 ? 0.0 : d->N0 * y[u];
+}
+double idr_trap_f(const idr_device *d, const double *y, int j, int i) {
+  int u = d->itrap[(size_t)i * d->n_levels + j];
+  return u < 0 ? NAN : y[u];
+}
+double idr_Efn(const idr_device *d, const double *y, int i) {
+  double n = idr_n(d, y, i);
+  if (!(n > 0)) return NAN;
+  /* n = exp(lnn0 + psi + Efn/Vt) */
+  return d->Vt * (log(n) - d->lnn0[i] - y[d->iphi[i]]);
+}
+double idr_Efp(const idr_device *d, const double *y, int i) {
+  double p = idr_p(d, y, i);
+  if (!(p > 0)) return NAN;
+  /* p = exp(lnp0 - psi - Efp/Vt) */
+  return -d->Vt * (log(p) - d->lnp0[i] + y[d->iphi[i]]);
+}
+double idr_field(const idr_device *d, const double *y, int e) {
+  return -d->Vt * (y[d->iphi[e + 1]] - y[d->iphi[e]]) / d->h[e];
+}
+double idr_ion_count(const idr_device *d, const double *y, int k) {
+  /* compensated sum: conservation is checked to 1e-10 and beyond */
+  double s = 0.0, c = 0.0;
+  for (int i = 0; i < d->N; i++) {
+    int u = d->iion[(size_t)i * d->n_ions + k];
+    if (u < 0) continue;
+    double v = d->ion_vol[(size_t)i * d->n_ions + k] * d->N0 * y[u] - c;
+    double t = s + v;
+    c = (t - s) - v;
+    s = t;
+  }
+  return s;
+}
+
+/* ---- equilibrium charge for the Poisson-Boltzmann solve ---- */
+void idr_eq_node_charge(const idr_device *d, int i, double psi, const double *mu, double *rho,
+                        double *drho_dpsi, double *drho_dmu, double *y) {
+  const double N0 = d->N0, inv = 1.0 / (N0 * d->L0);
+  const int ni = d->n_ions, nt = d->n_levels;
+  double nn = exp(d->lnn0[i] + psi), pp = exp(d->lnp0[i] - psi); /* nodal unknowns */
+  double r = 0.0, dr = 0.0;
+  for (int s = 0; s < 2; s++) {
+    const idr_halfcell *hc = &d->hc[2 * i + s];
+    if (hc->layer < 0) continue;
+    double n = hc->gam_n * nn, p = hc->gam_p * pp;
+    r += hc->vol * (p - n + hc->dop);
+    dr += hc->vol * (-p - n);
+  }
+  if (y) {
+    y[d->iphi[i]] = psi;
+    y[d->in[i]] = nn / N0;
+    y[d->ip[i]] = pp / N0;
+  }
+  for (int q = 0; q < ni; q++) {
+    if (drho_dmu) drho_dmu[q] = 0.0;
+    int u = d->iion[(size_t)i * ni + q];
+    if (u < 0) continue;
+    const idr_ion *io = &d->ions[q];
+    double vol = d->ion_vol[(size_t)i * ni + q];
+    double c, dc_dx; /* x = mu - z psi */
+    double x = mu[q] - io->z * psi;
+    if (io->c_max > 0.0) {
+      double a = (io->c_max / io->c0 - 1.0) * exp(-x);
+      c = io->c_max / (1.0 + a);
+      dc_dx = c * a / (1.0 + a);
+    } else {
+      c = io->c0 * exp(x);
+      dc_dx = c;
+    }
+    r += vol * io->z * (c - io->c0);
+    dr += vol * io->z * dc_dx * (-io->z);
+    if (drho_dmu) drho_dmu[q] = inv * vol * io->z * dc_dx;
+    if (y) y[u] = c / N0;
+  }
+  for (int j = 0; j < nt; j++) {
+    size_t q = (size_t)i * nt + j;
+    int u = d->itrap[q];
+    if (u < 0) continue;
+    const idr_trap_level *lv = &d->levels[j];
+    double n = d->tg_n[q] * nn;
+    double f = n / (n + d->n1[q]);
+    double df = f * (1.0 - f); /* df/dpsi */
+    r += d->trap_vol[q] * lv->Nt * (lv->acceptor ? -f : 1.0 - f);
+    dr += -d->trap_vol[q] * lv->Nt * df;
+    if (y) y[u] = f;
+  }
+  *rho = inv * r;
+  *drho_dpsi = inv * dr;
+}

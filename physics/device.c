@@ -1,0 +1,468 @@
+/*
+ * Device: the deck's layers on a mesh at one temperature -> nodal parameters
+ * in SI, the interleaved variable layout, solver metadata (algebraic or
+ * differential, sign constraints, absolute tolerances) and the fixed CSC
+ * sparsity pattern. Temperature laws: Nc, Nv ~ T^1.5, ion D = D0 exp(-Ea/kT),
+ * carrier mobilities independent of T.
+ */
+#include "idr_physics.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length scale of residual rows [m]. */
+#define IDR_L0 1e-9
+/* Absolute tolerance on trap occupations (dimensionless). */
+#define IDR_ATOL_TRAP 1e-10
+/* Gaussian trap bands are sampled over +-this many standard deviations. */
+#define IDR_GAUSS_SPAN 2.5
+
+static double dens_T(double N300_cm3, double T) {
+  return N300_cm3 * IDR_CM3_TO_M3 * pow(T / 300.0, 1.5);
+}
+
+static void fill_halfcell(idr_halfcell *hc, const idr_layer *ly, int layer, double vol, double T,
+                          double Vt) {
+  const idr_material *m = &ly->mat;
+  hc->layer = layer;
+  hc->vol = vol;
+  hc->eps = m->eps_r * IDR_EPS0;
+  hc->Nc = dens_T(m->Nc_cm3, T);
+  hc->Nv = dens_T(m->Nv_cm3, T);
+  hc->chi = m->chi_eV;
+  hc->Eg = m->Eg_eV;
+  hc->dop = (ly->N_D_cm3 - ly->N_A_cm3) * IDR_CM3_TO_M3;
+  hc->ni2 = hc->Nc * hc->Nv * exp(-m->Eg_eV / Vt);
+  hc->k_rad = m->k_rad_cm3_s * 1e-6;
+  hc->C_n = m->C_n_auger_cm6_s * 1e-12;
+  hc->C_p = m->C_p_auger_cm6_s * 1e-12;
+  hc->tau_n = m->tau_n_s;
+  hc->tau_p = m->tau_p_s;
+  hc->gam_n = 1.0;
+  hc->gam_p = 1.0;
+  hc->G1 = 0.0;
+}
+
+/* ln of the equilibrium electron / hole density scale of a half cell, so that
+ * n = exp(ln_n + psi) and p = exp(ln_p - psi). */
+static double ln_n_scale(const idr_halfcell *hc, double chi_ref, double Vt) {
+  return log(hc->Nc) + (hc->chi - chi_ref) / Vt;
+}
+static double ln_p_scale(const idr_halfcell *hc, double chi_ref, double Vt) {
+  return log(hc->Nv) - (hc->chi + hc->Eg - chi_ref) / Vt;
+}
+
+/* Reference half cell of node i for a carrier: the existing side with the
+ * larger equilibrium density. */
+static int ref_side(const idr_device *d, int i, int electrons) {
+  const idr_halfcell *L = &d->hc[2 * i], *R = &d->hc[2 * i + 1];
+  if (L->layer < 0) return IDR_SIDE_R;
+  if (R->layer < 0) return IDR_SIDE_L;
+  double a = electrons ? ln_n_scale(L, d->chi_ref, d->Vt) : ln_p_scale(L, d->chi_ref, d->Vt);
+  double b = electrons ? ln_n_scale(R, d->chi_ref, d->Vt) : ln_p_scale(R, d->chi_ref, d->Vt);
+  return a >= b ? IDR_SIDE_L : IDR_SIDE_R;
+}
+
+void idr_device_free(idr_device **dp) {
+  if (!dp || !*dp) return;
+  idr_device *d = *dp;
+  free(d->x);
+  free(d->h);
+  free(d->edge_layer);
+  free(d->layer_first);
+  free(d->eps_e);
+  free(d->Dn_e);
+  free(d->Dp_e);
+  free(d->hc);
+  free(d->s_n);
+  free(d->s_p);
+  free(d->ni2_if);
+  free(d->ion_vol);
+  free(d->levels);
+  free(d->level_names);
+  free(d->trap_vol);
+  free(d->n1);
+  free(d->p1);
+  free(d->tg_n);
+  free(d->tg_p);
+  free(d->lnn0);
+  free(d->lnp0);
+  free(d->off);
+  free(d->iphi);
+  free(d->in);
+  free(d->ip);
+  free(d->iion);
+  free(d->itrap);
+  free(d->node_of);
+  free(d->is_diff);
+  free(d->positive);
+  free(d->atol);
+  free(d->colptr);
+  free(d->rowind);
+  free(d);
+  *dp = NULL;
+}
+
+#define ALLOC(ptr, count)                                                                          \
+  do {                                                                                             \
+    (ptr) = calloc((size_t)(count) > 0 ? (size_t)(count) : 1, sizeof *(ptr));                      \
+    if (!(ptr)) {                                                                                  \
+      st = idr_error_set(err, IDR_ERR_NOMEM, "device: out of memory");                             \
+      goto out_free;                                                                               \
+    }                                                                                              \
+  } while (0)
+
+/* Expand the deck's trap specs into discrete levels. */
+static idr_status build_levels(const idr_deck *deck, idr_device *d, idr_error *err) {
+  idr_status st = IDR_OK;
+  int total = 0;
+  for (int t = 0; t < deck->n_traps; t++) {
+    const idr_trap_spec *ts = &deck->traps[t];
+    total += (ts->sigma_E_eV > 0 && ts->levels > 1) ? ts->levels : 1;
+  }
+  d->n_levels = total;
+  ALLOC(d->levels, total);
+  ALLOC(d->level_names, total);
+  int j = 0;
+  for (int t = 0; t < deck->n_traps; t++) {
+    const idr_trap_spec *ts = &deck->traps[t];
+    const idr_layer *ly = &deck->layers[ts->layer];
+    double Eg = ly->mat.Eg_eV;
+    double E_c = ts->ref == IDR_EREF_EC ? ts->E_eV : Eg - ts->E_eV; /* Ec - Et */
+    int m = (ts->sigma_E_eV > 0 && ts->levels > 1) ? ts->levels : 1;
+    double wsum = 0.0;
+    double w[256];
+    double Ek[256];
+    if (m > 256) m = 256;
+    for (int k = 0; k < m; k++) {
+      double u = m == 1 ? 0.0 : (2.0 * k / (m - 1) - 1.0) * IDR_GAUSS_SPAN;
+      Ek[k] = E_c + u * ts->sigma_E_eV;
+      w[k] = exp(-0.5 * u * u);
+      wsum += w[k];
+    }
+    for (int k = 0; k < m; k++, j++) {
+      if (!(Ek[k] > 0.0 && Ek[k] < Eg)) {
+        return idr_error_set(err, IDR_ERR_INPUT,
+                             "%s:%d:%d: traps[%d] level %d lies outside the gap of layer '%s' "
+                             "(Ec - Et = %.4g eV, Eg = %.4g eV); narrow sigma_E_eV",
+                             deck->path, ts->loc.line, ts->loc.col, t, k, ly->name, Ek[k], Eg);
+      }
+      idr_trap_level *lv = &d->levels[j];
+      lv->layer = ts->layer;
+      lv->acceptor = ts->type == IDR_TRAP_ACCEPTOR;
+      lv->Nt = ts->density_cm3 * IDR_CM3_TO_M3 * w[k] / wsum;
+      lv->c_n = ts->c_n_cm3_s * 1e-6;
+      lv->c_p = ts->c_p_cm3_s * 1e-6;
+      lv->Et_from_Ec = Ek[k];
+      lv->spec = t;
+      if (m == 1)
+        snprintf(d->level_names[j], IDR_NAME_LEN, "%s", ts->name);
+      else
+        snprintf(d->level_names[j], IDR_NAME_LEN, "%.40s_%d", ts->name, k);
+    }
+  }
+out_free:
+  return st;
+}
+
+idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T_K,
+                            idr_device **out, idr_error *err) {
+  *out = NULL;
+  idr_status st = IDR_OK;
+  if (!(T_K > 0.0)) return idr_error_set(err, IDR_ERR_INPUT, "device: temperature must be > 0 K");
+  if (mesh->n_layers != deck->n_layers)
+    return idr_error_set(err, IDR_ERR_INPUT, "device: mesh has %d layers, deck %d", mesh->n_layers,
+                         deck->n_layers);
+  idr_device *d = calloc(1, sizeof *d);
+  if (!d) return idr_error_set(err, IDR_ERR_NOMEM, "device: out of memory");
+  const int N = mesh->n;
+  d->N = N;
+  d->T = T_K;
+  d->Vt = idr_thermal_voltage(T_K);
+  d->L0 = IDR_L0;
+  d->n_layers = deck->n_layers;
+  ALLOC(d->x, N);
+  ALLOC(d->h, N - 1);
+  ALLOC(d->edge_layer, N - 1);
+  ALLOC(d->layer_first, deck->n_layers + 1);
+  memcpy(d->x, mesh->x, (size_t)N * sizeof *d->x);
+  memcpy(d->layer_first, mesh->layer_first, ((size_t)deck->n_layers + 1) * sizeof(int));
+  for (int e = 0; e < N - 1; e++) {
+    d->h[e] = d->x[e + 1] - d->x[e];
+    int l = 0;
+    while (l + 1 < deck->n_layers && e >= d->layer_first[l + 1])
+      l++;
+    d->edge_layer[e] = l;
+  }
+
+  /* potential reference: mid-gap of the thickest layer */
+  {
+    int thick = 0;
+    for (int l = 1; l < deck->n_layers; l++)
+      if (deck->layers[l].thickness_nm > deck->layers[thick].thickness_nm) thick = l;
+    d->chi_ref = deck->layers[thick].mat.chi_eV + 0.5 * deck->layers[thick].mat.Eg_eV;
+  }
+  /* density scale */
+  {
+    double N0 = 1e22;
+    for (int l = 0; l < deck->n_layers; l++) {
+      N0 = fmax(N0, deck->layers[l].N_A_cm3 * IDR_CM3_TO_M3);
+      N0 = fmax(N0, deck->layers[l].N_D_cm3 * IDR_CM3_TO_M3);
+    }
+    for (int k = 0; k < deck->n_ions; k++)
+      N0 = fmax(N0, deck->ions[k].density_cm3 * IDR_CM3_TO_M3);
+    d->N0 = N0;
+  }
+
+  /* edges and half cells */
+  ALLOC(d->eps_e, N - 1);
+  ALLOC(d->Dn_e, N - 1);
+  ALLOC(d->Dp_e, N - 1);
+  ALLOC(d->hc, 2 * N);
+  for (int e = 0; e < N - 1; e++) {
+    const idr_material *m = &deck->layers[d->edge_layer[e]].mat;
+    d->eps_e[e] = m->eps_r * IDR_EPS0;
+    d->Dn_e[e] = m->mu_n_cm2_Vs * IDR_CM2_TO_M2 * d->Vt;
+    d->Dp_e[e] = m->mu_p_cm2_Vs * IDR_CM2_TO_M2 * d->Vt;
+  }
+  for (int i = 0; i < N; i++) {
+    d->hc[2 * i].layer = -1;
+    d->hc[2 * i + 1].layer = -1;
+    if (i > 0) {
+      int l = d->edge_layer[i - 1];
+      fill_halfcell(&d->hc[2 * i], &deck->layers[l], l, 0.5 * d->h[i - 1], T_K, d->Vt);
+    }
+    if (i < N - 1) {
+      int l = d->edge_layer[i];
+      fill_halfcell(&d->hc[2 * i + 1], &deck->layers[l], l, 0.5 * d->h[i], T_K, d->Vt);
+    }
+  }
+  /* gamma factors (continuous quasi-Fermi levels across interfaces) */
+  for (int i = 0; i < N; i++) {
+    int rn = ref_side(d, i, 1), rp = ref_side(d, i, 0);
+    double lnn = ln_n_scale(&d->hc[2 * i + rn], d->chi_ref, d->Vt);
+    double lnp = ln_p_scale(&d->hc[2 * i + rp], d->chi_ref, d->Vt);
+    for (int s = 0; s < 2; s++) {
+      idr_halfcell *hc = &d->hc[2 * i + s];
+      if (hc->layer < 0) continue;
+      hc->gam_n = exp(ln_n_scale(hc, d->chi_ref, d->Vt) - lnn);
+      hc->gam_p = exp(ln_p_scale(hc, d->chi_ref, d->Vt) - lnp);
+    }
+  }
+  ALLOC(d->lnn0, N);
+  ALLOC(d->lnp0, N);
+  for (int i = 0; i < N; i++) {
+    d->lnn0[i] = ln_n_scale(&d->hc[2 * i + ref_side(d, i, 1)], d->chi_ref, d->Vt);
+    d->lnp0[i] = ln_p_scale(&d->hc[2 * i + ref_side(d, i, 0)], d->chi_ref, d->Vt);
+  }
+  /* interfaces */
+  ALLOC(d->s_n, N);
+  ALLOC(d->s_p, N);
+  ALLOC(d->ni2_if, N);
+  for (int i = 0; i < N; i++) {
+    int rn = ref_side(d, i, 1), rp = ref_side(d, i, 0);
+    d->ni2_if[i] = exp(ln_n_scale(&d->hc[2 * i + rn], d->chi_ref, d->Vt) +
+                       ln_p_scale(&d->hc[2 * i + rp], d->chi_ref, d->Vt));
+  }
+  for (int l = 0; l + 1 < deck->n_layers; l++) {
+    int i = d->layer_first[l + 1];
+    d->s_n[i] = deck->interfaces[l].s_n_cm_s * IDR_CM_TO_M;
+    d->s_p[i] = deck->interfaces[l].s_p_cm_s * IDR_CM_TO_M;
+  }
+  /* generation at 1 sun, integrated over each half cell */
+  if (deck->generation.model == IDR_GEN_UNIFORM) {
+    for (int i = 0; i < 2 * N; i++)
+      if (d->hc[i].layer >= 0)
+        d->hc[i].G1 =
+            deck->layers[d->hc[i].layer].mat.G_uniform_cm3_s * IDR_CM3_TO_M3 * d->hc[i].vol;
+  } else if (deck->generation.model == IDR_GEN_BEER_LAMBERT) {
+    double flux = deck->generation.photon_flux_cm2_s * 1e4; /* [m^-2 s^-1] */
+    int from_right = deck->generation.from_right;
+    /* optical depth at node i from the illuminated side */
+    double tau = 0.0;
+    for (int k = 0; k < N - 1; k++) {
+      int e = from_right ? N - 2 - k : k;
+      double a = deck->layers[d->edge_layer[e]].mat.alpha_cm * 100.0; /* [1/m] */
+      double half = 0.5 * d->h[e];
+      /* the half cell nearer the light first, then the farther one */
+      int i_near = from_right ? e + 1 : e, i_far = from_right ? e : e + 1;
+      idr_halfcell *near = &d->hc[2 * i_near + (from_right ? IDR_SIDE_L : IDR_SIDE_R)];
+      idr_halfcell *far = &d->hc[2 * i_far + (from_right ? IDR_SIDE_R : IDR_SIDE_L)];
+      near->G1 = flux * (exp(-tau) - exp(-(tau + a * half)));
+      far->G1 = flux * (exp(-(tau + a * half)) - exp(-(tau + 2.0 * a * half)));
+      tau += a * d->h[e];
+    }
+  }
+
+  /* ions */
+  d->n_ions = deck->n_ions;
+  ALLOC(d->ion_vol, (size_t)N * (size_t)(deck->n_ions > 0 ? deck->n_ions : 1));
+  for (int k = 0; k < deck->n_ions; k++) {
+    const idr_ion_species *is = &deck->ions[k];
+    idr_ion *io = &d->ions[k];
+    io->z = is->z;
+    io->layer_mask = is->layer_mask;
+    io->c0 = is->density_cm3 * IDR_CM3_TO_M3;
+    io->D = is->D0_cm2_s * IDR_CM2_TO_M2 * exp(-is->Ea_eV / (IDR_KB_EV * T_K));
+    io->c_max = is->c_max_cm3 * IDR_CM3_TO_M3;
+    snprintf(d->ion_names[k], IDR_NAME_LEN, "%s", is->name);
+    for (int i = 0; i < N; i++) {
+      double v = 0.0;
+      for (int s = 0; s < 2; s++) {
+        const idr_halfcell *hc = &d->hc[2 * i + s];
+        if (hc->layer >= 0 && (is->layer_mask >> hc->layer) & 1u) v += hc->vol;
+      }
+      d->ion_vol[(size_t)i * deck->n_ions + k] = v;
+    }
+  }
+  /* traps */
+  st = build_levels(deck, d, err);
+  if (st) goto out_free;
+  {
+    int nl = d->n_levels > 0 ? d->n_levels : 1;
+    ALLOC(d->trap_vol, (size_t)N * nl);
+    ALLOC(d->n1, (size_t)N * nl);
+    ALLOC(d->p1, (size_t)N * nl);
+    ALLOC(d->tg_n, (size_t)N * nl);
+    ALLOC(d->tg_p, (size_t)N * nl);
+  }
+  for (int j = 0; j < d->n_levels; j++) {
+    const idr_trap_level *lv = &d->levels[j];
+    for (int i = 0; i < N; i++) {
+      double v = 0.0;
+      const idr_halfcell *in_layer = NULL;
+      for (int s = 0; s < 2; s++) {
+        const idr_halfcell *hc = &d->hc[2 * i + s];
+        if (hc->layer == lv->layer) {
+          v += hc->vol;
+          in_layer = hc;
+        }
+      }
+      size_t q = (size_t)i * d->n_levels + j;
+      d->trap_vol[q] = v;
+      if (in_layer) {
+        d->n1[q] = in_layer->Nc * exp(-lv->Et_from_Ec / d->Vt);
+        d->p1[q] = in_layer->Nv * exp(-(in_layer->Eg - lv->Et_from_Ec) / d->Vt);
+        d->tg_n[q] = in_layer->gam_n;
+        d->tg_p[q] = in_layer->gam_p;
+      }
+    }
+  }
+
+  /* contacts */
+  for (int c = 0; c < 2; c++) {
+    int i = c == 0 ? 0 : N - 1;
+    const idr_halfcell *hc = &d->hc[2 * i + (c == 0 ? IDR_SIDE_R : IDR_SIDE_L)];
+    const idr_contact_spec *cs = c == 0 ? &deck->contact_left : &deck->contact_right;
+    double lnn = ln_n_scale(hc, d->chi_ref, d->Vt);
+    double psi;
+    if (isnan(cs->work_function_eV)) {
+      double dop = hc->dop, n, p;
+      double r = sqrt(0.25 * dop * dop + hc->ni2);
+      if (dop >= 0) {
+        n = 0.5 * dop + r;
+        p = hc->ni2 / n;
+      } else {
+        p = -0.5 * dop + r;
+        n = hc->ni2 / p;
+      }
+      psi = log(n) - lnn;
+    } else {
+      psi = (d->chi_ref - cs->work_function_eV) / d->Vt;
+    }
+    d->psi_bc[c] = psi;
+    d->n_bc[c] = exp(lnn + psi);
+    d->p_bc[c] = exp(ln_p_scale(hc, d->chi_ref, d->Vt) - psi);
+  }
+
+  /* variable layout */
+  int ni = d->n_ions, nt = d->n_levels;
+  ALLOC(d->off, N + 1);
+  ALLOC(d->iphi, N);
+  ALLOC(d->in, N);
+  ALLOC(d->ip, N);
+  ALLOC(d->iion, (size_t)N * (ni > 0 ? ni : 1));
+  ALLOC(d->itrap, (size_t)N * (nt > 0 ? nt : 1));
+  {
+    int u = 0;
+    for (int i = 0; i < N; i++) {
+      d->off[i] = u;
+      d->iphi[i] = u++;
+      d->in[i] = u++;
+      d->ip[i] = u++;
+      for (int k = 0; k < ni; k++)
+        d->iion[(size_t)i * ni + k] = d->ion_vol[(size_t)i * ni + k] > 0 ? u++ : -1;
+      for (int j = 0; j < nt; j++)
+        d->itrap[(size_t)i * nt + j] = d->trap_vol[(size_t)i * nt + j] > 0 ? u++ : -1;
+    }
+    d->off[N] = u;
+    d->n_unknowns = u;
+  }
+  int nu = d->n_unknowns;
+  ALLOC(d->node_of, nu);
+  ALLOC(d->is_diff, nu);
+  ALLOC(d->positive, nu);
+  ALLOC(d->atol, nu);
+  {
+    double atol_d = deck->solver.atol_density_cm3 > 0 ? deck->solver.atol_density_cm3 : 1e3;
+    double atol_p = deck->solver.atol_potential_V > 0 ? deck->solver.atol_potential_V : 1e-9;
+    for (int i = 0; i < N; i++) {
+      int contact = (i == 0 || i == N - 1);
+      for (int u = d->off[i]; u < d->off[i + 1]; u++) {
+        d->node_of[u] = i;
+        d->is_diff[u] = 1.0;
+        d->positive[u] = 1.0;
+        d->atol[u] = atol_d * IDR_CM3_TO_M3 / d->N0;
+      }
+      d->is_diff[d->iphi[i]] = 0.0;
+      d->positive[d->iphi[i]] = 0.0;
+      d->atol[d->iphi[i]] = atol_p / d->Vt;
+      if (contact) {
+        d->is_diff[d->in[i]] = 0.0;
+        d->is_diff[d->ip[i]] = 0.0;
+      }
+      for (int j = 0; j < nt; j++) {
+        int u = d->itrap[(size_t)i * nt + j];
+        if (u >= 0) {
+          d->positive[u] = 0.0;
+          d->atol[u] = IDR_ATOL_TRAP;
+        }
+      }
+    }
+  }
+  /* CSC pattern: column of node j holds rows of nodes j-1..j+1 (contiguous) */
+  ALLOC(d->colptr, nu + 1);
+  {
+    long nnz = 0;
+    for (int c = 0; c < nu; c++) {
+      int j = d->node_of[c];
+      int r0 = d->off[j > 0 ? j - 1 : 0], r1 = d->off[j + 2 <= N ? j + 2 : N];
+      d->colptr[c] = nnz;
+      nnz += r1 - r0;
+    }
+    d->colptr[nu] = nnz;
+    d->nnz = nnz;
+    ALLOC(d->rowind, nnz);
+    for (int c = 0; c < nu; c++) {
+      int j = d->node_of[c];
+      int r0 = d->off[j > 0 ? j - 1 : 0];
+      for (long q = d->colptr[c]; q < d->colptr[c + 1]; q++)
+        d->rowind[q] = r0 + (q - d->colptr[c]);
+    }
+  }
+  *out = d;
+  return IDR_OK;
+out_free:
+  idr_device_free(&d);
+  return st;
+}
+
+long idr_device_csc_pos(const idr_device *dev, int row, int col) {
+  if (row < 0 || col < 0 || row >= dev->n_unknowns || col >= dev->n_unknowns) return -1;
+  int j = dev->node_of[col];
+  int r0 = dev->off[j > 0 ? j - 1 : 0];
+  long q = dev->colptr[col] + (row - r0);
+  if (q < dev->colptr[col] || q >= dev->colptr[col + 1]) return -1;
+  return q;
+}

@@ -1,0 +1,231 @@
+/*
+ * iondrift physics: mesh, device (layers -> nodal parameters at one
+ * temperature), the scaling of unknowns, and the residual/Jacobian of the
+ * semi-discrete drift-diffusion system with mobile ions and dynamic traps.
+ *
+ * Model (docs/equations.md has the full derivation):
+ *   Poisson   -d/dx(eps dphi/dx) = q (p - n + N_D - N_A + sum_k z_k (c_k - c_k0) + trap charge)
+ *   electrons dn/dt =  (1/q) dJn/dx + G - R,   Jn/q = Dn/h [n_{i+1} B(d) - n_i B(-d)]
+ *   holes     dp/dt = -(1/q) dJp/dx + G - R,   Jp/q = Dp/h [p_i B(d) - p_{i+1} B(-d)]
+ *   ions      dc/dt = -dF/dx,                 F    = D/h  [c_i B(z d) - c_{i+1} B(-z d)]
+ *   traps     df/dt = c_n n (1-f) - e_n f - c_p p f + e_p (1-f)
+ * with d = (phi_{i+1}-phi_i)/V_T, B(x) = x/(e^x - 1) (Scharfetter-Gummel).
+ *
+ * Discretisation: vertex-centred finite volumes. Node i owns a left half cell
+ * (in the layer of edge i-1) and a right half cell (edge i). At a
+ * heterointerface the two halves belong to different materials; the carrier
+ * unknown at such a node is the density on the side where it is larger, and
+ * the other side's density is gamma * unknown (continuous quasi-Fermi level,
+ * band offsets exact). Variables are interleaved node by node, so the
+ * Jacobian couples node i only to i-1, i, i+1: its CSC pattern is fixed at
+ * set-up and every column's rows are one contiguous index range.
+ *
+ * Scaling (the one place it is defined): solver unknowns are
+ *   psi = (phi + chi_ref)/V_T,  n/N0, p/N0, c_k/N0,  f (trap occupation, 0..1).
+ * Residual rows are scaled: Poisson by 1/(q N0 L0), carrier and ion rows by
+ * 1/(N0 L0), trap rows are occupation rates [1/s]; L0 = 1 nm.
+ *
+ * Kernels allocate nothing and do no I/O; all state lives in idr_device
+ * (read-only during a solve) and caller-provided arrays.
+ */
+#ifndef IDR_PHYSICS_H
+#define IDR_PHYSICS_H
+
+#include "idr_config.h"
+#include "idr_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- mesh ------------------------------------------------------------- */
+typedef struct idr_mesh {
+  int n;            /* number of nodes */
+  double *x;        /* node positions [m], x[0] = 0, x[n-1] = L */
+  int n_layers;     /* layers in the stack */
+  int *layer_first; /* node index of each layer's left edge; [n_layers] = n-1 */
+} idr_mesh;
+
+/* Build a mesh for the deck's stack: each layer gets nodes in proportion to
+ * its thickness (at least a minimum), spaced by a tanh law that refines
+ * towards both of its edges down to mesh.h_min_nm. Layer boundaries are nodes. */
+idr_status idr_mesh_build(const idr_deck *deck, idr_mesh **out, idr_error *err);
+/* A mesh from explicit positions (validation, convergence studies): x [m],
+ * strictly increasing; layer_first[n_layers] must be n-1. */
+idr_status idr_mesh_from_points(const double *x, int n, const int *layer_first, int n_layers,
+                                idr_mesh **out, idr_error *err);
+void idr_mesh_free(idr_mesh **m);
+
+/* ---- device ----------------------------------------------------------- */
+enum { IDR_SIDE_L = 0, IDR_SIDE_R = 1 };
+
+/* Per half-cell material data (SI) at the device temperature. */
+typedef struct idr_halfcell {
+  int layer;           /* layer index, -1 if the half cell does not exist */
+  double vol;          /* half-cell width [m] (per unit area: volume) */
+  double eps;          /* permittivity [F/m] */
+  double Nc, Nv;       /* effective densities of states at T [m^-3] */
+  double chi;          /* electron affinity [eV] */
+  double Eg;           /* band gap [eV] */
+  double dop;          /* N_D - N_A [m^-3] */
+  double ni2;          /* intrinsic density squared [m^-6] */
+  double gam_n;        /* electron density here = gam_n * nodal unknown */
+  double gam_p;        /* hole density here = gam_p * nodal unknown */
+  double k_rad;        /* [m^3/s] */
+  double C_n, C_p;     /* Auger [m^6/s] */
+  double tau_n, tau_p; /* background SRH lifetimes [s], 0 = off */
+  double G1;           /* generation at 1 sun integrated over the half cell [m^-2 s^-1] */
+} idr_halfcell;
+
+typedef struct idr_trap_level {
+  int layer;         /* layer index */
+  int acceptor;      /* 1: charge -q f Nt; 0 (donor): +q (1-f) Nt */
+  double Nt;         /* density of this level [m^-3] */
+  double c_n, c_p;   /* capture coefficients [m^3/s] */
+  double Et_from_Ec; /* Ec - Et [eV] */
+  int spec;          /* index of the deck trap it came from */
+} idr_trap_level;
+
+typedef struct idr_ion {
+  int z;               /* charge number */
+  unsigned layer_mask; /* layers it lives in */
+  double c0;           /* background (mean) density [m^-3] */
+  double D;            /* diffusion coefficient at T [m^2/s] */
+  double c_max;        /* steric limit [m^-3], 0 = none */
+} idr_ion;
+
+typedef struct idr_device {
+  /* geometry */
+  int N;           /* nodes */
+  double *x;       /* [m] (owned copy) */
+  double *h;       /* edge lengths [m], N-1 */
+  int *edge_layer; /* layer of each edge, N-1 */
+  int n_layers;
+  int *layer_first; /* as in idr_mesh */
+  /* temperature */
+  double T;       /* [K] */
+  double Vt;      /* kT/q [V] */
+  double chi_ref; /* potential reference [eV]: psi = (phi + chi_ref)/Vt */
+  double N0;      /* density scale [m^-3] */
+  double L0;      /* length scale for residual rows [m] */
+  /* per edge (material of the edge) */
+  double *eps_e;       /* [F/m] */
+  double *Dn_e, *Dp_e; /* carrier diffusivities [m^2/s] */
+  /* per node, two half cells: hc[2*i + side] */
+  idr_halfcell *hc;
+  /* heterointerfaces: per node, recombination velocities (0 unless an interface node) */
+  double *s_n, *s_p; /* [m/s] */
+  double *ni2_if;    /* n p at equilibrium for the nodal unknowns [m^-6] */
+  /* ions */
+  int n_ions;
+  idr_ion ions[IDR_MAX_IONS];
+  char ion_names[IDR_MAX_IONS][IDR_NAME_LEN];
+  double *ion_vol; /* [N * n_ions]: control volume of species k at node i [m], 0 = absent */
+  /* traps */
+  int n_levels;
+  idr_trap_level *levels;
+  char (*level_names)[IDR_NAME_LEN];
+  double *trap_vol;    /* [N * n_levels] control volume of level j at node i [m], 0 = absent */
+  double *n1, *p1;     /* [N * n_levels] SRH densities of the level in its layer [m^-3] */
+  double *tg_n, *tg_p; /* [N * n_levels] gamma factors of the trap's half cell */
+  double *lnn0, *lnp0; /* [N] nodal unknowns at equilibrium: n = exp(lnn0 + psi), p = exp(lnp0 -
+                          psi) [m^-3] */
+  /* contacts (equilibrium values; applied voltage shifts the left potential) */
+  double psi_bc[2];        /* scaled potential at x=0 and x=L in equilibrium */
+  double n_bc[2], p_bc[2]; /* nodal carrier unknowns at the contacts [m^-3] */
+  /* variable layout: unknown indices, -1 = absent */
+  int n_unknowns;
+  int *off;            /* first unknown of node i, [N+1] */
+  int *iphi, *in, *ip; /* [N] */
+  int *iion;           /* [N * n_ions] */
+  int *itrap;          /* [N * n_levels] */
+  int *node_of;        /* node of each unknown, [n_unknowns] */
+  /* solver metadata per unknown */
+  double *is_diff;  /* 1 differential, 0 algebraic (IDASetId) */
+  double *positive; /* 1 constrained >= 0 (IDASetConstraints), 0 free */
+  double *atol;     /* absolute tolerance in scaled units */
+  /* fixed CSC pattern of dF/dy + cj dF/dy' */
+  long nnz;
+  long *colptr; /* [n_unknowns + 1] */
+  long *rowind; /* [nnz] */
+} idr_device;
+
+/* Build the device at temperature T [K] from a validated deck on a mesh.
+ * All checks that need more than one key (trap level inside the gap at this
+ * mesh, ...) report the deck location. */
+idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T_K,
+                            idr_device **out, idr_error *err);
+void idr_device_free(idr_device **dev);
+
+/* Position in the CSC value array of entry (row, col); -1 if outside the pattern. */
+long idr_device_csc_pos(const idr_device *dev, int row, int col);
+
+/* ---- operating point -------------------------------------------------- */
+typedef struct idr_bias {
+  double V;     /* applied voltage on the left contact [V] */
+  double light; /* illumination [suns] */
+} idr_bias;
+
+/* ---- residual and Jacobian -------------------------------------------- */
+/* F(y, yp) for the scaled unknowns. Returns 0, or > 0 (recoverable: a
+ * non-finite value or a density far below zero) so IDA can retry. */
+int idr_residual(const idr_device *dev, const idr_bias *b, const double *y, const double *yp,
+                 double *F);
+
+/* The residual and, per row, the sum of the absolute values of the terms
+ * that make it up (the scale of the row's round-off; for tests). */
+int idr_residual_terms(const idr_device *dev, const idr_bias *b, const double *y, const double *yp,
+                       double *F, double *Fabs);
+
+/* CSC values of dF/dy + cj dF/dy' in the device's fixed pattern (nnz). */
+int idr_jacobian(const idr_device *dev, const idr_bias *b, const double *y, double cj, double *Jx);
+
+/* Diagonal of dF/dy' (the mass matrix is diagonal): mass[i] for unknown i. */
+void idr_mass_diagonal(const idr_device *dev, double *mass);
+
+/* dF/dV at fixed y, yp: the only dependence on the applied voltage is the left
+ * contact's potential row. Fills dFdV[n_unknowns]. */
+void idr_dF_dV(const idr_device *dev, double *dFdV);
+
+/* ---- derived quantities ----------------------------------------------- */
+/* Terminal current density [A/m^2] split into parts, averaged over edges
+ * (the total is the same on every edge up to round-off). yp may be NULL
+ * (no displacement part). */
+typedef struct idr_current {
+  double J, Jn, Jp, Jion, Jdisp; /* [A/m^2], positive from x=0 to x=L */
+} idr_current;
+void idr_terminal_current(const idr_device *dev, const double *y, const double *yp,
+                          idr_current *out);
+
+/* Largest single drift or diffusion flux term on any edge, as a current
+ * density [A/m^2] (for the equilibrium check). */
+double idr_max_flux_term(const idr_device *dev, const double *y);
+
+/* Profiles in SI at node i (densities in the material of the node's
+ * reference side). */
+double idr_phi(const idr_device *dev, const double *y, int i);           /* [V] */
+double idr_n(const idr_device *dev, const double *y, int i);             /* [m^-3] */
+double idr_p(const idr_device *dev, const double *y, int i);             /* [m^-3] */
+double idr_ion_c(const idr_device *dev, const double *y, int k, int i);  /* [m^-3], 0 absent */
+double idr_trap_f(const idr_device *dev, const double *y, int j, int i); /* [-], NAN absent */
+/* Quasi-Fermi levels [eV] relative to the equilibrium Fermi level (NAN if n<=0). */
+double idr_Efn(const idr_device *dev, const double *y, int i);
+double idr_Efp(const idr_device *dev, const double *y, int i);
+/* Electric field on edge e [V/m]. */
+double idr_field(const idr_device *dev, const double *y, int e);
+/* Number of ions of species k per unit area [m^-2]. */
+double idr_ion_count(const idr_device *dev, const double *y, int k);
+
+/* ---- equilibrium charge (for the Poisson-Boltzmann solve) ------------- */
+/* Net charge density integral over node i's control volume, divided by q
+ * [m^-2], at equilibrium (Fermi level 0), for scaled potential psi and ionic
+ * chemical shifts mu[k] (c_k = c0_k exp(mu_k - z_k psi), steric-corrected),
+ * and its derivative w.r.t. psi and each mu_k. Also fills the full state y at
+ * node i when y != NULL. */
+void idr_eq_node_charge(const idr_device *dev, int i, double psi, const double *mu, double *rho,
+                        double *drho_dpsi, double *drho_dmu, double *y);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* IDR_PHYSICS_H */

@@ -1,0 +1,87 @@
+/*
+ * iondrift solver: thermal equilibrium (Poisson-Boltzmann with ion-number
+ * constraints), time integration of the full system with SUNDIALS IDA
+ * (variable-order BDF, Newton with SUNLinSol_KLU and the analytic Jacobian),
+ * steady states by pseudo-transient continuation, and (later) the
+ * small-signal admittance with complex KLU.
+ *
+ * Only this module includes SUNDIALS and KLU. Every object is a workspace
+ * owned by its caller: no global state; one idr_sim per thread.
+ */
+#ifndef IDR_SOLVER_H
+#define IDR_SOLVER_H
+
+#include "idr_core.h"
+#include "idr_physics.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- equilibrium ------------------------------------------------------- */
+typedef struct idr_eq_stats {
+  int iterations;     /* Newton iterations */
+  double last_update; /* max |update| of the last iteration (psi in V_T, mu) */
+} idr_eq_stats;
+
+/* Thermal equilibrium in the dark at 0 V: the Fermi level is flat (0), the
+ * carriers and traps follow from the potential, each ionic species is
+ * Boltzmann-distributed c = c0 exp(mu_k - z psi) with mu_k fixed by its
+ * number. Solves the nonlinear Poisson equation and the ion-number
+ * constraints by damped Newton (bordered tridiagonal solves). Fills the full
+ * state y[n_unknowns] (a steady state of the transient system: y' = 0). */
+idr_status idr_equilibrium(const idr_device *dev, double *y, idr_eq_stats *stats, idr_error *err);
+
+/* ---- time integration -------------------------------------------------- */
+typedef struct idr_sim_opts {
+  double rtol;    /* relative tolerance (deck solver.rtol) */
+  long max_steps; /* per call to idr_sim_advance */
+  double h_max;   /* maximum step [s], 0 = none */
+} idr_sim_opts;
+
+typedef struct idr_sim_stats {
+  long steps;             /* accepted IDA steps */
+  long res_evals;         /* residual evaluations */
+  long jac_evals;         /* Jacobian evaluations */
+  long lin_setups;        /* linear-solver set-ups (KLU factorizations) */
+  long nonlin_iters;      /* Newton iterations */
+  long nonlin_conv_fails; /* Newton convergence failures (step retried) */
+  long err_test_fails;    /* error-test failures (step retried) */
+  double last_h;          /* last step size [s] */
+} idr_sim_stats;
+
+typedef struct idr_sim idr_sim;
+
+idr_status idr_sim_create(const idr_device *dev, const idr_sim_opts *opts, idr_sim **out,
+                          idr_error *err);
+void idr_sim_free(idr_sim **sim);
+
+/* Start at time t0 from state y0 (n_unknowns) under bias b: the algebraic
+ * unknowns (potential, contact values) and the time derivatives are made
+ * consistent (the state after an instantaneous change of voltage or light). */
+idr_status idr_sim_start(idr_sim *sim, double t0, const double *y0, const idr_bias *b,
+                         idr_error *err);
+/* Change the bias at the current time (a step), keeping the differential state. */
+idr_status idr_sim_set_bias(idr_sim *sim, const idr_bias *b, idr_error *err);
+/* Integrate to exactly tout (> current time). */
+idr_status idr_sim_advance(idr_sim *sim, double tout, idr_error *err);
+/* Integrate under the current bias until the state stops changing
+ * (|t y'| below tolerance in the solver's error norm) or t_max is reached. */
+idr_status idr_sim_relax(idr_sim *sim, double t_max, idr_error *err);
+
+double idr_sim_time(const idr_sim *sim);
+const double *idr_sim_y(const idr_sim *sim);
+const double *idr_sim_yp(const idr_sim *sim);
+const idr_device *idr_sim_device(const idr_sim *sim);
+idr_bias idr_sim_bias(const idr_sim *sim);
+void idr_sim_get_stats(const idr_sim *sim, idr_sim_stats *st);
+
+/* Mean wall time [s] of one numeric KLU factorization (refactor) of the
+ * Jacobian at state y, averaged over `repeat` factorizations (bench). */
+idr_status idr_klu_factor_time(const idr_device *dev, const double *y, const idr_bias *b, double cj,
+                               int repeat, double *seconds, idr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* IDR_SOLVER_H */

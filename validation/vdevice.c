@@ -1,0 +1,91 @@
+/*
+ * Programmatic devices for the validation cases: see vdevice.h.
+ */
+#include "vdevice.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void idr_vdeck_init(idr_deck *d, double T_K) {
+  memset(d, 0, sizeof *d);
+  snprintf(d->path, sizeof d->path, "<validation>");
+  d->temperature_K = T_K;
+  d->contact_left.work_function_eV = NAN;
+  d->contact_right.work_function_eV = NAN;
+  d->mesh.nodes = 400;
+  d->mesh.h_min_nm = 0.2;
+  d->solver.rtol = 1e-6;
+  d->solver.atol_density_cm3 = 1e3;
+  d->solver.atol_potential_V = 1e-9;
+  d->solver.max_steps = 500000;
+}
+
+int idr_vdeck_layer(idr_deck *d, const char *name, double thickness_nm, double eps_r, double chi_eV,
+                    double Eg_eV, double Nc_cm3, double Nv_cm3, double mu_n, double mu_p,
+                    double N_D_cm3, double N_A_cm3) {
+  int l = d->n_layers++;
+  idr_layer *ly = &d->layers[l];
+  memset(ly, 0, sizeof *ly);
+  snprintf(ly->name, sizeof ly->name, "%s", name);
+  snprintf(ly->mat.name, sizeof ly->mat.name, "%s", name);
+  ly->thickness_nm = thickness_nm;
+  ly->mat.eps_r = eps_r;
+  ly->mat.chi_eV = chi_eV;
+  ly->mat.Eg_eV = Eg_eV;
+  ly->mat.Nc_cm3 = Nc_cm3;
+  ly->mat.Nv_cm3 = Nv_cm3;
+  ly->mat.mu_n_cm2_Vs = mu_n;
+  ly->mat.mu_p_cm2_Vs = mu_p;
+  ly->N_D_cm3 = N_D_cm3;
+  ly->N_A_cm3 = N_A_cm3;
+  return l;
+}
+
+int idr_vdeck_ion(idr_deck *d, const char *name, int z, int layer, double density_cm3,
+                  double D0_cm2_s, double Ea_eV) {
+  int k = d->n_ions++;
+  idr_ion_species *s = &d->ions[k];
+  memset(s, 0, sizeof *s);
+  snprintf(s->name, sizeof s->name, "%s", name);
+  s->z = z;
+  s->layer_mask = 1u << layer;
+  s->density_cm3 = density_cm3;
+  s->D0_cm2_s = D0_cm2_s;
+  s->Ea_eV = Ea_eV;
+  return k;
+}
+
+int idr_vdeck_trap(idr_deck *d, const char *name, int layer, int acceptor, double E_from_Ec_eV,
+                   double density_cm3, double c_n_cm3_s, double c_p_cm3_s) {
+  int j = d->n_traps++;
+  idr_trap_spec *t = &d->traps[j];
+  memset(t, 0, sizeof *t);
+  snprintf(t->name, sizeof t->name, "%s", name);
+  t->layer = layer;
+  t->type = acceptor ? IDR_TRAP_ACCEPTOR : IDR_TRAP_DONOR;
+  t->ref = IDR_EREF_EC;
+  t->E_eV = E_from_Ec_eV;
+  t->density_cm3 = density_cm3;
+  t->c_n_cm3_s = c_n_cm3_s;
+  t->c_p_cm3_s = c_p_cm3_s;
+  t->levels = 1;
+  return j;
+}
+
+void idr_vdeck_pin(idr_deck *d, double T_K, double pvk_NA_cm3, double ion_cm3) {
+  idr_vdeck_init(d, T_K);
+  /* the numbers of examples/fapbi3_pin.yaml (provenance there) */
+  idr_vdeck_layer(d, "HTL", 20, 3.5, 2.3, 3.0, 1e20, 1e20, 1e-4, 1e-4, 0, 1e18);
+  int p = idr_vdeck_layer(d, "perovskite", 500, 46.9, 3.95, 1.53, 2.2e18, 1.8e19, 10, 10, 0,
+                          pvk_NA_cm3);
+  idr_vdeck_layer(d, "ETL", 30, 4.2, 4.0, 2.0, 1e20, 1e20, 1e-2, 1e-2, 1e18, 0);
+  if (ion_cm3 > 0) idr_vdeck_ion(d, "halide", -1, p, ion_cm3, 1.1e-6, 0.131);
+}
+
+idr_status idr_vdevice(const idr_deck *d, double T_K, idr_mesh **m, idr_device **dev,
+                       idr_error *err) {
+  idr_status st = idr_mesh_build(d, m, err);
+  if (st) return st;
+  return idr_device_build(d, *m, T_K, dev, err);
+}
