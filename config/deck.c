@@ -811,7 +811,7 @@ static idr_status conv_output(cv *c, const idr_ynode *root, idr_deck *d) {
   const idr_ynode *csv = idr_ynode_get(n, "csv");
   if (csv && idr_ynode_scalar(csv) && idr_ynode_scalar(csv)[0] == '\0' &&
       idr_ynode_kind(csv) == IDR_Y_SCALAR) {
-    d->output.csv_path[0] = '\0'; /* "" = no CSV */
+    memset(d->output.csv_path, 0, sizeof d->output.csv_path); /* "" = no CSV */
     return IDR_OK;
   }
   if (str(c, n, "output", "csv", 0, d->output.csv_path, sizeof d->output.csv_path) < 0)

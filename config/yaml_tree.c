@@ -455,6 +455,13 @@ idr_status idr_ycheck_map(const idr_ydoc *doc, const idr_ynode *n, const char *p
       }
     }
     if (known) continue;
+    /* A key without its unit ("thickness" for "thickness_nm") is the most
+     * common slip: offer the unit-carrying key. */
+    if (!best) {
+      size_t kl = strlen(c->key);
+      for (const char *const *k = keys; *k && !best; k++)
+        if (strncmp(*k, c->key, kl) == 0 && (*k)[kl] == '_') best = *k;
+    }
     if (best)
       return idr_yerror(doc, c, 1, kpath, err, "must be a known key, did you mean '%s'? (got '%s')",
                         best, c->key);
@@ -494,6 +501,7 @@ idr_status idr_yread_string(const idr_ydoc *doc, const idr_ynode *n, const char 
     describe(n, 1, got, sizeof got);
     return idr_yerror(doc, n, 0, path, err, "must be a non-empty string (got %s)", got);
   }
+  memset(buf, 0, size); /* no stale bytes after the string: decks compare bytewise */
   if (!idr_strlcpy(buf, n->str, size)) {
     describe(n, 1, got, sizeof got);
     return idr_yerror(doc, n, 0, path, err, "must be at most %zu characters long (got %s)",
