@@ -111,14 +111,20 @@ idr_status idr_equilibrium(const idr_device *d, double *y, idr_eq_stats *stats, 
   psi[N - 1] = d->psi_bc[1];
   for (int i = 1; i < N - 1; i++)
     psi[i] = neutral_psi(d, i);
+  /* mu_k such that the initial potential already holds the right number:
+   * c0 V_k = sum_i vol_ik c0 exp(mu_k - z psi_i) (log-sum-exp) */
   for (int k = 0; k < K; k++) {
-    double s = 0.0;
+    double zk = d->ions[k].z, mx = -INFINITY, s = 0.0;
     for (int i = 0; i < N; i++) {
       double v = d->ion_vol[(size_t)i * K + k];
       Vk[k] += v;
-      s += v * psi[i];
+      if (v > 0) mx = fmax(mx, -zk * psi[i]);
     }
-    mu[k] = d->ions[k].z * s / Vk[k];
+    for (int i = 0; i < N; i++) {
+      double v = d->ion_vol[(size_t)i * K + k];
+      if (v > 0) s += v * exp(-zk * psi[i] - mx);
+    }
+    mu[k] = -(mx + log(s / Vk[k]));
   }
 
   int it;
@@ -187,7 +193,8 @@ idr_status idr_equilibrium(const idr_device *d, double *y, idr_eq_stats *stats, 
         }
       }
       if (dense_solve(K, S, dmu_step)) {
-        st = idr_error_set(err, IDR_ERR_LINALG, "equilibrium: singular ion-number constraint");
+        st = idr_error_set(err, IDR_ERR_LINALG,
+                           "equilibrium: singular ion-number constraint (iteration %d)", it);
         goto out_free;
       }
       for (int r = 0; r < M; r++)

@@ -1,0 +1,226 @@
+/*
+ * Waveform protocol: piecewise-constant voltage and light segments,
+ * integrated by the IDA driver from a given state at t = 0. At each segment
+ * start the bias changes instantaneously (potential re-solved, carriers,
+ * ions and traps continuous); the terminal current and its parts are
+ * sampled on log- or linearly spaced times; profiles are stored at the
+ * requested absolute times (at a segment boundary: the state just before the
+ * change).
+ */
+#include "idr_protocols.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* First log-spaced sample of a segment, as a fraction of its duration. */
+#define IDR_LOG_FIRST_FRACTION 1e-6
+
+idr_status idr_profiles_alloc(idr_profiles *pr, int n_times, const idr_device *d, idr_error *err) {
+  memset(pr, 0, sizeof *pr);
+  pr->n_times = n_times;
+  pr->N = d->N;
+  pr->n_ions = d->n_ions;
+  pr->n_levels = d->n_levels;
+  size_t nn = (size_t)(n_times > 0 ? n_times : 1) * (size_t)d->N;
+  pr->t = calloc((size_t)(n_times > 0 ? n_times : 1), sizeof *pr->t);
+  pr->phi = calloc(nn, sizeof(double));
+  pr->E = calloc(nn, sizeof(double));
+  pr->n = calloc(nn, sizeof(double));
+  pr->p = calloc(nn, sizeof(double));
+  pr->Efn = calloc(nn, sizeof(double));
+  pr->Efp = calloc(nn, sizeof(double));
+  pr->ions = calloc(nn * (size_t)(d->n_ions > 0 ? d->n_ions : 1), sizeof(double));
+  pr->traps = calloc(nn * (size_t)(d->n_levels > 0 ? d->n_levels : 1), sizeof(double));
+  if (!pr->t || !pr->phi || !pr->E || !pr->n || !pr->p || !pr->Efn || !pr->Efp || !pr->ions ||
+      !pr->traps) {
+    idr_profiles_free(pr);
+    return idr_error_set(err, IDR_ERR_NOMEM, "profiles: out of memory");
+  }
+  return IDR_OK;
+}
+
+void idr_profiles_store(idr_profiles *pr, int slot, double t, const idr_device *d,
+                        const double *y) {
+  const int N = d->N;
+  size_t o = (size_t)slot * N;
+  pr->t[slot] = t;
+  for (int i = 0; i < N; i++) {
+    pr->phi[o + i] = idr_phi(d, y, i);
+    double el = i > 0 ? idr_field(d, y, i - 1) : idr_field(d, y, 0);
+    double er = i < N - 1 ? idr_field(d, y, i) : idr_field(d, y, N - 2);
+    pr->E[o + i] = 0.5 * (el + er);
+    pr->n[o + i] = idr_n(d, y, i);
+    pr->p[o + i] = idr_p(d, y, i);
+    pr->Efn[o + i] = idr_Efn(d, y, i);
+    pr->Efp[o + i] = idr_Efp(d, y, i);
+    for (int k = 0; k < d->n_ions; k++)
+      pr->ions[((size_t)k * pr->n_times + slot) * N + i] = idr_ion_c(d, y, k, i);
+    for (int j = 0; j < d->n_levels; j++)
+      pr->traps[((size_t)j * pr->n_times + slot) * N + i] = idr_trap_f(d, y, j, i);
+  }
+}
+
+void idr_profiles_free(idr_profiles *pr) {
+  free(pr->t);
+  free(pr->phi);
+  free(pr->E);
+  free(pr->n);
+  free(pr->p);
+  free(pr->Efn);
+  free(pr->Efp);
+  free(pr->ions);
+  free(pr->traps);
+  memset(pr, 0, sizeof *pr);
+}
+
+void idr_waveform_result_free(idr_waveform_result *r) {
+  free(r->t);
+  free(r->V);
+  free(r->light);
+  free(r->J);
+  free(r->Jn);
+  free(r->Jp);
+  free(r->Jion);
+  free(r->Jdisp);
+  idr_profiles_free(&r->profiles);
+  memset(r, 0, sizeof *r);
+}
+
+int idr_segment_times(const idr_segment *seg, double t_start, double *times, int cap) {
+  int m = seg->samples > 0 ? seg->samples : 1, k = 0;
+  if (k < cap) times[k++] = t_start;
+  for (int j = 0; j < m && k < cap; j++) {
+    double frac;
+    if (seg->log_spacing) {
+      double l0 = log10(IDR_LOG_FIRST_FRACTION);
+      frac = m == 1 ? 1.0 : pow(10.0, l0 + (0.0 - l0) * j / (m - 1));
+    } else {
+      frac = (double)(j + 1) / m;
+    }
+    times[k++] = j == m - 1 ? t_start + seg->duration_s : t_start + frac * seg->duration_s;
+  }
+  return k;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+idr_status idr_run_waveform(const idr_device *d, const idr_protocol_spec *proto,
+                            const idr_sim_opts *opts, const double *y0, idr_progress_fn progress,
+                            void *progress_user, idr_waveform_result *res, idr_error *err) {
+  memset(res, 0, sizeof *res);
+  idr_status st = IDR_OK;
+  idr_sim *sim = NULL;
+  double *seg_t = NULL, *prof_t = NULL;
+  int total = 0, cap_seg = 0;
+  double T_total = 0.0;
+  for (int s = 0; s < proto->n_segments; s++) {
+    int m = (proto->segments[s].samples > 0 ? proto->segments[s].samples : 1) + 1;
+    total += m;
+    cap_seg = m > cap_seg ? m : cap_seg;
+    T_total += proto->segments[s].duration_s;
+  }
+  if (proto->n_segments < 1)
+    return idr_error_set(err, IDR_ERR_INPUT, "waveform: the protocol has no segments");
+  res->t = calloc((size_t)total, sizeof(double));
+  res->V = calloc((size_t)total, sizeof(double));
+  res->light = calloc((size_t)total, sizeof(double));
+  res->J = calloc((size_t)total, sizeof(double));
+  res->Jn = calloc((size_t)total, sizeof(double));
+  res->Jp = calloc((size_t)total, sizeof(double));
+  res->Jion = calloc((size_t)total, sizeof(double));
+  res->Jdisp = calloc((size_t)total, sizeof(double));
+  seg_t = calloc((size_t)cap_seg, sizeof(double));
+  int np = proto->n_profile_times;
+  prof_t = calloc((size_t)(np > 0 ? np : 1), sizeof(double));
+  if (!res->t || !res->V || !res->light || !res->J || !res->Jn || !res->Jp || !res->Jion ||
+      !res->Jdisp || !seg_t || !prof_t) {
+    st = idr_error_set(err, IDR_ERR_NOMEM, "waveform: out of memory");
+    goto out_free;
+  }
+  memcpy(prof_t, proto->profile_times_s, (size_t)np * sizeof(double));
+  qsort(prof_t, (size_t)np, sizeof(double), cmp_double);
+  st = idr_profiles_alloc(&res->profiles, np, d, err);
+  if (st) goto out_free;
+  for (int k = 0; k < d->n_ions; k++)
+    res->ion_number0[k] = idr_ion_count(d, y0, k);
+
+  st = idr_sim_create(d, opts, &sim, err);
+  if (st) goto out_free;
+  int ip = 0; /* next profile */
+  /* profiles requested at t <= 0: the initial state */
+  while (ip < np && prof_t[ip] <= 0.0)
+    idr_profiles_store(&res->profiles, ip++, 0.0, d, y0);
+
+  double t_start = 0.0;
+  int ns = 0;
+  for (int s = 0; s < proto->n_segments; s++) {
+    const idr_segment *seg = &proto->segments[s];
+    idr_bias b = {seg->V_V, seg->light_suns};
+    if (s == 0)
+      st = idr_sim_start(sim, 0.0, y0, &b, err);
+    else
+      st = idr_sim_set_bias(sim, &b, err);
+    if (st) goto seg_fail;
+    int m = idr_segment_times(seg, t_start, seg_t, cap_seg);
+    for (int j = 0; j < m; j++) {
+      double tj = seg_t[j];
+      /* profiles that fall before this sample */
+      while (ip < np && prof_t[ip] <= tj && prof_t[ip] > idr_sim_time(sim)) {
+        st = idr_sim_advance(sim, prof_t[ip], err);
+        if (st) goto seg_fail;
+        idr_profiles_store(&res->profiles, ip, prof_t[ip], d, idr_sim_y(sim));
+        ip++;
+      }
+      st = idr_sim_advance(sim, tj, err);
+      if (st) goto seg_fail;
+      const double *y = idr_sim_y(sim);
+      idr_current c;
+      idr_terminal_current(d, y, idr_sim_yp(sim), &c);
+      res->t[ns] = tj;
+      res->V[ns] = seg->V_V;
+      res->light[ns] = seg->light_suns;
+      res->J[ns] = c.J;
+      res->Jn[ns] = c.Jn;
+      res->Jp[ns] = c.Jp;
+      res->Jion[ns] = c.Jion;
+      res->Jdisp[ns] = c.Jdisp;
+      ns++;
+      for (int k = 0; k < d->n_ions; k++) {
+        double drift = fabs(idr_ion_count(d, y, k) / res->ion_number0[k] - 1.0);
+        if (drift > res->ion_drift_max[k]) res->ion_drift_max[k] = drift;
+      }
+      if (progress) progress(progress_user, T_total > 0 ? tj / T_total : 1.0, s, tj);
+    }
+    t_start += seg->duration_s;
+    /* profiles exactly at the segment end: state before the next change */
+    while (ip < np && prof_t[ip] <= t_start * (1.0 + 1e-12)) {
+      if (prof_t[ip] > idr_sim_time(sim)) {
+        st = idr_sim_advance(sim, prof_t[ip], err);
+        if (st) goto seg_fail;
+      }
+      idr_profiles_store(&res->profiles, ip, prof_t[ip], d, idr_sim_y(sim));
+      ip++;
+    }
+    continue;
+  seg_fail:
+    idr_error_context(err, "segment %d of %d (V = %g V, light = %g suns, t = %g .. %g s)", s + 1,
+                      proto->n_segments, seg->V_V, seg->light_suns, t_start,
+                      t_start + seg->duration_s);
+    goto out_free;
+  }
+  /* profiles requested after the end: clamp to the final state */
+  while (ip < np)
+    idr_profiles_store(&res->profiles, ip++, idr_sim_time(sim), d, idr_sim_y(sim));
+  res->n_samples = ns;
+  idr_sim_get_stats(sim, &res->stats);
+out_free:
+  idr_sim_free(&sim);
+  free(seg_t);
+  free(prof_t);
+  if (st) idr_waveform_result_free(res);
+  return st;
+}
