@@ -118,15 +118,18 @@ typedef struct cv {
   void *resolve_user;
 } cv;
 
+/* Paths are short (layers[1].thickness_nm); one too long for PATH_LEN is cut
+ * and marked, never overflowed. */
+static void path_fit(char *buf, int n) {
+  if (n < 0 || n >= PATH_LEN) memcpy(buf + PATH_LEN - 4, "...", 4);
+}
+
 static void jkey(char *buf, const char *path, const char *key) {
-  if (*path)
-    snprintf(buf, PATH_LEN, "%s.%s", path, key);
-  else
-    snprintf(buf, PATH_LEN, "%s", key);
+  path_fit(buf, snprintf(buf, PATH_LEN, "%s%s%s", path, *path ? "." : "", key));
 }
 
 static void jidx(char *buf, const char *path, size_t i) {
-  snprintf(buf, PATH_LEN, "%s[%zu]", path, i);
+  path_fit(buf, snprintf(buf, PATH_LEN, "%s[%zu]", path, i));
 }
 
 static void got_raw(const idr_ynode *n, char *buf) {
