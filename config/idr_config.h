@@ -26,7 +26,8 @@ extern "C" {
 #define IDR_MAX_TIMES 256
 #define IDR_MAX_TEMPS 64
 
-/* Where a value came from in a deck (line and column are 1-based; 0 = default). */
+/* Where a value came from in a deck (line and column are 1-based; 0 = a
+ * default or a --set override). */
 typedef struct idr_srcloc {
   int line;
   int col;
@@ -228,7 +229,12 @@ void idr_deck_defaults(idr_deck *d);
  * (n_sets of them) applied before validation. Materials named in layers are
  * resolved from the material directory (NULL: $IONDRIFT_MATERIALS or the
  * built-in data directory). On error returns IDR_ERR_INPUT with a message of
- * the form "file:line:col: what must be (got value)". */
+ * the form "file:line:col: what must be (got value)" (IDR_ERR_IO when the
+ * deck file cannot be read, IDR_ERR_NOMEM). On failure `out` holds no
+ * allocation (resolved_yaml NULL); on success free it with idr_deck_free.
+ * Re-entrant: no global state, decks may be loaded from several threads.
+ * Numbers are read with strtod and written with printf: the process must use
+ * the "C" numeric locale (the default unless setlocale() changes it). */
 idr_status idr_deck_load(const char *path, const char *const *sets, int n_sets,
                          const char *materials_dir, idr_deck *out, idr_error *err);
 
