@@ -50,6 +50,7 @@ static int assemble(const idr_device *d, const idr_bias *b, const double *y, con
     const int i = e, k = e + 1;
     const int pi = d->iphi[i], pk = d->iphi[k];
     const double dpsi = y[pk] - y[pi];
+    const idr_bern2 B2 = idr_bernoulli2(dpsi);
     const int ci = !(i == 0), ck = !(k == N - 1); /* rows that are not Dirichlet */
     /* Poisson: + eps dpsi/h into row i, - into row k */
     double g = pois * d->eps_e[e] / d->h[e];
@@ -67,7 +68,7 @@ static int assemble(const idr_device *d, const idr_bias *b, const double *y, con
     {
       const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
       double sL = hL->gam_n * N0, sR = hR->gam_n * N0;
-      idr_sg s = idr_sg_flux(d->Dn_e[e] / d->h[e], sL * y[d->in[i]], sR * y[d->in[k]], dpsi);
+      idr_sg s = idr_sg_flux_b(d->Dn_e[e] / d->h[e], sL * y[d->in[i]], sR * y[d->in[k]], &B2, 1);
       int ri = d->in[i], rk = d->in[k];
       if (ci) {
         addF(&A, ri, -inv * s.F);
@@ -88,7 +89,7 @@ static int assemble(const idr_device *d, const idr_bias *b, const double *y, con
     {
       const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
       double sL = hL->gam_p * N0, sR = hR->gam_p * N0;
-      idr_sg s = idr_sg_flux(d->Dp_e[e] / d->h[e], sR * y[d->ip[k]], sL * y[d->ip[i]], dpsi);
+      idr_sg s = idr_sg_flux_b(d->Dp_e[e] / d->h[e], sR * y[d->ip[k]], sL * y[d->ip[i]], &B2, 1);
       int ri = d->ip[i], rk = d->ip[k];
       if (ci) {
         addF(&A, ri, inv * s.F);
@@ -110,18 +111,24 @@ static int assemble(const idr_device *d, const idr_bias *b, const double *y, con
       const idr_ion *io = &d->ions[q];
       if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
       int ui = d->iion[(size_t)i * ni + q], uk = d->iion[(size_t)k * ni + q];
-      double zd = io->z * dpsi, dzd_dpsi = io->z, dzd_dci = 0.0, dzd_dck = 0.0;
+      idr_sg s;
+      double dFi, dFk, dFp;
       if (io->c_max > 0.0) {
+        /* steric limit: drift reduced by (1 - cbar/c_max) */
         double cbar = 0.5 * N0 * (y[ui] + y[uk]);
         double fac = 1.0 - cbar / io->c_max;
-        dzd_dci = dzd_dck = -io->z * dpsi * 0.5 * N0 / io->c_max;
-        zd *= fac;
-        dzd_dpsi *= fac;
+        double dzd_dc = -io->z * dpsi * 0.5 * N0 / io->c_max;
+        s = idr_sg_flux(io->D / d->h[e], N0 * y[uk], N0 * y[ui], io->z * dpsi * fac);
+        dFi = s.dFb * N0 + s.dFd * dzd_dc;
+        dFk = s.dFa * N0 + s.dFd * dzd_dc;
+        dFp = s.dFd * io->z * fac;
+      } else {
+        s = idr_sg_flux_b(io->D / d->h[e], N0 * y[uk], N0 * y[ui], &B2, io->z);
+        dFi = s.dFb * N0;
+        dFk = s.dFa * N0;
+        dFp = s.dFd;
       }
-      idr_sg s = idr_sg_flux(io->D / d->h[e], N0 * y[uk], N0 * y[ui], zd);
       /* row i: +F, row k: -F */
-      double dFi = s.dFb * N0 + s.dFd * dzd_dci, dFk = s.dFa * N0 + s.dFd * dzd_dck;
-      double dFp = s.dFd * dzd_dpsi;
       addF(&A, ui, inv * s.F);
       addJ(&A, ui, ui, inv * dFi);
       addJ(&A, ui, uk, inv * dFk);

@@ -44,10 +44,37 @@ typedef struct idr_sg {
   double F, dFa, dFb, dFd;
 } idr_sg;
 
+/* The Bernoulli function at d and -d from one evaluation: B(-x) = B(x) + x,
+ * B'(-x) = -B'(x) - 1. */
+typedef struct idr_bern2 {
+  double Bp, dBp, Bm, dBm; /* B(d), B'(d), B(-d), B'(-d) */
+} idr_bern2;
+
+static inline idr_bern2 idr_bernoulli2(double d) {
+  idr_bern2 r;
+  idr_bernoulli(d, &r.Bp, &r.dBp);
+  r.Bm = r.Bp + d;
+  r.dBm = -r.dBp - 1.0;
+  return r;
+}
+
+/* SG flux from precomputed Bernoulli values (sign s = +1: B(d) pair, -1: swapped). */
+static inline idr_sg idr_sg_flux_b(double k, double a, double b, const idr_bern2 *B, int s) {
+  double Bp = s > 0 ? B->Bp : B->Bm, Bm = s > 0 ? B->Bm : B->Bp;
+  double dBp = s > 0 ? B->dBp : B->dBm, dBm = s > 0 ? B->dBm : B->dBp;
+  idr_sg r;
+  r.F = k * (b * Bp - a * Bm);
+  r.dFa = -k * Bm;
+  r.dFb = k * Bp;
+  r.dFd = s * k * (b * dBp + a * dBm);
+  return r;
+}
+
 static inline idr_sg idr_sg_flux(double k, double a, double b, double d) {
   double Bp, dBp, Bm, dBm;
   idr_bernoulli(d, &Bp, &dBp);
-  idr_bernoulli(-d, &Bm, &dBm);
+  Bm = Bp + d;
+  dBm = -dBp - 1.0;
   idr_sg r;
   r.F = k * (b * Bp - a * Bm);
   r.dFa = -k * Bm;

@@ -17,6 +17,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "idr_solver.h"
+#include "fast_nvector.h"
 
 #include <ida/ida.h>
 #include <ida/ida_ls.h>
@@ -129,6 +130,12 @@ idr_status idr_sim_create(const idr_device *dev, const idr_sim_opts *opts, idr_s
     st = idr_error_set(err, IDR_ERR_NOMEM, "solver: out of memory (vectors)");
     goto out_free;
   }
+  idr_nvector_use_fast_ops(s->y);
+  idr_nvector_use_fast_ops(s->yp);
+  idr_nvector_use_fast_ops(s->id);
+  idr_nvector_use_fast_ops(s->cons);
+  idr_nvector_use_fast_ops(s->atol);
+  idr_nvector_use_fast_ops(s->ewt);
   memcpy(N_VGetArrayPointer(s->id), dev->is_diff, (size_t)n * sizeof(double));
   memcpy(N_VGetArrayPointer(s->cons), dev->positive, (size_t)n * sizeof(double));
   memcpy(N_VGetArrayPointer(s->atol), dev->atol, (size_t)n * sizeof(double));
@@ -313,4 +320,27 @@ out_free:
   free(cp);
   free(ri);
   return st;
+}
+
+/* Diagnostics: the unknown with the largest weighted local error estimate of
+ * the last step (which part of the state limits the step size). */
+int idr_sim_worst_component(const idr_sim *s, double *weighted_error) {
+  N_Vector ele = N_VClone(s->y);
+  if (!ele) return -1;
+  IDAGetEstLocalErrors(s->ida, ele);
+  IDAGetErrWeights(s->ida, s->ewt);
+  const double *e = N_VGetArrayPointer(ele), *w = N_VGetArrayPointer(s->ewt);
+  int worst = -1;
+  double m = -1.0;
+  for (int u = 0; u < s->dev->n_unknowns; u++) {
+    if (s->dev->is_diff[u] == 0.0) continue;
+    double v = fabs(e[u] * w[u]);
+    if (v > m) {
+      m = v;
+      worst = u;
+    }
+  }
+  N_VDestroy(ele);
+  if (weighted_error) *weighted_error = m;
+  return worst;
 }

@@ -75,6 +75,9 @@ const double *idr_sim_yp(const idr_sim *sim);
 const idr_device *idr_sim_device(const idr_sim *sim);
 idr_bias idr_sim_bias(const idr_sim *sim);
 void idr_sim_get_stats(const idr_sim *sim, idr_sim_stats *st);
+/* Diagnostics: index of the differential unknown with the largest weighted
+ * local error estimate in the last step (-1 on failure). */
+int idr_sim_worst_component(const idr_sim *sim, double *weighted_error);
 
 /* Mean wall time [s] of one numeric KLU factorization (refactor) of the
  * Jacobian at state y, averaged over `repeat` factorizations (bench). */
