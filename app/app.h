@@ -1,0 +1,59 @@
+/*
+ * iondrift app: the `iondrift` command line (internal header of app/).
+ *
+ *   main.c    argument parsing, help texts, exit codes
+ *   run.c     `iondrift run`: deck -> mesh -> device -> equilibrium -> protocol
+ *   result.c  the HDF5 result file (docs/outputs.md) and the J(t) CSV
+ *
+ * Only app/ prints to stdout or calls exit(); everything below reports through
+ * idr_status + idr_error.
+ */
+#ifndef IDR_APP_H
+#define IDR_APP_H
+
+#include "idr_config.h"
+#include "idr_core.h"
+#include "idr_physics.h"
+#include "idr_protocols.h"
+
+#ifndef IDR_VERSION
+#define IDR_VERSION "unknown"
+#endif
+
+/* Exit codes of the command line. */
+enum {
+  IDR_EXIT_OK = 0,      /* success */
+  IDR_EXIT_RUNTIME = 1, /* solver failure, I/O error, out of memory */
+  IDR_EXIT_INPUT = 2    /* bad deck, bad --set, bad option, unsupported protocol */
+};
+
+/* Options of `iondrift run`. */
+typedef struct idr_run_opts {
+  const char *deck_path; /* DECK.yaml */
+  const char *out_h5;    /* -o, NULL: the deck's output.h5 */
+  const char **sets;     /* --set KEY=VALUE, in order */
+  int n_sets;
+  int quiet; /* -q: no progress line, no summary */
+} idr_run_opts;
+
+/* Run the command; returns an exit code (IDR_EXIT_*), having printed the
+ * summary (stdout) or the error (stderr). */
+int idr_app_run(const idr_run_opts *opts);
+
+/* Everything a result file holds. transient == NULL: an equilibrium-only run. */
+typedef struct idr_result_data {
+  const idr_deck *deck;
+  const idr_mesh *mesh;
+  const idr_device *dev;
+  const double *y_eq;                   /* equilibrium state [n_unknowns] */
+  const idr_waveform_result *transient; /* NULL when there is no transient */
+} idr_result_data;
+
+/* Write the HDF5 result to h5_path and, when csv_path is non-empty and there
+ * is a transient, the J(t) CSV to csv_path. Both are published only when
+ * everything succeeded: on failure neither file exists under its final name
+ * and no temporary is left behind. */
+idr_status idr_app_write_result(const idr_result_data *rd, const char *h5_path,
+                                const char *csv_path, idr_error *err);
+
+#endif /* IDR_APP_H */

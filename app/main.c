@@ -1,0 +1,192 @@
+/*
+ * iondrift app: the command line.
+ *
+ *   iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]
+ *   iondrift help [COMMAND]
+ *   iondrift --version
+ *
+ * Exit codes: 0 success, 1 runtime failure (solver, I/O), 2 bad input (deck,
+ * --set, options, unsupported protocol). Errors go to stderr as
+ * "iondrift: error: <message as produced by the library>". docs/cli.md is the
+ * reference.
+ */
+#include "app.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char USAGE[] = "Usage: iondrift COMMAND [ARGS...]\n"
+                            "\n"
+                            "Commands:\n"
+                            "  run DECK.yaml [options]  simulate the deck's protocol and write the "
+                            "results\n"
+                            "  help [COMMAND]           show this help, or the help of COMMAND\n"
+                            "\n"
+                            "Options:\n"
+                            "  --version                print the version and exit\n"
+                            "  -h, --help               show this help\n"
+                            "\n"
+                            "Run 'iondrift help run' for the options of 'run'.\n";
+
+static const char USAGE_RUN[] =
+    "Usage: iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]\n"
+    "\n"
+    "Load DECK.yaml, build the mesh and the device at the deck's temperature_K,\n"
+    "solve the thermal equilibrium (dark, 0 V, ions included), then run the deck's\n"
+    "protocol:\n"
+    "  equilibrate  write the equilibrium only\n"
+    "  waveform     piecewise voltage/light segments from the equilibrium; records\n"
+    "               J(t) (electron, hole, ionic, displacement parts) and profiles\n"
+    "  tid, cf, cv  not implemented yet (exit status 2)\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output OUT.h5  the HDF5 result file (default: the deck's output.h5,\n"
+    "                       <deck stem>.h5 in the current directory). With -o, the\n"
+    "                       J(t) CSV goes beside it as <OUT stem>_J.csv unless the\n"
+    "                       deck sets output.csv.\n"
+    "  --set KEY=VALUE      change a deck value before it is checked (repeatable,\n"
+    "                       the last wins), e.g. --set mesh.nodes=120\n"
+    "                       --set layers[1].thickness_nm=400\n"
+    "                       --set 'protocol.segments[0]={duration_s: 1, V_V: 1}'\n"
+    "  -q, --quiet          no progress line and no summary\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Outputs (written only when the whole run succeeded; published atomically):\n"
+    "  OUT.h5        root attributes iondrift_version, deck_yaml (the resolved deck),\n"
+    "                temperature_K, title; groups mesh, equilibrium, transient\n"
+    "                (see docs/outputs.md)\n"
+    "  <stem>_J.csv  time_s,V_V,light_suns,J_A_m2,Jn_A_m2,Jp_A_m2,Jion_A_m2,Jdisp_A_m2\n"
+    "\n"
+    "Units: deck keys carry their unit in their name (thickness_nm, density_cm3,\n"
+    "Ea_eV, duration_s); result files are SI (m, s, V, A/m^2, m^-3) with a 'units'\n"
+    "attribute on every dataset; the summary uses practical units (mA/cm^2, V, s).\n"
+    "\n"
+    "Progress: a single updating line on stderr, only when stderr is a terminal\n"
+    "and -q is not given.\n"
+    "\n"
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  runtime failure (solver failure, I/O error, out of memory)\n"
+    "  2  bad input: deck errors, bad --set, bad options, unsupported protocol;\n"
+    "     no output file is created\n";
+
+/* A command-line mistake: the message, a hint, exit status 2. */
+static int usage_error(const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int usage_error(const char *hint, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("iondrift: error: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry '%s'.\n", hint);
+  return IDR_EXIT_INPUT;
+}
+
+static int cmd_help(int argc, char **argv) {
+  if (argc <= 2) {
+    fputs(USAGE, stdout);
+    return IDR_EXIT_OK;
+  }
+  if (strcmp(argv[2], "run") == 0) {
+    fputs(USAGE_RUN, stdout);
+    return IDR_EXIT_OK;
+  }
+  return usage_error("iondrift help", "no help for unknown command '%s'", argv[2]);
+}
+
+/* Option value of "-o X", "--output X" or "--output=X"; advances *i. */
+static const char *option_value(int argc, char **argv, int *i, const char *opt) {
+  size_t n = strlen(opt);
+  if (strncmp(argv[*i], opt, n) == 0 && argv[*i][n] == '=') return argv[*i] + n + 1;
+  if (*i + 1 >= argc) return NULL;
+  return argv[++*i];
+}
+
+static int cmd_run(int argc, char **argv) {
+  idr_run_opts o = {NULL, NULL, NULL, 0, 0};
+  const char **sets = calloc((size_t)argc, sizeof *sets);
+  if (!sets) {
+    fputs("iondrift: error: out of memory\n", stderr);
+    return IDR_EXIT_RUNTIME;
+  }
+  int code = IDR_EXIT_OK, only_args = 0;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (only_args || a[0] != '-' || a[1] == '\0') {
+      if (o.deck_path) {
+        code =
+            usage_error("iondrift help run", "run: unexpected argument '%s' (one deck per run)", a);
+        goto out_free_sets;
+      }
+      o.deck_path = a;
+    } else if (strcmp(a, "--") == 0) {
+      only_args = 1;
+    } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(USAGE_RUN, stdout);
+      goto out_free_sets;
+    } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+      o.quiet = 1;
+    } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
+               strncmp(a, "--output=", 9) == 0) {
+      const char *v = option_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output");
+      if (!v || !v[0]) {
+        code = usage_error("iondrift help run", "run: option '%s' needs a file name", a);
+        goto out_free_sets;
+      }
+      o.out_h5 = v;
+    } else if (strcmp(a, "--set") == 0 || strncmp(a, "--set=", 6) == 0) {
+      const char *v = option_value(argc, argv, &i, "--set");
+      if (!v || !strchr(v, '=')) {
+        code = usage_error("iondrift help run", "run: option '%s' needs KEY=VALUE", a);
+        goto out_free_sets;
+      }
+      sets[o.n_sets++] = v;
+    } else {
+      code = usage_error("iondrift help run", "run: unknown option '%s'", a);
+      goto out_free_sets;
+    }
+  }
+  if (!o.deck_path) {
+    code = usage_error("iondrift help run", "run: missing the deck file");
+    goto out_free_sets;
+  }
+  o.sets = sets;
+  code = idr_app_run(&o);
+out_free_sets:
+  free(sets);
+  return code;
+}
+
+int main(int argc, char **argv) {
+  gsl_set_error_handler_off(); /* the default handler aborts; codes are checked */
+  if (argc < 2) {
+    fputs(USAGE, stderr);
+    return IDR_EXIT_INPUT;
+  }
+  const char *cmd = argv[1];
+  int code;
+  if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    printf("iondrift %s\n", IDR_VERSION);
+    code = IDR_EXIT_OK;
+  } else if (strcmp(cmd, "help") == 0) {
+    code = cmd_help(argc, argv);
+  } else if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+    fputs(USAGE, stdout);
+    code = IDR_EXIT_OK;
+  } else if (strcmp(cmd, "run") == 0) {
+    code = cmd_run(argc, argv);
+  } else if (cmd[0] == '-') {
+    code = usage_error("iondrift help", "unknown option '%s'", cmd);
+  } else {
+    code = usage_error("iondrift help", "unknown command '%s'", cmd);
+  }
+  if (fflush(stdout) != 0 && code == IDR_EXIT_OK) {
+    fputs("iondrift: error: cannot write to standard output\n", stderr);
+    code = IDR_EXIT_RUNTIME;
+  }
+  return code;
+}
