@@ -1,0 +1,158 @@
+/*
+ * idr_bench: timing and memory figures of the engine on the example deck
+ * (examples/fapbi3_pin.yaml, or the deck given as argv[1]) at 300 K and
+ * 200 K:
+ *   equilibrium  the dark 0 V Poisson-Boltzmann solve with ion-number
+ *                constraints (median wall time of BENCH_EQ_REPEATS solves)
+ *   transient    the deck's own waveform protocol (+1 V for 5 s, then 0 V
+ *                for 10 s) from the equilibrium (median of
+ *                BENCH_TR_REPEATS runs), with IDA statistics and the mean
+ *                time of one KLU refactorization of the Jacobian
+ * One machine-readable line per case:
+ *   bench case=... T_K=... nodes=... unknowns=... wall_ms=... target_wall_ms=... ...
+ * Targets (speed is reported, not tested; the exit status is 0 whatever the
+ * figures, non-zero only if the deck cannot be loaded or a solve fails):
+ * equilibrium < 20 ms, transient < 100 ms, peak RSS < 50 MB with ~400 nodes.
+ */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "idr_config.h"
+#include "idr_core.h"
+#include "idr_physics.h"
+#include "idr_protocols.h"
+#include "idr_solver.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+enum {
+  BENCH_EQ_REPEATS = 21, /* equilibrium solves per temperature (median) */
+  BENCH_TR_REPEATS = 5,  /* transient runs per temperature (median) */
+  BENCH_KLU_REPEATS = 50 /* KLU refactorizations averaged */
+};
+static const double BENCH_TARGET_EQ_MS = 20.0;  /* equilibrium target [ms] */
+static const double BENCH_TARGET_TR_MS = 100.0; /* transient target [ms] */
+static const double BENCH_TARGET_RSS_MB = 50.0; /* peak resident memory target [MB] */
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Peak resident set size of the process so far [MB] (Linux: ru_maxrss in kB). */
+static double peak_rss_mb(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) != 0) return -1.0;
+  return (double)ru.ru_maxrss / 1024.0;
+}
+
+static idr_status bench_temperature(const idr_deck *deck, const idr_mesh *mesh, double T,
+                                    idr_error *err) {
+  idr_device *d = NULL;
+  double *y = NULL;
+  idr_waveform_result res;
+  memset(&res, 0, sizeof res);
+  double t_eq[BENCH_EQ_REPEATS], t_tr[BENCH_TR_REPEATS];
+  idr_status st = idr_device_build(deck, mesh, T, &d, err);
+  if (st) return st;
+  y = malloc((size_t)d->n_unknowns * sizeof *y);
+  if (!y) {
+    st = idr_error_set(err, IDR_ERR_NOMEM, "bench: out of memory");
+    goto out_free_device;
+  }
+
+  idr_eq_stats es = {0, 0.0};
+  for (int r = 0; r < BENCH_EQ_REPEATS; r++) {
+    double t0 = now_s();
+    st = idr_equilibrium(d, y, &es, err);
+    t_eq[r] = now_s() - t0;
+    if (st) goto out_free_y;
+  }
+  printf("bench case=equilibrium T_K=%g nodes=%d unknowns=%d wall_ms=%.3f target_wall_ms=%g "
+         "repeats=%d newton_iters=%d peak_rss_MB=%.1f target_peak_rss_MB=%g\n",
+         T, d->N, d->n_unknowns, 1e3 * median(t_eq, BENCH_EQ_REPEATS), BENCH_TARGET_EQ_MS,
+         BENCH_EQ_REPEATS, es.iterations, peak_rss_mb(), BENCH_TARGET_RSS_MB);
+
+  idr_sim_opts opts = {deck->solver.rtol, deck->solver.max_steps, 0.0};
+  for (int r = 0; r < BENCH_TR_REPEATS; r++) {
+    idr_waveform_result_free(&res);
+    double t0 = now_s();
+    st = idr_run_waveform(d, &deck->protocol, &opts, y, NULL, NULL, &res, err);
+    t_tr[r] = now_s() - t0;
+    if (st) goto out_free_y;
+  }
+  /* one KLU refactorization at the equilibrium, with cj of the last step */
+  idr_bias b0 = {0.0, 0.0};
+  double cj = res.stats.last_h > 0 ? 1.0 / res.stats.last_h : 1.0, klu_s = 0.0;
+  st = idr_klu_factor_time(d, y, &b0, cj, BENCH_KLU_REPEATS, &klu_s, err);
+  if (st) goto out_free_y;
+  const idr_sim_stats *s = &res.stats;
+  printf("bench case=transient T_K=%g nodes=%d unknowns=%d wall_ms=%.3f target_wall_ms=%g "
+         "repeats=%d steps=%ld res=%ld jac=%ld setups=%ld newton_iters=%ld nonlin_fails=%ld "
+         "errtest_fails=%ld klu_factor_us=%.1f peak_rss_MB=%.1f target_peak_rss_MB=%g\n",
+         T, d->N, d->n_unknowns, 1e3 * median(t_tr, BENCH_TR_REPEATS), BENCH_TARGET_TR_MS,
+         BENCH_TR_REPEATS, s->steps, s->res_evals, s->jac_evals, s->lin_setups, s->nonlin_iters,
+         s->nonlin_conv_fails, s->err_test_fails, 1e6 * klu_s, peak_rss_mb(), BENCH_TARGET_RSS_MB);
+out_free_y:
+  idr_waveform_result_free(&res);
+  free(y);
+out_free_device:
+  idr_device_free(&d);
+  return st;
+}
+
+int main(int argc, char **argv) {
+#ifdef IDR_SOURCE_DIR
+  const char *path = argc > 1 ? argv[1] : IDR_SOURCE_DIR "/examples/fapbi3_pin.yaml";
+#else
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s DECK.yaml\n", argv[0]);
+    return 2;
+  }
+  const char *path = argv[1];
+#endif
+  idr_error err;
+  idr_error_clear(&err);
+  idr_deck deck;
+  idr_mesh *mesh = NULL;
+  int rc = 0;
+  if (idr_deck_load(path, NULL, 0, NULL, &deck, &err) != IDR_OK) {
+    fprintf(stderr, "idr_bench: %s\n", err.msg);
+    return 2;
+  }
+  if (deck.protocol.type != IDR_PROTO_WAVEFORM) {
+    fprintf(stderr, "idr_bench: %s: the deck's protocol must be a waveform\n", path);
+    rc = 2;
+    goto out_free_deck;
+  }
+  if (idr_mesh_build(&deck, &mesh, &err) != IDR_OK) {
+    fprintf(stderr, "idr_bench: %s\n", err.msg);
+    rc = 2;
+    goto out_free_deck;
+  }
+  printf("# idr_bench: deck %s (%s)\n", path, deck.title);
+  const double temps[] = {300.0, 200.0};
+  for (size_t i = 0; i < sizeof temps / sizeof temps[0]; i++) {
+    if (bench_temperature(&deck, mesh, temps[i], &err) != IDR_OK) {
+      fprintf(stderr, "idr_bench: T = %g K: %s\n", temps[i], err.msg);
+      rc = 2;
+    }
+  }
+  idr_mesh_free(&mesh);
+out_free_deck:
+  idr_deck_free(&deck);
+  return rc;
+}
