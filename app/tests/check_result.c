@@ -1,0 +1,178 @@
+/*
+ * App test: check a result file written by `iondrift run` through the io/
+ * reader, against the layout of docs/outputs.md and the CSV convention.
+ *
+ * Usage: check_result OUT.h5 [OUT_J.csv]
+ * With a CSV: a waveform run (transient/ present, CSV rows = transient/t).
+ * Without: an equilibrium-only run (no transient/ group).
+ * Prints one line per check and exits non-zero if any fails.
+ */
+#include "idr_io.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_LEN 256
+
+static int n_fail = 0;
+
+static void check(int ok, const char *what) {
+  printf("%s %s\n", ok ? "ok  " : "FAIL", what);
+  if (!ok) n_fail++;
+}
+
+static const char CSV_HEADER[] =
+    "time_s,V_V,light_suns,J_A_m2,Jn_A_m2,Jp_A_m2,Jion_A_m2,Jdisp_A_m2";
+
+/* Read a dataset with the given units; 0 on failure (message printed). */
+static int read_ds(idr_h5 *h, const char *path, const char *units, idr_h5_dataset *ds) {
+  idr_error err;
+  idr_error_clear(&err);
+  memset(ds, 0, sizeof *ds);
+  if (idr_h5_read_double(h, path, units, ds, &err) != IDR_OK) {
+    printf("     %s\n", err.msg);
+    return 0;
+  }
+  return 1;
+}
+
+static int all_finite(const idr_h5_dataset *ds) {
+  for (size_t i = 0; i < ds->size; i++)
+    if (!isfinite(ds->data[i])) return 0;
+  return 1;
+}
+
+static void check_root(idr_h5 *h) {
+  idr_error err;
+  idr_error_clear(&err);
+  char *s = NULL;
+  int ok = idr_h5_read_attr_string(h, "/", "iondrift_version", &s, &err) == IDR_OK &&
+           strcmp(s, IDR_VERSION) == 0;
+  check(ok, "root @iondrift_version is the CMake project version");
+  idr_h5_free(s);
+  s = NULL;
+  ok = idr_h5_read_attr_string(h, "/", "deck_yaml", &s, &err) == IDR_OK &&
+       strstr(s, "layers") != NULL;
+  check(ok, "root @deck_yaml holds the resolved deck");
+  idr_h5_free(s);
+  s = NULL;
+  ok = idr_h5_read_attr_string(h, "/", "title", &s, &err) == IDR_OK;
+  check(ok, "root @title exists");
+  idr_h5_free(s);
+  double T = 0.0;
+  ok = idr_h5_read_attr_double(h, "/", "temperature_K", &T, &err) == IDR_OK && T > 0.0;
+  check(ok, "root @temperature_K > 0");
+}
+
+static size_t check_mesh_and_equilibrium(idr_h5 *h) {
+  idr_h5_dataset x, lf, phi, n, ion;
+  size_t N = 0;
+  int ok = read_ds(h, "mesh/x", "m", &x) && x.rank == 1 && x.size > 2;
+  check(ok, "mesh/x [m]");
+  if (ok) N = x.size;
+  ok = read_ds(h, "mesh/layer_first", "-", &lf) && lf.size >= 2 && lf.data[0] == 0.0 &&
+       lf.data[lf.size - 1] == (double)N - 1.0;
+  check(ok, "mesh/layer_first [-]: 0 ... n_nodes-1");
+  idr_error err;
+  idr_error_clear(&err);
+  char *names = NULL;
+  ok = idr_h5_read_attr_string(h, "mesh", "layer_names", &names, &err) == IDR_OK && names[0];
+  check(ok, "mesh @layer_names");
+  idr_h5_free(names);
+  ok = read_ds(h, "equilibrium/phi", "V", &phi) && phi.size == N && all_finite(&phi);
+  check(ok, "equilibrium/phi [V], one value per node");
+  ok = read_ds(h, "equilibrium/n", "m^-3", &n) && n.size == N && all_finite(&n);
+  check(ok, "equilibrium/n [m^-3]");
+  char **members = NULL;
+  size_t count = 0, n_ion = 0;
+  if (idr_h5_list(h, "equilibrium", &members, &count, &err) == IDR_OK) {
+    for (size_t i = 0; i < count; i++) {
+      if (strncmp(members[i], "ion_", 4) != 0) continue;
+      char path[LINE_LEN];
+      snprintf(path, sizeof path, "equilibrium/%s", members[i]);
+      if (read_ds(h, path, "m^-3", &ion) && ion.size == N) n_ion++;
+      idr_h5_dataset_free(&ion);
+    }
+    idr_h5_names_free(members, count);
+  }
+  check(n_ion > 0, "equilibrium/ion_<name> [m^-3]");
+  idr_h5_dataset_free(&x);
+  idr_h5_dataset_free(&lf);
+  idr_h5_dataset_free(&phi);
+  idr_h5_dataset_free(&n);
+  return N;
+}
+
+static void check_transient(idr_h5 *h, size_t N, const char *csv) {
+  idr_h5_dataset t, J, Jion, pt, pphi;
+  int ok = read_ds(h, "transient/t", "s", &t) && t.size > 1;
+  check(ok, "transient/t [s]");
+  ok = read_ds(h, "transient/J", "A/m^2", &J) && J.size == t.size && all_finite(&J);
+  check(ok, "transient/J [A/m^2], one value per time");
+  ok = read_ds(h, "transient/Jion", "A/m^2", &Jion) && Jion.size == t.size;
+  check(ok, "transient/Jion [A/m^2]");
+  ok = read_ds(h, "transient/profiles/t", "s", &pt) && pt.size > 0;
+  check(ok, "transient/profiles/t [s]");
+  ok = read_ds(h, "transient/profiles/phi", "V", &pphi) && pphi.rank == 2 &&
+       pphi.dims[0] == pt.size && pphi.dims[1] == N;
+  check(ok, "transient/profiles/phi [V] is (n_snapshots, n_nodes)");
+  idr_error err;
+  idr_error_clear(&err);
+  double steps = 0.0;
+  ok = idr_h5_read_attr_double(h, "transient", "steps", &steps, &err) == IDR_OK && steps > 0.0;
+  check(ok, "transient @steps > 0");
+
+  /* the CSV: header on the first line, one row per transient sample */
+  char line[LINE_LEN] = "";
+  FILE *f = fopen(csv, "r");
+  ok = f && fgets(line, sizeof line, f) && strncmp(line, CSV_HEADER, strlen(CSV_HEADER)) == 0 &&
+       (line[strlen(CSV_HEADER)] == '\n' || line[strlen(CSV_HEADER)] == '\r');
+  if (f) fclose(f);
+  check(ok, "CSV first line is the header");
+  const char *names[] = {"time_s",  "V_V",     "light_suns", "J_A_m2",
+                         "Jn_A_m2", "Jp_A_m2", "Jion_A_m2",  "Jdisp_A_m2"};
+  idr_csv_table tab;
+  memset(&tab, 0, sizeof tab);
+  ok = idr_csv_read(csv, names, 8, &tab, &err) == IDR_OK && tab.nrows == t.size;
+  if (!ok && err.msg[0]) printf("     %s\n", err.msg);
+  check(ok, "CSV reads back with one row per transient/t");
+  if (ok) {
+    double dmax = 0.0;
+    for (size_t i = 0; i < tab.nrows; i++) {
+      double d = fabs(tab.cols[3][i] - J.data[i]) / (fabs(J.data[i]) + 1e-30);
+      dmax = d > dmax ? d : dmax;
+    }
+    check(dmax < 1e-8, "CSV J_A_m2 equals transient/J (10 significant digits)");
+  }
+  idr_csv_table_free(&tab);
+  idr_h5_dataset_free(&t);
+  idr_h5_dataset_free(&J);
+  idr_h5_dataset_free(&Jion);
+  idr_h5_dataset_free(&pt);
+  idr_h5_dataset_free(&pphi);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || argc > 3) {
+    fprintf(stderr, "usage: %s OUT.h5 [OUT_J.csv]\n", argv[0]);
+    return 2;
+  }
+  idr_error err;
+  idr_error_clear(&err);
+  idr_h5 *h = NULL;
+  if (idr_h5_open(argv[1], &h, &err) != IDR_OK) {
+    printf("FAIL %s\n", err.msg);
+    return 1;
+  }
+  check_root(h);
+  size_t N = check_mesh_and_equilibrium(h);
+  if (argc == 3)
+    check_transient(h, N, argv[2]);
+  else
+    check(!idr_h5_exists(h, "transient"), "equilibrium-only run has no transient/ group");
+  idr_h5_close(&h);
+  printf("%s: %d failed check(s)\n", argv[1], n_fail);
+  return n_fail ? 1 : 0;
+}

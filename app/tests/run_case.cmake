@@ -1,0 +1,42 @@
+# App test driver: cmake [-D...] -P run_case.cmake -- COMMAND [ARGS...]
+# Runs COMMAND and checks, as asked:
+#   EXPECT_RC      exit status (required)
+#   STDOUT_REGEX   regular expression stdout must match
+#   STDERR_REGEX   regular expression stderr must match
+#   OUTDIR         directory emptied (created) before the run ...
+#   EXPECT_EMPTY   ... and required to be empty afterwards (no result, no
+#                  CSV, no temporary) when ON
+set(cmd "")
+set(seen_sep OFF)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE 0 ${last})
+  if(seen_sep)
+    list(APPEND cmd "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(seen_sep ON)
+  endif()
+endforeach()
+if(NOT cmd)
+  message(FATAL_ERROR "run_case: no command after --")
+endif()
+if(OUTDIR)
+  file(REMOVE_RECURSE "${OUTDIR}")
+  file(MAKE_DIRECTORY "${OUTDIR}")
+endif()
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("command: ${cmd}\nexit status: ${rc}\nstdout:\n${out}\nstderr:\n${err}")
+if(NOT "${rc}" STREQUAL "${EXPECT_RC}")
+  message(FATAL_ERROR "exit status ${rc}, expected ${EXPECT_RC}")
+endif()
+if(DEFINED STDOUT_REGEX AND NOT out MATCHES "${STDOUT_REGEX}")
+  message(FATAL_ERROR "stdout does not match '${STDOUT_REGEX}'")
+endif()
+if(DEFINED STDERR_REGEX AND NOT err MATCHES "${STDERR_REGEX}")
+  message(FATAL_ERROR "stderr does not match '${STDERR_REGEX}'")
+endif()
+if(OUTDIR AND EXPECT_EMPTY)
+  file(GLOB left "${OUTDIR}/*")
+  if(left)
+    message(FATAL_ERROR "files left in the output directory: ${left}")
+  endif()
+endif()
