@@ -13,7 +13,7 @@
  *   V_bi = phi(L) - phi(0) = chi_L + Eg_L - chi_R + V_T ln(p_L n_R / (Nv_L Nc_R))
  * with Nc, Nv ~ (T/300 K)^1.5 and ni^2 = Nc Nv exp(-Eg/V_T) (Sze, Physics of
  * Semiconductor Devices, ch. 2). Computed here from the deck values only.
- * Device: the example p-i-n stack (PTAA-like / FAPbI3-like / C60-like),
+ * Device: the example-like p-i-n stack (PTAA-like / FAPbI3-like / C60-like),
  * perovskite N_A 1e17 cm^-3, a mobile anion 1e17 cm^-3 and one acceptor trap
  * level 0.4 eV below Ec (1e15 cm^-3, c_n = c_p = 1e-8 cm^3/s), at 200 K and
  * 300 K.

@@ -11,7 +11,7 @@
  * cj-ratio damping), so N_k drifts only by round-off (~1e-16). A leaking
  * edge flux or a control volume that differs between the residual and the
  * count gives a drift of order the fraction of ions moved (here > 1 %).
- * Device: the example p-i-n stack (perovskite N_A 1e17 cm^-3) with two
+ * Device: the example-like p-i-n stack (perovskite N_A 1e17 cm^-3) with two
  * species of opposite sign in the perovskite: an anion (1e17 cm^-3, D0 1.1e-6
  * cm^2/s, Ea 0.131 eV) and a cation (3e16 cm^-3, D0 5e-7 cm^2/s, Ea 0.25 eV).
  * Protocol: 0 -> +1 V for 5 s -> 0 V for 10 s at 300 K, 40 log-spaced samples

@@ -2,7 +2,7 @@
  * V08: robustness where other drift-diffusion codes fail.
  *
  * Law: the TID fill pulse and relaxation (0 -> +1 V for 5 s -> 0 V for 10 s)
- * of the example p-i-n stack must integrate for mobile-ion densities from
+ * of the example-like p-i-n stack (idr_vdeck_pin) must integrate for mobile-ion densities from
  * far below to far above the absorber doping (N_ion = 1e15, 1e17, 1e19
  * cm^-3 against N_A = 1e17 cm^-3) at both ends of the TID temperature range
  * (200 K and 300 K). At 1e19 cm^-3 the ionic Debye length
