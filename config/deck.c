@@ -735,17 +735,64 @@ static idr_status conv_segment(cv *c, const idr_ynode *n, size_t i, idr_segment 
 static idr_status conv_protocol(cv *c, const idr_ynode *root, idr_deck *d) {
   static const char *const TYPES[] = {"equilibrate", "waveform", "tid", "cf", "cv", NULL};
   static const char *const TYPE_ONLY[] = {"type", NULL};
-  static const char *const WKEYS[] = {"type", "segments", "profile_times_s", NULL};
+  static const char *const WKEYS[] = {"type", "segments", "profile_times_s", "capacitance_f_Hz",
+                                      NULL};
+  static const char *const CFKEYS[] = {"type", "V_V", "f_min_Hz", "f_max_Hz", "points_per_decade",
+                                       NULL};
+  static const char *const CVKEYS[] = {"type", "V_start_V", "V_stop_V", "V_step_V",
+                                       "f_Hz", "ions",      NULL};
+  static const char *const ALLKEYS[] = {
+      "type",      "segments", "profile_times_s", "capacitance_f_Hz",
+      "V_V",       "f_min_Hz", "f_max_Hz",        "points_per_decade",
+      "V_start_V", "V_stop_V", "V_step_V",        "f_Hz",
+      "ions",      NULL};
+  static const char *const IONS[] = {"mobile", "frozen", NULL};
   idr_protocol_spec *P = &d->protocol;
   const idr_ynode *n = idr_ynode_get(root, "protocol");
   if (!n) return IDR_OK;
   P->loc = loc_of(n);
-  if (idr_ycheck_map(c->doc, n, "protocol", WKEYS, c->err) != IDR_OK) return IDR_ERR_INPUT;
+  if (idr_ycheck_map(c->doc, n, "protocol", ALLKEYS, c->err) != IDR_OK) return IDR_ERR_INPUT;
   int t = choice(c, n, "protocol", "type", 1, TYPES);
   if (t < 0) return IDR_ERR_INPUT;
   P->type = (idr_protocol_type)t;
+  if (P->type == IDR_PROTO_CF) {
+    long ppd = P->points_per_decade;
+    if (idr_ycheck_map(c->doc, n, "protocol", CFKEYS, c->err) != IDR_OK ||
+        num(c, n, "protocol", "V_V", 0, R_ANY, &P->cf_V_V) < 0 ||
+        num(c, n, "protocol", "f_min_Hz", 0, R_GT0, &P->f_min_Hz) < 0 ||
+        num(c, n, "protocol", "f_max_Hz", 0, R_GT0, &P->f_max_Hz) < 0 ||
+        inum(c, n, "protocol", "points_per_decade", 0, 1, 1000, &ppd) < 0)
+      return IDR_ERR_INPUT;
+    P->points_per_decade = (int)ppd;
+    if (!(P->f_max_Hz > P->f_min_Hz)) {
+      const idr_ynode *f = idr_ynode_get(n, "f_max_Hz");
+      return idr_yerror(c->doc, f ? f : n, 0, "protocol.f_max_Hz", c->err,
+                        "must be > protocol.f_min_Hz = %g (got %g)", P->f_min_Hz, P->f_max_Hz);
+    }
+    return IDR_OK;
+  }
+  if (P->type == IDR_PROTO_CV) {
+    if (idr_ycheck_map(c->doc, n, "protocol", CVKEYS, c->err) != IDR_OK ||
+        num(c, n, "protocol", "V_start_V", 0, R_ANY, &P->V_start_V) < 0 ||
+        num(c, n, "protocol", "V_stop_V", 0, R_ANY, &P->V_stop_V) < 0 ||
+        num(c, n, "protocol", "V_step_V", 0, R_GT0, &P->V_step_V) < 0 ||
+        num(c, n, "protocol", "f_Hz", 0, R_GT0, &P->f_Hz) < 0)
+      return IDR_ERR_INPUT;
+    int io = choice(c, n, "protocol", "ions", 0, IONS);
+    if (io == -2) return IDR_ERR_INPUT;
+    if (io >= 0) P->ions_frozen = io == 1;
+    if (fabs(P->V_stop_V - P->V_start_V) / P->V_step_V > 10000) {
+      const idr_ynode *f = idr_ynode_get(n, "V_step_V");
+      return idr_yerror(c->doc, f ? f : n, 0, "protocol.V_step_V", c->err,
+                        "must give at most 10000 bias points (got %g)", P->V_step_V);
+    }
+    return IDR_OK;
+  }
   if (P->type != IDR_PROTO_WAVEFORM)
     return idr_ycheck_map(c->doc, n, "protocol", TYPE_ONLY, c->err);
+  if (idr_ycheck_map(c->doc, n, "protocol", WKEYS, c->err) != IDR_OK) return IDR_ERR_INPUT;
+  if (num(c, n, "protocol", "capacitance_f_Hz", 0, R_GE0, &P->capacitance_f_Hz) < 0)
+    return IDR_ERR_INPUT;
 
   const idr_ynode *s;
   if (seq(c, n, "protocol", "segments", 1, 1, IDR_MAX_SEGMENTS, "segments", &s) < 0)
@@ -860,6 +907,13 @@ void idr_deck_defaults(idr_deck *d) {
   d->solver.atol_potential_V = 1e-9;
   d->solver.max_steps = 500000;
   d->protocol.type = IDR_PROTO_EQUILIBRATE;
+  d->protocol.f_min_Hz = 1e-2;
+  d->protocol.f_max_Hz = 1e7;
+  d->protocol.points_per_decade = 10;
+  d->protocol.V_start_V = -0.5;
+  d->protocol.V_stop_V = 0.5;
+  d->protocol.V_step_V = 0.05;
+  d->protocol.f_Hz = 1e4;
 }
 
 void idr_deck_free(idr_deck *d) {

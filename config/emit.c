@@ -184,6 +184,18 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
     for (int i = 0; i < P->n_profile_times; i++)
       sb_printf(&b, "%s%s", i ? ", " : "", fmt_num(P->profile_times_s[i], t1));
     sb_printf(&b, "]\n");
+    kv_num(&b, "  ", "capacitance_f_Hz", P->capacitance_f_Hz);
+  } else if (P->type == IDR_PROTO_CF) {
+    kv_num(&b, "  ", "V_V", P->cf_V_V);
+    kv_num(&b, "  ", "f_min_Hz", P->f_min_Hz);
+    kv_num(&b, "  ", "f_max_Hz", P->f_max_Hz);
+    sb_printf(&b, "  points_per_decade: %d\n", P->points_per_decade);
+  } else if (P->type == IDR_PROTO_CV) {
+    kv_num(&b, "  ", "V_start_V", P->V_start_V);
+    kv_num(&b, "  ", "V_stop_V", P->V_stop_V);
+    kv_num(&b, "  ", "V_step_V", P->V_step_V);
+    kv_num(&b, "  ", "f_Hz", P->f_Hz);
+    sb_printf(&b, "  ions: %s\n", P->ions_frozen ? "frozen" : "mobile");
   }
   sb_printf(&b, "output:\n  h5: ");
   sb_str(&b, d->output.h5_path);

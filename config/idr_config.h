@@ -149,7 +149,20 @@ typedef struct idr_protocol_spec {
   idr_segment segments[IDR_MAX_SEGMENTS];
   int n_profile_times;
   double profile_times_s[IDR_MAX_TIMES]; /* absolute times for profile snapshots [s] */
-  /* equilibrate: nothing else. TID, CF, CV: reserved for their issues. */
+  /* waveform: capacitance sampled at every sample time at this frequency [Hz]; 0 = none */
+  double capacitance_f_Hz;
+  /* cf: log frequency sweep at a DC bias (steady state including ions) */
+  double cf_V_V;         /* DC bias [V] (default 0) */
+  double f_min_Hz;       /* lowest frequency [Hz] (default 1e-2) */
+  double f_max_Hz;       /* highest frequency [Hz] (default 1e7) */
+  int points_per_decade; /* (default 10) */
+  /* cv: DC bias sweep, capacitance at f_Hz */
+  double V_start_V; /* first bias [V] (default -0.5) */
+  double V_stop_V;  /* last bias [V] (default 0.5) */
+  double V_step_V;  /* bias step [V], > 0 (default 0.05) */
+  double f_Hz;      /* measurement frequency [Hz] (default 1e4) */
+  int ions_frozen;  /* 1: ions stay at their 0 V distribution; 0: re-equilibrated at each bias */
+  /* equilibrate: nothing else. TID: reserved for its issue. */
   idr_srcloc loc;
 } idr_protocol_spec;
 

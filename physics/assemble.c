@@ -464,3 +464,67 @@ void idr_eq_node_charge(const idr_device *d, int i, double psi, const double *mu
   *rho = inv * r;
   *drho_dpsi = inv * dr;
 }
+
+/* Gradient of the terminal current density (length-weighted mean over
+ * edges, as idr_terminal_current) with respect to the scaled unknowns:
+ *   J = g_cond . y  (+ linear in y')  with  J_disp = g_disp . y'.
+ * g_cond: conduction part (electrons + holes + ions) [A/m^2 per unit y];
+ * g_disp: coefficients of the displacement part on psi' [A/m^2 per (1/s)]. */
+void idr_current_gradient(const idr_device *d, const double *y, double *g_cond, double *g_disp) {
+  const int N = d->N, ni = d->n_ions;
+  const double N0 = d->N0;
+  memset(g_cond, 0, (size_t)d->n_unknowns * sizeof *g_cond);
+  memset(g_disp, 0, (size_t)d->n_unknowns * sizeof *g_disp);
+  double L = d->x[N - 1] - d->x[0];
+  for (int e = 0; e < N - 1; e++) {
+    const int i = e, k = e + 1;
+    const int pi = d->iphi[i], pk = d->iphi[k];
+    const double dpsi = y[pk] - y[pi];
+    const idr_bern2 B2 = idr_bernoulli2(dpsi);
+    const double w = IDR_Q * d->h[e] / L;
+    const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
+    {
+      double sL = hL->gam_n * N0, sR = hR->gam_n * N0;
+      idr_sg s = idr_sg_flux_b(d->Dn_e[e] / d->h[e], sL * y[d->in[i]], sR * y[d->in[k]], &B2, 1);
+      g_cond[d->in[i]] += w * s.dFa * sL;
+      g_cond[d->in[k]] += w * s.dFb * sR;
+      g_cond[pk] += w * s.dFd;
+      g_cond[pi] -= w * s.dFd;
+    }
+    {
+      double sL = hL->gam_p * N0, sR = hR->gam_p * N0;
+      idr_sg s = idr_sg_flux_b(d->Dp_e[e] / d->h[e], sR * y[d->ip[k]], sL * y[d->ip[i]], &B2, 1);
+      g_cond[d->ip[k]] += w * s.dFa * sR;
+      g_cond[d->ip[i]] += w * s.dFb * sL;
+      g_cond[pk] += w * s.dFd;
+      g_cond[pi] -= w * s.dFd;
+    }
+    for (int q = 0; q < ni; q++) {
+      const idr_ion *io = &d->ions[q];
+      if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
+      int ui = d->iion[(size_t)i * ni + q], uk = d->iion[(size_t)k * ni + q];
+      double dFi, dFk, dFp;
+      if (io->c_max > 0.0) {
+        double cbar = 0.5 * N0 * (y[ui] + y[uk]);
+        double fac = 1.0 - cbar / io->c_max;
+        double dzd_dc = -io->z * dpsi * 0.5 * N0 / io->c_max;
+        idr_sg s = idr_sg_flux(io->D / d->h[e], N0 * y[uk], N0 * y[ui], io->z * dpsi * fac);
+        dFi = s.dFb * N0 + s.dFd * dzd_dc;
+        dFk = s.dFa * N0 + s.dFd * dzd_dc;
+        dFp = s.dFd * io->z * fac;
+      } else {
+        idr_sg s = idr_sg_flux_b(io->D / d->h[e], N0 * y[uk], N0 * y[ui], &B2, io->z);
+        dFi = s.dFb * N0;
+        dFk = s.dFa * N0;
+        dFp = s.dFd;
+      }
+      g_cond[ui] += w * io->z * dFi;
+      g_cond[uk] += w * io->z * dFk;
+      g_cond[pk] += w * io->z * dFp;
+      g_cond[pi] -= w * io->z * dFp;
+    }
+    double gd = d->eps_e[e] * d->Vt / L;
+    g_disp[pk] -= gd;
+    g_disp[pi] += gd;
+  }
+}

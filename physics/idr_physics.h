@@ -197,6 +197,11 @@ typedef struct idr_current {
 void idr_terminal_current(const idr_device *dev, const double *y, const double *yp,
                           idr_current *out);
 
+/* Linearisation of the terminal current (as idr_terminal_current):
+ * dJ = g_cond . dy + g_disp . dy'. Both arrays have n_unknowns entries;
+ * units A/m^2 per unit of the scaled unknown (per unit of its rate). */
+void idr_current_gradient(const idr_device *dev, const double *y, double *g_cond, double *g_disp);
+
 /* Largest single drift or diffusion flux term on any edge, as a current
  * density [A/m^2] (for the equilibrium check). */
 double idr_max_flux_term(const idr_device *dev, const double *y);

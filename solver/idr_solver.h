@@ -79,6 +79,29 @@ void idr_sim_get_stats(const idr_sim *sim, idr_sim_stats *st);
  * local error estimate in the last step (-1 on failure). */
 int idr_sim_worst_component(const idr_sim *sim, double *weighted_error);
 
+/* ---- small-signal admittance ------------------------------------------ */
+/* One frequency point: Y = G + i w C per unit area. */
+typedef struct idr_admittance_point {
+  double omega; /* angular frequency [rad/s] */
+  double G;     /* conductance [S/m^2] */
+  double C;     /* capacitance [F/m^2] */
+} idr_admittance_point;
+
+typedef struct idr_admittance idr_admittance;
+
+/* Workspace for one device: the symbolic analysis is done here, once. */
+idr_status idr_admittance_create(const idr_device *dev, idr_admittance **out, idr_error *err);
+void idr_admittance_free(idr_admittance **a);
+/* Linearise about state y (scaled unknowns) under bias b. */
+idr_status idr_admittance_set_state(idr_admittance *a, const double *y, const idr_bias *b,
+                                    idr_error *err);
+/* Admittance at angular frequency omega > 0 about the current state. */
+idr_status idr_admittance_eval(idr_admittance *a, double omega, idr_admittance_point *out,
+                               idr_error *err);
+/* Complex response du of the last evaluation per volt (interleaved re, im;
+ * 2 n_unknowns values), e.g. for response profiles. */
+const double *idr_admittance_response(const idr_admittance *a);
+
 /* Mean wall time [s] of one numeric KLU factorization (refactor) of the
  * Jacobian at state y, averaged over `repeat` factorizations (bench). */
 idr_status idr_klu_factor_time(const idr_device *dev, const double *y, const idr_bias *b, double cj,

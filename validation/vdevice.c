@@ -19,6 +19,13 @@ void idr_vdeck_init(idr_deck *d, double T_K) {
   d->solver.atol_density_cm3 = 1e3;
   d->solver.atol_potential_V = 1e-9;
   d->solver.max_steps = 500000;
+  d->protocol.f_min_Hz = 1e-2;
+  d->protocol.f_max_Hz = 1e7;
+  d->protocol.points_per_decade = 10;
+  d->protocol.V_start_V = -0.5;
+  d->protocol.V_stop_V = 0.5;
+  d->protocol.V_step_V = 0.05;
+  d->protocol.f_Hz = 1e4;
 }
 
 int idr_vdeck_layer(idr_deck *d, const char *name, double thickness_nm, double eps_r, double chi_eV,
@@ -75,7 +82,8 @@ int idr_vdeck_trap(idr_deck *d, const char *name, int layer, int acceptor, doubl
 
 void idr_vdeck_pin(idr_deck *d, double T_K, double pvk_NA_cm3, double ion_cm3) {
   idr_vdeck_init(d, T_K);
-  /* the numbers of examples/fapbi3_pin.yaml (provenance there) */
+  /* a stack like examples/fapbi3_pin.yaml (same thicknesses, doping and ion;
+   * band parameters close to materials/data, no recombination) */
   idr_vdeck_layer(d, "HTL", 20, 3.5, 2.3, 3.0, 1e20, 1e20, 1e-4, 1e-4, 0, 1e18);
   int p = idr_vdeck_layer(d, "perovskite", 500, 46.9, 3.95, 1.53, 2.2e18, 1.8e19, 10, 10, 0,
                           pvk_NA_cm3);

@@ -27,8 +27,9 @@ int idr_vdeck_trap(idr_deck *d, const char *name, int layer, int acceptor, doubl
 
 /* The example-like p-i-n stack: HTL 20 nm (N_A 1e18) / perovskite 500 nm
  * (N_A = pvk_NA) / ETL 30 nm (N_D 1e18), with one mobile anion of density
- * ion_cm3 (D0 1.1e-6 cm^2/s, Ea 0.131 eV) in the perovskite. Values as in
- * examples/fapbi3_pin.yaml. */
+ * ion_cm3 (D0 1.1e-6 cm^2/s, Ea 0.131 eV) in the perovskite. Thicknesses,
+ * doping and ion as in examples/fapbi3_pin.yaml; band parameters close to
+ * materials/data; no recombination. */
 void idr_vdeck_pin(idr_deck *d, double T_K, double pvk_NA_cm3, double ion_cm3);
 
 /* Mesh + device in one call (uses the deck's mesh settings). */
