@@ -148,9 +148,9 @@ int idr_app_run(const idr_run_opts *o) {
   memset(&wr, 0, sizeof wr);
 
   /* Deck problems of any kind, including an unreadable deck file, are bad
-   * input (exit 2). */
+   * input (exit 2); only running out of memory is a runtime failure. */
   idr_status st = idr_deck_load(o->deck_path, o->sets, o->n_sets, NULL, &deck, &err);
-  if (st) return fail(&err, IDR_EXIT_INPUT);
+  if (st) return fail(&err, st == IDR_ERR_NOMEM ? IDR_EXIT_RUNTIME : IDR_EXIT_INPUT);
 
   const idr_protocol_type pt = deck.protocol.type;
   if (pt != IDR_PROTO_EQUILIBRATE && pt != IDR_PROTO_WAVEFORM) {
