@@ -41,8 +41,10 @@ typedef struct idr_waveform_result {
   int n_samples;
   double *t, *V, *light;              /* [s], [V], [suns] */
   double *J, *Jn, *Jp, *Jion, *Jdisp; /* terminal current density parts [A/m^2] */
-  idr_profiles profiles;              /* at the deck's profile_times_s */
-  double ion_number0[IDR_MAX_IONS];   /* ions per area at t = 0 [m^-2] */
+  double cap_f_Hz;                    /* frequency of C, G below [Hz]; 0 = not sampled */
+  double *C, *G;                    /* small-signal C [F/m^2], G [S/m^2] at each sample, or NULL */
+  idr_profiles profiles;            /* at the deck's profile_times_s */
+  double ion_number0[IDR_MAX_IONS]; /* ions per area at t = 0 [m^-2] */
   double ion_drift_max[IDR_MAX_IONS]; /* max |N(t)/N(0) - 1| over the samples */
   idr_sim_stats stats;                /* IDA statistics of the whole run */
 } idr_waveform_result;
@@ -55,9 +57,55 @@ typedef void (*idr_progress_fn)(void *user, double fraction, int segment, double
 /* Run the waveform protocol from state y0 (usually the equilibrium) at t = 0.
  * A failure names the segment, its voltage and light, the time and the last
  * step size. */
+/* When proto->capacitance_f_Hz > 0, C and G at that frequency are computed at
+ * every sample about the transient state (the hook the TID protocol uses). */
 idr_status idr_run_waveform(const idr_device *dev, const idr_protocol_spec *proto,
                             const idr_sim_opts *opts, const double *y0, idr_progress_fn progress,
                             void *progress_user, idr_waveform_result *res, idr_error *err);
+
+/* ---- small-signal protocols ------------------------------------------ */
+typedef struct idr_cf_result {
+  int n;
+  double V;     /* DC bias [V] */
+  double *f_Hz; /* frequencies [Hz] */
+  double *C;    /* capacitance [F/m^2] */
+  double *G;    /* conductance [S/m^2] */
+} idr_cf_result;
+
+typedef struct idr_cv_result {
+  int n;
+  double f_Hz;     /* measurement frequency [Hz] */
+  int ions_frozen; /* 1: ions kept at their 0 V distribution */
+  double *V;       /* DC bias [V] */
+  double *C;       /* capacitance [F/m^2] */
+  double *G;       /* conductance [S/m^2] */
+  double *J;       /* DC current density [A/m^2] */
+} idr_cv_result;
+
+void idr_cf_result_free(idr_cf_result *r);
+void idr_cv_result_free(idr_cv_result *r);
+
+/* Steady state under bias b from state y0 (e.g. the equilibrium): a step to
+ * b then pseudo-transient relaxation with IDA until nothing changes (ions
+ * included). Writes the state into y. */
+idr_status idr_steady_state(const idr_device *dev, const idr_sim_opts *opts, const double *y0,
+                            const idr_bias *b, double *y, idr_error *err);
+
+/* C-f: log frequency sweep [f_min, f_max] with points_per_decade, about the
+ * steady state at DC bias V reached from y_eq. */
+idr_status idr_run_cf(const idr_device *dev, const idr_sim_opts *opts, const double *y_eq, double V,
+                      double f_min_Hz, double f_max_Hz, int points_per_decade, idr_cf_result *res,
+                      idr_error *err);
+
+/* C-V: bias sweep V_start..V_stop (step V_step) at f_Hz. ions_frozen = 0: the
+ * ions re-equilibrate at each bias (steady state); 1: they keep their 0 V
+ * distribution (carriers and traps reach their steady state with the ions
+ * held), and still respond to the small signal by their own physics.
+ * dev is modified during the frozen DC solves and restored before return. */
+idr_status idr_run_cv(idr_device *dev, const idr_sim_opts *opts, const double *y_eq, double V_start,
+                      double V_stop, double V_step, double f_Hz, int ions_frozen,
+                      idr_progress_fn progress, void *progress_user, idr_cv_result *res,
+                      idr_error *err);
 
 /* Sample times of one segment (absolute), as the waveform protocol uses them:
  * the segment start, then `samples` times, log-spaced over [1e-6, 1] x

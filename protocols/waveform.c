@@ -83,6 +83,8 @@ void idr_waveform_result_free(idr_waveform_result *r) {
   free(r->Jp);
   free(r->Jion);
   free(r->Jdisp);
+  free(r->C);
+  free(r->G);
   idr_profiles_free(&r->profiles);
   memset(r, 0, sizeof *r);
 }
@@ -114,6 +116,7 @@ idr_status idr_run_waveform(const idr_device *d, const idr_protocol_spec *proto,
   memset(res, 0, sizeof *res);
   idr_status st = IDR_OK;
   idr_sim *sim = NULL;
+  idr_admittance *adm = NULL;
   double *seg_t = NULL, *prof_t = NULL;
   int total = 0, cap_seg = 0;
   double T_total = 0.0;
@@ -141,6 +144,17 @@ idr_status idr_run_waveform(const idr_device *d, const idr_protocol_spec *proto,
     st = idr_error_set(err, IDR_ERR_NOMEM, "waveform: out of memory");
     goto out_free;
   }
+  if (proto->capacitance_f_Hz > 0) {
+    res->cap_f_Hz = proto->capacitance_f_Hz;
+    res->C = calloc((size_t)total, sizeof(double));
+    res->G = calloc((size_t)total, sizeof(double));
+    if (!res->C || !res->G) {
+      st = idr_error_set(err, IDR_ERR_NOMEM, "waveform: out of memory");
+      goto out_free;
+    }
+    st = idr_admittance_create(d, &adm, err);
+    if (st) goto out_free;
+  }
   memcpy(prof_t, proto->profile_times_s, (size_t)np * sizeof(double));
   qsort(prof_t, (size_t)np, sizeof(double), cmp_double);
   st = idr_profiles_alloc(&res->profiles, np, d, err);
@@ -164,6 +178,7 @@ idr_status idr_run_waveform(const idr_device *d, const idr_protocol_spec *proto,
       st = idr_sim_start(sim, 0.0, y0, &b, err);
     else
       st = idr_sim_set_bias(sim, &b, err);
+    if (!st) st = idr_sim_set_stop_time(sim, t_start + seg->duration_s, err);
     if (st) goto seg_fail;
     int m = idr_segment_times(seg, t_start, seg_t, cap_seg);
     for (int j = 0; j < m; j++) {
@@ -188,6 +203,14 @@ idr_status idr_run_waveform(const idr_device *d, const idr_protocol_spec *proto,
       res->Jp[ns] = c.Jp;
       res->Jion[ns] = c.Jion;
       res->Jdisp[ns] = c.Jdisp;
+      if (adm) {
+        idr_admittance_point ap;
+        st = idr_admittance_set_state(adm, y, &b, err);
+        if (!st) st = idr_admittance_eval(adm, 2.0 * IDR_PI * res->cap_f_Hz, &ap, err);
+        if (st) goto seg_fail;
+        res->C[ns] = ap.C;
+        res->G[ns] = ap.G;
+      }
       ns++;
       for (int k = 0; k < d->n_ions; k++) {
         double drift = fabs(idr_ion_count(d, y, k) / res->ion_number0[k] - 1.0);
@@ -219,6 +242,7 @@ idr_status idr_run_waveform(const idr_device *d, const idr_protocol_spec *proto,
   idr_sim_get_stats(sim, &res->stats);
 out_free:
   idr_sim_free(&sim);
+  idr_admittance_free(&adm);
   free(seg_t);
   free(prof_t);
   if (st) idr_waveform_result_free(res);

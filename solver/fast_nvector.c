@@ -127,7 +127,37 @@ static void fast_abs(N_Vector x, N_Vector z) {
     zd[i] = fabs(xd[i]);
 }
 
+static void fast_inv(N_Vector x, N_Vector z) {
+  const realtype *xd = NV_DATA_S(x);
+  realtype *zd = NV_DATA_S(z);
+  sunindextype n = len(x);
+  for (sunindextype i = 0; i < n; i++)
+    zd[i] = 1.0 / xd[i];
+}
+
+/* Constraint test as in the serial N_Vector: c = +-2 strict, +-1 non-strict
+ * sign constraints; m[i] = 1 where x[i] violates c[i]; returns false if any. */
+static booleantype fast_constrmask(N_Vector c, N_Vector x, N_Vector m) {
+  const realtype *cd = NV_DATA_S(c), *xd = NV_DATA_S(x);
+  realtype *md = NV_DATA_S(m);
+  sunindextype n = len(x);
+  booleantype ok = SUNTRUE;
+  for (sunindextype i = 0; i < n; i++) {
+    md[i] = 0.0;
+    if (cd[i] == 0.0) continue;
+    realtype a = fabs(cd[i]), xc = xd[i] * cd[i];
+    int bad = (a > 1.5) ? (xc <= 0.0) : (xc < 0.0);
+    if (bad) {
+      ok = SUNFALSE;
+      md[i] = 1.0;
+    }
+  }
+  return ok;
+}
+
 void idr_nvector_use_fast_ops(N_Vector v) {
+  v->ops->nvinv = fast_inv;
+  v->ops->nvconstrmask = fast_constrmask;
   v->ops->nvlinearcombination = fast_linearcombination;
   v->ops->nvconst = fast_const;
   v->ops->nvabs = fast_abs;

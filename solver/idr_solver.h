@@ -63,7 +63,11 @@ idr_status idr_sim_start(idr_sim *sim, double t0, const double *y0, const idr_bi
                          idr_error *err);
 /* Change the bias at the current time (a step), keeping the differential state. */
 idr_status idr_sim_set_bias(idr_sim *sim, const idr_bias *b, idr_error *err);
-/* Integrate to exactly tout (> current time). */
+/* Integration will not pass tstop (a bias change ahead); outputs before it
+ * are interpolated. Reset by idr_sim_start / idr_sim_set_bias. */
+idr_status idr_sim_set_stop_time(idr_sim *sim, double tstop, idr_error *err);
+/* Integrate to tout (> current time); the state at tout is returned exactly
+ * there (interpolated when tout is before the stop time). */
 idr_status idr_sim_advance(idr_sim *sim, double tout, idr_error *err);
 /* Integrate under the current bias until the state stops changing
  * (|t y'| below tolerance in the solver's error norm) or t_max is reached. */
