@@ -47,10 +47,12 @@ typedef struct idr_result_data {
   const idr_device *dev;
   const double *y_eq;                   /* equilibrium state [n_unknowns] */
   const idr_waveform_result *transient; /* NULL when there is no transient */
+  const idr_cf_result *cf;              /* NULL unless protocol cf */
+  const idr_cv_result *cv;              /* NULL unless protocol cv */
 } idr_result_data;
 
-/* Write the HDF5 result to h5_path and, when csv_path is non-empty and there
- * is a transient, the J(t) CSV to csv_path. Both are published only when
+/* Write the HDF5 result to h5_path and, when csv_path is non-empty, the
+ * protocol's curve as CSV (J(t) [and C(t)], C-f or C-V) to csv_path. Both are published only when
  * everything succeeded: on failure neither file exists under its final name
  * and no temporary is left behind. */
 idr_status idr_app_write_result(const idr_result_data *rd, const char *h5_path,

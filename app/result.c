@@ -110,6 +110,11 @@ static idr_status write_transient(idr_h5 *h, const idr_result_data *rd, idr_erro
     snprintf(path, sizeof path, "transient/%s", series[f].name);
     st = idr_h5_write_double_1d(h, path, series[f].data, n, series[f].units, err);
   }
+  if (!st && r->C) {
+    st = idr_h5_write_double_1d(h, "transient/C", r->C, n, "F/m^2", err);
+    if (!st) st = idr_h5_write_double_1d(h, "transient/G", r->G, n, "S/m^2", err);
+    if (!st) st = idr_h5_set_attr_double(h, "transient", "capacitance_f_Hz", r->cap_f_Hz, err);
+  }
   for (int k = 0; !st && k < rd->dev->n_ions; k++) {
     snprintf(path, sizeof path, "ion_drift_max_%s", rd->dev->ion_names[k]);
     st = idr_h5_set_attr_double(h, "transient", path, r->ion_drift_max[k], err);
@@ -140,29 +145,81 @@ static idr_status write_h5(idr_h5 *h, const idr_result_data *rd, idr_error *err)
   st = write_profiles(h, "equilibrium", &eq, rd->dev, 1, err);
   idr_profiles_free(&eq);
   if (!st && rd->transient) st = write_transient(h, rd, err);
+  if (!st && rd->cf) {
+    const idr_cf_result *c = rd->cf;
+    st = idr_h5_write_double_1d(h, "cf/f", c->f_Hz, (size_t)c->n, "Hz", err);
+    if (!st) st = idr_h5_write_double_1d(h, "cf/C", c->C, (size_t)c->n, "F/m^2", err);
+    if (!st) st = idr_h5_write_double_1d(h, "cf/G", c->G, (size_t)c->n, "S/m^2", err);
+    if (!st) st = idr_h5_set_attr_double(h, "cf", "V_V", c->V, err);
+  }
+  if (!st && rd->cv) {
+    const idr_cv_result *c = rd->cv;
+    st = idr_h5_write_double_1d(h, "cv/V", c->V, (size_t)c->n, "V", err);
+    if (!st) st = idr_h5_write_double_1d(h, "cv/C", c->C, (size_t)c->n, "F/m^2", err);
+    if (!st) st = idr_h5_write_double_1d(h, "cv/G", c->G, (size_t)c->n, "S/m^2", err);
+    if (!st) st = idr_h5_write_double_1d(h, "cv/J", c->J, (size_t)c->n, "A/m^2", err);
+    if (!st) st = idr_h5_set_attr_double(h, "cv", "f_Hz", c->f_Hz, err);
+    if (!st)
+      st = idr_h5_set_attr_string(h, "cv", "ions", c->ions_frozen ? "frozen" : "mobile", err);
+  }
   return st;
 }
 
 /* The CSV has no comment lines: its first line is the header, so any CSV
- * reader takes it as is (the provenance is in the HDF5 file beside it). */
-static idr_status write_csv(const idr_waveform_result *r, const char *path, idr_error *err) {
-  static const char *const names[] = {"time_s",  "V_V",     "light_suns", "J_A_m2",
-                                      "Jn_A_m2", "Jp_A_m2", "Jion_A_m2",  "Jdisp_A_m2"};
-  const double *const cols[] = {r->t, r->V, r->light, r->J, r->Jn, r->Jp, r->Jion, r->Jdisp};
-  return idr_csv_write(path, NULL, names, cols, sizeof names / sizeof names[0],
-                       (size_t)r->n_samples, err);
+ * reader takes it as is (the provenance is in the HDF5 file beside it).
+ * Capacitances and conductances appear per unit area and, for the Mott-Schottky
+ * command and measured-data tools, for an area of 1 cm^2 (capacitance_F). */
+#define M2_PER_CM2 1e-4
+static idr_status write_csv(const idr_result_data *rd, const char *path, idr_error *err) {
+  idr_status st = IDR_OK;
+  if (rd->transient) {
+    const idr_waveform_result *r = rd->transient;
+    static const char *const names[] = {"time_s",  "V_V",       "light_suns", "J_A_m2", "Jn_A_m2",
+                                        "Jp_A_m2", "Jion_A_m2", "Jdisp_A_m2", "C_F_m2", "G_S_m2"};
+    const double *const cols[] = {r->t,  r->V,    r->light, r->J, r->Jn,
+                                  r->Jp, r->Jion, r->Jdisp, r->C, r->G};
+    size_t nc = r->C ? 10 : 8;
+    return idr_csv_write(path, NULL, names, cols, nc, (size_t)r->n_samples, err);
+  }
+  const double *x, *C, *G, *J = NULL;
+  size_t n;
+  const char *xname;
+  if (rd->cf) {
+    x = rd->cf->f_Hz, C = rd->cf->C, G = rd->cf->G, n = (size_t)rd->cf->n;
+    xname = "frequency_Hz";
+  } else {
+    x = rd->cv->V, C = rd->cv->C, G = rd->cv->G, J = rd->cv->J, n = (size_t)rd->cv->n;
+    xname = "voltage_V";
+  }
+  double *C1 = malloc((n ? n : 1) * sizeof *C1), *G1 = malloc((n ? n : 1) * sizeof *G1);
+  if (!C1 || !G1) {
+    free(C1);
+    free(G1);
+    return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < n; i++) {
+    C1[i] = C[i] * M2_PER_CM2;
+    G1[i] = G[i] * M2_PER_CM2;
+  }
+  const char *const names[] = {xname,    "capacitance_F", "conductance_S",
+                               "C_F_m2", "G_S_m2",        "J_A_m2"};
+  const double *const cols[] = {x, C1, G1, C, G, J};
+  st = idr_csv_write(path, NULL, names, cols, J ? 6 : 5, n, err);
+  free(C1);
+  free(G1);
+  return st;
 }
 
 idr_status idr_app_write_result(const idr_result_data *rd, const char *h5_path,
                                 const char *csv_path, idr_error *err) {
-  const int want_csv = rd->transient && csv_path && csv_path[0];
+  const int want_csv = (rd->transient || rd->cf || rd->cv) && csv_path && csv_path[0];
   char csv_tmp[1100] = "";
   idr_status st = IDR_OK;
   if (want_csv) {
     int w = snprintf(csv_tmp, sizeof csv_tmp, "%s.tmp.%ld.csv", csv_path, (long)getpid());
     if (w < 0 || (size_t)w >= sizeof csv_tmp)
       return idr_error_set(err, IDR_ERR_IO, "%s: path too long", csv_path);
-    st = write_csv(rd->transient, csv_tmp, err);
+    st = write_csv(rd, csv_tmp, err);
     if (st) return st; /* idr_csv_write removes its own temporary */
   }
   idr_h5 *h = NULL;

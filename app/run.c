@@ -78,13 +78,18 @@ static int deck_sets_csv(const char *deck_path, const char *const *sets, int n_s
 }
 
 /* "dir/name.h5" -> "dir/name_J.csv". */
-static int csv_beside(const char *h5, char *out, size_t size) {
+static int csv_beside(const char *h5, const char *suffix, char *out, size_t size) {
   const char *base = strrchr(h5, '/');
   base = base ? base + 1 : h5;
   const char *dot = strrchr(base, '.');
   size_t stem = dot && dot != base ? (size_t)(dot - h5) : strlen(h5);
-  int w = snprintf(out, size, "%.*s_J.csv", (int)stem, h5);
+  int w = snprintf(out, size, "%.*s%s", (int)stem, h5, suffix);
   return w >= 0 && (size_t)w < size;
+}
+
+/* The default CSV name of a protocol: <stem>_J.csv, _cf.csv or _cv.csv. */
+static const char *csv_suffix(idr_protocol_type pt) {
+  return pt == IDR_PROTO_CF ? "_cf.csv" : pt == IDR_PROTO_CV ? "_cv.csv" : "_J.csv";
 }
 
 /* ---- progress line (stderr, only on a terminal) ------------------------ */
@@ -110,7 +115,8 @@ static void progress_clear(progress_state *ps) {
 /* ---- summary ----------------------------------------------------------- */
 static void print_summary(const idr_deck *d, const idr_device *dev, const double *y_eq,
                           const idr_eq_stats *eqs, double eq_wall, const idr_waveform_result *wr,
-                          double tr_wall, const char *h5, const char *csv) {
+                          const idr_cf_result *cf, const idr_cv_result *cv, double tr_wall,
+                          const char *h5, const char *csv) {
   printf("iondrift %s: %s\n", IDR_VERSION, d->title[0] ? d->title : d->path);
   printf("  deck          %s (%d layers, %d nodes, %g K, protocol %s)\n", d->path, d->n_layers,
          dev->N, d->temperature_K, protocol_name(d->protocol.type));
@@ -131,8 +137,21 @@ static void print_summary(const idr_deck *d, const idr_device *dev, const double
              wr->J[last] * A_M2_TO_MA_CM2, wr->t[last], wr->V[last], wr->light[last]);
     }
   }
+  if (wr && wr->C && wr->n_samples > 0)
+    printf("  capacitance   %.6g nF/cm^2 at %g Hz at the end (t = %g s)\n",
+           wr->C[wr->n_samples - 1] * 1e5, wr->cap_f_Hz, wr->t[wr->n_samples - 1]);
+  if (cf)
+    printf("  C-f           %d frequencies %g .. %g Hz at %g V in %.3f s wall: C = %.6g .. %.6g "
+           "nF/cm^2\n",
+           cf->n, cf->f_Hz[0], cf->f_Hz[cf->n - 1], cf->V, tr_wall, cf->C[0] * 1e5,
+           cf->C[cf->n - 1] * 1e5);
+  if (cv)
+    printf("  C-V           %d biases %g .. %g V at %g Hz (ions %s) in %.3f s wall: C = %.6g .. "
+           "%.6g nF/cm^2\n",
+           cv->n, cv->V[0], cv->V[cv->n - 1], cv->f_Hz, cv->ions_frozen ? "frozen" : "mobile",
+           tr_wall, cv->C[0] * 1e5, cv->C[cv->n - 1] * 1e5);
   printf("  wrote         %s\n", h5);
-  if (wr && csv && csv[0]) printf("                %s\n", csv);
+  if ((wr || cf || cv) && csv && csv[0]) printf("                %s\n", csv);
 }
 
 int idr_app_run(const idr_run_opts *o) {
@@ -143,7 +162,11 @@ int idr_app_run(const idr_run_opts *o) {
   idr_device *dev = NULL;
   double *y = NULL;
   idr_waveform_result wr;
-  int have_wr = 0, code = IDR_EXIT_OK;
+  idr_cf_result cf;
+  idr_cv_result cv;
+  int have_wr = 0, have_cf = 0, have_cv = 0, code = IDR_EXIT_OK;
+  memset(&cf, 0, sizeof cf);
+  memset(&cv, 0, sizeof cv);
   progress_state ps = {0, 0};
   memset(&wr, 0, sizeof wr);
 
@@ -153,7 +176,7 @@ int idr_app_run(const idr_run_opts *o) {
   if (st) return fail(&err, st == IDR_ERR_NOMEM ? IDR_EXIT_RUNTIME : IDR_EXIT_INPUT);
 
   const idr_protocol_type pt = deck.protocol.type;
-  if (pt != IDR_PROTO_EQUILIBRATE && pt != IDR_PROTO_WAVEFORM) {
+  if (pt == IDR_PROTO_TID) {
     idr_error_set(&err, IDR_ERR_UNSUPPORTED, "protocol type '%s' is not implemented yet",
                   protocol_name(pt));
     code = fail(&err, IDR_EXIT_INPUT);
@@ -164,8 +187,15 @@ int idr_app_run(const idr_run_opts *o) {
   char h5_path[PATH_MAX_LEN], csv_path[PATH_MAX_LEN];
   idr_strlcpy(h5_path, o->out_h5 ? o->out_h5 : deck.output.h5_path, sizeof h5_path);
   idr_strlcpy(csv_path, deck.output.csv_path, sizeof csv_path);
-  if (o->out_h5 && !deck_sets_csv(o->deck_path, o->sets, o->n_sets) &&
-      !csv_beside(o->out_h5, csv_path, sizeof csv_path)) {
+  const int csv_given = deck_sets_csv(o->deck_path, o->sets, o->n_sets);
+  if (!csv_given && pt != IDR_PROTO_WAVEFORM &&
+      !csv_beside(deck.output.h5_path, csv_suffix(pt), csv_path, sizeof csv_path)) {
+    idr_error_set(&err, IDR_ERR_INPUT, "%s: path too long", deck.output.h5_path);
+    code = fail(&err, IDR_EXIT_INPUT);
+    goto out_free_deck;
+  }
+  if (o->out_h5 && !csv_given &&
+      !csv_beside(o->out_h5, csv_suffix(pt), csv_path, sizeof csv_path)) {
     idr_error_set(&err, IDR_ERR_INPUT, "-o %s: path too long", o->out_h5);
     code = fail(&err, IDR_EXIT_INPUT);
     goto out_free_deck;
@@ -210,9 +240,30 @@ int idr_app_run(const idr_run_opts *o) {
       goto out_free;
     }
     have_wr = 1;
+  } else if (pt == IDR_PROTO_CF || pt == IDR_PROTO_CV) {
+    idr_sim_opts so = {deck.solver.rtol, deck.solver.max_steps, 0.0};
+    const idr_protocol_spec *P = &deck.protocol;
+    t0 = now_s();
+    if (pt == IDR_PROTO_CF)
+      st = idr_run_cf(dev, &so, y, P->cf_V_V, P->f_min_Hz, P->f_max_Hz, P->points_per_decade, &cf,
+                      &err);
+    else
+      st = idr_run_cv(dev, &so, y, P->V_start_V, P->V_stop_V, P->V_step_V, P->f_Hz, P->ions_frozen,
+                      NULL, NULL, &cv, &err);
+    tr_wall = now_s() - t0;
+    if (st) {
+      idr_error_context(&err, "running the %s protocol of %s", protocol_name(pt), deck.path);
+      code = fail(&err, exit_code_of(st));
+      goto out_free;
+    }
+    if (pt == IDR_PROTO_CF)
+      have_cf = 1;
+    else
+      have_cv = 1;
   }
 
-  idr_result_data rd = {&deck, mesh, dev, y, have_wr ? &wr : NULL};
+  idr_result_data rd = {
+      &deck, mesh, dev, y, have_wr ? &wr : NULL, have_cf ? &cf : NULL, have_cv ? &cv : NULL};
   st = idr_app_write_result(&rd, h5_path, csv_path, &err);
   if (st) {
     /* the files could not be written: a runtime failure, whatever the code */
@@ -220,10 +271,13 @@ int idr_app_run(const idr_run_opts *o) {
     goto out_free;
   }
   if (!o->quiet)
-    print_summary(&deck, dev, y, &eqs, eq_wall, have_wr ? &wr : NULL, tr_wall, h5_path, csv_path);
+    print_summary(&deck, dev, y, &eqs, eq_wall, have_wr ? &wr : NULL, have_cf ? &cf : NULL,
+                  have_cv ? &cv : NULL, tr_wall, h5_path, csv_path);
 
 out_free:
   if (have_wr) idr_waveform_result_free(&wr);
+  if (have_cf) idr_cf_result_free(&cf);
+  if (have_cv) idr_cv_result_free(&cv);
   free(y);
   idr_device_free(&dev);
   idr_mesh_free(&mesh);

@@ -23,16 +23,26 @@
 /* Reciprocal condition estimate below which a refactorization is redone
  * with fresh pivoting. */
 #define IDR_ADM_RCOND_MIN 1e-14
+/* Steps of iterative refinement of each solve (0: measured to change C by
+ * < 1e-9 relative; the conductance floor, ~1e-6 S/m^2, comes from the
+ * cancelling drift and diffusion terms of the current, not from the solve). */
+#define IDR_ADM_REFINE_STEPS 0
 
 struct idr_admittance {
   const idr_device *dev;
   long n, nnz;
-  long *Ap, *Ai; /* CSC pattern (KLU's long indices) */
-  double *J;     /* dF/du values [nnz] */
-  double *mass;  /* diagonal of dF/du' [n] */
-  long *diag;    /* position of each diagonal entry in the pattern [n] */
-  double *Az;    /* complex values, interleaved [2 nnz] */
-  double *rhs;   /* complex right-hand side / solution, interleaved [2 n] */
+  long *Ap, *Ai;               /* CSC pattern (KLU's long indices) */
+  double *J;                   /* dF/du values [nnz] */
+  double *mass;                /* diagonal of dF/du' [n] */
+  long *diag;                  /* position of each diagonal entry in the pattern [n] */
+  long *pos_map;               /* device CSC position -> position here [device nnz] */
+  long cons_row[IDR_MAX_IONS]; /* ion row replaced by the species number constraint */
+  long *cons_pos;              /* positions of the constraint entries [n_cons] */
+  int *cons_col;               /* their columns (ion unknowns) [n_cons] */
+  long n_cons;
+  double *Az;  /* complex values, interleaved [2 nnz] */
+  double *rhs; /* complex right-hand side / solution, interleaved [2 n] */
+  double *res; /* complex residual for iterative refinement [2 n] */
   double *g_cond, *g_disp;
   double *dFdV;
   klu_l_common common;
@@ -51,8 +61,12 @@ void idr_admittance_free(idr_admittance **ap) {
   free(a->J);
   free(a->mass);
   free(a->diag);
+  free(a->pos_map);
+  free(a->cons_pos);
+  free(a->cons_col);
   free(a->Az);
   free(a->rhs);
+  free(a->res);
   free(a->g_cond);
   free(a->g_disp);
   free(a->dFdV);
@@ -66,27 +80,107 @@ idr_status idr_admittance_create(const idr_device *dev, idr_admittance **out, id
   if (!a) return idr_error_set(err, IDR_ERR_NOMEM, "admittance: out of memory");
   a->dev = dev;
   a->n = dev->n_unknowns;
-  a->nnz = dev->nnz;
-  size_t n = (size_t)a->n, nnz = (size_t)a->nnz;
-  a->Ap = malloc((n + 1) * sizeof *a->Ap);
-  a->Ai = malloc(nnz * sizeof *a->Ai);
-  a->J = malloc(nnz * sizeof *a->J);
-  a->mass = malloc(n * sizeof *a->mass);
-  a->diag = malloc(n * sizeof *a->diag);
-  a->Az = malloc(2 * nnz * sizeof *a->Az);
-  a->rhs = malloc(2 * n * sizeof *a->rhs);
-  a->g_cond = malloc(n * sizeof *a->g_cond);
-  a->g_disp = malloc(n * sizeof *a->g_disp);
-  a->dFdV = malloc(n * sizeof *a->dFdV);
-  if (!a->Ap || !a->Ai || !a->J || !a->mass || !a->diag || !a->Az || !a->rhs || !a->g_cond ||
-      !a->g_disp || !a->dFdV) {
+  const long n = a->n, K = dev->n_ions;
+  /* The stationary ion equations are singular (the number of each species is
+   * free), so dF/du + i w dF/du' is nearly singular as w -> 0. One ion row per
+   * species is replaced by its number constraint sum_i vol_i dc_i = 0, the
+   * sum of all its rows divided by i w: an equivalent system for w != 0 that
+   * stays well conditioned down to w -> 0. */
+  long n_cons = 0;
+  for (long k = 0; k < K; k++) {
+    a->cons_row[k] = -1;
+    for (int i = 0; i < dev->N; i++) {
+      int u = dev->iion[(size_t)i * K + k];
+      if (u >= 0) {
+        a->cons_row[k] = u;
+        n_cons++;
+      }
+    }
+  }
+  long *cnt = calloc((size_t)n + 1, sizeof *cnt);
+  a->pos_map = malloc(((size_t)dev->nnz > 0 ? (size_t)dev->nnz : 1) * sizeof *a->pos_map);
+  a->cons_pos = malloc(((size_t)n_cons > 0 ? (size_t)n_cons : 1) * sizeof *a->cons_pos);
+  a->cons_col = malloc(((size_t)n_cons > 0 ? (size_t)n_cons : 1) * sizeof *a->cons_col);
+  a->Ap = malloc(((size_t)n + 1) * sizeof *a->Ap);
+  if (!cnt || !a->pos_map || !a->cons_pos || !a->cons_col || !a->Ap) {
+    free(cnt);
     idr_admittance_free(&a);
     return idr_error_set(err, IDR_ERR_NOMEM, "admittance: out of memory");
   }
-  memcpy(a->Ap, dev->colptr, (n + 1) * sizeof *a->Ap);
-  memcpy(a->Ai, dev->rowind, nnz * sizeof *a->Ai);
-  for (long u = 0; u < a->n; u++)
-    a->diag[u] = idr_device_csc_pos(dev, (int)u, (int)u);
+  /* columns: the device's rows plus, for ion columns, the constraint row when
+   * it is not already there */
+  a->n_cons = 0;
+  for (long c = 0; c < n; c++) {
+    cnt[c] = dev->colptr[c + 1] - dev->colptr[c];
+    for (long k = 0; k < K; k++) {
+      if (a->cons_row[k] < 0) continue;
+      for (int i = 0; i < dev->N; i++)
+        if (dev->iion[(size_t)i * K + k] == c &&
+            idr_device_csc_pos(dev, (int)a->cons_row[k], (int)c) < 0)
+          cnt[c]++;
+    }
+  }
+  a->Ap[0] = 0;
+  for (long c = 0; c < n; c++)
+    a->Ap[c + 1] = a->Ap[c] + cnt[c];
+  free(cnt);
+  a->nnz = a->Ap[n];
+  a->Ai = malloc((size_t)a->nnz * sizeof *a->Ai);
+  if (!a->Ai) {
+    idr_admittance_free(&a);
+    return idr_error_set(err, IDR_ERR_NOMEM, "admittance: out of memory");
+  }
+  for (long c = 0; c < n; c++) {
+    long w = a->Ap[c];
+    int kc = -1; /* species of this column, if it is an ion unknown needing an extra row */
+    long extra = -1;
+    for (long k = 0; k < K && kc < 0; k++) {
+      if (a->cons_row[k] < 0) continue;
+      for (int i = 0; i < dev->N; i++)
+        if (dev->iion[(size_t)i * K + k] == c) {
+          kc = (int)k;
+          if (idr_device_csc_pos(dev, (int)a->cons_row[k], (int)c) < 0) extra = a->cons_row[k];
+          break;
+        }
+    }
+    /* merge the device rows (sorted) with the extra row */
+    for (long q = dev->colptr[c]; q < dev->colptr[c + 1]; q++) {
+      if (extra >= 0 && extra < dev->rowind[q]) {
+        a->Ai[w] = extra;
+        extra = -1;
+        w++;
+      }
+      a->Ai[w] = dev->rowind[q];
+      a->pos_map[q] = w;
+      w++;
+    }
+    if (extra >= 0) a->Ai[w++] = extra;
+    if (kc >= 0) {
+      for (long q = a->Ap[c]; q < a->Ap[c + 1]; q++)
+        if (a->Ai[q] == a->cons_row[kc]) {
+          a->cons_pos[a->n_cons] = q;
+          a->cons_col[a->n_cons] = (int)c;
+          a->n_cons++;
+        }
+    }
+  }
+  size_t nn = (size_t)n, nnz = (size_t)a->nnz;
+  a->J = malloc(nnz * sizeof *a->J);
+  a->mass = malloc(nn * sizeof *a->mass);
+  a->diag = malloc(nn * sizeof *a->diag);
+  a->Az = malloc(2 * nnz * sizeof *a->Az);
+  a->rhs = malloc(2 * nn * sizeof *a->rhs);
+  a->res = malloc(2 * nn * sizeof *a->res);
+  a->g_cond = malloc(nn * sizeof *a->g_cond);
+  a->g_disp = malloc(nn * sizeof *a->g_disp);
+  a->dFdV = malloc(nn * sizeof *a->dFdV);
+  if (!a->J || !a->mass || !a->diag || !a->Az || !a->rhs || !a->res || !a->g_cond || !a->g_disp ||
+      !a->dFdV) {
+    idr_admittance_free(&a);
+    return idr_error_set(err, IDR_ERR_NOMEM, "admittance: out of memory");
+  }
+  for (long u = 0; u < n; u++)
+    a->diag[u] = a->pos_map[idr_device_csc_pos(dev, (int)u, (int)u)];
   klu_l_defaults(&a->common);
   a->sym = klu_l_analyze(a->n, a->Ap, a->Ai, &a->common);
   if (!a->sym) {
@@ -102,9 +196,24 @@ idr_status idr_admittance_create(const idr_device *dev, idr_admittance **out, id
 
 idr_status idr_admittance_set_state(idr_admittance *a, const double *y, const idr_bias *b,
                                     idr_error *err) {
-  if (idr_jacobian(a->dev, b, y, 0.0, a->J))
+  /* the device Jacobian goes into Az's storage first, then to its places */
+  const idr_device *d = a->dev;
+  if (idr_jacobian(d, b, y, 0.0, a->Az))
     return idr_error_set(err, IDR_ERR_SOLVER, "admittance: Jacobian not finite at this state");
-  idr_mass_diagonal(a->dev, a->mass);
+  memset(a->J, 0, (size_t)a->nnz * sizeof *a->J);
+  for (long q = d->nnz - 1; q >= 0; q--)
+    a->J[a->pos_map[q]] = a->Az[q];
+  idr_mass_diagonal(d, a->mass);
+  /* constraint rows: zero them, then sum_i mass_i dy_i */
+  for (long k = 0; k < d->n_ions; k++) {
+    long r = a->cons_row[k];
+    if (r < 0) continue;
+    for (long c = 0; c < a->n; c++)
+      for (long q = a->Ap[c]; q < a->Ap[c + 1]; q++)
+        if (a->Ai[q] == r) a->J[q] = 0.0;
+  }
+  for (long e = 0; e < a->n_cons; e++)
+    a->J[a->cons_pos[e]] = a->mass[a->cons_col[e]];
   idr_current_gradient(a->dev, y, a->g_cond, a->g_disp);
   a->have_state = 1;
   /* a new state has new values: the next factorization pivots afresh */
@@ -125,6 +234,8 @@ idr_status idr_admittance_eval(idr_admittance *a, double omega, idr_admittance_p
   }
   for (long u = 0; u < n; u++)
     a->Az[2 * a->diag[u] + 1] = omega * a->mass[u];
+  for (long k = 0; k < a->dev->n_ions; k++) /* constraint rows carry no i w M */
+    if (a->cons_row[k] >= 0) a->Az[2 * a->diag[a->cons_row[k]] + 1] = 0.0;
   int fresh = 0;
   if (a->num) {
     if (!klu_zl_refactor(a->Ap, a->Ai, a->Az, a->sym, a->num, &a->common) ||
@@ -150,6 +261,29 @@ idr_status idr_admittance_eval(idr_admittance *a, double omega, idr_admittance_p
   if (!klu_zl_solve(a->sym, a->num, n, 1, a->rhs, &a->common))
     return idr_error_set(err, IDR_ERR_LINALG, "admittance: complex KLU solve failed (status %d)",
                          (int)a->common.status);
+  /* iterative refinement: r = b - A du, solve A e = r, du += e. The current
+   * is a sum of large drift and diffusion terms that cancel; refining the
+   * solution keeps the small conductance out of the round-off. */
+  for (int it = 0; it < IDR_ADM_REFINE_STEPS; it++) {
+    for (long u = 0; u < n; u++) {
+      a->res[2 * u] = -a->dFdV[u];
+      a->res[2 * u + 1] = 0.0;
+    }
+    for (long c = 0; c < n; c++) {
+      double xr = a->rhs[2 * c], xi = a->rhs[2 * c + 1];
+      for (long q = a->Ap[c]; q < a->Ap[c + 1]; q++) {
+        long r = a->Ai[q];
+        double ar = a->Az[2 * q], ai = a->Az[2 * q + 1];
+        a->res[2 * r] -= ar * xr - ai * xi;
+        a->res[2 * r + 1] -= ar * xi + ai * xr;
+      }
+    }
+    if (!klu_zl_solve(a->sym, a->num, n, 1, a->res, &a->common))
+      return idr_error_set(err, IDR_ERR_LINALG, "admittance: complex KLU solve failed (status %d)",
+                           (int)a->common.status);
+    for (long u = 0; u < 2 * n; u++)
+      a->rhs[u] += a->res[u];
+  }
   /* Y = g_cond . du + i w g_disp . du */
   double yr = 0.0, yi = 0.0;
   for (long u = 0; u < n; u++) {
