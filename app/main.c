@@ -2,6 +2,7 @@
  * iondrift app: the command line.
  *
  *   iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]
+ *   iondrift mott-schottky CV.csv --area-cm2 A --eps-r E [options]  (analyze.c)
  *   iondrift help [COMMAND]
  *   iondrift --version
  *
@@ -18,18 +19,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char USAGE[] = "Usage: iondrift COMMAND [ARGS...]\n"
-                            "\n"
-                            "Commands:\n"
-                            "  run DECK.yaml [options]  simulate the deck's protocol and write the "
-                            "results\n"
-                            "  help [COMMAND]           show this help, or the help of COMMAND\n"
-                            "\n"
-                            "Options:\n"
-                            "  --version                print the version and exit\n"
-                            "  -h, --help               show this help\n"
-                            "\n"
-                            "Run 'iondrift help run' for the options of 'run'.\n";
+/* analyze.c (declared here: app.h has another owner; to be moved there). */
+const char *idr_app_mott_schottky_usage(void);
+int idr_app_mott_schottky(int argc, char **argv);
+
+static const char USAGE[] =
+    "Usage: iondrift COMMAND [ARGS...]\n"
+    "\n"
+    "Commands:\n"
+    "  run DECK.yaml [options]  simulate the deck's protocol and write the "
+    "results\n"
+    "  mott-schottky CV.csv --area-cm2 A --eps-r E [options]\n"
+    "                           fit 1/C^2 vs V of a C-V table: doping N and\n"
+    "                           built-in voltage V_bi\n"
+    "  help [COMMAND]           show this help, or the help of COMMAND\n"
+    "\n"
+    "Options:\n"
+    "  --version                print the version and exit\n"
+    "  -h, --help               show this help\n"
+    "\n"
+    "Run 'iondrift help COMMAND' (run, mott-schottky) for the options of a command.\n";
 
 static const char USAGE_RUN[] =
     "Usage: iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]\n"
@@ -39,14 +48,24 @@ static const char USAGE_RUN[] =
     "protocol:\n"
     "  equilibrate  write the equilibrium only\n"
     "  waveform     piecewise voltage/light segments from the equilibrium; records\n"
-    "               J(t) (electron, hole, ionic, displacement parts) and profiles\n"
-    "  tid, cf, cv  not implemented yet (exit status 2)\n"
+    "               J(t) (electron, hole, ionic, displacement parts) and profiles;\n"
+    "               with protocol.capacitance_f_Hz > 0 also the small-signal C(t),\n"
+    "               G(t) at that frequency at every sample time\n"
+    "  cf           C-f: steady state at the DC bias V_V (ions included), then C and\n"
+    "               G over a log sweep f_min_Hz .. f_max_Hz, points_per_decade\n"
+    "  cv           C-V: biases V_start_V .. V_stop_V by V_step_V, C and G at f_Hz\n"
+    "               and the DC current; ions: mobile (re-equilibrated at each bias)\n"
+    "               or frozen (kept at their 0 V distribution)\n"
+    "  tid          not implemented yet (exit status 2)\n"
+    "  e.g. --set 'protocol={type: cf, V_V: 0, f_min_Hz: 1, f_max_Hz: 1e6}'\n"
+    "       --set 'protocol={type: cv, V_start_V: -0.5, V_stop_V: 0.5, f_Hz: 1e4,\n"
+    "                        ions: frozen}'\n"
     "\n"
     "Options:\n"
     "  -o, --output OUT.h5  the HDF5 result file (default: the deck's output.h5,\n"
     "                       <deck stem>.h5 in the current directory). With -o, the\n"
-    "                       J(t) CSV goes beside it as <OUT stem>_J.csv unless the\n"
-    "                       deck sets output.csv.\n"
+    "                       CSV goes beside it as <OUT stem>_J.csv (_cf.csv,\n"
+    "                       _cv.csv) unless the deck sets output.csv.\n"
     "  --set KEY=VALUE      change a deck value before it is checked (repeatable,\n"
     "                       the last wins), e.g. --set mesh.nodes=120\n"
     "                       --set layers[1].thickness_nm=400\n"
@@ -56,9 +75,14 @@ static const char USAGE_RUN[] =
     "\n"
     "Outputs (written only when the whole run succeeded; published atomically):\n"
     "  OUT.h5        root attributes iondrift_version, deck_yaml (the resolved deck),\n"
-    "                temperature_K, title; groups mesh, equilibrium, transient\n"
-    "                (see docs/outputs.md)\n"
+    "                temperature_K, title; groups mesh, equilibrium, and transient\n"
+    "                (waveform; C, G when sampled), cf or cv (see docs/outputs.md)\n"
     "  <stem>_J.csv  time_s,V_V,light_suns,J_A_m2,Jn_A_m2,Jp_A_m2,Jion_A_m2,Jdisp_A_m2\n"
+    "                [,C_F_m2,G_S_m2 when protocol.capacitance_f_Hz > 0]\n"
+    "  <stem>_cf.csv frequency_Hz,capacitance_F,conductance_S,C_F_m2,G_S_m2\n"
+    "  <stem>_cv.csv voltage_V,capacitance_F,conductance_S,C_F_m2,G_S_m2,J_A_m2\n"
+    "                (capacitance_F, conductance_S: for an area of 1 cm^2; the\n"
+    "                _cv.csv feeds 'iondrift mott-schottky ... --area-cm2 1')\n"
     "\n"
     "Units: deck keys carry their unit in their name (thickness_nm, density_cm3,\n"
     "Ea_eV, duration_s); result files are SI (m, s, V, A/m^2, m^-3) with a 'units'\n"
@@ -93,6 +117,10 @@ static int cmd_help(int argc, char **argv) {
   }
   if (strcmp(argv[2], "run") == 0) {
     fputs(USAGE_RUN, stdout);
+    return IDR_EXIT_OK;
+  }
+  if (strcmp(argv[2], "mott-schottky") == 0) {
+    fputs(idr_app_mott_schottky_usage(), stdout);
     return IDR_EXIT_OK;
   }
   return usage_error("iondrift help", "no help for unknown command '%s'", argv[2]);
@@ -179,6 +207,8 @@ int main(int argc, char **argv) {
     code = IDR_EXIT_OK;
   } else if (strcmp(cmd, "run") == 0) {
     code = cmd_run(argc, argv);
+  } else if (strcmp(cmd, "mott-schottky") == 0) {
+    code = idr_app_mott_schottky(argc, argv);
   } else if (cmd[0] == '-') {
     code = usage_error("iondrift help", "unknown option '%s'", cmd);
   } else {
