@@ -3,8 +3,12 @@
  * reader, against the layout of docs/outputs.md and the CSV convention.
  *
  * Usage: check_result OUT.h5 [OUT_J.csv]
+ *        check_result --cf OUT.h5 OUT_cf.csv
+ *        check_result --cv OUT.h5 OUT_cv.csv
  * With a CSV: a waveform run (transient/ present, CSV rows = transient/t).
  * Without: an equilibrium-only run (no transient/ group).
+ * --cf, --cv: a C-f or C-V run (group cf/ or cv/, no transient/, the CSV with
+ * one row per frequency or bias and capacitance_F for 1 cm^2).
  * Prints one line per check and exits non-zero if any fails.
  */
 #include "idr_io.h"
@@ -42,6 +46,18 @@ static int all_finite(const idr_h5_dataset *ds) {
   for (size_t i = 0; i < ds->size; i++)
     if (!isfinite(ds->data[i])) return 0;
   return 1;
+}
+
+#define M2_PER_CM2 1e-4 /* capacitance_F of the CSV is for 1 cm^2 */
+
+/* The header line of a CSV equals `header` exactly (then a line break). */
+static int csv_header_is(const char *csv, const char *header) {
+  char line[LINE_LEN] = "";
+  FILE *f = fopen(csv, "r");
+  int ok = f && fgets(line, sizeof line, f) && strncmp(line, header, strlen(header)) == 0 &&
+           (line[strlen(header)] == '\n' || line[strlen(header)] == '\r');
+  if (f) fclose(f);
+  return ok;
 }
 
 static void check_root(idr_h5 *h) {
@@ -125,12 +141,7 @@ static void check_transient(idr_h5 *h, size_t N, const char *csv) {
   check(ok, "transient @steps > 0");
 
   /* the CSV: header on the first line, one row per transient sample */
-  char line[LINE_LEN] = "";
-  FILE *f = fopen(csv, "r");
-  ok = f && fgets(line, sizeof line, f) && strncmp(line, CSV_HEADER, strlen(CSV_HEADER)) == 0 &&
-       (line[strlen(CSV_HEADER)] == '\n' || line[strlen(CSV_HEADER)] == '\r');
-  if (f) fclose(f);
-  check(ok, "CSV first line is the header");
+  check(csv_header_is(csv, CSV_HEADER), "CSV first line is the header");
   const char *names[] = {"time_s",  "V_V",     "light_suns", "J_A_m2",
                          "Jn_A_m2", "Jp_A_m2", "Jion_A_m2",  "Jdisp_A_m2"};
   idr_csv_table tab;
@@ -154,9 +165,84 @@ static void check_transient(idr_h5 *h, size_t N, const char *csv) {
   idr_h5_dataset_free(&pphi);
 }
 
+/* A C-f (is_cv 0) or C-V (is_cv 1) group and its CSV. */
+static void check_curve(idr_h5 *h, int is_cv, const char *csv) {
+  const char *g = is_cv ? "cv" : "cf";
+  char path[LINE_LEN], what[2 * LINE_LEN];
+  idr_h5_dataset x, C, G, J;
+  memset(&J, 0, sizeof J);
+  snprintf(path, sizeof path, "%s/%s", g, is_cv ? "V" : "f");
+  int ok = read_ds(h, path, is_cv ? "V" : "Hz", &x) && x.rank == 1 && x.size >= 2;
+  snprintf(what, sizeof what, "%s [%s], at least 2 points", path, is_cv ? "V" : "Hz");
+  check(ok, what);
+  snprintf(path, sizeof path, "%s/C", g);
+  ok = read_ds(h, path, "F/m^2", &C) && C.size == x.size && all_finite(&C);
+  if (ok)
+    for (size_t i = 0; i < C.size; i++)
+      ok = ok && C.data[i] > 0.0;
+  snprintf(what, sizeof what, "%s [F/m^2], one positive value per point", path);
+  check(ok, what);
+  snprintf(path, sizeof path, "%s/G", g);
+  ok = read_ds(h, path, "S/m^2", &G) && G.size == x.size && all_finite(&G);
+  snprintf(what, sizeof what, "%s [S/m^2]", path);
+  check(ok, what);
+  idr_error err;
+  idr_error_clear(&err);
+  double a = NAN;
+  char *ions = NULL;
+  if (is_cv) {
+    ok = read_ds(h, "cv/J", "A/m^2", &J) && J.size == x.size && all_finite(&J);
+    check(ok, "cv/J [A/m^2]");
+    ok = idr_h5_read_attr_double(h, "cv", "f_Hz", &a, &err) == IDR_OK && a > 0.0;
+    check(ok, "cv @f_Hz > 0");
+    ok = idr_h5_read_attr_string(h, "cv", "ions", &ions, &err) == IDR_OK &&
+         (strcmp(ions, "frozen") == 0 || strcmp(ions, "mobile") == 0);
+    check(ok, "cv @ions is frozen or mobile");
+    idr_h5_free(ions);
+  } else {
+    ok = idr_h5_read_attr_double(h, "cf", "V_V", &a, &err) == IDR_OK && isfinite(a);
+    check(ok, "cf @V_V");
+  }
+  check(!idr_h5_exists(h, "transient") && !idr_h5_exists(h, is_cv ? "cf" : "cv"),
+        "no transient/ and no other curve group");
+
+  const char *header = is_cv ? "voltage_V,capacitance_F,conductance_S,C_F_m2,G_S_m2,J_A_m2"
+                             : "frequency_Hz,capacitance_F,conductance_S,C_F_m2,G_S_m2";
+  check(csv_header_is(csv, header), "CSV first line is the header");
+  const char *names[] = {is_cv ? "voltage_V" : "frequency_Hz", "capacitance_F", "conductance_S",
+                         "C_F_m2", "G_S_m2"};
+  idr_csv_table tab;
+  memset(&tab, 0, sizeof tab);
+  ok = idr_csv_read(csv, names, 5, &tab, &err) == IDR_OK && tab.nrows == x.size;
+  if (!ok && err.msg[0]) printf("     %s\n", err.msg);
+  check(ok, "CSV reads back with one row per point");
+  if (ok) {
+    double dmax = 0.0;
+    for (size_t i = 0; i < tab.nrows; i++) {
+      double scale = fabs(C.data[i]) + 1e-300;
+      double d = fabs(tab.cols[0][i] - x.data[i]) / (fabs(x.data[i]) + 1.0) +
+                 fabs(tab.cols[3][i] - C.data[i]) / scale +
+                 fabs(tab.cols[1][i] - C.data[i] * M2_PER_CM2) / (scale * M2_PER_CM2) +
+                 fabs(tab.cols[4][i] - G.data[i]) / (fabs(G.data[i]) + 1e-300);
+      dmax = d > dmax ? d : dmax;
+    }
+    check(dmax < 1e-8, "CSV equals the group; capacitance_F = C_F_m2 x 1 cm^2");
+  }
+  idr_csv_table_free(&tab);
+  idr_h5_dataset_free(&x);
+  idr_h5_dataset_free(&C);
+  idr_h5_dataset_free(&G);
+  idr_h5_dataset_free(&J);
+}
+
 int main(int argc, char **argv) {
-  if (argc < 2 || argc > 3) {
-    fprintf(stderr, "usage: %s OUT.h5 [OUT_J.csv]\n", argv[0]);
+  int curve = -1; /* -1: none, 0: cf, 1: cv */
+  if (argc == 4 && (strcmp(argv[1], "--cf") == 0 || strcmp(argv[1], "--cv") == 0)) {
+    curve = strcmp(argv[1], "--cv") == 0;
+    argv++;
+    argc--;
+  } else if (argc < 2 || argc > 3 || argv[1][0] == '-') {
+    fprintf(stderr, "usage: %s [--cf|--cv] OUT.h5 [OUT.csv]\n", argv[0]);
     return 2;
   }
   idr_error err;
@@ -168,7 +254,9 @@ int main(int argc, char **argv) {
   }
   check_root(h);
   size_t N = check_mesh_and_equilibrium(h);
-  if (argc == 3)
+  if (curve >= 0)
+    check_curve(h, curve, argv[2]);
+  else if (argc == 3)
     check_transient(h, N, argv[2]);
   else
     check(!idr_h5_exists(h, "transient"), "equilibrium-only run has no transient/ group");
