@@ -91,7 +91,7 @@ int main(void) {
          "w0/2pi = %.6g Hz\n",
          dev->N, e_n, e_n_dev, f0);
   Gw = malloc((size_t)cf.n * sizeof *Gw);
-  mdC = malloc((size_t)cf.n * sizeof *mdC);
+  mdC = calloc((size_t)cf.n, sizeof *mdC);
   if (!idr_vcheck_true(&vc, "memory and at least 3 frequencies", Gw && mdC && cf.n >= 3))
     goto out_free;
   for (int k = 0; k < cf.n; k++)
