@@ -197,6 +197,52 @@ idr_status idr_ion_diffusion_from_arrhenius(const idr_arrhenius *arr, double N_A
                                             double N_A_err_cm3, double eps_r,
                                             idr_ion_diffusion *out, idr_error *err);
 
+/* ---- TID extraction (per-temperature fits -> Arrhenius -> N_ion, D) ---- */
+
+typedef struct idr_tid_extract_options {
+  int power;                 /* n in ln(T^n/tau): 0, 1 (default) or 2 [-] */
+  idr_transient_model model; /* per-temperature and global model (default single) */
+  double N_A_cm3;            /* absorber doping, e.g. from Mott-Schottky [cm^-3] (required) */
+  double N_A_err_cm3;        /* its standard error [cm^-3] (default 0) */
+  double eps_r;              /* absorber relative permittivity [-] (required) */
+  double window_margin;      /* tau used when in [t_first m, t_last / m] (default 3) [-] */
+} idr_tid_extract_options;
+
+void idr_tid_extract_options_default(idr_tid_extract_options *o);
+
+typedef struct idr_tid_species {
+  idr_ion_sign sign;                 /* anion: decaying edge (negative Delta C in p-i-n) */
+  double Ea_eV, Ea_err_eV;           /* activation energy: global fit (regression if it failed) */
+  double Ea_regression_eV;           /* Arrhenius regression of the per-temperature taus [eV] */
+  double Ea_regression_err_eV;       /* its standard error [eV] */
+  double N_ion_cm3;                  /* 2 N_A |dC|/C_inf averaged over the used temperatures */
+  double N_ion_err_cm3;              /* standard error (scatter and fit errors) [cm^-3] */
+  double D0_cm2_s, D0_err_cm2_s;     /* diffusion prefactor [cm^2/s] */
+  double D300_cm2_s, D300_err_cm2_s; /* diffusivity at 300 K [cm^2/s] */
+} idr_tid_species;
+
+typedef struct idr_tid_extraction {
+  int power;                  /* n used [-] */
+  idr_transient_model model;  /* model used */
+  size_t m;                   /* temperatures given [-] */
+  idr_transient_fit *per_T;   /* [m] per-temperature fits */
+  int *used;                  /* [m] 1 if the temperature entered the Arrhenius analysis */
+  size_t n_used;              /* temperatures used [-] */
+  idr_arrhenius arrhenius[2]; /* regression of the per-temperature taus, per component */
+  idr_global_fit global;      /* the tied global fit (valid when global_ok) */
+  int global_ok;              /* 1 if the global fit ran and converged */
+  int n_species;              /* components: 1 or 2 */
+  idr_tid_species species[2];
+} idr_tid_extraction;
+
+/* The whole TID extraction on m transients (t after the pulse, any C unit,
+ * T_K set). Fails when fewer than two temperatures have their time
+ * constants inside the measured window. */
+idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
+                           const idr_tid_extract_options *opt, idr_tid_extraction *out,
+                           idr_error *err);
+void idr_tid_extraction_free(idr_tid_extraction *x);
+
 /* ---- Mott-Schottky ---------------------------------------------------- */
 
 typedef struct idr_mott_schottky_options {

@@ -45,10 +45,13 @@ typedef struct idr_result_data {
   const idr_deck *deck;
   const idr_mesh *mesh;
   const idr_device *dev;
-  const double *y_eq;                   /* equilibrium state [n_unknowns] */
-  const idr_waveform_result *transient; /* NULL when there is no transient */
-  const idr_cf_result *cf;              /* NULL unless protocol cf */
-  const idr_cv_result *cv;              /* NULL unless protocol cv */
+  const double *y_eq;                     /* equilibrium state [n_unknowns] */
+  const idr_waveform_result *transient;   /* NULL when there is no transient */
+  const idr_cf_result *cf;                /* NULL unless protocol cf */
+  const idr_cv_result *cv;                /* NULL unless protocol cv */
+  const idr_tid_result *tid;              /* NULL unless protocol tid */
+  const struct idr_tid_extraction *tid_x; /* the extraction, NULL if it failed */
+  const char *tid_x_error;                /* why it failed, or "" */
 } idr_result_data;
 
 /* Write the HDF5 result to h5_path and, when csv_path is non-empty, the
@@ -57,5 +60,20 @@ typedef struct idr_result_data {
  * and no temporary is left behind. */
 idr_status idr_app_write_result(const idr_result_data *rd, const char *h5_path,
                                 const char *csv_path, idr_error *err);
+
+/* ---- TID (tid_app.c) ---- */
+struct idr_tid_extraction;
+struct idr_h5;
+/* Index of the absorber: the first layer of the first ion species, else the
+ * thickest layer. Its net doping and permittivity feed the extraction. */
+int idr_app_absorber_layer(const idr_deck *d);
+idr_status idr_app_tid_extract(const idr_deck *d, const idr_tid_result *tr,
+                               struct idr_tid_extraction *x, idr_error *err);
+idr_status idr_app_write_tid(struct idr_h5 *h, const idr_deck *d, const idr_tid_result *tr,
+                             const struct idr_tid_extraction *x, const char *x_error,
+                             idr_error *err);
+idr_status idr_app_write_tid_csv(const idr_tid_result *tr, const char *path, idr_error *err);
+void idr_app_print_tid(const idr_deck *d, const idr_tid_result *tr,
+                       const struct idr_tid_extraction *x, const char *x_error);
 
 #endif /* IDR_APP_H */

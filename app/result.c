@@ -145,6 +145,7 @@ static idr_status write_h5(idr_h5 *h, const idr_result_data *rd, idr_error *err)
   st = write_profiles(h, "equilibrium", &eq, rd->dev, 1, err);
   idr_profiles_free(&eq);
   if (!st && rd->transient) st = write_transient(h, rd, err);
+  if (!st && rd->tid) st = idr_app_write_tid(h, rd->deck, rd->tid, rd->tid_x, rd->tid_x_error, err);
   if (!st && rd->cf) {
     const idr_cf_result *c = rd->cf;
     st = idr_h5_write_double_1d(h, "cf/f", c->f_Hz, (size_t)c->n, "Hz", err);
@@ -172,6 +173,7 @@ static idr_status write_h5(idr_h5 *h, const idr_result_data *rd, idr_error *err)
 #define M2_PER_CM2 1e-4
 static idr_status write_csv(const idr_result_data *rd, const char *path, idr_error *err) {
   idr_status st = IDR_OK;
+  if (rd->tid) return idr_app_write_tid_csv(rd->tid, path, err);
   if (rd->transient) {
     const idr_waveform_result *r = rd->transient;
     static const char *const names[] = {"time_s",  "V_V",       "light_suns", "J_A_m2", "Jn_A_m2",
@@ -212,7 +214,7 @@ static idr_status write_csv(const idr_result_data *rd, const char *path, idr_err
 
 idr_status idr_app_write_result(const idr_result_data *rd, const char *h5_path,
                                 const char *csv_path, idr_error *err) {
-  const int want_csv = (rd->transient || rd->cf || rd->cv) && csv_path && csv_path[0];
+  const int want_csv = (rd->transient || rd->cf || rd->cv || rd->tid) && csv_path && csv_path[0];
   char csv_tmp[1100] = "";
   idr_status st = IDR_OK;
   if (want_csv) {

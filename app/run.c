@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "app.h"
+#include "idr_analysis.h"
 #include "idr_materials.h"
 #include "idr_solver.h"
 
@@ -89,7 +90,10 @@ static int csv_beside(const char *h5, const char *suffix, char *out, size_t size
 
 /* The default CSV name of a protocol: <stem>_J.csv, _cf.csv or _cv.csv. */
 static const char *csv_suffix(idr_protocol_type pt) {
-  return pt == IDR_PROTO_CF ? "_cf.csv" : pt == IDR_PROTO_CV ? "_cv.csv" : "_J.csv";
+  return pt == IDR_PROTO_CF    ? "_cf.csv"
+         : pt == IDR_PROTO_CV  ? "_cv.csv"
+         : pt == IDR_PROTO_TID ? "_tid.csv"
+                               : "_J.csv";
 }
 
 /* ---- progress line (stderr, only on a terminal) ------------------------ */
@@ -97,6 +101,14 @@ typedef struct progress_state {
   int n_segments;
   int shown; /* a line is on screen */
 } progress_state;
+
+static void tid_progress_cb(void *user, double fraction, int index, double T) {
+  progress_state *ps = user;
+  (void)index;
+  fprintf(stderr, "\r\033[Kiondrift: TID %5.1f %%  (T = %g K done)", 100.0 * fraction, T);
+  fflush(stderr);
+  ps->shown = 1;
+}
 
 static void progress_cb(void *user, double fraction, int segment, double t) {
   progress_state *ps = user;
@@ -115,8 +127,9 @@ static void progress_clear(progress_state *ps) {
 /* ---- summary ----------------------------------------------------------- */
 static void print_summary(const idr_deck *d, const idr_device *dev, const double *y_eq,
                           const idr_eq_stats *eqs, double eq_wall, const idr_waveform_result *wr,
-                          const idr_cf_result *cf, const idr_cv_result *cv, double tr_wall,
-                          const char *h5, const char *csv) {
+                          const idr_cf_result *cf, const idr_cv_result *cv,
+                          const idr_tid_result *tid, const idr_tid_extraction *tx,
+                          const char *tx_error, double tr_wall, const char *h5, const char *csv) {
   printf("iondrift %s: %s\n", IDR_VERSION, d->title[0] ? d->title : d->path);
   printf("  deck          %s (%d layers, %d nodes, %g K, protocol %s)\n", d->path, d->n_layers,
          dev->N, d->temperature_K, protocol_name(d->protocol.type));
@@ -150,8 +163,9 @@ static void print_summary(const idr_deck *d, const idr_device *dev, const double
            "%.6g nF/cm^2\n",
            cv->n, cv->V[0], cv->V[cv->n - 1], cv->f_Hz, cv->ions_frozen ? "frozen" : "mobile",
            tr_wall, cv->C[0] * 1e5, cv->C[cv->n - 1] * 1e5);
+  if (tid) idr_app_print_tid(d, tid, tx, tx_error);
   printf("  wrote         %s\n", h5);
-  if ((wr || cf || cv) && csv && csv[0]) printf("                %s\n", csv);
+  if ((wr || cf || cv || tid) && csv && csv[0]) printf("                %s\n", csv);
 }
 
 int idr_app_run(const idr_run_opts *o) {
@@ -167,6 +181,12 @@ int idr_app_run(const idr_run_opts *o) {
   int have_wr = 0, have_cf = 0, have_cv = 0, code = IDR_EXIT_OK;
   memset(&cf, 0, sizeof cf);
   memset(&cv, 0, sizeof cv);
+  idr_tid_result tid;
+  idr_tid_extraction tx;
+  char tx_error[IDR_ERRMSG_LEN] = "";
+  int have_tid = 0, have_tx = 0;
+  memset(&tid, 0, sizeof tid);
+  memset(&tx, 0, sizeof tx);
   progress_state ps = {0, 0};
   memset(&wr, 0, sizeof wr);
 
@@ -176,12 +196,6 @@ int idr_app_run(const idr_run_opts *o) {
   if (st) return fail(&err, st == IDR_ERR_NOMEM ? IDR_EXIT_RUNTIME : IDR_EXIT_INPUT);
 
   const idr_protocol_type pt = deck.protocol.type;
-  if (pt == IDR_PROTO_TID) {
-    idr_error_set(&err, IDR_ERR_UNSUPPORTED, "protocol type '%s' is not implemented yet",
-                  protocol_name(pt));
-    code = fail(&err, IDR_EXIT_INPUT);
-    goto out_free_deck;
-  }
 
   /* output paths */
   char h5_path[PATH_MAX_LEN], csv_path[PATH_MAX_LEN];
@@ -260,10 +274,35 @@ int idr_app_run(const idr_run_opts *o) {
       have_cf = 1;
     else
       have_cv = 1;
+  } else if (pt == IDR_PROTO_TID) {
+    idr_sim_opts so = {deck.solver.rtol, deck.solver.max_steps, 0.0};
+    const int show = !o->quiet && isatty(STDERR_FILENO);
+    st = idr_run_tid(&deck, mesh, &so, show ? tid_progress_cb : NULL, &ps, &tid, &err);
+    progress_clear(&ps);
+    if (st) {
+      code = fail(&err, exit_code_of(st));
+      goto out_free;
+    }
+    have_tid = 1;
+    idr_error xerr;
+    idr_error_clear(&xerr);
+    if (idr_app_tid_extract(&deck, &tid, &tx, &xerr) == IDR_OK)
+      have_tx = 1;
+    else
+      idr_strlcpy(tx_error, xerr.msg, sizeof tx_error);
+    tr_wall = tid.wall_s;
   }
 
-  idr_result_data rd = {
-      &deck, mesh, dev, y, have_wr ? &wr : NULL, have_cf ? &cf : NULL, have_cv ? &cv : NULL};
+  idr_result_data rd = {&deck,
+                        mesh,
+                        dev,
+                        y,
+                        have_wr ? &wr : NULL,
+                        have_cf ? &cf : NULL,
+                        have_cv ? &cv : NULL,
+                        have_tid ? &tid : NULL,
+                        have_tx ? &tx : NULL,
+                        tx_error};
   st = idr_app_write_result(&rd, h5_path, csv_path, &err);
   if (st) {
     /* the files could not be written: a runtime failure, whatever the code */
@@ -272,12 +311,15 @@ int idr_app_run(const idr_run_opts *o) {
   }
   if (!o->quiet)
     print_summary(&deck, dev, y, &eqs, eq_wall, have_wr ? &wr : NULL, have_cf ? &cf : NULL,
-                  have_cv ? &cv : NULL, tr_wall, h5_path, csv_path);
+                  have_cv ? &cv : NULL, have_tid ? &tid : NULL, have_tx ? &tx : NULL, tx_error,
+                  tr_wall, h5_path, csv_path);
 
 out_free:
   if (have_wr) idr_waveform_result_free(&wr);
   if (have_cf) idr_cf_result_free(&cf);
   if (have_cv) idr_cv_result_free(&cv);
+  if (have_tid) idr_tid_result_free(&tid);
+  if (have_tx) idr_tid_extraction_free(&tx);
   free(y);
   idr_device_free(&dev);
   idr_mesh_free(&mesh);

@@ -116,6 +116,9 @@ typedef struct cv {
   idr_error *err;
   idr_material_resolve_fn resolve;
   void *resolve_user;
+  idr_composition_resolve_fn resolve_comp;
+  int has_comp[IDR_MAX_LAYERS]; /* 1: comp[i] holds layers[i]'s evaluated composition */
+  idr_composition comp[IDR_MAX_LAYERS];
 } cv;
 
 /* Paths are short (layers[1].thickness_nm); one too long for PATH_LEN is cut
@@ -301,6 +304,8 @@ static const char *const LAYER_KEYS[] = {"name",
                                          "tau_p_s",
                                          "alpha_cm",
                                          "G_uniform_cm3_s",
+                                         "composition",
+                                         "composition_ref",
                                          NULL};
 
 static idr_status resolve_material(cv *c, const idr_ynode *mnode, const char *path, idr_layer *L,
@@ -334,6 +339,78 @@ static idr_status resolve_material(cv *c, const idr_ynode *mnode, const char *pa
   return IDR_OK;
 }
 
+/* `composition: {family: F, x: X}`: evaluate it (c->comp[i]) and set the
+ * layer's Eg_eV, chi_eV and eps_r from it (inline keys override later).
+ * `composition_ref` (written by the resolved deck) is only a label. */
+static idr_status conv_composition(cv *c, const idr_ynode *n, const char *path, size_t i,
+                                   idr_layer *L, unsigned *given) {
+  static const char *const KEYS[] = {"family", "x", NULL};
+  char cpath[PATH_LEN], p[PATH_LEN], got[GOT_LEN];
+  const idr_ynode *cn = idr_ynode_get(n, "composition");
+  const idr_ynode *rn = idr_ynode_get(n, "composition_ref");
+  if (cn && rn) {
+    jkey(p, path, "composition_ref");
+    return idr_yerror(c->doc, rn, 1, p, c->err, "must be absent when composition is given");
+  }
+  if (!cn && !rn) return IDR_OK;
+  jkey(cpath, path, cn ? "composition" : "composition_ref");
+  const idr_ynode *m = cn ? cn : rn;
+  if (idr_ynode_kind(m) != IDR_Y_MAP) {
+    got_raw(m, got);
+    return idr_yerror(c->doc, m, 0, cpath, c->err,
+                      "must be a mapping like {family: FAPbI3-Br, x: 0.075} (got %s)",
+                      idr_ynode_kind(m) == IDR_Y_SEQ ? "a list" : got);
+  }
+  if (idr_ycheck_map(c->doc, m, cpath, KEYS, c->err) != IDR_OK) return IDR_ERR_INPUT;
+  if (str(c, m, cpath, "family", 1, L->composition_family, sizeof L->composition_family) < 0)
+    return IDR_ERR_INPUT;
+  double x = NAN;
+  if (num(c, m, cpath, "x", rn != NULL, R_ANY, &x) < 0) return IDR_ERR_INPUT;
+  L->composition_x = x;
+  if (rn) return IDR_OK; /* a label: the values are inline in the resolved deck */
+  const idr_ynode *fn = idr_ynode_get(m, "family"), *xn = idr_ynode_get(m, "x");
+  if (!c->resolve_comp)
+    return idr_yerror(c->doc, m, 0, cpath, c->err,
+                      "must be resolved by the materials module: load decks with idr_deck_load "
+                      "(got family '%s')",
+                      L->composition_family);
+  idr_error sub;
+  idr_error_clear(&sub);
+  idr_composition *C = &c->comp[i];
+  memset(C, 0, sizeof *C);
+  idr_status st = c->resolve_comp(c->resolve_user, L->composition_family, x, C, &sub);
+  if (st == IDR_ERR_IO) {
+    jkey(p, cpath, "family");
+    return idr_yerror(c->doc, fn, 0, p, c->err, "must be one of %s (got '%s')", sub.msg,
+                      L->composition_family);
+  }
+  if (st == IDR_ERR_RANGE) {
+    jkey(p, cpath, "x");
+    if (!xn)
+      return idr_yerror(c->doc, m, 0, p, c->err, "must be given, in [%g, %g] (got nothing)",
+                        C->x_min, C->x_max);
+    got_raw(xn, got);
+    return idr_yerror(c->doc, xn, 0, p, c->err, "must be in [%g, %g] (got %s)", C->x_min,
+                      C->x_max, got);
+  }
+  if (st != IDR_OK) {
+    idr_error_set(c->err, st, "%s", sub.msg);
+    if (idr_ynode_from_set(m))
+      return idr_error_context(c->err, "loading composition '%s' for --set %s",
+                               L->composition_family, cpath);
+    return idr_error_context(c->err, "loading composition '%s' for %s at %s:%d:%d",
+                             L->composition_family, cpath, idr_ydoc_name(c->doc),
+                             idr_ynode_line(m), idr_ynode_col(m));
+  }
+  L->composition_x = C->x;
+  L->mat.Eg_eV = C->Eg_eV;
+  L->mat.chi_eV = C->chi_eV;
+  L->mat.eps_r = C->eps_r;
+  *given |= 1u << IDR_MATP_EG | 1u << IDR_MATP_CHI | 1u << IDR_MATP_EPS_R;
+  c->has_comp[i] = 1;
+  return IDR_OK;
+}
+
 static idr_status conv_layer(cv *c, const idr_ynode *n, size_t i, idr_layer *L) {
   char path[PATH_LEN], p[PATH_LEN], got[GOT_LEN];
   jidx(path, "layers", i);
@@ -357,6 +434,7 @@ static idr_status conv_layer(cv *c, const idr_ynode *n, size_t i, idr_layer *L) 
     return IDR_ERR_INPUT;
   }
   idr_strlcpy(L->mat.name, L->material_ref[0] ? L->material_ref : L->name, sizeof L->mat.name);
+  if (conv_composition(c, n, path, i, L, &given) != IDR_OK) return IDR_ERR_INPUT;
   for (int k = 0; k < IDR_MATP_COUNT; k++) {
     const char *key = MATP[k].key;
     int r = num(c, n, path, key, 0, MATP[k].r, idr_material_param_ptr(&L->mat, k));
@@ -430,6 +508,18 @@ static idr_status conv_interfaces(cv *c, const idr_ynode *root, idr_deck *d) {
   return IDR_OK;
 }
 
+/* The composition an ion species takes its missing values from: that of
+ * the one composition layer it lives in (NULL: none, or several). */
+static const idr_composition *ion_composition(const cv *c, const idr_deck *d, unsigned mask) {
+  const idr_composition *found = NULL;
+  for (int l = 0; l < d->n_layers; l++)
+    if ((mask & (1u << l)) && c->has_comp[l]) {
+      if (found) return NULL;
+      found = &c->comp[l];
+    }
+  return found;
+}
+
 static idr_status conv_ions(cv *c, const idr_ynode *root, idr_deck *d) {
   static const char *const KEYS[] = {"name",     "charge", "layers",    "density_cm3",
                                      "D0_cm2_s", "Ea_eV",  "c_max_cm3", NULL};
@@ -482,9 +572,18 @@ static idr_status conv_ions(cv *c, const idr_ynode *root, idr_deck *d) {
         return idr_yerror(c->doc, e, 0, q, c->err, "must be a layer name (got '%s')", lname);
       I->layer_mask |= 1u << li;
     }
-    if (num(c, n, path, "density_cm3", 1, R_GE0, &I->density_cm3) < 0 ||
-        num(c, n, path, "D0_cm2_s", 1, R_GT0, &I->D0_cm2_s) < 0 ||
-        num(c, n, path, "Ea_eV", 1, R_GE0, &I->Ea_eV) < 0 ||
+    /* Values the species omits come from its layer's composition: charge -1
+     * the halide columns, +1 the FA columns (Ea under light). */
+    const idr_composition *C = ion_composition(c, d, I->layer_mask);
+    int req = C == NULL;
+    if (C) {
+      I->density_cm3 = I->z < 0 ? C->N_halide_cm3 : C->N_FA_cm3;
+      I->D0_cm2_s = I->z < 0 ? C->D0_halide_cm2_s : C->D0_FA_cm2_s;
+      I->Ea_eV = I->z < 0 ? C->Ea_halide_eV : C->Ea_FA_light_eV;
+    }
+    if (num(c, n, path, "density_cm3", req, R_GE0, &I->density_cm3) < 0 ||
+        num(c, n, path, "D0_cm2_s", req, R_GT0, &I->D0_cm2_s) < 0 ||
+        num(c, n, path, "Ea_eV", req, R_GE0, &I->Ea_eV) < 0 ||
         num(c, n, path, "c_max_cm3", 0, R_GE0, &I->c_max_cm3) < 0)
       return IDR_ERR_INPUT;
     if (I->c_max_cm3 > 0 && I->c_max_cm3 <= I->density_cm3) {
@@ -503,7 +602,8 @@ static idr_status conv_trap(cv *c, const idr_ynode *n, const char *path, const i
   static const char *const KEYS[] = {"name",         "layer",       "type",      "E_from_Ec_eV",
                                      "E_from_Ev_eV", "density_cm3", "c_n_cm3_s", "c_p_cm3_s",
                                      "sigma_n_cm2",  "sigma_p_cm2", "v_th_cm_s", "sigma_E_eV",
-                                     "levels",       NULL};
+                                     "levels",       "from_composition", NULL};
+  static const char *const BANDS[] = {"band_II", "band_III", NULL};
   static const char *const TYPES[] = {"acceptor", "donor", NULL};
   char p[PATH_LEN], got[GOT_LEN], lname[IDR_NAME_LEN];
   if (idr_ycheck_map(c->doc, n, path, KEYS, c->err) != IDR_OK) return IDR_ERR_INPUT;
@@ -520,6 +620,23 @@ static idr_status conv_trap(cv *c, const idr_ynode *n, const char *path, const i
   if (t < 0) return IDR_ERR_INPUT;
   T->type = t == 0 ? IDR_TRAP_ACCEPTOR : IDR_TRAP_DONOR;
 
+  /* `from_composition: band_II | band_III`: density and level (above Ev)
+   * from the layer's composition; explicit keys still override them. */
+  int band = choice(c, n, path, "from_composition", 0, BANDS);
+  if (band == -2) return IDR_ERR_INPUT;
+  if (band >= 0) {
+    if (!c->has_comp[T->layer]) {
+      jkey(p, path, "from_composition");
+      return idr_yerror(c->doc, idr_ynode_get(n, "from_composition"), 0, p, c->err,
+                        "must be used in a layer with a composition, and layer '%s' has none "
+                        "(got '%s')",
+                        lname, BANDS[band]);
+    }
+    const idr_composition *C = &c->comp[T->layer];
+    T->density_cm3 = band == 0 ? C->N_band_II_cm3 : C->N_band_III_cm3;
+    T->E_eV = band == 0 ? C->E_band_II_from_Ev_eV : C->E_band_III_from_Ev_eV;
+    T->ref = IDR_EREF_EV;
+  }
   const idr_ynode *ec = idr_ynode_get(n, "E_from_Ec_eV");
   const idr_ynode *ev = idr_ynode_get(n, "E_from_Ev_eV");
   if (ec && ev) {
@@ -530,23 +647,32 @@ static idr_status conv_trap(cv *c, const idr_ynode *n, const char *path, const i
                       "%s)",
                       got);
   }
-  if (!ec && !ev) {
+  if (!ec && !ev && band < 0) {
     jkey(p, path, "E_from_Ec_eV");
     return idr_yerror(c->doc, n, 0, p, c->err,
                       "must be given, or E_from_Ev_eV instead (got nothing)");
   }
-  const char *ekey = ec ? "E_from_Ec_eV" : "E_from_Ev_eV";
   double Eg = d->layers[T->layer].mat.Eg_eV;
-  T->ref = ec ? IDR_EREF_EC : IDR_EREF_EV;
-  if (num(c, n, path, ekey, 1, R_ANY, &T->E_eV) < 0) return IDR_ERR_INPUT;
-  if (!(T->E_eV > 0 && T->E_eV < Eg)) {
-    jkey(p, path, ekey);
-    got_raw(ec ? ec : ev, got);
-    return idr_yerror(c->doc, ec ? ec : ev, 0, p, c->err,
-                      "must be in (0, %g), inside the band gap of layer '%s' (got %s)", Eg, lname,
-                      got);
+  if (ec || ev) {
+    const char *ekey = ec ? "E_from_Ec_eV" : "E_from_Ev_eV";
+    T->ref = ec ? IDR_EREF_EC : IDR_EREF_EV;
+    if (num(c, n, path, ekey, 1, R_ANY, &T->E_eV) < 0) return IDR_ERR_INPUT;
+    if (!(T->E_eV > 0 && T->E_eV < Eg)) {
+      jkey(p, path, ekey);
+      got_raw(ec ? ec : ev, got);
+      return idr_yerror(c->doc, ec ? ec : ev, 0, p, c->err,
+                        "must be in (0, %g), inside the band gap of layer '%s' (got %s)", Eg,
+                        lname, got);
+    }
+  } else if (!(T->E_eV > 0 && T->E_eV < Eg)) {
+    jkey(p, path, "from_composition");
+    return idr_yerror(c->doc, idr_ynode_get(n, "from_composition"), 0, p, c->err,
+                      "must give a level inside the band gap (0, %g) of layer '%s' (got '%s' at "
+                      "%g eV above Ev)",
+                      Eg, lname, BANDS[band], T->E_eV);
   }
-  if (num(c, n, path, "density_cm3", 1, R_GE0, &T->density_cm3) < 0) return IDR_ERR_INPUT;
+  if (num(c, n, path, "density_cm3", band < 0, R_GE0, &T->density_cm3) < 0)
+    return IDR_ERR_INPUT;
 
   const idr_ynode *cn = idr_ynode_get(n, "c_n_cm3_s"), *cp = idr_ynode_get(n, "c_p_cm3_s");
   const idr_ynode *sn = idr_ynode_get(n, "sigma_n_cm2"), *sp = idr_ynode_get(n, "sigma_p_cm2");
@@ -732,6 +858,67 @@ static idr_status conv_segment(cv *c, const idr_ynode *n, size_t i, idr_segment 
   return IDR_OK;
 }
 
+/* protocol: {type: tid, ...}: the transient ion drift scan. */
+static idr_status conv_tid(cv *c, const idr_ynode *n, idr_protocol_spec *P, const char *const *keys,
+                           const char *const *models) {
+  if (idr_ycheck_map(c->doc, n, "protocol", keys, c->err) != IDR_OK) return IDR_ERR_INPUT;
+  long samples = P->samples, threads = P->threads, power = P->power;
+  if (num(c, n, "protocol", "fill_V_V", 0, R_ANY, &P->fill_V_V) < 0 ||
+      num(c, n, "protocol", "fill_duration_s", 0, R_GT0, &P->fill_duration_s) < 0 ||
+      num(c, n, "protocol", "rest_V_V", 0, R_ANY, &P->rest_V_V) < 0 ||
+      num(c, n, "protocol", "light_suns", 0, R_GE0, &P->light_suns) < 0 ||
+      num(c, n, "protocol", "f_Hz", 0, R_GT0, &P->f_Hz) < 0 ||
+      num(c, n, "protocol", "t_first_s", 0, R_GT0, &P->t_first_s) < 0 ||
+      num(c, n, "protocol", "t_last_s", 0, R_GT0, &P->t_last_s) < 0 ||
+      inum(c, n, "protocol", "samples", 0, 2, 100000, &samples) < 0 ||
+      inum(c, n, "protocol", "threads", 0, 0, 1024, &threads) < 0 ||
+      inum(c, n, "protocol", "power", 0, 0, 2, &power) < 0)
+    return IDR_ERR_INPUT;
+  P->samples = (int)samples;
+  P->threads = (int)threads;
+  P->power = (int)power;
+  int m = choice(c, n, "protocol", "model", 0, models);
+  if (m == -2) return IDR_ERR_INPUT;
+  if (m >= 0) P->fit_model = m;
+  if (!(P->t_last_s > P->t_first_s)) {
+    const idr_ynode *f = idr_ynode_get(n, "t_last_s");
+    return idr_yerror(c->doc, f ? f : n, 0, "protocol.t_last_s", c->err,
+                      "must be > protocol.t_first_s = %g (got %g)", P->t_first_s, P->t_last_s);
+  }
+  const idr_ynode *tt = idr_ynode_get(n, "temperatures_K");
+  if (tt) {
+    if (idr_ynode_kind(tt) != IDR_Y_SEQ || idr_ynode_len(tt) < 1 ||
+        idr_ynode_len(tt) > IDR_MAX_TEMPS) {
+      char got[GOT_LEN];
+      if (idr_ynode_kind(tt) == IDR_Y_SEQ)
+        snprintf(got, sizeof got, "%zu temperatures", idr_ynode_len(tt));
+      else
+        snprintf(got, sizeof got, "%s", idr_ynode_scalar(tt) ? idr_ynode_scalar(tt) : "a mapping");
+      return idr_yerror(c->doc, tt, 0, "protocol.temperatures_K", c->err,
+                        "must be a list of 1 to %d temperatures like [300, 250, 200] (got %s)",
+                        IDR_MAX_TEMPS, got);
+    }
+    P->n_temperatures = 0;
+    for (size_t i = 0; i < idr_ynode_len(tt); i++) {
+      char p[PATH_LEN], got[GOT_LEN];
+      const idr_ynode *e = idr_ynode_at(tt, i);
+      double v;
+      jidx(p, "protocol.temperatures_K", i);
+      if (idr_yread_number(c->doc, e, p, &v, c->err) != IDR_OK) return IDR_ERR_INPUT;
+      got_raw(e, got);
+      if (!(v > 0 && v <= TEMPERATURE_MAX_K))
+        return idr_yerror(c->doc, e, 0, p, c->err, "must be in (0, %g] K (got %s)",
+                          (double)TEMPERATURE_MAX_K, got);
+      for (int j = 0; j < P->n_temperatures; j++)
+        if (P->temperatures_K[j] == v)
+          return idr_yerror(c->doc, e, 0, p, c->err,
+                            "must differ from the other temperatures (got %s twice)", got);
+      P->temperatures_K[P->n_temperatures++] = v;
+    }
+  }
+  return IDR_OK;
+}
+
 static idr_status conv_protocol(cv *c, const idr_ynode *root, idr_deck *d) {
   static const char *const TYPES[] = {"equilibrate", "waveform", "tid", "cf", "cv", NULL};
   static const char *const TYPE_ONLY[] = {"type", NULL};
@@ -747,14 +934,29 @@ static idr_status conv_protocol(cv *c, const idr_ynode *root, idr_deck *d) {
       "V_start_V", "V_stop_V", "V_step_V",        "f_Hz",
       "ions",      NULL};
   static const char *const IONS[] = {"mobile", "frozen", NULL};
+  static const char *const TIDKEYS[] = {"type",     "temperatures_K",
+                                        "fill_V_V", "fill_duration_s",
+                                        "rest_V_V", "light_suns",
+                                        "f_Hz",     "t_first_s",
+                                        "t_last_s", "samples",
+                                        "threads",  "power",
+                                        "model",    NULL};
+  static const char *const MODELS[] = {"single", "stretched", "two", NULL};
   idr_protocol_spec *P = &d->protocol;
   const idr_ynode *n = idr_ynode_get(root, "protocol");
   if (!n) return IDR_OK;
   P->loc = loc_of(n);
-  if (idr_ycheck_map(c->doc, n, "protocol", ALLKEYS, c->err) != IDR_OK) return IDR_ERR_INPUT;
+  {
+    const idr_ynode *ty = idr_ynode_get(n, "type");
+    const char *tv = ty ? idr_ynode_scalar(ty) : NULL;
+    if (!(tv && strcmp(tv, "tid") == 0) &&
+        idr_ycheck_map(c->doc, n, "protocol", ALLKEYS, c->err) != IDR_OK)
+      return IDR_ERR_INPUT;
+  }
   int t = choice(c, n, "protocol", "type", 1, TYPES);
   if (t < 0) return IDR_ERR_INPUT;
   P->type = (idr_protocol_type)t;
+  if (P->type == IDR_PROTO_TID) return conv_tid(c, n, P, TIDKEYS, MODELS);
   if (P->type == IDR_PROTO_CF) {
     long ppd = P->points_per_decade;
     if (idr_ycheck_map(c->doc, n, "protocol", CFKEYS, c->err) != IDR_OK ||
@@ -914,6 +1116,19 @@ void idr_deck_defaults(idr_deck *d) {
   d->protocol.V_stop_V = 0.5;
   d->protocol.V_step_V = 0.05;
   d->protocol.f_Hz = 1e4;
+  d->protocol.n_temperatures = 11;
+  for (int i = 0; i < 11; i++)
+    d->protocol.temperatures_K[i] = 300.0 - 10.0 * i;
+  d->protocol.fill_V_V = 1.0;
+  d->protocol.fill_duration_s = 5.0;
+  d->protocol.rest_V_V = 0.0;
+  d->protocol.light_suns = 0.0;
+  d->protocol.t_first_s = 1e-6;
+  d->protocol.t_last_s = 10.0;
+  d->protocol.samples = 71;
+  d->protocol.threads = 0;
+  d->protocol.power = 1;
+  d->protocol.fit_model = 0;
 }
 
 void idr_deck_free(idr_deck *d) {
@@ -926,8 +1141,7 @@ void idr_deck_free(idr_deck *d) {
 idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err);
 
 static idr_status parse_doc(idr_ydoc *doc, const char *name, const char *const *sets, int n_sets,
-                            idr_material_resolve_fn resolve, void *resolve_user, idr_deck *out,
-                            idr_error *err) {
+                            const idr_deck_resolver *res, idr_deck *out, idr_error *err) {
   idr_status st;
   idr_deck_defaults(out);
   idr_strlcpy(out->path, name, sizeof out->path);
@@ -938,20 +1152,35 @@ static idr_status parse_doc(idr_ydoc *doc, const char *name, const char *const *
     return idr_error_set(err, IDR_ERR_INPUT,
                          "%s:1:1: the deck must be a mapping of key: value (got an empty file)",
                          name);
-  cv c = {.doc = doc, .err = err, .resolve = resolve, .resolve_user = resolve_user};
-  if ((st = convert(&c, root, out)) != IDR_OK) return st;
+  cv *c = calloc(1, sizeof *c); /* holds a composition per layer: kept off the stack */
+  if (!c) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  c->doc = doc;
+  c->err = err;
+  c->resolve = res ? res->material : NULL;
+  c->resolve_comp = res ? res->composition : NULL;
+  c->resolve_user = res ? res->user : NULL;
+  st = convert(c, root, out);
+  free(c);
+  if (st != IDR_OK) return st;
   return idr_deck_emit_yaml(out, &out->resolved_yaml, err);
 }
 
 idr_status idr_deck_parse_string(const char *text, const char *name, const char *const *sets,
                                  int n_sets, idr_material_resolve_fn resolve, void *resolve_user,
                                  idr_deck *out, idr_error *err) {
+  idr_deck_resolver res = {resolve, NULL, resolve_user};
+  return idr_deck_parse_string_with(text, name, sets, n_sets, &res, out, err);
+}
+
+idr_status idr_deck_parse_string_with(const char *text, const char *name, const char *const *sets,
+                                      int n_sets, const idr_deck_resolver *res, idr_deck *out,
+                                      idr_error *err) {
   idr_ydoc *doc = NULL;
   if (!name) name = "<string>";
   idr_deck_defaults(out);
   idr_status st = idr_ydoc_parse(text, strlen(text), name, &doc, err);
   if (st != IDR_OK) return st;
-  st = parse_doc(doc, name, sets, n_sets, resolve, resolve_user, out, err);
+  st = parse_doc(doc, name, sets, n_sets, res, out, err);
   idr_ydoc_free(&doc);
   if (st != IDR_OK) idr_deck_free(out);
   return st;
@@ -960,11 +1189,17 @@ idr_status idr_deck_parse_string(const char *text, const char *name, const char 
 idr_status idr_deck_parse_file(const char *path, const char *const *sets, int n_sets,
                                idr_material_resolve_fn resolve, void *resolve_user, idr_deck *out,
                                idr_error *err) {
+  idr_deck_resolver res = {resolve, NULL, resolve_user};
+  return idr_deck_parse_file_with(path, sets, n_sets, &res, out, err);
+}
+
+idr_status idr_deck_parse_file_with(const char *path, const char *const *sets, int n_sets,
+                                    const idr_deck_resolver *res, idr_deck *out, idr_error *err) {
   idr_ydoc *doc = NULL;
   idr_deck_defaults(out);
   idr_status st = idr_ydoc_read_file(path, &doc, err);
   if (st != IDR_OK) return st;
-  st = parse_doc(doc, path, sets, n_sets, resolve, resolve_user, out, err);
+  st = parse_doc(doc, path, sets, n_sets, res, out, err);
   idr_ydoc_free(&doc);
   if (st != IDR_OK) idr_deck_free(out);
   return st;

@@ -3,7 +3,8 @@
  * with its value (defaults included, material files merged inline, numbers
  * with %.17g so they read back bit for bit), so that loading this text gives
  * the same idr_deck (apart from source positions) without any material file:
- * a layer's material name is kept as `material_ref`, a pure label.
+ * a layer's material name is kept as `material_ref`, a pure label, and its
+ * composition (family and x) as `composition_ref`, another label.
  */
 #include "idr_config.h"
 
@@ -104,6 +105,13 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
       sb_str(&b, L->material_ref);
       sb_printf(&b, "  # parameters below were merged from this material\n");
     }
+    if (L->composition_family[0]) {
+      sb_printf(&b, "    composition_ref: {family: ");
+      sb_str(&b, L->composition_family);
+      sb_printf(&b, ", x: %s}  # Eg_eV, chi_eV, eps_r and ion/trap values below were resolved "
+                    "from this composition\n",
+                fmt_num(L->composition_x, t1));
+    }
     kv_num(&b, "    ", "thickness_nm", L->thickness_nm);
     kv_num(&b, "    ", "N_A_cm3", L->N_A_cm3);
     kv_num(&b, "    ", "N_D_cm3", L->N_D_cm3);
@@ -185,6 +193,21 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
       sb_printf(&b, "%s%s", i ? ", " : "", fmt_num(P->profile_times_s[i], t1));
     sb_printf(&b, "]\n");
     kv_num(&b, "  ", "capacitance_f_Hz", P->capacitance_f_Hz);
+  } else if (P->type == IDR_PROTO_TID) {
+    static const char *const MODEL_NAMES[] = {"single", "stretched", "two"};
+    sb_printf(&b, "  temperatures_K: [");
+    for (int i = 0; i < P->n_temperatures; i++)
+      sb_printf(&b, "%s%s", i ? ", " : "", fmt_num(P->temperatures_K[i], t1));
+    sb_printf(&b, "]\n");
+    kv_num(&b, "  ", "fill_V_V", P->fill_V_V);
+    kv_num(&b, "  ", "fill_duration_s", P->fill_duration_s);
+    kv_num(&b, "  ", "rest_V_V", P->rest_V_V);
+    kv_num(&b, "  ", "light_suns", P->light_suns);
+    kv_num(&b, "  ", "f_Hz", P->f_Hz);
+    kv_num(&b, "  ", "t_first_s", P->t_first_s);
+    kv_num(&b, "  ", "t_last_s", P->t_last_s);
+    sb_printf(&b, "  samples: %d\n  threads: %d\n  power: %d\n  model: %s\n", P->samples,
+              P->threads, P->power, MODEL_NAMES[P->fit_model]);
   } else if (P->type == IDR_PROTO_CF) {
     kv_num(&b, "  ", "V_V", P->cf_V_V);
     kv_num(&b, "  ", "f_min_Hz", P->f_min_Hz);

@@ -62,6 +62,10 @@ typedef struct idr_layer {
   int nodes;                       /* mesh nodes in this layer, 0 = automatic */
   idr_srcloc loc;                  /* location of this layer's mapping */
   idr_srcloc loc_thickness;
+  /* `composition: {family, x}` (or the label `composition_ref`): the family
+   * name, "" when the layer has none, and the composition variable [-]. */
+  char composition_family[IDR_NAME_LEN];
+  double composition_x;
 } idr_layer;
 
 typedef struct idr_ion_species {
@@ -162,7 +166,22 @@ typedef struct idr_protocol_spec {
   double V_step_V;  /* bias step [V], > 0 (default 0.05) */
   double f_Hz;      /* measurement frequency [Hz] (default 1e4) */
   int ions_frozen;  /* 1: ions stay at their 0 V distribution; 0: re-equilibrated at each bias */
-  /* equilibrate: nothing else. TID: reserved for its issue. */
+  /* tid: transient ion drift scan (per temperature: equilibrium at 0 V, fill
+   * pulse, back to rest_V_V, C(t) at f_Hz on log-spaced times) */
+  int n_temperatures;
+  double temperatures_K[IDR_MAX_TEMPS]; /* (default 300, 290, ..., 200) */
+  double fill_V_V;                      /* fill-pulse voltage [V] (default 1) */
+  double fill_duration_s;               /* fill-pulse duration [s] (default 5) */
+  double rest_V_V;                      /* bias after the pulse [V] (default 0) */
+  double light_suns;                    /* illumination during the whole scan [suns] (default 0) */
+  double t_first_s;                     /* first sample after the pulse [s] (default 1e-6) */
+  double t_last_s;                      /* last sample after the pulse [s] (default 10) */
+  int samples; /* log-spaced samples in [t_first_s, t_last_s] (default 71) */
+  int threads; /* OpenMP threads, 0 = the runtime's default */
+  /* extraction (tid): Arrhenius power n in ln(T^n/tau) (default 1), model */
+  int power;     /* 0, 1 or 2 */
+  int fit_model; /* 0 single, 1 stretched, 2 two (opposite signs) (default 0) */
+  /* equilibrate: nothing else. */
   idr_srcloc loc;
 } idr_protocol_spec;
 
@@ -229,6 +248,47 @@ const char *idr_material_param_check(int i, double v);
 typedef idr_status (*idr_material_resolve_fn)(void *user, const char *name, idr_material *mat,
                                               unsigned *given, idr_error *err);
 
+/* ---- composition families (shared with materials/) ----------------------
+ * A layer's `composition: {family: FAPbI3-Br, x: 0.075}` is evaluated by
+ * materials/ (idr_composition_eval, docs/materials.md) into this struct: the
+ * layer's Eg_eV, chi_eV and eps_r, the defaults of the ion species living in
+ * the layer (charge -1: halide columns, +1: FA columns) and the trap bands
+ * II and III (`from_composition: band_II`). */
+typedef struct idr_composition {
+  char family[IDR_NAME_LEN];
+  double x;                     /* composition variable (Br fraction) [-] */
+  double x_min, x_max;          /* the table's range of x [-] */
+  double Eg_eV;                 /* band gap [eV] */
+  double chi_eV;                /* electron affinity [eV] */
+  double eps_r;                 /* relative permittivity [-] */
+  double a_A;                   /* pseudo-cubic lattice constant [angstrom] */
+  double N_halide_cm3;          /* mobile halide-interstitial density [cm^-3] */
+  double Ea_halide_eV;          /* halide migration activation energy, dark [eV] */
+  double D0_halide_cm2_s;       /* halide diffusion prefactor [cm^2/s] */
+  double N_FA_cm3;              /* mobile FA+ (FA-defect) density under light [cm^-3] */
+  double Ea_FA_light_eV;        /* FA+ migration activation energy under light [eV] */
+  double D0_FA_cm2_s;           /* FA+ diffusion prefactor [cm^2/s] */
+  double N_band_II_cm3;         /* trap band II density (halide interstitials) [cm^-3] */
+  double E_band_II_from_Ev_eV;  /* trap band II level above Ev [eV] */
+  double N_band_III_cm3;        /* trap band III density (FA-related) [cm^-3] */
+  double E_band_III_from_Ev_eV; /* trap band III level above Ev [eV] */
+} idr_composition;
+
+/* Composition resolution (same one-way dependency as materials): fill `out`
+ * for `family` at `x` (NAN: x not given, allowed for a one-row family).
+ * Returns IDR_ERR_IO for an unknown family, with err->msg listing the known
+ * ones as "A | B"; IDR_ERR_RANGE for x outside the table (out->x_min and
+ * out->x_max set); IDR_ERR_INPUT with a located message for a bad file. */
+typedef idr_status (*idr_composition_resolve_fn)(void *user, const char *family, double x,
+                                                 idr_composition *out, idr_error *err);
+
+/* Everything config/ cannot resolve itself; `user` is passed to both. */
+typedef struct idr_deck_resolver {
+  idr_material_resolve_fn material;       /* NULL: a `material:` is an error */
+  idr_composition_resolve_fn composition; /* NULL: a `composition:` is an error */
+  void *user;
+} idr_deck_resolver;
+
 /* Fill a deck with every default (no layers). */
 void idr_deck_defaults(idr_deck *d);
 
@@ -266,6 +326,13 @@ idr_status idr_deck_parse_string(const char *text, const char *name, const char 
 idr_status idr_deck_parse_file(const char *path, const char *const *sets, int n_sets,
                                idr_material_resolve_fn resolve, void *resolve_user, idr_deck *out,
                                idr_error *err);
+
+/* The same with both resolvers (materials/ uses these). */
+idr_status idr_deck_parse_string_with(const char *text, const char *name, const char *const *sets,
+                                      int n_sets, const idr_deck_resolver *res, idr_deck *out,
+                                      idr_error *err);
+idr_status idr_deck_parse_file_with(const char *path, const char *const *sets, int n_sets,
+                                    const idr_deck_resolver *res, idr_deck *out, idr_error *err);
 
 /* Report a problem found after loading (e.g. by physics/) at a deck position:
  * "deck.yaml:42:7: <message>", or "deck.yaml: <message>" when loc is a

@@ -107,6 +107,38 @@ idr_status idr_run_cv(idr_device *dev, const idr_sim_opts *opts, const double *y
                       idr_progress_fn progress, void *progress_user, idr_cv_result *res,
                       idr_error *err);
 
+/* ---- transient ion drift (TID) ---------------------------------------- */
+typedef struct idr_tid_curve {
+  double T_K;                         /* temperature [K] */
+  double C_eq;                        /* C at the rest bias before the pulse [F/m^2] */
+  int n;                              /* samples */
+  double *t;                          /* time after the end of the pulse [s] */
+  double *C;                          /* capacitance [F/m^2] */
+  double *G;                          /* conductance [S/m^2] */
+  double ion_drift_max[IDR_MAX_IONS]; /* max |N(t)/N(0) - 1| of each species */
+  idr_sim_stats stats;                /* integrator statistics (pulse + relaxation) */
+  double wall_s;                      /* wall time of this temperature [s] */
+} idr_tid_curve;
+
+typedef struct idr_tid_result {
+  int n_T;               /* temperatures, in the deck's order */
+  idr_tid_curve *curves; /* [n_T] */
+  int threads;           /* OpenMP threads used */
+  double wall_s;         /* wall time of the scan [s] */
+} idr_tid_result;
+
+void idr_tid_result_free(idr_tid_result *r);
+
+/* The deck's TID sample times after the pulse (log-spaced t_first..t_last). */
+int idr_tid_times(const idr_protocol_spec *P, double *t, int cap);
+
+/* Run the deck's TID protocol on the mesh (the device is rebuilt at each
+ * temperature). progress is called from one thread at a time, after each
+ * temperature (fraction done, index, T). A failure names the temperature. */
+idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim_opts *opts,
+                       idr_progress_fn progress, void *progress_user, idr_tid_result *res,
+                       idr_error *err);
+
 /* Sample times of one segment (absolute), as the waveform protocol uses them:
  * the segment start, then `samples` times, log-spaced over [1e-6, 1] x
  * duration from the start (or linear). Returns the count written (<= cap). */

@@ -381,7 +381,9 @@ static const bad_case BAD[] = {
     {"", "protocol: {type: jv}\n", NULL,
      "protocol.type must be one of equilibrate | waveform | tid | cf | cv (got 'jv')"},
     {"", "protocol: {type: tid, segments: []}\n", NULL,
-     "protocol.segments must be one of the keys type (got 'segments')"},
+     "protocol.segments must be one of the keys type, temperatures_K, fill_V_V, fill_duration_s, "
+     "rest_V_V, light_suns, f_Hz, t_first_s, t_last_s, samples, threads, power, model (got "
+     "'segments')"},
     {"", "protocol: {type: waveform}\n", NULL, "protocol.segments must be given (got nothing)"},
     {"", "protocol: {type: waveform, segments: [{duration_s: 1}]}\n", NULL,
      "protocol.segments[0].V_V must be given (got nothing)"},

@@ -1,0 +1,167 @@
+/*
+ * TID extraction: the chain an experimenter applies to C(t, T), on simulated
+ * and measured data alike.
+ *   1. per-temperature fits (single, stretched or two opposite-sign
+ *      exponentials); a temperature is used when every fitted tau lies
+ *      inside the measured window [t_first * m, t_last / m] (m = 3 by
+ *      default) and the fit converged;
+ *   2. Arrhenius regression of those taus, ln(T^n/tau) vs 1/T;
+ *   3. a global fit over the used temperatures with tau(T) tied to the
+ *      Arrhenius law (single and two-component models) - the reported Ea;
+ *   4. N_ion = 2 N_A |dC| / C_inf per temperature (from the global fit's
+ *      amplitudes), averaged; D0 and D(300 K) from the Arrhenius prefactor.
+ * See docs/analysis.md.
+ */
+#include "idr_analysis.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void idr_tid_extract_options_default(idr_tid_extract_options *o) {
+  memset(o, 0, sizeof *o);
+  o->power = 1;
+  o->model = IDR_TRANSIENT_EXP;
+  o->N_A_cm3 = NAN;
+  o->N_A_err_cm3 = 0.0;
+  o->eps_r = NAN;
+  o->window_margin = 3.0;
+}
+
+void idr_tid_extraction_free(idr_tid_extraction *x) {
+  free(x->per_T);
+  free(x->used);
+  memset(x, 0, sizeof *x);
+}
+
+static int tau_in_window(const idr_transient_data *d, const idr_transient_fit *f, double m) {
+  double t0 = d->t_s[0], t1 = d->t_s[d->n - 1];
+  for (size_t c = 0; c < f->n_comp; c++) {
+    double tau = f->tau_s[c];
+    if (!(isfinite(tau) && tau >= t0 * m && tau <= t1 / m)) return 0;
+  }
+  return f->converged;
+}
+
+idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
+                           const idr_tid_extract_options *o, idr_tid_extraction *x,
+                           idr_error *err) {
+  memset(x, 0, sizeof *x);
+  if (m < 2) return idr_error_set(err, IDR_ERR_INPUT, "TID extraction: need >= 2 temperatures");
+  if (!(o->N_A_cm3 > 0) || !(o->eps_r > 0))
+    return idr_error_set(err, IDR_ERR_INPUT,
+                         "TID extraction: the absorber doping N_A (> 0, cm^-3) and eps_r (> 0) "
+                         "are required");
+  idr_status st = IDR_OK;
+  idr_fit_options fo;
+  idr_fit_options_default(&fo);
+  x->power = o->power;
+  x->model = o->model;
+  x->m = m;
+  x->per_T = calloc(m, sizeof *x->per_T);
+  x->used = calloc(m, sizeof *x->used);
+  idr_transient_data *sel = calloc(m, sizeof *sel);
+  idr_transient_fit *gper = calloc(m, sizeof *gper);
+  double *T = calloc(m, sizeof *T), *tau = calloc(m, sizeof *tau),
+         *tau_e = calloc(m, sizeof *tau_e);
+  if (!x->per_T || !x->used || !sel || !gper || !T || !tau || !tau_e) {
+    st = idr_error_set(err, IDR_ERR_NOMEM, "TID extraction: out of memory");
+    goto out_free;
+  }
+  /* 1. per-temperature fits */
+  size_t nu = 0;
+  for (size_t j = 0; j < m; j++) {
+    idr_error e1;
+    idr_error_clear(&e1);
+    if (idr_transient_fit_run(&curves[j], o->model, &fo, &x->per_T[j], &e1) == IDR_OK &&
+        tau_in_window(&curves[j], &x->per_T[j], o->window_margin)) {
+      x->used[j] = 1;
+      sel[nu++] = curves[j];
+    }
+  }
+  x->n_used = nu;
+  if (nu < 2) {
+    st = idr_error_set(err, IDR_ERR_RANGE,
+                       "TID extraction: fewer than 2 temperatures have a time constant inside "
+                       "the measured window (%zu of %zu); widen the window or the temperatures",
+                       nu, m);
+    goto out_free;
+  }
+  size_t nc = x->per_T[0].n_comp;
+  for (size_t j = 0; j < m; j++)
+    if (x->used[j]) nc = x->per_T[j].n_comp;
+  x->n_species = (int)nc;
+  /* 2. Arrhenius regression of the per-temperature taus, per component */
+  for (size_t c = 0; c < nc; c++) {
+    size_t k = 0;
+    for (size_t j = 0; j < m; j++) {
+      if (!x->used[j]) continue;
+      T[k] = curves[j].T_K;
+      tau[k] = x->per_T[j].tau_s[c];
+      tau_e[k] = x->per_T[j].tau_err_s[c] > 0 ? x->per_T[j].tau_err_s[c] : 1e-3 * tau[k];
+      k++;
+    }
+    st = idr_arrhenius_fit(T, tau, tau_e, k, o->power, &x->arrhenius[c], err);
+    if (st) goto out_free;
+  }
+  /* 3. global fit with tau(T) tied (single or two components) */
+  const idr_arrhenius *primary = x->arrhenius;
+  if (o->model != IDR_TRANSIENT_STRETCHED) {
+    idr_error e1;
+    idr_error_clear(&e1);
+    if (idr_global_fit_run(sel, nu, o->model, o->power, &fo, &x->global, gper, &e1) == IDR_OK &&
+        x->global.converged) {
+      x->global_ok = 1;
+      primary = x->global.comp;
+    }
+  }
+  /* 4. per species: Ea, N_ion, D0, D300 */
+  for (size_t c = 0; c < nc; c++) {
+    idr_tid_species *sp = &x->species[c];
+    sp->Ea_eV = primary[c].Ea_eV;
+    sp->Ea_err_eV = primary[c].Ea_err_eV;
+    sp->Ea_regression_eV = x->arrhenius[c].Ea_eV;
+    sp->Ea_regression_err_eV = x->arrhenius[c].Ea_err_eV;
+    double sum = 0, sum2 = 0, ferr2 = 0;
+    int signs = 0;
+    size_t k = 0;
+    for (size_t j = 0; j < m; j++) {
+      if (!x->used[j]) continue;
+      const idr_transient_fit *f = x->global_ok ? &gper[k] : &x->per_T[j];
+      double Ni, Ni_e;
+      if (idr_ion_density(f->dC[c], f->dC_err[c], f->C_inf, f->C_inf_err, o->N_A_cm3,
+                          o->N_A_err_cm3, &Ni, &Ni_e, err) != IDR_OK) {
+        st = err ? err->status : IDR_ERR_INPUT;
+        goto out_free;
+      }
+      sum += Ni;
+      sum2 += Ni * Ni;
+      ferr2 += Ni_e * Ni_e;
+      signs += f->dC[c] > 0 ? 1 : -1;
+      k++;
+    }
+    double mean = sum / (double)k;
+    double var =
+        k > 1 ? fmax(sum2 / (double)k - mean * mean, 0.0) * (double)k / (double)(k - 1) : 0.0;
+    sp->N_ion_cm3 = mean;
+    sp->N_ion_err_cm3 = sqrt(var / (double)k + ferr2 / ((double)k * (double)k));
+    /* decaying edge (dC = C(0) - C_inf > 0): anion in p-i-n */
+    sp->sign = signs > 0 ? IDR_ION_ANION : IDR_ION_CATION;
+    idr_ion_diffusion dif;
+    st = idr_ion_diffusion_from_arrhenius(&primary[c], o->N_A_cm3, o->N_A_err_cm3, o->eps_r, &dif,
+                                          err);
+    if (st) goto out_free;
+    sp->D0_cm2_s = dif.D0_cm2_s;
+    sp->D0_err_cm2_s = dif.D0_err_cm2_s;
+    sp->D300_cm2_s = dif.D300_cm2_s;
+    sp->D300_err_cm2_s = dif.D300_err_cm2_s;
+  }
+out_free:
+  free(sel);
+  free(gper);
+  free(T);
+  free(tau);
+  free(tau_e);
+  if (st) idr_tid_extraction_free(x);
+  return st;
+}

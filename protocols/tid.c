@@ -1,0 +1,209 @@
+/*
+ * Transient ion drift (TID) scan. At each temperature T:
+ *   1. the device at T, its thermal equilibrium (dark, 0 V) and, when the
+ *      rest bias or the light differ from it, the steady state there;
+ *   2. the capacitance before the pulse, C_eq, at f;
+ *   3. the fill pulse (fill_V_V for fill_duration_s), then back to rest_V_V;
+ *   4. C(t) at f on log-spaced times t_first..t_last after the pulse, by the
+ *      small-signal routine about the transient state.
+ * None of the physics behind the signal is coded here: the sign and size of
+ * dC and its time constant come out of the drift-diffusion model.
+ *
+ * Temperatures are independent and run in parallel with OpenMP, one
+ * workspace (device, integrator, admittance) per temperature; results do not
+ * depend on the number of threads.
+ */
+#include "idr_protocols.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Longest pseudo-time of the relaxation to a steady state under light or a
+ * non-zero rest bias [s]. */
+#define IDR_TID_RELAX_T_MAX 1e14
+
+static double wall_now(void) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void idr_tid_result_free(idr_tid_result *r) {
+  if (r->curves) {
+    for (int j = 0; j < r->n_T; j++) {
+      free(r->curves[j].t);
+      free(r->curves[j].C);
+      free(r->curves[j].G);
+    }
+  }
+  free(r->curves);
+  memset(r, 0, sizeof *r);
+}
+
+int idr_tid_times(const idr_protocol_spec *P, double *t, int cap) {
+  int m = P->samples;
+  if (m > cap) m = cap;
+  double l0 = log10(P->t_first_s), l1 = log10(P->t_last_s);
+  for (int k = 0; k < m; k++)
+    t[k] = m == 1 ? P->t_first_s : pow(10.0, l0 + (l1 - l0) * k / (m - 1));
+  if (m > 1) t[m - 1] = P->t_last_s;
+  return m;
+}
+
+/* One temperature; everything allocated here is freed here. */
+static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_sim_opts *opts,
+                          double T, idr_tid_curve *cv, idr_error *err) {
+  const idr_protocol_spec *P = &deck->protocol;
+  idr_status st = IDR_OK;
+  idr_device *dev = NULL;
+  idr_sim *sim = NULL;
+  idr_admittance *adm = NULL;
+  double *y = NULL;
+  const double omega = 2.0 * IDR_PI * P->f_Hz;
+  double t0 = wall_now();
+  cv->T_K = T;
+  st = idr_device_build(deck, mesh, T, &dev, err);
+  if (st) goto out_free;
+  y = malloc((size_t)dev->n_unknowns * sizeof *y);
+  if (!y) {
+    st = idr_error_set(err, IDR_ERR_NOMEM, "TID: out of memory");
+    goto out_free;
+  }
+  idr_eq_stats es;
+  st = idr_equilibrium(dev, y, &es, err);
+  if (!st) st = idr_admittance_create(dev, &adm, err);
+  if (!st) st = idr_sim_create(dev, opts, &sim, err);
+  if (st) goto out_free;
+  idr_bias rest = {P->rest_V_V, P->light_suns}, fill = {P->fill_V_V, P->light_suns};
+  double t = 0.0;
+  if (rest.V != 0.0 || rest.light != 0.0) {
+    /* the steady state at the rest bias / under light before the pulse */
+    st = idr_sim_start(sim, 0.0, y, &rest, err);
+    if (!st) st = idr_sim_relax(sim, IDR_TID_RELAX_T_MAX, err);
+    if (st) {
+      idr_error_context(err, "the steady state before the fill pulse");
+      goto out_free;
+    }
+    memcpy(y, idr_sim_y(sim), (size_t)dev->n_unknowns * sizeof *y);
+  }
+  /* the pulse starts at t = 0 whatever pseudo-time the relaxation took, so
+   * that picosecond steps after the bias change stay resolvable */
+  idr_admittance_point ap;
+  st = idr_admittance_set_state(adm, y, &rest, err);
+  if (!st) st = idr_admittance_eval(adm, omega, &ap, err);
+  if (st) goto out_free;
+  cv->C_eq = ap.C;
+  /* fill pulse */
+  st = idr_sim_start(sim, t, y, &fill, err);
+  if (!st) st = idr_sim_set_stop_time(sim, t + P->fill_duration_s, err);
+  if (!st) st = idr_sim_advance(sim, t + P->fill_duration_s, err);
+  if (st) {
+    idr_error_context(err, "the fill pulse (%g V for %g s)", fill.V, P->fill_duration_s);
+    goto out_free;
+  }
+  for (int k = 0; k < dev->n_ions; k++) {
+    double n0 = idr_ion_count(dev, y, k), n1 = idr_ion_count(dev, idr_sim_y(sim), k);
+    cv->ion_drift_max[k] = fabs(n1 / n0 - 1.0);
+  }
+  /* back to rest: C(t) */
+  double t_end = t + P->fill_duration_s;
+  st = idr_sim_set_bias(sim, &rest, err);
+  if (!st) st = idr_sim_set_stop_time(sim, t_end + P->t_last_s, err);
+  if (st) goto out_free;
+  for (int j = 0; j < cv->n; j++) {
+    st = idr_sim_advance(sim, t_end + cv->t[j], err);
+    if (st) {
+      idr_error_context(err, "the relaxation at %g V after the pulse", rest.V);
+      goto out_free;
+    }
+    const double *yj = idr_sim_y(sim);
+    st = idr_admittance_set_state(adm, yj, &rest, err);
+    if (!st) st = idr_admittance_eval(adm, omega, &ap, err);
+    if (st) goto out_free;
+    cv->C[j] = ap.C;
+    cv->G[j] = ap.G;
+    for (int k = 0; k < dev->n_ions; k++) {
+      double d = fabs(idr_ion_count(dev, yj, k) / idr_ion_count(dev, y, k) - 1.0);
+      if (d > cv->ion_drift_max[k]) cv->ion_drift_max[k] = d;
+    }
+  }
+  idr_sim_get_stats(sim, &cv->stats);
+out_free:
+  cv->wall_s = wall_now() - t0;
+  free(y);
+  idr_sim_free(&sim);
+  idr_admittance_free(&adm);
+  idr_device_free(&dev);
+  return st;
+}
+
+idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim_opts *opts,
+                       idr_progress_fn progress, void *progress_user, idr_tid_result *res,
+                       idr_error *err) {
+  memset(res, 0, sizeof *res);
+  const idr_protocol_spec *P = &deck->protocol;
+  const int nT = P->n_temperatures;
+  if (nT < 1) return idr_error_set(err, IDR_ERR_INPUT, "TID: no temperatures");
+  if (P->samples < 2) return idr_error_set(err, IDR_ERR_INPUT, "TID: need >= 2 samples");
+  res->n_T = nT;
+  res->curves = calloc((size_t)nT, sizeof *res->curves);
+  idr_error *errs = calloc((size_t)nT, sizeof *errs);
+  idr_status *sts = calloc((size_t)nT, sizeof *sts);
+  if (!res->curves || !errs || !sts) {
+    free(errs);
+    free(sts);
+    idr_tid_result_free(res);
+    return idr_error_set(err, IDR_ERR_NOMEM, "TID: out of memory");
+  }
+  for (int j = 0; j < nT; j++) {
+    idr_tid_curve *cv = &res->curves[j];
+    cv->n = P->samples;
+    cv->t = calloc((size_t)cv->n, sizeof(double));
+    cv->C = calloc((size_t)cv->n, sizeof(double));
+    cv->G = calloc((size_t)cv->n, sizeof(double));
+    if (!cv->t || !cv->C || !cv->G) {
+      free(errs);
+      free(sts);
+      idr_tid_result_free(res);
+      return idr_error_set(err, IDR_ERR_NOMEM, "TID: out of memory");
+    }
+    idr_tid_times(P, cv->t, cv->n);
+    idr_error_clear(&errs[j]);
+  }
+  int threads = 1;
+#ifdef _OPENMP
+  threads = P->threads > 0 ? P->threads : omp_get_max_threads();
+  if (threads > nT) threads = nT;
+#endif
+  res->threads = threads;
+  int done = 0;
+  double t0 = wall_now();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (int j = 0; j < nT; j++) {
+    sts[j] = tid_one(deck, mesh, opts, P->temperatures_K[j], &res->curves[j], &errs[j]);
+    if (progress) {
+#pragma omp critical(idr_tid_progress)
+      {
+        done++;
+        progress(progress_user, (double)done / nT, j, P->temperatures_K[j]);
+      }
+    }
+  }
+  res->wall_s = wall_now() - t0;
+  idr_status st = IDR_OK;
+  for (int j = 0; j < nT && !st; j++) {
+    if (sts[j]) {
+      st = idr_error_set(err, sts[j], "%s", errs[j].msg);
+      idr_error_context(err, "the TID scan at T = %g K", P->temperatures_K[j]);
+    }
+  }
+  free(errs);
+  free(sts);
+  if (st) idr_tid_result_free(res);
+  return st;
+}
