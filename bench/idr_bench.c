@@ -8,11 +8,16 @@
  *                for 10 s) from the equilibrium (median of
  *                BENCH_TR_REPEATS runs), with IDA statistics and the mean
  *                time of one KLU refactorization of the Jacobian
+ *   admittance   one small-signal evaluation at BENCH_ADM_F_HZ about the
+ *                equilibrium (idr_admittance_eval: complex refactorization,
+ *                solve, terminal current; median of BENCH_ADM_REPEATS) over
+ *                one real KLU refactorization of the same Jacobian
  * One machine-readable line per case:
  *   bench case=... T_K=... nodes=... unknowns=... wall_ms=... target_wall_ms=... ...
  * Targets (speed is reported, not tested; the exit status is 0 whatever the
  * figures, non-zero only if the deck cannot be loaded or a solve fails):
- * equilibrium < 20 ms, transient < 100 ms, peak RSS < 50 MB with ~400 nodes.
+ * equilibrium < 20 ms, transient < 100 ms, peak RSS < 50 MB with ~400 nodes,
+ * one admittance evaluation <= 3 real KLU refactorizations.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include "idr_config.h"
@@ -28,13 +33,16 @@
 #include <time.h>
 
 enum {
-  BENCH_EQ_REPEATS = 21, /* equilibrium solves per temperature (median) */
-  BENCH_TR_REPEATS = 5,  /* transient runs per temperature (median) */
-  BENCH_KLU_REPEATS = 50 /* KLU refactorizations averaged */
+  BENCH_EQ_REPEATS = 21,  /* equilibrium solves per temperature (median) */
+  BENCH_TR_REPEATS = 5,   /* transient runs per temperature (median) */
+  BENCH_KLU_REPEATS = 50, /* KLU refactorizations averaged */
+  BENCH_ADM_REPEATS = 201 /* admittance evaluations (median) */
 };
 static const double BENCH_TARGET_EQ_MS = 20.0;  /* equilibrium target [ms] */
 static const double BENCH_TARGET_TR_MS = 100.0; /* transient target [ms] */
 static const double BENCH_TARGET_RSS_MB = 50.0; /* peak resident memory target [MB] */
+static const double BENCH_ADM_F_HZ = 1e4;       /* admittance frequency [Hz] */
+static const double BENCH_TARGET_ADM_RATIO = 3; /* admittance eval / real KLU refactor */
 
 static double now_s(void) {
   struct timespec ts;
@@ -57,6 +65,38 @@ static double peak_rss_mb(void) {
   struct rusage ru;
   if (getrusage(RUSAGE_SELF, &ru) != 0) return -1.0;
   return (double)ru.ru_maxrss / 1024.0;
+}
+
+/* One admittance evaluation at BENCH_ADM_F_HZ about state y (the first
+ * evaluation after set_state pivots afresh and is not timed), against the
+ * mean real refactorization time klu_s [s] of the same Jacobian. */
+static idr_status bench_admittance(const idr_device *d, const double *y, double klu_s,
+                                   idr_error *err) {
+  double t_adm[BENCH_ADM_REPEATS];
+  idr_admittance *adm = NULL;
+  idr_bias b0 = {0.0, 0.0};
+  idr_admittance_point p = {0, 0, 0};
+  const double w = 2.0 * IDR_PI * BENCH_ADM_F_HZ;
+  double t0 = now_s();
+  idr_status st = idr_admittance_create(d, &adm, err);
+  if (!st) st = idr_admittance_set_state(adm, y, &b0, err);
+  if (!st) st = idr_admittance_eval(adm, w, &p, err);
+  double t_first = now_s() - t0;
+  for (int r = 0; r < BENCH_ADM_REPEATS && !st; r++) {
+    t0 = now_s();
+    st = idr_admittance_eval(adm, w, &p, err);
+    t_adm[r] = now_s() - t0;
+  }
+  if (!st) {
+    double med = median(t_adm, BENCH_ADM_REPEATS);
+    printf("bench case=admittance T_K=%g nodes=%d unknowns=%d f_Hz=%g eval_us=%.1f "
+           "klu_factor_us=%.1f ratio=%.2f target_ratio=%g repeats=%d first_us=%.1f "
+           "C_F_m2=%.6g peak_rss_MB=%.1f\n",
+           d->T, d->N, d->n_unknowns, BENCH_ADM_F_HZ, 1e6 * med, 1e6 * klu_s, med / klu_s,
+           BENCH_TARGET_ADM_RATIO, BENCH_ADM_REPEATS, 1e6 * t_first, p.C, peak_rss_mb());
+  }
+  idr_admittance_free(&adm);
+  return st;
 }
 
 static idr_status bench_temperature(const idr_deck *deck, const idr_mesh *mesh, double T,
@@ -106,6 +146,7 @@ static idr_status bench_temperature(const idr_deck *deck, const idr_mesh *mesh, 
          T, d->N, d->n_unknowns, 1e3 * median(t_tr, BENCH_TR_REPEATS), BENCH_TARGET_TR_MS,
          BENCH_TR_REPEATS, s->steps, s->res_evals, s->jac_evals, s->lin_setups, s->nonlin_iters,
          s->nonlin_conv_fails, s->err_test_fails, 1e6 * klu_s, peak_rss_mb(), BENCH_TARGET_RSS_MB);
+  st = bench_admittance(d, y, klu_s, err);
 out_free_y:
   idr_waveform_result_free(&res);
   free(y);
