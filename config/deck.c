@@ -390,8 +390,8 @@ static idr_status conv_composition(cv *c, const idr_ynode *n, const char *path, 
       return idr_yerror(c->doc, m, 0, p, c->err, "must be given, in [%g, %g] (got nothing)",
                         C->x_min, C->x_max);
     got_raw(xn, got);
-    return idr_yerror(c->doc, xn, 0, p, c->err, "must be in [%g, %g] (got %s)", C->x_min,
-                      C->x_max, got);
+    return idr_yerror(c->doc, xn, 0, p, c->err, "must be in [%g, %g] (got %s)", C->x_min, C->x_max,
+                      got);
   }
   if (st != IDR_OK) {
     idr_error_set(c->err, st, "%s", sub.msg);
@@ -399,8 +399,8 @@ static idr_status conv_composition(cv *c, const idr_ynode *n, const char *path, 
       return idr_error_context(c->err, "loading composition '%s' for --set %s",
                                L->composition_family, cpath);
     return idr_error_context(c->err, "loading composition '%s' for %s at %s:%d:%d",
-                             L->composition_family, cpath, idr_ydoc_name(c->doc),
-                             idr_ynode_line(m), idr_ynode_col(m));
+                             L->composition_family, cpath, idr_ydoc_name(c->doc), idr_ynode_line(m),
+                             idr_ynode_col(m));
   }
   L->composition_x = C->x;
   L->mat.Eg_eV = C->Eg_eV;
@@ -599,10 +599,10 @@ static idr_status conv_ions(cv *c, const idr_ynode *root, idr_deck *d) {
 
 static idr_status conv_trap(cv *c, const idr_ynode *n, const char *path, const idr_deck *d,
                             idr_trap_spec *T) {
-  static const char *const KEYS[] = {"name",         "layer",       "type",      "E_from_Ec_eV",
-                                     "E_from_Ev_eV", "density_cm3", "c_n_cm3_s", "c_p_cm3_s",
-                                     "sigma_n_cm2",  "sigma_p_cm2", "v_th_cm_s", "sigma_E_eV",
-                                     "levels",       "from_composition", NULL};
+  static const char *const KEYS[] = {
+      "name",        "layer",      "type",      "E_from_Ec_eV",     "E_from_Ev_eV",
+      "density_cm3", "c_n_cm3_s",  "c_p_cm3_s", "sigma_n_cm2",      "sigma_p_cm2",
+      "v_th_cm_s",   "sigma_E_eV", "levels",    "from_composition", NULL};
   static const char *const BANDS[] = {"band_II", "band_III", NULL};
   static const char *const TYPES[] = {"acceptor", "donor", NULL};
   char p[PATH_LEN], got[GOT_LEN], lname[IDR_NAME_LEN];
@@ -661,8 +661,8 @@ static idr_status conv_trap(cv *c, const idr_ynode *n, const char *path, const i
       jkey(p, path, ekey);
       got_raw(ec ? ec : ev, got);
       return idr_yerror(c->doc, ec ? ec : ev, 0, p, c->err,
-                        "must be in (0, %g), inside the band gap of layer '%s' (got %s)", Eg,
-                        lname, got);
+                        "must be in (0, %g), inside the band gap of layer '%s' (got %s)", Eg, lname,
+                        got);
     }
   } else if (!(T->E_eV > 0 && T->E_eV < Eg)) {
     jkey(p, path, "from_composition");
@@ -671,8 +671,7 @@ static idr_status conv_trap(cv *c, const idr_ynode *n, const char *path, const i
                       "%g eV above Ev)",
                       Eg, lname, BANDS[band], T->E_eV);
   }
-  if (num(c, n, path, "density_cm3", band < 0, R_GE0, &T->density_cm3) < 0)
-    return IDR_ERR_INPUT;
+  if (num(c, n, path, "density_cm3", band < 0, R_GE0, &T->density_cm3) < 0) return IDR_ERR_INPUT;
 
   const idr_ynode *cn = idr_ynode_get(n, "c_n_cm3_s"), *cp = idr_ynode_get(n, "c_p_cm3_s");
   const idr_ynode *sn = idr_ynode_get(n, "sigma_n_cm2"), *sp = idr_ynode_get(n, "sigma_p_cm2");

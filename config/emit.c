@@ -108,8 +108,9 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
     if (L->composition_family[0]) {
       sb_printf(&b, "    composition_ref: {family: ");
       sb_str(&b, L->composition_family);
-      sb_printf(&b, ", x: %s}  # Eg_eV, chi_eV, eps_r and ion/trap values below were resolved "
-                    "from this composition\n",
+      sb_printf(&b,
+                ", x: %s}  # Eg_eV, chi_eV, eps_r and ion/trap values below were resolved "
+                "from this composition\n",
                 fmt_num(L->composition_x, t1));
     }
     kv_num(&b, "    ", "thickness_nm", L->thickness_nm);

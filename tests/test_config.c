@@ -557,6 +557,18 @@ static void test_round_trip(void **state) {
   round_trip(NULL, EXAMPLE);
   round_trip(FULL, NULL);
   round_trip(MINI, NULL);
+  /* A composition layer: numbers resolved inline, the composition kept as a
+   * `composition_ref` label (no data file needed to reload). */
+  round_trip("layers:\n"
+             "  - {name: pvk, material: FAPbI3, composition: {family: FAPbI3-Br, x: 0.0625},\n"
+             "     thickness_nm: 500, N_A_cm3: 1e17}\n"
+             "ions:\n"
+             "  - {name: halide, charge: -1, layers: [pvk]}\n"
+             "  - {name: FA, charge: +1, layers: [pvk]}\n"
+             "traps:\n"
+             "  - {name: II, layer: pvk, type: acceptor, from_composition: band_II,\n"
+             "     c_n_cm3_s: 1e-9, c_p_cm3_s: 1e-9}\n",
+             NULL);
   /* A value that needs all 17 digits survives. */
   char buf[2048];
   mini_with(buf, sizeof buf, "", "temperature_K: 299.99999999999994\n");
