@@ -97,3 +97,22 @@ idr_status idr_vdevice(const idr_deck *d, double T_K, idr_mesh **m, idr_device *
   if (st) return st;
   return idr_device_build(d, *m, T_K, dev, err);
 }
+
+void idr_vdeck_tid(idr_deck *d, int threads) {
+  idr_protocol_spec *P = &d->protocol;
+  P->type = IDR_PROTO_TID;
+  P->n_temperatures = 11;
+  for (int i = 0; i < 11; i++)
+    P->temperatures_K[i] = 300.0 - 10.0 * i;
+  P->fill_V_V = 1.0;
+  P->fill_duration_s = 5.0;
+  P->rest_V_V = 0.0;
+  P->light_suns = 0.0;
+  P->f_Hz = 1e4;
+  P->t_first_s = 1e-6;
+  P->t_last_s = 10.0;
+  P->samples = 71;
+  P->threads = threads;
+  P->power = 1;
+  P->fit_model = 0;
+}

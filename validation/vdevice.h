@@ -37,3 +37,8 @@ idr_status idr_vdevice(const idr_deck *d, double T_K, idr_mesh **m, idr_device *
                        idr_error *err);
 
 #endif
+
+/* The TID protocol with the reference settings (300..200 K in 10 K steps,
+ * +1 V for 5 s, back to 0 V, C at 10 kHz on 71 log times 1e-6..10 s),
+ * single-exponential model, ln(T/tau). */
+void idr_vdeck_tid(idr_deck *d, int threads);
