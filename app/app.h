@@ -69,9 +69,10 @@ struct idr_h5;
 int idr_app_absorber_layer(const idr_deck *d);
 idr_status idr_app_tid_extract(const idr_deck *d, const idr_tid_result *tr,
                                struct idr_tid_extraction *x, idr_error *err);
-idr_status idr_app_write_tid(struct idr_h5 *h, const idr_deck *d, const idr_tid_result *tr,
-                             const struct idr_tid_extraction *x, const char *x_error,
-                             idr_error *err);
+/* The TID group (transients, extraction, true inputs) under group path g. */
+idr_status idr_app_write_tid(struct idr_h5 *h, const char *g, const idr_deck *d,
+                             const idr_tid_result *tr, const struct idr_tid_extraction *x,
+                             const char *x_error, idr_error *err);
 idr_status idr_app_write_tid_csv(const idr_tid_result *tr, const char *path, idr_error *err);
 void idr_app_print_tid(const idr_deck *d, const idr_tid_result *tr,
                        const struct idr_tid_extraction *x, const char *x_error);

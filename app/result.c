@@ -145,7 +145,8 @@ static idr_status write_h5(idr_h5 *h, const idr_result_data *rd, idr_error *err)
   st = write_profiles(h, "equilibrium", &eq, rd->dev, 1, err);
   idr_profiles_free(&eq);
   if (!st && rd->transient) st = write_transient(h, rd, err);
-  if (!st && rd->tid) st = idr_app_write_tid(h, rd->deck, rd->tid, rd->tid_x, rd->tid_x_error, err);
+  if (!st && rd->tid)
+    st = idr_app_write_tid(h, "tid", rd->deck, rd->tid, rd->tid_x, rd->tid_x_error, err);
   if (!st && rd->cf) {
     const idr_cf_result *c = rd->cf;
     st = idr_h5_write_double_1d(h, "cf/f", c->f_Hz, (size_t)c->n, "Hz", err);

@@ -84,8 +84,15 @@ static idr_status write_species(idr_h5 *h, const char *g, const idr_tid_species 
   return st;
 }
 
-idr_status idr_app_write_tid(idr_h5 *h, const idr_deck *d, const idr_tid_result *tr,
+/* path under the group g */
+static const char *sub(char *buf, const char *g, const char *rel) {
+  snprintf(buf, OBJ_LEN, "%s/%s", g, rel);
+  return buf;
+}
+
+idr_status idr_app_write_tid(idr_h5 *h, const char *g, const idr_deck *d, const idr_tid_result *tr,
                              const idr_tid_extraction *x, const char *x_error, idr_error *err) {
+  char p1[OBJ_LEN];
   const int nT = tr->n_T, ns = tr->curves[0].n, ni = d->n_ions;
   size_t nn = (size_t)nT * (size_t)ns;
   double *T = calloc((size_t)nT, sizeof *T), *Ceq = calloc((size_t)nT, sizeof *Ceq);
@@ -110,15 +117,16 @@ idr_status idr_app_write_tid(idr_h5 *h, const idr_deck *d, const idr_tid_result 
       drift[(size_t)j * ni + k] = cv->ion_drift_max[k];
   }
   const idr_protocol_spec *P = &d->protocol;
-  st = idr_h5_write_double_1d(h, "tid/T", T, (size_t)nT, "K", err);
-  if (!st) st = idr_h5_write_double_1d(h, "tid/t", tr->curves[0].t, (size_t)ns, "s", err);
-  if (!st) st = idr_h5_write_double_2d(h, "tid/C", C, (size_t)nT, (size_t)ns, "F/m^2", err);
-  if (!st) st = idr_h5_write_double_2d(h, "tid/G", G, (size_t)nT, (size_t)ns, "S/m^2", err);
-  if (!st) st = idr_h5_write_double_1d(h, "tid/C_eq", Ceq, (size_t)nT, "F/m^2", err);
-  if (!st) st = idr_h5_write_double_1d(h, "tid/wall_time", wall, (size_t)nT, "s", err);
-  if (!st) st = idr_h5_write_int_1d(h, "tid/steps", steps, (size_t)nT, "-", err);
+  st = idr_h5_write_double_1d(h, sub(p1, g, "T"), T, (size_t)nT, "K", err);
+  if (!st) st = idr_h5_write_double_1d(h, sub(p1, g, "t"), tr->curves[0].t, (size_t)ns, "s", err);
+  if (!st) st = idr_h5_write_double_2d(h, sub(p1, g, "C"), C, (size_t)nT, (size_t)ns, "F/m^2", err);
+  if (!st) st = idr_h5_write_double_2d(h, sub(p1, g, "G"), G, (size_t)nT, (size_t)ns, "S/m^2", err);
+  if (!st) st = idr_h5_write_double_1d(h, sub(p1, g, "C_eq"), Ceq, (size_t)nT, "F/m^2", err);
+  if (!st) st = idr_h5_write_double_1d(h, sub(p1, g, "wall_time"), wall, (size_t)nT, "s", err);
+  if (!st) st = idr_h5_write_int_1d(h, sub(p1, g, "steps"), steps, (size_t)nT, "-", err);
   if (!st && ni > 0)
-    st = idr_h5_write_double_2d(h, "tid/ion_drift_max", drift, (size_t)nT, (size_t)ni, "-", err);
+    st = idr_h5_write_double_2d(h, sub(p1, g, "ion_drift_max"), drift, (size_t)nT, (size_t)ni, "-",
+                                err);
   struct {
     const char *name;
     double v;
@@ -130,36 +138,39 @@ idr_status idr_app_write_tid(idr_h5 *h, const idr_deck *d, const idr_tid_result 
             {"threads", (double)tr->threads},
             {"scan_wall_time_s", tr->wall_s}};
   for (size_t i = 0; !st && i < sizeof at / sizeof at[0]; i++)
-    st = idr_h5_set_attr_double(h, "tid", at[i].name, at[i].v, err);
+    st = idr_h5_set_attr_double(h, g, at[i].name, at[i].v, err);
   /* the true input parameters, beside the extraction */
   for (int k = 0; !st && k < ni; k++) {
-    char g[OBJ_LEN];
+    char gt[OBJ_LEN];
     const idr_ion_species *s = &d->ions[k];
-    snprintf(g, sizeof g, "tid/true/%s", s->name);
-    st = idr_h5_create_group(h, g, err);
-    if (!st) st = idr_h5_set_attr_string(h, g, "sign", s->z < 0 ? "anion" : "cation", err);
-    if (!st) st = idr_h5_set_attr_double(h, g, "Ea_eV", s->Ea_eV, err);
-    if (!st) st = idr_h5_set_attr_double(h, g, "N_ion_cm3", s->density_cm3, err);
-    if (!st) st = idr_h5_set_attr_double(h, g, "D0_cm2_s", s->D0_cm2_s, err);
+    snprintf(gt, sizeof gt, "%s/true/%s", g, s->name);
+    st = idr_h5_create_group(h, gt, err);
+    if (!st) st = idr_h5_set_attr_string(h, gt, "sign", s->z < 0 ? "anion" : "cation", err);
+    if (!st) st = idr_h5_set_attr_double(h, gt, "Ea_eV", s->Ea_eV, err);
+    if (!st) st = idr_h5_set_attr_double(h, gt, "N_ion_cm3", s->density_cm3, err);
+    if (!st) st = idr_h5_set_attr_double(h, gt, "D0_cm2_s", s->D0_cm2_s, err);
     if (!st)
-      st = idr_h5_set_attr_double(h, g, "D300_cm2_s",
+      st = idr_h5_set_attr_double(h, gt, "D300_cm2_s",
                                   s->D0_cm2_s * exp(-s->Ea_eV / (IDR_KB_EV * 300.0)), err);
   }
   if (!st && x_error && x_error[0])
-    st = idr_h5_set_attr_string(h, "tid", "extraction_error", x_error, err);
+    st = idr_h5_set_attr_string(h, g, "extraction_error", x_error, err);
   if (!st && x) {
     int l = idr_app_absorber_layer(d);
     const idr_layer *ly = &d->layers[l];
-    st = idr_h5_create_group(h, "tid/extraction", err);
-    if (!st) st = idr_h5_set_attr_double(h, "tid/extraction", "power", (double)x->power, err);
-    if (!st) st = idr_h5_set_attr_string(h, "tid/extraction", "model", model_name(x->model), err);
+    st = idr_h5_create_group(h, sub(p1, g, "extraction"), err);
     if (!st)
-      st = idr_h5_set_attr_double(h, "tid/extraction", "N_A_cm3", fabs(ly->N_A_cm3 - ly->N_D_cm3),
+      st = idr_h5_set_attr_double(h, sub(p1, g, "extraction"), "power", (double)x->power, err);
+    if (!st)
+      st = idr_h5_set_attr_string(h, sub(p1, g, "extraction"), "model", model_name(x->model), err);
+    if (!st)
+      st = idr_h5_set_attr_double(h, sub(p1, g, "extraction"), "N_A_cm3",
+                                  fabs(ly->N_A_cm3 - ly->N_D_cm3), err);
+    if (!st) st = idr_h5_set_attr_double(h, sub(p1, g, "extraction"), "eps_r", ly->mat.eps_r, err);
+    if (!st)
+      st = idr_h5_set_attr_double(h, sub(p1, g, "extraction"), "global_fit", (double)x->global_ok,
                                   err);
-    if (!st) st = idr_h5_set_attr_double(h, "tid/extraction", "eps_r", ly->mat.eps_r, err);
-    if (!st)
-      st = idr_h5_set_attr_double(h, "tid/extraction", "global_fit", (double)x->global_ok, err);
-    if (!st) st = idr_h5_write_int_1d(h, "tid/extraction/used", x->used, x->m, "-", err);
+    if (!st) st = idr_h5_write_int_1d(h, sub(p1, g, "extraction/used"), x->used, x->m, "-", err);
     double *tau = calloc(x->m * 2, sizeof *tau), *dC = calloc(x->m * 2, sizeof *dC);
     double *Cinf = calloc(x->m, sizeof *Cinf);
     if (!tau || !dC || !Cinf) {
@@ -176,16 +187,17 @@ idr_status idr_app_write_tid(idr_h5 *h, const idr_deck *d, const idr_tid_result 
         dC[j * 2 + c] = c < (int)x->per_T[j].n_comp ? x->per_T[j].dC[c] : NAN;
       }
     }
-    if (!st) st = idr_h5_write_double_2d(h, "tid/extraction/tau", tau, x->m, 2, "s", err);
-    if (!st) st = idr_h5_write_double_2d(h, "tid/extraction/dC", dC, x->m, 2, "F/m^2", err);
-    if (!st) st = idr_h5_write_double_1d(h, "tid/extraction/C_inf", Cinf, x->m, "F/m^2", err);
+    if (!st) st = idr_h5_write_double_2d(h, sub(p1, g, "extraction/tau"), tau, x->m, 2, "s", err);
+    if (!st) st = idr_h5_write_double_2d(h, sub(p1, g, "extraction/dC"), dC, x->m, 2, "F/m^2", err);
+    if (!st)
+      st = idr_h5_write_double_1d(h, sub(p1, g, "extraction/C_inf"), Cinf, x->m, "F/m^2", err);
     free(tau);
     free(dC);
     free(Cinf);
     for (int c = 0; !st && c < x->n_species; c++) {
-      char g[OBJ_LEN];
-      snprintf(g, sizeof g, "tid/extraction/species_%d", c);
-      st = write_species(h, g, &x->species[c], err);
+      char gs[OBJ_LEN];
+      snprintf(gs, sizeof gs, "%s/extraction/species_%d", g, c);
+      st = write_species(h, gs, &x->species[c], err);
     }
   }
 out_free:
