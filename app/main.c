@@ -3,6 +3,8 @@
  *
  *   iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]
  *   iondrift mott-schottky CV.csv --area-cm2 A --eps-r E [options]  (analyze.c)
+ *   iondrift extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E
+ *                    (--doping-cm3 N | --cv CV.csv) [options]       (extract.c)
  *   iondrift help [COMMAND]
  *   iondrift --version
  *
@@ -22,6 +24,9 @@
 /* analyze.c (declared here: app.h has another owner; to be moved there). */
 const char *idr_app_mott_schottky_usage(void);
 int idr_app_mott_schottky(int argc, char **argv);
+/* extract.c (likewise). */
+const char *idr_app_extract_usage(void);
+int idr_app_extract(int argc, char **argv);
 
 static const char USAGE[] =
     "Usage: iondrift COMMAND [ARGS...]\n"
@@ -32,13 +37,17 @@ static const char USAGE[] =
     "  mott-schottky CV.csv --area-cm2 A --eps-r E [options]\n"
     "                           fit 1/C^2 vs V of a C-V table: doping N and\n"
     "                           built-in voltage V_bi\n"
+    "  extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E (--doping-cm3 N | --cv CV.csv)\n"
+    "                           ion parameters (Ea, N_ion, D) from C(t) transients\n"
+    "                           at several temperatures (TID)\n"
     "  help [COMMAND]           show this help, or the help of COMMAND\n"
     "\n"
     "Options:\n"
     "  --version                print the version and exit\n"
     "  -h, --help               show this help\n"
     "\n"
-    "Run 'iondrift help COMMAND' (run, mott-schottky) for the options of a command.\n";
+    "Run 'iondrift help COMMAND' (run, mott-schottky, extract)\n"
+    "for the options of a command.\n";
 
 static const char USAGE_RUN[] =
     "Usage: iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]\n"
@@ -121,6 +130,10 @@ static int cmd_help(int argc, char **argv) {
   }
   if (strcmp(argv[2], "mott-schottky") == 0) {
     fputs(idr_app_mott_schottky_usage(), stdout);
+    return IDR_EXIT_OK;
+  }
+  if (strcmp(argv[2], "extract") == 0) {
+    fputs(idr_app_extract_usage(), stdout);
     return IDR_EXIT_OK;
   }
   return usage_error("iondrift help", "no help for unknown command '%s'", argv[2]);
@@ -209,6 +222,8 @@ int main(int argc, char **argv) {
     code = cmd_run(argc, argv);
   } else if (strcmp(cmd, "mott-schottky") == 0) {
     code = idr_app_mott_schottky(argc, argv);
+  } else if (strcmp(cmd, "extract") == 0) {
+    code = idr_app_extract(argc, argv);
   } else if (cmd[0] == '-') {
     code = usage_error("iondrift help", "unknown option '%s'", cmd);
   } else {
