@@ -1,0 +1,375 @@
+/*
+ * App test: `iondrift extract` on synthetic long-format TID tables written
+ * here from the exact law of ionic dielectric relaxation,
+ *
+ *   C(t, T) = C_inf + dC exp(-t/tau(T)),   tau(T) = T^n / (A exp(-Ea/kT)),
+ *   dC/C_inf = +-N_ion / (2 N_A)   (+: decaying edge, anion; -: rising, cation),
+ *   D(T) = kT eps0 eps_r / (q^2 N_A tau)  =>  D0 = k eps0 eps_r A / (q^2 N_A) (n = 1),
+ *
+ * at 11 temperatures 300..200 K and 71 log-spaced times 1 us..10 s, rows
+ * shuffled. The extraction must recover Ea within 1 meV and N_ion and
+ * D(300 K) within 1 %; N_A also from a synthetic Mott-Schottky table; every
+ * error path exits 2 with the line or the reason (1 for an unwritable -o).
+ * Runs the real binary through popen and reads its --json with strstr/sscanf.
+ *
+ * Usage: extract_check IONDRIFT OUTDIR            the synthetic cases
+ *        extract_check IONDRIFT OUTDIR RUN.h5     the result of
+ *          `iondrift run app/tests/tid.yaml`: extract must reproduce the
+ *          run's own extraction (tid/extraction/species_0), same code path
+ * Prints one line per check and exits non-zero if any fails.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "idr_core.h"
+#include "idr_io.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define PATH_LEN 1024
+#define CMD_LEN (3 * PATH_LEN + 512)
+#define OUT_LEN 8192
+#define EA_TOL_EV 1e-3   /* Ea recovered to this absolute error [eV] */
+#define N_TOL_REL 1e-2   /* N_ion and D(300 K) to this relative error [-] */
+#define NA_TOL_REL 1e-6  /* N_A of an exact Mott-Schottky table [-] */
+#define RUN_TOL_REL 1e-9 /* extract vs the run's own extraction (same code) [-] */
+#define N_T 11           /* temperatures 300, 290, ..., 200 K */
+#define N_t 71           /* times per temperature, 10 per decade */
+
+static int n_fail = 0;
+
+static void check(int ok, const char *what) {
+  printf("%s %s\n", ok ? "ok  " : "FAIL", what);
+  if (!ok) n_fail++;
+}
+
+/* A synthetic TID scan. */
+typedef struct tid_case {
+  double Ea_eV;    /* activation energy [eV] */
+  double tau300_s; /* tau at 300 K [s] (sets A) */
+  int power;       /* n in tau = T^n / (A exp(-Ea/kT)) [-] */
+  double C_inf_F;  /* steady-state capacitance [F] */
+  double N_A_cm3;  /* doping [cm^-3] */
+  double N_ion_cm3;
+  int sign; /* +1 decaying edge (anion), -1 rising edge (cation) */
+} tid_case;
+
+static double tau_of(const tid_case *c, double T) {
+  double A = pow(300.0, c->power) / (c->tau300_s * exp(-c->Ea_eV / (IDR_KB_EV * 300.0)));
+  return pow(T, c->power) / (A * exp(-c->Ea_eV / (IDR_KB_EV * T)));
+}
+
+/* D(300 K) [cm^2/s] of the case (any n: D from tau at 300 K). */
+static double D300_of(const tid_case *c, double eps_r) {
+  double D = IDR_KB * 300.0 * IDR_EPS0 * eps_r /
+             (IDR_Q * IDR_Q * c->N_A_cm3 * IDR_CM3_TO_M3 * c->tau300_s);
+  return D / IDR_CM2_TO_M2;
+}
+
+/* Deterministic shuffle (64-bit LCG, Fisher-Yates). */
+static void shuffle(size_t *idx, size_t n) {
+  uint64_t s = 0x2385u;
+  for (size_t i = n - 1; i > 0; i--) {
+    s = s * 6364136223846793005u + 1442695040888963407u;
+    size_t j = (size_t)((s >> 33) % (i + 1));
+    size_t k = idx[i];
+    idx[i] = idx[j];
+    idx[j] = k;
+  }
+}
+
+/* Write the long table; rows shuffled, columns in a non-standard order, an
+ * extra column and comments. n_temps < N_T keeps only the first ones. */
+static int write_tid(const char *path, const tid_case *c, int n_temps) {
+  size_t n = (size_t)n_temps * N_t, *idx = malloc(n * sizeof *idx);
+  FILE *f = fopen(path, "w");
+  if (!f || !idx) {
+    if (f) fclose(f);
+    free(idx);
+    return 0;
+  }
+  for (size_t i = 0; i < n; i++)
+    idx[i] = i;
+  shuffle(idx, n);
+  double dC = c->sign * c->C_inf_F * c->N_ion_cm3 / (2.0 * c->N_A_cm3);
+  fprintf(f, "# synthetic TID scan, exact single-exponential law\n");
+  fprintf(f, "time_s,sample,temperature_K,capacitance_F\n");
+  for (size_t i = 0; i < n; i++) {
+    size_t j = idx[i] / N_t, k = idx[i] % N_t;
+    double T = 300.0 - 10.0 * (double)j, t = 1e-6 * pow(10.0, (double)k / 10.0);
+    fprintf(f, "%.17g,dev-7,%.17g,%.17g  # row %zu\n", t, T,
+            c->C_inf_F + dC * exp(-t / tau_of(c, T)), i);
+  }
+  free(idx);
+  return fclose(f) == 0;
+}
+
+/* Exact Mott-Schottky C-V table [F] for N, eps_r, area, V_bi = 0.9512 V, 300 K. */
+static int write_cv(const char *path, double N_cm3, double eps_r, double area_cm2) {
+  FILE *f = fopen(path, "w");
+  if (!f) return 0;
+  fprintf(f, "voltage_V,capacitance_F\n");
+  double A = area_cm2 * IDR_CM2_TO_M2, eps = IDR_EPS0 * eps_r, N = N_cm3 * IDR_CM3_TO_M3;
+  for (int i = 0; i <= 16; i++) {
+    double V = -0.8 + 0.05 * i, u = 0.9512 - V - idr_thermal_voltage(300.0);
+    fprintf(f, "%.17g,%.17g\n", V, sqrt(IDR_Q * eps * A * A * N / (2.0 * u)));
+  }
+  return fclose(f) == 0;
+}
+
+static int run(const char *cmd, char *out, size_t size) {
+  out[0] = '\0';
+  FILE *p = popen(cmd, "r");
+  if (!p) return -1;
+  size_t n = fread(out, 1, size - 1, p);
+  out[n] = '\0';
+  int st = pclose(p);
+  return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static double json_get(const char *json, const char *key) {
+  char pat[64];
+  snprintf(pat, sizeof pat, "\"%s\":", key);
+  const char *s = strstr(json, pat);
+  double v = NAN;
+  if (!s || sscanf(s + strlen(pat), "%lf", &v) != 1) return NAN;
+  return v;
+}
+
+static int rel_ok(double got, double want, double tol) {
+  return fabs(got / want - 1.0) < tol;
+}
+
+/* extract --json on a table of case c; checks sign, Ea, N_ion, D300. */
+static void check_recovery(const char *bin, const char *name, const char *csv, const tid_case *c,
+                           const char *opts, double eps_r) {
+  char cmd[CMD_LEN], out[OUT_LEN], what[512];
+  snprintf(cmd, sizeof cmd, "'%s' extract '%s' --area-cm2 0.0314 --eps-r %.17g %s --json", bin, csv,
+           eps_r, opts);
+  int rc = run(cmd, out, sizeof out);
+  printf("     %s\n     -> %s", cmd, out);
+  snprintf(what, sizeof what, "%s: exit 0, one JSON object, one %s", name,
+           c->sign > 0 ? "anion" : "cation");
+  check(rc == 0 && out[0] == '{' &&
+            strstr(out, c->sign > 0 ? "\"sign\":\"anion\"" : "\"sign\":\"cation\"") &&
+            !strstr(out, "},{"),
+        what);
+  double Ea = json_get(out, "Ea_eV");
+  snprintf(what, sizeof what, "%s: Ea = %.4f eV (true %.4f) within %g eV", name, Ea, c->Ea_eV,
+           EA_TOL_EV);
+  check(fabs(Ea - c->Ea_eV) < EA_TOL_EV, what);
+  double Ni = json_get(out, "N_ion_cm3");
+  snprintf(what, sizeof what, "%s: N_ion = %.4g cm^-3 (true %.4g) within %g", name, Ni,
+           c->N_ion_cm3, N_TOL_REL);
+  check(rel_ok(Ni, c->N_ion_cm3, N_TOL_REL), what);
+  double D300 = json_get(out, "D300_cm2_s"), want = D300_of(c, eps_r);
+  snprintf(what, sizeof what, "%s: D(300 K) = %.4g cm^2/s (true %.4g) within %g", name, D300, want,
+           N_TOL_REL);
+  check(rel_ok(D300, want, N_TOL_REL), what);
+  snprintf(what, sizeof what, "%s: all %d temperatures used, power %d, errors >= 0", name, N_T,
+           c->power);
+  check(json_get(out, "temperatures_used") == N_T && json_get(out, "power") == c->power &&
+            json_get(out, "Ea_err_eV") >= 0.0 && json_get(out, "N_ion_err_cm3") >= 0.0,
+        what);
+}
+
+/* A command that must fail with status rc and print `needle` on stderr. */
+static void check_error(const char *bin, const char *args, int want_rc, const char *needle,
+                        const char *what) {
+  char cmd[CMD_LEN], out[OUT_LEN], w[512];
+  snprintf(cmd, sizeof cmd, "'%s' extract %s 2>&1 >/dev/null", bin, args);
+  int rc = run(cmd, out, sizeof out);
+  printf("     %s\n     -> %s", cmd, out);
+  snprintf(w, sizeof w, "%s: exit %d, '%s'", what, want_rc, needle);
+  check(rc == want_rc && strstr(out, needle) != NULL, w);
+}
+
+/* Write a small text file. */
+static int write_text(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  if (!f) return 0;
+  fputs(text, f);
+  return fclose(f) == 0;
+}
+
+static void synthetic(const char *bin, const char *dir) {
+  char anion[PATH_LEN], cation[PATH_LEN], cv[PATH_LEN], p[PATH_LEN], args[CMD_LEN];
+  char cmd[CMD_LEN], out[OUT_LEN];
+  const double eps_r = 46.9;
+  tid_case a = {0.2385, 1.2e-3, 1, 3.2e-9, 1e17, 5e15, +1};
+  snprintf(anion, sizeof anion, "%s/anion.csv", dir);
+  check(write_tid(anion, &a, N_T), "anion: table written (11 x 71 rows, shuffled)");
+  check_recovery(bin, "anion", anion, &a, "--doping-cm3 1e17", eps_r);
+
+  /* N_A from an exact Mott-Schottky table of the same area and eps_r */
+  snprintf(cv, sizeof cv, "%s/cv.csv", dir);
+  check(write_cv(cv, 1e17, eps_r, 0.0314), "cv: Mott-Schottky table written");
+  snprintf(args, sizeof args, "--cv '%s'", cv);
+  check_recovery(bin, "anion --cv", anion, &a, args, eps_r);
+  snprintf(cmd, sizeof cmd,
+           "'%s' extract '%s' --area-cm2 0.0314 --eps-r 46.9 --cv '%s' --cv-range=-0.5:0.2 --json",
+           bin, anion, cv);
+  int rc = run(cmd, out, sizeof out);
+  check(rc == 0 && rel_ok(json_get(out, "N_A_cm3"), 1e17, NA_TOL_REL) &&
+            json_get(out, "N_A_err_cm3") >= 0.0 && strstr(out, "\"N_A_source\":\"mott-schottky\""),
+        "anion --cv --cv-range: N_A = 1e17 cm^-3 within 1e-6, its error reported");
+
+  /* a rising edge (cation), and n = 2 in both the data and the extraction */
+  tid_case c = {0.3615, 2e-4, 2, 7.9e-10, 1e17, 3.7e15, -1};
+  snprintf(cation, sizeof cation, "%s/cation.csv", dir);
+  check(write_tid(cation, &c, N_T), "cation: table written");
+  check_recovery(bin, "cation --power 2", cation, &c, "--doping-cm3 1e17 --power 2", eps_r);
+
+  /* the table and the -o file */
+  char h5[PATH_LEN];
+  snprintf(h5, sizeof h5, "%s/anion_x.h5", dir);
+  remove(h5);
+  snprintf(cmd, sizeof cmd,
+           "'%s' extract '%s' --area-cm2 0.0314 --eps-r 46.9 --doping-cm3=1e17 -o '%s'", bin, anion,
+           h5);
+  rc = run(cmd, out, sizeof out);
+  printf("%s", out);
+  check(rc == 0 && strstr(out, "anion") && strstr(out, "Ea") && strstr(out, "cm^-3") &&
+            strstr(out, "D(300 K)") && strstr(out, "11 of 11") && strstr(out, "wrote"),
+        "table: Ea, N_ion [cm^-3], D(300 K), 11 of 11 temperatures, wrote");
+  idr_h5 *h = NULL;
+  idr_error err;
+  idr_error_clear(&err);
+  idr_h5_dataset T = {0}, tau = {0};
+  double NA = NAN, Ea = NAN;
+  char *sign = NULL, *model = NULL;
+  int ok = idr_h5_open(h5, &h, &err) == IDR_OK &&
+           idr_h5_read_double(h, "extraction/T", "K", &T, &err) == IDR_OK &&
+           idr_h5_read_double(h, "extraction/tau", "s", &tau, &err) == IDR_OK &&
+           idr_h5_read_attr_double(h, "/", "N_A_cm3", &NA, &err) == IDR_OK &&
+           idr_h5_read_attr_string(h, "/", "model", &model, &err) == IDR_OK &&
+           idr_h5_read_attr_double(h, "extraction/species_0", "Ea_eV", &Ea, &err) == IDR_OK &&
+           idr_h5_read_attr_string(h, "extraction/species_0", "sign", &sign, &err) == IDR_OK &&
+           idr_h5_exists(h, "extraction/used") && idr_h5_exists(h, "extraction/C_inf") &&
+           idr_h5_exists(h, "extraction/arrhenius_0");
+  if (!ok) printf("     %s\n", err.msg);
+  check(ok && T.size == N_T && tau.dims[0] == N_T && tau.dims[1] == 2 && NA == 1e17 &&
+            strcmp(model, "single") == 0 && strcmp(sign, "anion") == 0 &&
+            fabs(Ea - a.Ea_eV) < EA_TOL_EV,
+        "-o: extraction/T, tau (11 x 2, s), used, C_inf, arrhenius_0, species_0 (Ea, sign), "
+        "N_A_cm3, model");
+  idr_h5_free(sign);
+  idr_h5_free(model);
+  idr_h5_dataset_free(&T);
+  idr_h5_dataset_free(&tau);
+  idr_h5_close(&h);
+
+  /* errors */
+  snprintf(args, sizeof args, "'%s' --area-cm2 0.0314 --eps-r 46.9", anion);
+  check_error(bin, args, 2, "missing N_A", "no --doping-cm3, no --cv");
+  check_error(bin, args, 2, "Try 'iondrift help extract'", "no --doping-cm3, no --cv: hint");
+  snprintf(args, sizeof args, "'%s' --area-cm2 0.0314 --eps-r 46.9 --doping-cm3 1e17 --cv '%s'",
+           anion, cv);
+  check_error(bin, args, 2, "not both", "both --doping-cm3 and --cv");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17", anion);
+  check_error(bin, args, 2, "missing --area-cm2", "no --area-cm2");
+  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 --power 3", anion);
+  check_error(bin, args, 2, "--power needs 0, 1 or 2", "--power 3");
+  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 --model foo",
+           anion);
+  check_error(bin, args, 2, "--model needs single", "--model foo");
+  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 --cv-range 0:1",
+           anion);
+  check_error(bin, args, 2, "--cv-range needs --cv", "--cv-range without --cv");
+
+  snprintf(p, sizeof p, "%s/malformed.csv", dir);
+  write_text(p, "# a comment\ntemperature_K,time_s,capacitance_F\n300,1e-6,1e-9\n\n"
+                "300,2e-6,1e-9\n# another\n300,abc,1e-9\n");
+  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
+  check_error(bin, args, 2, "malformed.csv:7: column 'time_s'", "malformed row (line 7)");
+
+  snprintf(p, sizeof p, "%s/duplicate.csv", dir);
+  write_text(p, "temperature_K,time_s,capacitance_F\n300,1e-6,1e-9\n# c\n280,1e-6,1e-9\n"
+                "\n300,1e-6,1.1e-9\n");
+  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
+  check_error(bin, args, 2, "duplicate.csv:6: duplicate row: T = 300 K, t = 1e-06 s",
+              "duplicate (T, t) on line 6");
+  check_error(bin, args, 2, "already on line 2", "duplicate: names the first line");
+
+  snprintf(p, sizeof p, "%s/negative_t.csv", dir);
+  write_text(p, "temperature_K,time_s,capacitance_F\n300,1e-6,1e-9\n300,0,1e-9\n");
+  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
+  check_error(bin, args, 2, "negative_t.csv:3: time_s must be > 0", "t = 0 on line 3");
+
+  snprintf(p, sizeof p, "%s/one_T.csv", dir);
+  check(write_tid(p, &a, 1), "one_T: table written");
+  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
+  check_error(bin, args, 2, ">= 2 temperatures, found 1 (T = 300 K)", "one temperature only");
+
+  snprintf(p, sizeof p, "%s/few.csv", dir);
+  write_text(p, "temperature_K,time_s,capacitance_F\n300,1e-6,1e-9\n300,1e-5,1e-9\n"
+                "280,1e-6,1e-9\n280,1e-5,1e-9\n");
+  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
+  check_error(bin, args, 2, "T = 300 K has 2 point(s); the single fit needs at least 6",
+              "2 points per temperature");
+
+  /* every tau far beyond the window (10 s / 3): the library's message */
+  tid_case slow = a;
+  slow.tau300_s = 300.0;
+  snprintf(p, sizeof p, "%s/slow.csv", dir);
+  check(write_tid(p, &slow, N_T), "slow: table written (tau >= 300 s)");
+  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
+  check_error(bin, args, 2, "fewer than 2 temperatures have a time constant inside",
+              "no tau in the window");
+
+  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 -o '%s/no/x.h5'",
+           anion, dir);
+  check_error(bin, args, 1, "no/x.h5", "-o in a missing directory");
+  snprintf(p, sizeof p, "%s/no", dir);
+  struct stat sb;
+  check(stat(p, &sb) != 0, "-o in a missing directory: nothing created");
+}
+
+/* The result of `iondrift run app/tests/tid.yaml` (2 temperatures, tau ~ 0.2
+ * to 0.3 ms, inside the 1 us .. 0.1 s window): extract reproduces the run's
+ * own extraction and shows the true parameters. */
+static void of_run(const char *bin, const char *run_h5) {
+  idr_h5 *h = NULL;
+  idr_error err;
+  idr_error_clear(&err);
+  double Ea_run = NAN, Ni_run = NAN;
+  int ok =
+      idr_h5_open(run_h5, &h, &err) == IDR_OK &&
+      idr_h5_read_attr_double(h, "tid/extraction/species_0", "Ea_eV", &Ea_run, &err) == IDR_OK &&
+      idr_h5_read_attr_double(h, "tid/extraction/species_0", "N_ion_cm3", &Ni_run, &err) == IDR_OK;
+  if (!ok) printf("     %s\n", err.msg);
+  idr_h5_close(&h);
+  check(ok, "run: tid/extraction/species_0 read");
+  char cmd[CMD_LEN], out[OUT_LEN];
+  snprintf(cmd, sizeof cmd,
+           "'%s' extract '%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 --json 2>&1", bin,
+           run_h5);
+  int rc = run(cmd, out, sizeof out);
+  printf("     %s\n     -> %s", cmd, out);
+  check(rc == 0 && json_get(out, "temperatures_used") == 2.0,
+        "extract of the run: exit 0, both temperatures in the window");
+  check(rel_ok(json_get(out, "Ea_eV"), Ea_run, RUN_TOL_REL) &&
+            rel_ok(json_get(out, "N_ion_cm3"), Ni_run, RUN_TOL_REL),
+        "extract of the run: Ea and N_ion equal the run's own extraction");
+  check(strstr(out, "\"true\":[{\"name\":\"halide\",\"sign\":\"anion\"") != NULL,
+        "extract of the run: the true parameters beside");
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3 && argc != 4) {
+    fprintf(stderr, "usage: %s IONDRIFT OUTDIR [RUN.h5]\n", argv[0]);
+    return 2;
+  }
+  mkdir(argv[2], 0777); /* an existing directory is fine */
+  if (argc == 4)
+    of_run(argv[1], argv[3]);
+  else
+    synthetic(argv[1], argv[2]);
+  printf("%d failed check(s)\n", n_fail);
+  return n_fail ? 1 : 0;
+}
