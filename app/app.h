@@ -11,6 +11,8 @@
 #ifndef IDR_APP_H
 #define IDR_APP_H
 
+#include <stdio.h>
+
 #include "idr_config.h"
 #include "idr_core.h"
 #include "idr_physics.h"
@@ -76,5 +78,9 @@ idr_status idr_app_write_tid(struct idr_h5 *h, const char *g, const idr_deck *d,
 idr_status idr_app_write_tid_csv(const idr_tid_result *tr, const char *path, idr_error *err);
 void idr_app_print_tid(const idr_deck *d, const idr_tid_result *tr,
                        const struct idr_tid_extraction *x, const char *x_error);
+
+/* ---- reproduce (reproduce.c) ---- */
+void idr_app_reproduce_usage(FILE *f);
+int idr_app_reproduce(int argc, char **argv);
 
 #endif /* IDR_APP_H */

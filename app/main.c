@@ -40,13 +40,16 @@ static const char USAGE[] =
     "  extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E (--doping-cm3 N | --cv CV.csv)\n"
     "                           ion parameters (Ea, N_ion, D) from C(t) transients\n"
     "                           at several temperatures (TID)\n"
+    "  reproduce xiang2026 [-o DIR] [--threads N]\n"
+    "                           reproduce the dark TID study of Xiang et al. 2026\n"
+    "                           (FAPb(I1-xBrx)3): Ea and N_ion against x\n"
     "  help [COMMAND]           show this help, or the help of COMMAND\n"
     "\n"
     "Options:\n"
     "  --version                print the version and exit\n"
     "  -h, --help               show this help\n"
     "\n"
-    "Run 'iondrift help COMMAND' (run, mott-schottky, extract)\n"
+    "Run 'iondrift help COMMAND' (run, mott-schottky, extract, reproduce)\n"
     "for the options of a command.\n";
 
 static const char USAGE_RUN[] =
@@ -134,6 +137,10 @@ static int cmd_help(int argc, char **argv) {
   }
   if (strcmp(argv[2], "extract") == 0) {
     fputs(idr_app_extract_usage(), stdout);
+    return IDR_EXIT_OK;
+  }
+  if (strcmp(argv[2], "reproduce") == 0) {
+    idr_app_reproduce_usage(stdout);
     return IDR_EXIT_OK;
   }
   return usage_error("iondrift help", "no help for unknown command '%s'", argv[2]);
@@ -224,6 +231,8 @@ int main(int argc, char **argv) {
     code = idr_app_mott_schottky(argc, argv);
   } else if (strcmp(cmd, "extract") == 0) {
     code = idr_app_extract(argc, argv);
+  } else if (strcmp(cmd, "reproduce") == 0) {
+    code = idr_app_reproduce(argc, argv);
   } else if (cmd[0] == '-') {
     code = usage_error("iondrift help", "unknown option '%s'", cmd);
   } else {
