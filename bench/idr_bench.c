@@ -155,6 +155,40 @@ out_free_device:
   return st;
 }
 
+/* The TID scan of the example deck (11 temperatures, 71 C samples each) on
+ * 1 thread and on all threads (target: < 1 s on one core). */
+static const double BENCH_TARGET_TID_MS = 1000.0;
+static idr_status bench_tid(const char *path, idr_error *err) {
+  static const int thread_counts[] = {1, 0};
+  for (size_t k = 0; k < sizeof thread_counts / sizeof thread_counts[0]; k++) {
+    char set_p[96];
+    snprintf(set_p, sizeof set_p, "protocol={type: tid, threads: %d}", thread_counts[k]);
+    const char *sets[1] = {set_p};
+    idr_deck deck;
+    idr_status st = idr_deck_load(path, sets, 1, NULL, &deck, err);
+    if (st) return st;
+    idr_mesh *mesh = NULL;
+    st = idr_mesh_build(&deck, &mesh, err);
+    idr_tid_result tr;
+    idr_sim_opts so = {deck.solver.rtol, deck.solver.max_steps, 0.0};
+    if (!st) st = idr_run_tid(&deck, mesh, &so, NULL, NULL, &tr, err);
+    if (!st) {
+      long steps = 0;
+      for (int j = 0; j < tr.n_T; j++)
+        steps += tr.curves[j].stats.steps;
+      printf("bench case=tid_scan temperatures=%d samples=%d threads=%d wall_ms=%.1f "
+             "target_wall_ms_1_core=%g steps=%ld peak_rss_MB=%.1f\n",
+             tr.n_T, tr.curves[0].n, tr.threads, 1e3 * tr.wall_s, BENCH_TARGET_TID_MS, steps,
+             peak_rss_mb());
+      idr_tid_result_free(&tr);
+    }
+    idr_mesh_free(&mesh);
+    idr_deck_free(&deck);
+    if (st) return st;
+  }
+  return IDR_OK;
+}
+
 int main(int argc, char **argv) {
 #ifdef IDR_SOURCE_DIR
   const char *path = argc > 1 ? argv[1] : IDR_SOURCE_DIR "/examples/fapbi3_pin.yaml";
@@ -191,6 +225,10 @@ int main(int argc, char **argv) {
       fprintf(stderr, "idr_bench: T = %g K: %s\n", temps[i], err.msg);
       rc = 2;
     }
+  }
+  if (bench_tid(path, &err) != IDR_OK) {
+    fprintf(stderr, "idr_bench: TID scan: %s\n", err.msg);
+    rc = 2;
   }
   idr_mesh_free(&mesh);
 out_free_deck:
