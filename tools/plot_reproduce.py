@@ -1,0 +1,343 @@
+#!/usr/bin/python3
+"""Plot the result of `iondrift reproduce xiang2026` (DIR/reproduce.h5).
+
+One PNG with four panels:
+  (a) Ea vs x: extracted (with error bars), true inputs, the study's values,
+      and the FAI sample at x = 0;
+  (b) N_ion vs x (cm^-3, log scale): extracted vs true;
+  (c) the capacitance transients of the x = 0 sample at about four
+      temperatures, as C(t) - C_inf(T) in nF/cm^2 on a log time axis;
+  (d) the Arrhenius plot of the x = 0 sample, ln(T/tau) vs 1000/T, with the
+      line of slope -Ea_extracted/k_B through the mean of the used points.
+
+The file layout is specified in docs/outputs.md (SI units, a `units` attribute
+on every dataset). Only numpy, h5py and matplotlib are needed.
+
+    plot_reproduce.py DIR/reproduce.h5 -o DIR/reproduce.png
+
+Exit status: 0 success, 1 runtime failure, 2 bad input (unreadable file or
+missing groups/datasets).
+"""
+
+import argparse
+import sys
+
+import numpy as np
+
+K_B_EV = 8.617333262e-5  # Boltzmann constant [eV/K]
+M3_TO_CM3 = 1e-6  # m^-3 -> cm^-3
+FM2_TO_NFCM2 = 1e5  # F/m^2 -> nF/cm^2
+
+SUMMARY_FIELDS = ("x", "fai_sample", "Ea_true", "Ea_extracted", "Ea_err",
+                  "Ea_stated", "N_true", "N_extracted", "N_err")
+TID_FIELDS = ("T", "t", "C", "extraction/tau", "extraction/used")
+
+
+class BadInput(Exception):
+    """The file is not a reproduce result (exit status 2)."""
+
+
+def as_text(value):
+    """An HDF5 string (attribute or dataset value) as str."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray):
+        return as_text(value[()] if value.shape == () else value.flat[0])
+    return str(value)
+
+
+def dataset(h5py, group, name, where):
+    """A dataset of group as a float array; BadInput if it is absent."""
+    if name not in group or not isinstance(group[name], h5py.Dataset):
+        raise BadInput("%s/%s is missing" % (where, name))
+    return np.asarray(group[name][()], dtype=float)
+
+
+def find_x0(h5py, samples):
+    """The tid group of the x = 0 (non-FAI) sample."""
+    if "x0" in samples:
+        grp = samples["x0"]
+    else:  # fall back on the composition attributes
+        grp = None
+        for name in samples:
+            g = samples[name]
+            x = g.attrs.get("x")
+            fam = as_text(g.attrs.get("family", ""))
+            if x is not None and float(x) == 0.0 and "FAI" not in fam:
+                grp = g
+                break
+        if grp is None:
+            raise BadInput("no x = 0 sample under /samples")
+    if "tid" not in grp or not isinstance(grp["tid"], h5py.Group):
+        raise BadInput("%s/tid is missing" % grp.name)
+    return grp["tid"]
+
+
+def load(h5py, path):
+    """Everything the figure needs, as plain numpy data."""
+    try:
+        f = h5py.File(path, "r")
+    except (OSError, IOError) as err:
+        raise BadInput("cannot open %s as HDF5 (%s)" % (path, err))
+    with f:
+        for grp in ("summary", "samples"):
+            if grp not in f or not isinstance(f[grp], h5py.Group):
+                raise BadInput("group /%s is missing (not a reproduce result?)" % grp)
+        s = {k: dataset(h5py, f["summary"], k, "/summary") for k in SUMMARY_FIELDS}
+        n = len(s["x"])
+        for k, v in s.items():
+            if v.shape != (n,):
+                raise BadInput("/summary/%s has shape %s, expected (%d,)" % (k, v.shape, n))
+        tid = find_x0(h5py, f["samples"])
+        d = {k: dataset(h5py, tid, k, tid.name) for k in TID_FIELDS}
+        nT, nt = len(d["T"]), len(d["t"])
+        if d["C"].shape != (nT, nt):
+            raise BadInput("%s/C has shape %s, expected (%d, %d)" % (tid.name, d["C"].shape, nT, nt))
+        tau = d["extraction/tau"]
+        if tau.ndim == 2:
+            tau = tau[:, 0]
+        if tau.shape != (nT,) or d["extraction/used"].shape != (nT,):
+            raise BadInput("%s/extraction: tau/used do not match T" % tid.name)
+        d["tau"] = tau
+        d["C_inf"] = (np.asarray(tid["extraction/C_inf"][()], dtype=float)
+                      if "extraction/C_inf" in tid else np.full(nT, np.nan))
+        sp = tid["extraction/species_0"].attrs if "extraction/species_0" in tid else {}
+        d["Ea_species"] = float(sp["Ea_eV"]) if "Ea_eV" in sp else np.nan
+        name = tid.parent.name.rsplit("/", 1)[-1]
+        d["label"] = "x = 0" if name == "x0" else "sample " + name
+        study = as_text(f.attrs["study"]) if "study" in f.attrs else "iondrift reproduce"
+        version = as_text(f.attrs["iondrift_version"]) if "iondrift_version" in f.attrs else "?"
+    return study, version, s, d
+
+
+def finite(*arrays):
+    """Mask of the entries finite in every array."""
+    m = np.ones(len(arrays[0]), dtype=bool)
+    for a in arrays:
+        m &= np.isfinite(a)
+    return m
+
+
+def no_data(ax, text="no finite data"):
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="0.4")
+
+
+def panel_ea(ax, s):
+    fai = s["fai_sample"] != 0
+    bri = ~fai
+    x = s["x"]
+    order = np.argsort(x[bri])
+    xb = x[bri][order]
+
+    def col(name):
+        return s[name][bri][order]
+
+    m = np.isfinite(col("Ea_true"))
+    ax.plot(xb[m], col("Ea_true")[m], "-", color="0.35", lw=1.5, marker=".", ms=6,
+            label="true (input)", zorder=2)
+    err = np.where(np.isfinite(col("Ea_err")), col("Ea_err"), 0.0)
+    m = np.isfinite(col("Ea_extracted"))
+    ax.errorbar(xb[m], col("Ea_extracted")[m], yerr=err[m], fmt="o", color="C0", ms=6,
+                capsize=3, label="extracted", zorder=4)
+    m = np.isfinite(col("Ea_stated"))
+    if m.any():
+        ax.plot(xb[m], col("Ea_stated")[m], "D", mfc="none", mec="C3", mew=1.6, ms=10,
+                label="study's stated value", zorder=3)
+
+    xf = x[fai]
+    if xf.size:
+        ef = s["Ea_extracted"][fai]
+        m = np.isfinite(ef)
+        if m.any():
+            errf = np.where(np.isfinite(s["Ea_err"][fai]), s["Ea_err"][fai], 0.0)
+            ax.errorbar(xf[m], ef[m], yerr=errf[m], fmt="s", color="C2", ms=7, capsize=3,
+                        label="FAI sample: extracted", zorder=4)
+        tf = s["Ea_true"][fai]
+        m = np.isfinite(tf)
+        if m.any():
+            ax.plot(xf[m], tf[m], "s", mfc="none", mec="C2", mew=1.6, ms=7,
+                    label="FAI sample: true", zorder=3)
+        sf = s["Ea_stated"][fai]
+        m = np.isfinite(sf)
+        if m.any():
+            ax.plot(xf[m], sf[m], "D", mfc="none", mec="C3", mew=1.6, ms=10, zorder=3)
+        ys = np.concatenate([v[np.isfinite(v)] for v in (ef, tf, sf)])
+        if ys.size:
+            ax.annotate("FAI", (xf[0], ys.min()), xytext=(8, -4), textcoords="offset points",
+                        color="C2", fontsize=9, fontweight="bold")
+    ax.set_xlabel("Br fraction x")
+    ax.set_ylabel(r"$E_a$ (eV)")
+    ax.set_title("(a) activation energy")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+
+
+def panel_n(ax, s):
+    fai = s["fai_sample"] != 0
+    plotted = False
+    for sel, lab, mk, c in ((~fai, "", "o", "C0"), (fai, "FAI sample: ", "s", "C2")):
+        if not sel.any():
+            continue
+        order = np.argsort(s["x"][sel])
+        x = s["x"][sel][order]
+        nt = s["N_true"][sel][order] * M3_TO_CM3
+        nx = s["N_extracted"][sel][order] * M3_TO_CM3
+        ne = s["N_err"][sel][order] * M3_TO_CM3
+        m = np.isfinite(nt) & (nt > 0)
+        if m.any():
+            if lab:
+                ax.plot(x[m], nt[m], mk, mfc="none", mec=c, mew=1.6, ms=7, label=lab + "true")
+            else:
+                ax.plot(x[m], nt[m], "-", color="0.35", lw=1.5, marker=".", ms=6,
+                        label="true (input)")
+            plotted = True
+        m = np.isfinite(nx) & (nx > 0)
+        if m.any():
+            # error bars only where they fit a log axis (err < value); the rest
+            # are drawn open and flagged in the legend
+            good = m & np.isfinite(ne) & (ne < nx)
+            bad = m & ~good
+            if good.any():
+                ax.errorbar(x[good], nx[good], yerr=ne[good], fmt=mk, color=c, ms=6,
+                            capsize=3, label=lab + "extracted")
+            if bad.any():
+                ax.plot(x[bad], nx[bad], mk, color=c, mfc="white", ms=7,
+                        label=lab + "extracted (error > 100 %)")
+            plotted = True
+        if lab and m.any():
+            ax.annotate("FAI", (x[m][0], nx[m][0]), xytext=(8, -4), textcoords="offset points",
+                        color=c, fontsize=9, fontweight="bold")
+    if not plotted:
+        no_data(ax)
+    else:
+        ax.set_yscale("log")
+        ax.legend(fontsize=8, loc="best")
+    ax.set_xlabel("Br fraction x")
+    ax.set_ylabel(r"$N_\mathrm{ion}$ (cm$^{-3}$)")
+    ax.set_title(r"(b) mobile ion density")
+    ax.grid(alpha=0.3, which="both")
+
+
+def pick_temperatures(T, C, count=4):
+    """Indices of about `count` temperatures spread over the scan."""
+    ok = np.flatnonzero(np.isfinite(T) & np.isfinite(C).any(axis=1))
+    if ok.size <= count:
+        return list(ok)
+    return list(ok[np.unique(np.round(np.linspace(0, ok.size - 1, count)).astype(int))])
+
+
+def panel_c(ax, d):
+    T, t, C = d["T"], d["t"], d["C"]
+    rows = pick_temperatures(T, C)
+    cmap = matplotlib.colormaps["coolwarm"]
+    Tmin, Tmax = (np.nanmin(T[rows]), np.nanmax(T[rows])) if rows else (0, 1)
+    drawn = False
+    for i in rows:
+        c = C[i]
+        m = np.isfinite(c) & np.isfinite(t) & (t > 0)
+        if m.sum() < 2:
+            continue
+        cinf = d["C_inf"][i]
+        if not np.isfinite(cinf):
+            cinf = c[m][-1]
+        dc = (c - cinf) * FM2_TO_NFCM2
+        color = cmap(0.5 if Tmax == Tmin else (T[i] - Tmin) / (Tmax - Tmin))
+        ax.plot(t[m], dc[m], "-", color=color, lw=1.6,
+                label=r"%.0f K ($C_\infty$ = %.1f)" % (T[i], cinf * FM2_TO_NFCM2))
+        tau = d["tau"][i]
+        if np.isfinite(tau) and tau > 0 and t[m][0] <= tau <= t[m][-1]:
+            ax.plot([tau], [np.interp(np.log(tau), np.log(t[m]), dc[m])], "o",
+                    color=color, mec="k", ms=5)
+        drawn = True
+    if drawn:
+        ax.set_xscale("log")
+        ax.plot([], [], "o", color="0.6", mec="k", ms=5, label=r"$t = \tau$")
+        ax.legend(fontsize=8, loc="best", title=r"T ($C_\infty$ in nF/cm$^2$)",
+                  title_fontsize=8)
+    else:
+        no_data(ax)
+    ax.set_xlabel("time after the fill pulse t (s)")
+    ax.set_ylabel(r"$C(t) - C_\infty$ (nF/cm$^2$)")
+    ax.set_title("(c) capacitance transients, %s" % d["label"])
+    ax.grid(alpha=0.3)
+
+
+def panel_arrhenius(ax, d, Ea):
+    T, tau = d["T"], d["tau"]
+    ok = np.isfinite(T) & np.isfinite(tau) & (T > 0) & (tau > 0)
+    used = ok & (d["extraction/used"] != 0)
+    unused = ok & ~used
+    inv = np.full_like(T, np.nan)
+    y = np.full_like(T, np.nan)
+    inv[ok] = 1000.0 / T[ok]
+    y[ok] = np.log(T[ok] / tau[ok])
+    if used.any():
+        ax.plot(inv[used], y[used], "o", color="C0", ms=6, label="used in the fit")
+    if unused.any():
+        ax.plot(inv[unused], y[unused], "o", mfc="none", mec="0.5", ms=6, label="not used")
+    if used.any() and np.isfinite(Ea):
+        xm, ym = inv[used].mean(), y[used].mean()
+        lo, hi = inv[ok].min(), inv[ok].max()
+        pad = 0.05 * (hi - lo if hi > lo else 1.0)
+        xs = np.array([lo - pad, hi + pad])
+        ax.plot(xs, ym - Ea / (K_B_EV * 1000.0) * (xs - xm), "-", color="C3", lw=1.4,
+                label=r"slope of $E_a$ = %.4f eV" % Ea)
+    if ok.any():
+        ax.legend(fontsize=8, loc="best")
+    else:
+        no_data(ax)
+    ax.set_xlabel(r"1000/T (K$^{-1}$)")
+    ax.set_ylabel(r"ln(T/$\tau$)  (T in K, $\tau$ in s)")
+    ax.set_title("(d) Arrhenius plot, %s" % d["label"])
+    ax.grid(alpha=0.3)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="Plot DIR/reproduce.h5 of `iondrift reproduce`.")
+    ap.add_argument("h5", help="reproduce.h5 written by `iondrift reproduce`")
+    ap.add_argument("-o", "--output", required=True, help="PNG file to write")
+    args = ap.parse_args(argv)
+
+    global matplotlib
+    try:
+        import h5py
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as err:
+        print("plot_reproduce.py: %s (needs numpy, h5py and matplotlib)" % err, file=sys.stderr)
+        return 1
+
+    try:
+        study, version, s, d = load(h5py, args.h5)
+    except BadInput as err:
+        print("plot_reproduce.py: %s: %s" % (args.h5, err), file=sys.stderr)
+        return 2
+
+    # Ea of the Arrhenius line: the summary row of the x = 0 sample, else the
+    # extraction's own attribute
+    row = np.flatnonzero((s["fai_sample"] == 0) & (s["x"] == 0.0))
+    Ea = s["Ea_extracted"][row[0]] if row.size else np.nan
+    if not np.isfinite(Ea):
+        Ea = d["Ea_species"]
+
+    fig, axes = plt.subplots(2, 2, figsize=(12, 9.5))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        panel_ea(axes[0, 0], s)
+        panel_n(axes[0, 1], s)
+        panel_c(axes[1, 0], d)
+        panel_arrhenius(axes[1, 1], d, Ea)
+    fig.suptitle("%s\niondrift %s reproduce: simulated TID, extraction vs inputs"
+                 % (study, version), fontsize=12)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    try:
+        fig.savefig(args.output, dpi=120)
+    except (OSError, IOError) as err:
+        print("plot_reproduce.py: cannot write %s: %s" % (args.output, err), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
