@@ -1,0 +1,185 @@
+/*
+ * Unit tests of physics/: the Bernoulli function and the Scharfetter-Gummel
+ * kernel, the mesh, the device's scaling and variable layout, and the fixed
+ * CSC pattern.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "idr_physics.h"
+#include "kernels.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A three-layer deck built in C (values as in the example stack). */
+static void make_deck(idr_deck *d) {
+  memset(d, 0, sizeof *d);
+  snprintf(d->path, sizeof d->path, "<test>");
+  d->temperature_K = 287.3;
+  d->contact_left.work_function_eV = NAN;
+  d->contact_right.work_function_eV = NAN;
+  d->mesh.nodes = 120;
+  d->mesh.h_min_nm = 0.3;
+  d->solver.rtol = 1e-6;
+  d->solver.atol_density_cm3 = 1e3;
+  d->solver.atol_potential_V = 1e-9;
+  const double thick[3] = {20, 500, 30}, chi[3] = {2.3, 3.95, 4.0}, Eg[3] = {3.0, 1.53, 2.0};
+  for (int l = 0; l < 3; l++) {
+    idr_layer *ly = &d->layers[l];
+    snprintf(ly->name, sizeof ly->name, "L%d", l);
+    ly->thickness_nm = thick[l];
+    ly->mat.eps_r = l == 1 ? 46.9 : 3.5;
+    ly->mat.chi_eV = chi[l];
+    ly->mat.Eg_eV = Eg[l];
+    ly->mat.Nc_cm3 = 2.2e18;
+    ly->mat.Nv_cm3 = 1.8e19;
+    ly->mat.mu_n_cm2_Vs = 2.385;
+    ly->mat.mu_p_cm2_Vs = 1.5;
+  }
+  d->layers[0].N_A_cm3 = 1e18;
+  d->layers[1].N_A_cm3 = 1e17;
+  d->layers[2].N_D_cm3 = 1e18;
+  d->n_layers = 3;
+  d->n_ions = 1;
+  snprintf(d->ions[0].name, sizeof d->ions[0].name, "anion");
+  d->ions[0].z = -1;
+  d->ions[0].layer_mask = 1u << 1;
+  d->ions[0].density_cm3 = 1e16;
+  d->ions[0].D0_cm2_s = 1.1e-6;
+  d->ions[0].Ea_eV = 0.131;
+}
+
+static void test_bernoulli(void **state) {
+  (void)state;
+  /* the series and the closed form agree at the switch point */
+  double x = 1e-3, B1, dB1, B2, dB2;
+  idr_bernoulli(x * (1 - 1e-12), &B1, &dB1);
+  idr_bernoulli(x * (1 + 1e-12), &B2, &dB2);
+  assert_true(fabs(B1 - B2) < 1e-13);
+  assert_true(fabs(dB1 - dB2) < 1e-9);
+  /* B(0) = 1, B'(0) = -1/2; B(-x) = B(x) + x; large arguments */
+  idr_bernoulli(0.0, &B1, &dB1);
+  assert_true(fabs(B1 - 1.0) < 1e-15 && fabs(dB1 + 0.5) < 1e-15);
+  for (double v = -30.0; v <= 30.0; v += 2.385) {
+    idr_bernoulli(v, &B1, &dB1);
+    idr_bernoulli(-v, &B2, &dB2);
+    assert_true(fabs(B2 - (B1 + v)) <= 1e-12 * fmax(1.0, fabs(B2)));
+    /* derivative against a central difference */
+    double h = 1e-6, Bp, Bm, d;
+    idr_bernoulli(v + h, &Bp, &d);
+    idr_bernoulli(v - h, &Bm, &d);
+    assert_true(fabs((Bp - Bm) / (2 * h) - dB1) < 1e-7 * fmax(1.0, fabs(dB1)));
+  }
+  idr_bernoulli(800.0, &B1, &dB1);
+  assert_true(B1 >= 0 && B1 < 1e-300);
+  idr_bernoulli(-800.0, &B1, &dB1);
+  assert_true(fabs(B1 - 800.0) < 1e-12 && dB1 == -1.0);
+}
+
+static void test_sg_boltzmann(void **state) {
+  (void)state;
+  /* a Boltzmann pair a = b exp(-d) carries no flux, for either sign of d */
+  for (double d = -12.5; d <= 12.5; d += 0.8385) {
+    double b = 2.385e22, a = b * exp(-d);
+    idr_sg s = idr_sg_flux(3.1e-4, a, b, d);
+    assert_true(fabs(s.F) <= 1e-12 * 3.1e-4 * fmax(a, b) * (1 + fabs(d)));
+    idr_bern2 B = idr_bernoulli2(d);
+    idr_sg s2 = idr_sg_flux_b(3.1e-4, a, b, &B, 1);
+    assert_true(fabs(s2.F - s.F) <= 1e-12 * 3.1e-4 * fmax(a, b) * (1 + fabs(d)));
+  }
+  /* pure diffusion: F = k (b - a) */
+  idr_sg s = idr_sg_flux(2.0, 3.0, 7.0, 0.0);
+  assert_true(fabs(s.F - 8.0) < 1e-14);
+}
+
+static void test_mesh(void **state) {
+  (void)state;
+  idr_deck d;
+  make_deck(&d);
+  idr_mesh *m = NULL;
+  idr_error err;
+  idr_error_clear(&err);
+  assert_int_equal(idr_mesh_build(&d, &m, &err), IDR_OK);
+  assert_true(m->n >= 100);
+  assert_int_equal(m->layer_first[0], 0);
+  assert_int_equal(m->layer_first[3], m->n - 1);
+  double L = 0;
+  for (int l = 0; l < 3; l++) {
+    L += d.layers[l].thickness_nm * 1e-9;
+    assert_true(fabs(m->x[m->layer_first[l + 1]] - L) < 1e-15); /* boundaries are nodes */
+  }
+  double hmin = INFINITY;
+  for (int i = 1; i < m->n; i++) {
+    assert_true(m->x[i] > m->x[i - 1]);
+    hmin = fmin(hmin, m->x[i] - m->x[i - 1]);
+  }
+  /* refined to about h_min at the layer edges */
+  assert_true(hmin < 1.5 * d.mesh.h_min_nm * 1e-9);
+  idr_mesh_free(&m);
+  assert_null(m);
+  /* explicit points: errors */
+  double x[3] = {0, 1e-9, 0.5e-9};
+  int lf[2] = {0, 2};
+  assert_int_equal(idr_mesh_from_points(x, 3, lf, 1, &m, &err), IDR_ERR_INPUT);
+  assert_non_null(strstr(err.msg, "increasing"));
+}
+
+static void test_device_scaling_layout(void **state) {
+  (void)state;
+  idr_deck d;
+  make_deck(&d);
+  idr_mesh *m = NULL;
+  idr_device *dev = NULL;
+  idr_error err;
+  idr_error_clear(&err);
+  assert_int_equal(idr_mesh_build(&d, &m, &err), IDR_OK);
+  assert_int_equal(idr_device_build(&d, m, d.temperature_K, &dev, &err), IDR_OK);
+  /* scaling: N0 = the largest doping or ion density, V_T = kT/q */
+  assert_true(fabs(dev->N0 - 1e24) < 1e9);
+  assert_true(fabs(dev->Vt - IDR_KB_EV * 287.3) < 1e-15);
+  /* Nc scales as T^1.5 */
+  assert_true(fabs(dev->hc[3].Nc / (2.2e24 * pow(287.3 / 300.0, 1.5)) - 1.0) < 1e-12);
+  /* ion D = D0 exp(-Ea/kT) in m^2/s */
+  assert_true(fabs(dev->ions[0].D / (1.1e-10 * exp(-0.131 / (IDR_KB_EV * 287.3))) - 1) < 1e-12);
+  /* layout: phi, n, p at every node; ions only in the absorber */
+  int n_ion = 0;
+  for (int i = 0; i < dev->N; i++) {
+    assert_true(dev->iphi[i] >= 0 && dev->in[i] >= 0 && dev->ip[i] >= 0);
+    if (dev->iion[i] >= 0) n_ion++;
+    assert_int_equal(dev->is_diff[dev->iphi[i]], 0.0);
+  }
+  assert_int_equal(n_ion, m->layer_first[2] - m->layer_first[1] + 1);
+  /* potential scaling round trip: phi = psi V_T - chi_ref */
+  double *y = calloc((size_t)dev->n_unknowns, sizeof *y);
+  y[dev->iphi[5]] = 2.385;
+  assert_true(fabs(idr_phi(dev, y, 5) - (2.385 * dev->Vt - dev->chi_ref)) < 1e-14);
+  /* every tolerance is positive; densities are non-negative constraints */
+  for (int u = 0; u < dev->n_unknowns; u++)
+    assert_true(dev->atol[u] > 0);
+  assert_int_equal(dev->positive[dev->in[7]], 1.0);
+  /* CSC pattern: sorted, contiguous rows, csc_pos consistent with rowind */
+  for (int c = 0; c < dev->n_unknowns; c++)
+    for (long q = dev->colptr[c]; q < dev->colptr[c + 1]; q++) {
+      if (q > dev->colptr[c]) assert_int_equal(dev->rowind[q], dev->rowind[q - 1] + 1);
+      assert_int_equal(idr_device_csc_pos(dev, (int)dev->rowind[q], c), q);
+    }
+  assert_int_equal(idr_device_csc_pos(dev, dev->iphi[dev->N - 1], dev->iphi[0]), -1);
+  free(y);
+  idr_device_free(&dev);
+  idr_mesh_free(&m);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_bernoulli),
+      cmocka_unit_test(test_sg_boltzmann),
+      cmocka_unit_test(test_mesh),
+      cmocka_unit_test(test_device_scaling_layout),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
