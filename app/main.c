@@ -5,6 +5,7 @@
  *   iondrift mott-schottky CV.csv --area-cm2 A --eps-r E [options]  (analyze.c)
  *   iondrift extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E
  *                    (--doping-cm3 N | --cv CV.csv) [options]       (extract.c)
+ *   iondrift reproduce xiang2026 [-o DIR] [--threads N]                (reproduce.c)
  *   iondrift help [COMMAND]
  *   iondrift --version
  *
@@ -16,7 +17,6 @@
 #include "app.h"
 
 #include <gsl/gsl_errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +40,7 @@ static const char USAGE[] =
     "  extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E (--doping-cm3 N | --cv CV.csv)\n"
     "                           ion parameters (Ea, N_ion, D) from C(t) transients\n"
     "                           at several temperatures (TID)\n"
-    "  reproduce xiang2026 [-o DIR] [--threads N]\n"
+    "  reproduce xiang2026 [-o DIR] [--threads N] [--deck FILE] [-q]\n"
     "                           reproduce the dark TID study of Xiang et al. 2026\n"
     "                           (FAPb(I1-xBrx)3): Ea and N_ion against x\n"
     "  help [COMMAND]           show this help, or the help of COMMAND\n"
@@ -68,16 +68,21 @@ static const char USAGE_RUN[] =
     "  cv           C-V: biases V_start_V .. V_stop_V by V_step_V, C and G at f_Hz\n"
     "               and the DC current; ions: mobile (re-equilibrated at each bias)\n"
     "               or frozen (kept at their 0 V distribution)\n"
-    "  tid          not implemented yet (exit status 2)\n"
+    "  tid          transient ion drift: at each of temperatures_K (default 300..200\n"
+    "               K), equilibrium at 0 V, fill pulse fill_V_V for fill_duration_s,\n"
+    "               back to rest_V_V, C(t) at f_Hz on log times t_first_s..t_last_s;\n"
+    "               then the experimenters' extraction (Ea, N_ion, D0, D(300 K))\n"
+    "               beside the true inputs; temperatures run in parallel (threads)\n"
     "  e.g. --set 'protocol={type: cf, V_V: 0, f_min_Hz: 1, f_max_Hz: 1e6}'\n"
     "       --set 'protocol={type: cv, V_start_V: -0.5, V_stop_V: 0.5, f_Hz: 1e4,\n"
     "                        ions: frozen}'\n"
+    "       --set 'protocol={type: tid, temperatures_K: [300, 250, 200]}'\n"
     "\n"
     "Options:\n"
     "  -o, --output OUT.h5  the HDF5 result file (default: the deck's output.h5,\n"
     "                       <deck stem>.h5 in the current directory). With -o, the\n"
     "                       CSV goes beside it as <OUT stem>_J.csv (_cf.csv,\n"
-    "                       _cv.csv) unless the deck sets output.csv.\n"
+    "                       _cv.csv, _tid.csv) unless the deck sets output.csv.\n"
     "  --set KEY=VALUE      change a deck value before it is checked (repeatable,\n"
     "                       the last wins), e.g. --set mesh.nodes=120\n"
     "                       --set layers[1].thickness_nm=400\n"
@@ -88,13 +93,16 @@ static const char USAGE_RUN[] =
     "Outputs (written only when the whole run succeeded; published atomically):\n"
     "  OUT.h5        root attributes iondrift_version, deck_yaml (the resolved deck),\n"
     "                temperature_K, title; groups mesh, equilibrium, and transient\n"
-    "                (waveform; C, G when sampled), cf or cv (see docs/outputs.md)\n"
+    "                (waveform; C, G when sampled), cf, cv or tid (see\n"
+    "                docs/outputs.md)\n"
     "  <stem>_J.csv  time_s,V_V,light_suns,J_A_m2,Jn_A_m2,Jp_A_m2,Jion_A_m2,Jdisp_A_m2\n"
     "                [,C_F_m2,G_S_m2 when protocol.capacitance_f_Hz > 0]\n"
     "  <stem>_cf.csv frequency_Hz,capacitance_F,conductance_S,C_F_m2,G_S_m2\n"
     "  <stem>_cv.csv voltage_V,capacitance_F,conductance_S,C_F_m2,G_S_m2,J_A_m2\n"
     "                (capacitance_F, conductance_S: for an area of 1 cm^2; the\n"
     "                _cv.csv feeds 'iondrift mott-schottky ... --area-cm2 1')\n"
+    "  <stem>_tid.csv temperature_K,time_s,capacitance_F,C_F_m2 (long format: it\n"
+    "                feeds 'iondrift extract ... --area-cm2 1')\n"
     "\n"
     "Units: deck keys carry their unit in their name (thickness_nm, density_cm3,\n"
     "Ea_eV, duration_s); result files are SI (m, s, V, A/m^2, m^-3) with a 'units'\n"
@@ -108,19 +116,6 @@ static const char USAGE_RUN[] =
     "  1  runtime failure (solver failure, I/O error, out of memory)\n"
     "  2  bad input: deck errors, bad --set, bad options, unsupported protocol;\n"
     "     no output file is created\n";
-
-/* A command-line mistake: the message, a hint, exit status 2. */
-static int usage_error(const char *hint, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int usage_error(const char *hint, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("iondrift: error: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\nTry '%s'.\n", hint);
-  return IDR_EXIT_INPUT;
-}
 
 static int cmd_help(int argc, char **argv) {
   if (argc <= 2) {
@@ -143,15 +138,7 @@ static int cmd_help(int argc, char **argv) {
     idr_app_reproduce_usage(stdout);
     return IDR_EXIT_OK;
   }
-  return usage_error("iondrift help", "no help for unknown command '%s'", argv[2]);
-}
-
-/* Option value of "-o X", "--output X" or "--output=X"; advances *i. */
-static const char *option_value(int argc, char **argv, int *i, const char *opt) {
-  size_t n = strlen(opt);
-  if (strncmp(argv[*i], opt, n) == 0 && argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (*i + 1 >= argc) return NULL;
-  return argv[++*i];
+  return idr_app_usage_error(NULL, "no help for unknown command '%s'", argv[2]);
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -166,8 +153,7 @@ static int cmd_run(int argc, char **argv) {
     const char *a = argv[i];
     if (only_args || a[0] != '-' || a[1] == '\0') {
       if (o.deck_path) {
-        code =
-            usage_error("iondrift help run", "run: unexpected argument '%s' (one deck per run)", a);
+        code = idr_app_usage_error("run", "unexpected argument '%s' (one deck per run)", a);
         goto out_free_sets;
       }
       o.deck_path = a;
@@ -180,26 +166,26 @@ static int cmd_run(int argc, char **argv) {
       o.quiet = 1;
     } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
                strncmp(a, "--output=", 9) == 0) {
-      const char *v = option_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output");
+      const char *v = idr_app_opt_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output");
       if (!v || !v[0]) {
-        code = usage_error("iondrift help run", "run: option '%s' needs a file name", a);
+        code = idr_app_usage_error("run", "option '%s' needs a file name", a);
         goto out_free_sets;
       }
       o.out_h5 = v;
     } else if (strcmp(a, "--set") == 0 || strncmp(a, "--set=", 6) == 0) {
-      const char *v = option_value(argc, argv, &i, "--set");
+      const char *v = idr_app_opt_value(argc, argv, &i, "--set");
       if (!v || !strchr(v, '=')) {
-        code = usage_error("iondrift help run", "run: option '%s' needs KEY=VALUE", a);
+        code = idr_app_usage_error("run", "option '%s' needs KEY=VALUE", a);
         goto out_free_sets;
       }
       sets[o.n_sets++] = v;
     } else {
-      code = usage_error("iondrift help run", "run: unknown option '%s'", a);
+      code = idr_app_usage_error("run", "unknown option '%s'", a);
       goto out_free_sets;
     }
   }
   if (!o.deck_path) {
-    code = usage_error("iondrift help run", "run: missing the deck file");
+    code = idr_app_usage_error("run", "missing the deck file");
     goto out_free_sets;
   }
   o.sets = sets;
@@ -234,9 +220,9 @@ int main(int argc, char **argv) {
   } else if (strcmp(cmd, "reproduce") == 0) {
     code = idr_app_reproduce(argc, argv);
   } else if (cmd[0] == '-') {
-    code = usage_error("iondrift help", "unknown option '%s'", cmd);
+    code = idr_app_usage_error(NULL, "unknown option '%s'", cmd);
   } else {
-    code = usage_error("iondrift help", "unknown command '%s'", cmd);
+    code = idr_app_usage_error(NULL, "unknown command '%s'", cmd);
   }
   if (fflush(stdout) != 0 && code == IDR_EXIT_OK) {
     fputs("iondrift: error: cannot write to standard output\n", stderr);

@@ -159,10 +159,6 @@ int idr_app_reproduce(int argc, char **argv) {
     snprintf(deck_buf, sizeof deck_buf, "%s/xiang2026.yaml", ex ? ex : IDR_EXAMPLES_DIR);
     deck_path = deck_buf;
   }
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "iondrift: error: reproduce: cannot create %s: %s\n", dir, strerror(errno));
-    return IDR_EXIT_RUNTIME;
-  }
   /* load every sample's deck first: bad input stops before anything runs */
   idr_deck decks[N_SAMPLES];
   idr_error err;
@@ -192,6 +188,12 @@ int idr_app_reproduce(int argc, char **argv) {
       code = IDR_EXIT_INPUT;
       goto out_free;
     }
+  }
+  /* the decks are good: now the output directory */
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "iondrift: error: reproduce: cannot create %s: %s\n", dir, strerror(errno));
+    code = IDR_EXIT_RUNTIME;
+    goto out_free;
   }
   result_row rows[N_SAMPLES];
   idr_tid_result tr[N_SAMPLES];
