@@ -21,7 +21,6 @@
 #include "idr_io.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,75 +68,14 @@ const char *idr_app_mott_schottky_usage(void) {
   return USAGE_MS;
 }
 
-static const char HINT[] = "iondrift help mott-schottky";
-
-static int ms_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int ms_usage_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("iondrift: error: mott-schottky: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\nTry '%s'.\n", HINT);
-  return IDR_EXIT_INPUT;
-}
-
-/* A whole-string finite number. */
-static int parse_number(const char *s, double *out) {
-  char *end = NULL;
-  if (!s || !*s) return 0;
-  double v = strtod(s, &end);
-  if (end == s || *end != '\0' || !isfinite(v)) return 0;
-  *out = v;
-  return 1;
-}
-
-/* "VLO:VHI"; an empty side is unbounded. */
-static int parse_range(const char *s, double *lo, double *hi) {
-  const char *colon = s ? strchr(s, ':') : NULL;
-  if (!colon || strchr(colon + 1, ':')) return 0;
-  char left[64];
-  size_t n = (size_t)(colon - s);
-  if (n >= sizeof left) return 0;
-  memcpy(left, s, n);
-  left[n] = '\0';
-  *lo = -HUGE_VAL;
-  *hi = HUGE_VAL;
-  if (n > 0 && !parse_number(left, lo)) return 0;
-  if (colon[1] != '\0' && !parse_number(colon + 1, hi)) return 0;
-  return 1;
-}
-
-/* Value of "--opt X" or "--opt=X"; advances *i; NULL when missing. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt) {
-  size_t n = strlen(opt);
-  if (strncmp(argv[*i], opt, n) == 0 && argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (*i + 1 >= argc) return NULL;
-  return argv[++*i];
-}
-
-/* Does argv[i] name option opt, as "--opt" or "--opt=..."? */
-static int is_opt(const char *a, const char *opt) {
-  size_t n = strlen(opt);
-  return strncmp(a, opt, n) == 0 && (a[n] == '\0' || a[n] == '=');
-}
-
-/* A JSON number, or null when it is not finite. */
-static void json_number(const char *key, double v, int last) {
-  if (isfinite(v))
-    printf("\"%s\":%.10g%s", key, v, last ? "" : ",");
-  else
-    printf("\"%s\":null%s", key, last ? "" : ",");
-}
-
 static void print_json(const idr_mott_schottky *r) {
   putchar('{');
-  json_number("N_cm3", r->N_cm3, 0);
-  json_number("N_err_cm3", r->N_err_cm3, 0);
-  json_number("V_bi_V", r->V_bi, 0);
-  json_number("V_bi_err_V", r->V_bi_err, 0);
+  idr_app_json_number("N_cm3", r->N_cm3, 0);
+  idr_app_json_number("N_err_cm3", r->N_err_cm3, 0);
+  idr_app_json_number("V_bi_V", r->V_bi, 0);
+  idr_app_json_number("V_bi_err_V", r->V_bi_err, 0);
   printf("\"points\":%zu,", r->n_used);
-  json_number("r2", r->r2, 0);
+  idr_app_json_number("r2", r->r2, 0);
   printf("\"polarity\":%d,\"kT_included\":%s}\n", r->polarity, r->kT_included ? "true" : "false");
 }
 
@@ -177,7 +115,8 @@ int idr_app_mott_schottky(int argc, char **argv) {
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (only_args || a[0] != '-' || a[1] == '\0') {
-      if (path) return ms_usage_error("unexpected argument '%s' (one CSV file)", a);
+      if (path)
+        return idr_app_usage_error("mott-schottky", "unexpected argument '%s' (one CSV file)", a);
       path = a;
     } else if (strcmp(a, "--") == 0) {
       only_args = 1;
@@ -188,32 +127,39 @@ int idr_app_mott_schottky(int argc, char **argv) {
       json = 1;
     } else if (strcmp(a, "--no-kT") == 0) {
       o.include_kT = 0;
-    } else if (is_opt(a, "--area-cm2")) {
-      const char *v = opt_value(argc, argv, &i, "--area-cm2");
-      if (!parse_number(v, &o.area_cm2) || !(o.area_cm2 > 0.0))
-        return ms_usage_error("--area-cm2 needs a number > 0 (got '%s')", v ? v : "");
+    } else if (idr_app_is_opt(a, "--area-cm2")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--area-cm2");
+      if (!idr_app_parse_number(v, &o.area_cm2) || !(o.area_cm2 > 0.0))
+        return idr_app_usage_error("mott-schottky", "--area-cm2 needs a number > 0 (got '%s')",
+                                   v ? v : "");
       have_area = 1;
-    } else if (is_opt(a, "--eps-r")) {
-      const char *v = opt_value(argc, argv, &i, "--eps-r");
-      if (!parse_number(v, &o.eps_r) || !(o.eps_r > 0.0))
-        return ms_usage_error("--eps-r needs a number > 0 (got '%s')", v ? v : "");
+    } else if (idr_app_is_opt(a, "--eps-r")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--eps-r");
+      if (!idr_app_parse_number(v, &o.eps_r) || !(o.eps_r > 0.0))
+        return idr_app_usage_error("mott-schottky", "--eps-r needs a number > 0 (got '%s')",
+                                   v ? v : "");
       have_eps = 1;
-    } else if (is_opt(a, "--T-K")) {
-      const char *v = opt_value(argc, argv, &i, "--T-K");
-      if (!parse_number(v, &o.T_K) || !(o.T_K > 0.0))
-        return ms_usage_error("--T-K needs a temperature > 0 K (got '%s')", v ? v : "");
-    } else if (is_opt(a, "--range")) {
-      const char *v = opt_value(argc, argv, &i, "--range");
-      if (!parse_range(v, &o.V_lo, &o.V_hi))
-        return ms_usage_error("--range needs VLO:VHI in V (got '%s')", v ? v : "");
-      if (!(o.V_lo < o.V_hi)) return ms_usage_error("--range %s: VLO must be < VHI", v);
+    } else if (idr_app_is_opt(a, "--T-K")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--T-K");
+      if (!idr_app_parse_number(v, &o.T_K) || !(o.T_K > 0.0))
+        return idr_app_usage_error("mott-schottky", "--T-K needs a temperature > 0 K (got '%s')",
+                                   v ? v : "");
+    } else if (idr_app_is_opt(a, "--range")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--range");
+      if (!idr_app_parse_range(v, &o.V_lo, &o.V_hi))
+        return idr_app_usage_error("mott-schottky", "--range needs VLO:VHI in V (got '%s')",
+                                   v ? v : "");
+      if (!(o.V_lo < o.V_hi))
+        return idr_app_usage_error("mott-schottky", "--range %s: VLO must be < VHI", v);
     } else {
-      return ms_usage_error("unknown option '%s'", a);
+      return idr_app_usage_error("mott-schottky", "unknown option '%s'", a);
     }
   }
-  if (!path) return ms_usage_error("missing the C-V CSV file");
-  if (!have_area) return ms_usage_error("missing --area-cm2 (the device area in cm^2)");
-  if (!have_eps) return ms_usage_error("missing --eps-r (the relative permittivity)");
+  if (!path) return idr_app_usage_error("mott-schottky", "missing the C-V CSV file");
+  if (!have_area)
+    return idr_app_usage_error("mott-schottky", "missing --area-cm2 (the device area in cm^2)");
+  if (!have_eps)
+    return idr_app_usage_error("mott-schottky", "missing --eps-r (the relative permittivity)");
 
   static const char *const names[] = {"voltage_V", "capacitance_F"};
   idr_error err;

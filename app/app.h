@@ -4,6 +4,7 @@
  *   main.c    argument parsing, help texts, exit codes
  *   run.c     `iondrift run`: deck -> mesh -> device -> equilibrium -> protocol
  *   result.c  the HDF5 result file (docs/outputs.md) and the J(t) CSV
+ *   cli_util.c  option parsing and usage errors shared by the subcommands
  *
  * Only app/ prints to stdout or calls exit(); everything below reports through
  * idr_status + idr_error.
@@ -78,6 +79,25 @@ idr_status idr_app_write_tid(struct idr_h5 *h, const char *g, const idr_deck *d,
 idr_status idr_app_write_tid_csv(const idr_tid_result *tr, const char *path, idr_error *err);
 void idr_app_print_tid(const idr_deck *d, const idr_tid_result *tr,
                        const struct idr_tid_extraction *x, const char *x_error);
+
+/* ---- command-line helpers (cli_util.c) ---- */
+/* A command-line mistake: prints "iondrift: error: CMD: <message>" and
+ * "Try 'iondrift help CMD'." to stderr (no "CMD: " and a bare
+ * "iondrift help" when cmd is NULL); returns IDR_EXIT_INPUT. */
+int idr_app_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A whole-string finite number; returns 1 and sets *out, else 0. */
+int idr_app_parse_number(const char *s, double *out);
+/* "VLO:VHI"; an empty side is unbounded (-HUGE_VAL, HUGE_VAL). Returns 1 on
+ * success, 0 for a malformed range. */
+int idr_app_parse_range(const char *s, double *lo, double *hi);
+/* Value of "--opt X" or "--opt=X" at argv[*i]; advances *i past a separate
+ * value; NULL when it is missing. */
+const char *idr_app_opt_value(int argc, char **argv, int *i, const char *opt);
+/* Does a name option opt, as "--opt" or "--opt=..."? */
+int idr_app_is_opt(const char *a, const char *opt);
+/* Print "key":v (null when v is not finite), followed by ',' unless last. */
+void idr_app_json_number(const char *key, double v, int last);
 
 /* ---- reproduce (reproduce.c) ---- */
 void idr_app_reproduce_usage(FILE *f);

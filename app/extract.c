@@ -25,7 +25,6 @@
 #include "idr_io.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,58 +85,6 @@ int idr_app_extract(int argc, char **argv);
 
 const char *idr_app_extract_usage(void) {
   return USAGE_EXTRACT;
-}
-
-static const char HINT[] = "iondrift help extract";
-
-static int ex_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int ex_usage_error(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("iondrift: error: extract: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\nTry '%s'.\n", HINT);
-  return IDR_EXIT_INPUT;
-}
-
-/* ---- option parsing (the forms of analyze.c) ---------------------------- */
-
-static int parse_number(const char *s, double *out) {
-  char *end = NULL;
-  if (!s || !*s) return 0;
-  double v = strtod(s, &end);
-  if (end == s || *end != '\0' || !isfinite(v)) return 0;
-  *out = v;
-  return 1;
-}
-
-/* "VLO:VHI"; an empty side is unbounded. */
-static int parse_range(const char *s, double *lo, double *hi) {
-  const char *colon = s ? strchr(s, ':') : NULL;
-  if (!colon || strchr(colon + 1, ':')) return 0;
-  char left[64];
-  size_t n = (size_t)(colon - s);
-  if (n >= sizeof left) return 0;
-  memcpy(left, s, n);
-  left[n] = '\0';
-  *lo = -HUGE_VAL;
-  *hi = HUGE_VAL;
-  if (n > 0 && !parse_number(left, lo)) return 0;
-  if (colon[1] != '\0' && !parse_number(colon + 1, hi)) return 0;
-  return 1;
-}
-
-static const char *opt_value(int argc, char **argv, int *i, const char *opt) {
-  size_t n = strlen(opt);
-  if (strncmp(argv[*i], opt, n) == 0 && argv[*i][n] == '=') return argv[*i] + n + 1;
-  if (*i + 1 >= argc) return NULL;
-  return argv[++*i];
-}
-
-static int is_opt(const char *a, const char *opt) {
-  size_t n = strlen(opt);
-  return strncmp(a, opt, n) == 0 && (a[n] == '\0' || a[n] == '=');
 }
 
 static const char *model_name(idr_transient_model m) {
@@ -437,13 +384,6 @@ typedef struct extract_run {
   idr_tid_extraction x;
 } extract_run;
 
-static void json_number(const char *key, double v, int last) {
-  if (isfinite(v))
-    printf("\"%s\":%.10g%s", key, v, last ? "" : ",");
-  else
-    printf("\"%s\":null%s", key, last ? "" : ",");
-}
-
 /* A file name as a JSON string (quotes, backslashes and controls escaped). */
 static void json_string(const char *key, const char *s) {
   printf("\"%s\":\"", key);
@@ -464,21 +404,21 @@ static void print_json(const extract_opts *o, const extract_run *r) {
   for (int c = 0; c < x->n_species; c++) {
     const idr_tid_species *sp = &x->species[c];
     printf("%s{\"sign\":\"%s\",", c ? "," : "", sign_name(sp->sign));
-    json_number("Ea_eV", sp->Ea_eV, 0);
-    json_number("Ea_err_eV", sp->Ea_err_eV, 0);
-    json_number("Ea_regression_eV", sp->Ea_regression_eV, 0);
-    json_number("Ea_regression_err_eV", sp->Ea_regression_err_eV, 0);
-    json_number("N_ion_cm3", sp->N_ion_cm3, 0);
-    json_number("N_ion_err_cm3", sp->N_ion_err_cm3, 0);
-    json_number("D0_cm2_s", sp->D0_cm2_s, 0);
-    json_number("D0_err_cm2_s", sp->D0_err_cm2_s, 0);
-    json_number("D300_cm2_s", sp->D300_cm2_s, 0);
-    json_number("D300_err_cm2_s", sp->D300_err_cm2_s, 1);
+    idr_app_json_number("Ea_eV", sp->Ea_eV, 0);
+    idr_app_json_number("Ea_err_eV", sp->Ea_err_eV, 0);
+    idr_app_json_number("Ea_regression_eV", sp->Ea_regression_eV, 0);
+    idr_app_json_number("Ea_regression_err_eV", sp->Ea_regression_err_eV, 0);
+    idr_app_json_number("N_ion_cm3", sp->N_ion_cm3, 0);
+    idr_app_json_number("N_ion_err_cm3", sp->N_ion_err_cm3, 0);
+    idr_app_json_number("D0_cm2_s", sp->D0_cm2_s, 0);
+    idr_app_json_number("D0_err_cm2_s", sp->D0_err_cm2_s, 0);
+    idr_app_json_number("D300_cm2_s", sp->D300_cm2_s, 0);
+    idr_app_json_number("D300_err_cm2_s", sp->D300_err_cm2_s, 1);
     putchar('}');
   }
   printf("],");
-  json_number("N_A_cm3", r->N_A_cm3, 0);
-  json_number("N_A_err_cm3", o->cv ? r->ms.N_err_cm3 : 0.0, 0);
+  idr_app_json_number("N_A_cm3", r->N_A_cm3, 0);
+  idr_app_json_number("N_A_err_cm3", o->cv ? r->ms.N_err_cm3 : 0.0, 0);
   printf("\"N_A_source\":\"%s\",", o->cv ? "mott-schottky" : "doping");
   printf("\"power\":%d,\"model\":\"%s\",", x->power, model_name(x->model));
   printf("\"temperatures\":%zu,\"temperatures_used\":%zu,", x->m, x->n_used);
@@ -490,10 +430,10 @@ static void print_json(const extract_opts *o, const extract_run *r) {
       printf("%s{", k ? "," : "");
       json_string("name", ti->name);
       json_string("sign", ti->sign);
-      json_number("Ea_eV", ti->Ea_eV, 0);
-      json_number("N_ion_cm3", ti->N_ion_cm3, 0);
-      json_number("D0_cm2_s", ti->D0_cm2_s, 0);
-      json_number("D300_cm2_s", ti->D300_cm2_s, 1);
+      idr_app_json_number("Ea_eV", ti->Ea_eV, 0);
+      idr_app_json_number("N_ion_cm3", ti->N_ion_cm3, 0);
+      idr_app_json_number("D0_cm2_s", ti->D0_cm2_s, 0);
+      idr_app_json_number("D300_cm2_s", ti->D300_cm2_s, 1);
       putchar('}');
     }
     putchar(']');
@@ -673,7 +613,8 @@ static int parse_args(int argc, char **argv, extract_opts *o) {
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (only_args || a[0] != '-' || a[1] == '\0') {
-      if (o->path) return ex_usage_error("unexpected argument '%s' (one data file)", a);
+      if (o->path)
+        return idr_app_usage_error("extract", "unexpected argument '%s' (one data file)", a);
       o->path = a;
     } else if (strcmp(a, "--") == 0) {
       only_args = 1;
@@ -682,37 +623,41 @@ static int parse_args(int argc, char **argv, extract_opts *o) {
       return -1;
     } else if (strcmp(a, "--json") == 0) {
       o->json = 1;
-    } else if (is_opt(a, "--area-cm2")) {
-      const char *v = opt_value(argc, argv, &i, "--area-cm2");
-      if (!parse_number(v, &o->area_cm2) || !(o->area_cm2 > 0.0))
-        return ex_usage_error("--area-cm2 needs a number > 0 (got '%s')", v ? v : "");
+    } else if (idr_app_is_opt(a, "--area-cm2")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--area-cm2");
+      if (!idr_app_parse_number(v, &o->area_cm2) || !(o->area_cm2 > 0.0))
+        return idr_app_usage_error("extract", "--area-cm2 needs a number > 0 (got '%s')",
+                                   v ? v : "");
       have_area = 1;
-    } else if (is_opt(a, "--eps-r")) {
-      const char *v = opt_value(argc, argv, &i, "--eps-r");
-      if (!parse_number(v, &o->eps_r) || !(o->eps_r > 0.0))
-        return ex_usage_error("--eps-r needs a number > 0 (got '%s')", v ? v : "");
+    } else if (idr_app_is_opt(a, "--eps-r")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--eps-r");
+      if (!idr_app_parse_number(v, &o->eps_r) || !(o->eps_r > 0.0))
+        return idr_app_usage_error("extract", "--eps-r needs a number > 0 (got '%s')", v ? v : "");
       have_eps = 1;
-    } else if (is_opt(a, "--doping-cm3")) {
-      const char *v = opt_value(argc, argv, &i, "--doping-cm3");
-      if (!parse_number(v, &o->doping_cm3) || !(o->doping_cm3 > 0.0))
-        return ex_usage_error("--doping-cm3 needs a density > 0 in cm^-3 (got '%s')", v ? v : "");
-    } else if (is_opt(a, "--cv")) {
-      const char *v = opt_value(argc, argv, &i, "--cv");
-      if (!v || !v[0]) return ex_usage_error("--cv needs a C-V CSV file");
+    } else if (idr_app_is_opt(a, "--doping-cm3")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--doping-cm3");
+      if (!idr_app_parse_number(v, &o->doping_cm3) || !(o->doping_cm3 > 0.0))
+        return idr_app_usage_error(
+            "extract", "--doping-cm3 needs a density > 0 in cm^-3 (got '%s')", v ? v : "");
+    } else if (idr_app_is_opt(a, "--cv")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--cv");
+      if (!v || !v[0]) return idr_app_usage_error("extract", "--cv needs a C-V CSV file");
       o->cv = v;
-    } else if (is_opt(a, "--cv-range")) {
-      const char *v = opt_value(argc, argv, &i, "--cv-range");
-      if (!parse_range(v, &o->V_lo, &o->V_hi))
-        return ex_usage_error("--cv-range needs VLO:VHI in V (got '%s')", v ? v : "");
-      if (!(o->V_lo < o->V_hi)) return ex_usage_error("--cv-range %s: VLO must be < VHI", v);
+    } else if (idr_app_is_opt(a, "--cv-range")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--cv-range");
+      if (!idr_app_parse_range(v, &o->V_lo, &o->V_hi))
+        return idr_app_usage_error("extract", "--cv-range needs VLO:VHI in V (got '%s')",
+                                   v ? v : "");
+      if (!(o->V_lo < o->V_hi))
+        return idr_app_usage_error("extract", "--cv-range %s: VLO must be < VHI", v);
       o->have_range = 1;
-    } else if (is_opt(a, "--power")) {
-      const char *v = opt_value(argc, argv, &i, "--power");
+    } else if (idr_app_is_opt(a, "--power")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--power");
       if (!v || (strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "2")))
-        return ex_usage_error("--power needs 0, 1 or 2 (got '%s')", v ? v : "");
+        return idr_app_usage_error("extract", "--power needs 0, 1 or 2 (got '%s')", v ? v : "");
       o->power = v[0] - '0';
-    } else if (is_opt(a, "--model")) {
-      const char *v = opt_value(argc, argv, &i, "--model");
+    } else if (idr_app_is_opt(a, "--model")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, "--model");
       if (v && strcmp(v, "single") == 0)
         o->model = IDR_TRANSIENT_EXP;
       else if (v && strcmp(v, "stretched") == 0)
@@ -720,24 +665,29 @@ static int parse_args(int argc, char **argv, extract_opts *o) {
       else if (v && strcmp(v, "two") == 0)
         o->model = IDR_TRANSIENT_TWO_EXP;
       else
-        return ex_usage_error("--model needs single, stretched or two (got '%s')", v ? v : "");
-    } else if (strcmp(a, "-o") == 0 || is_opt(a, "--output")) {
-      const char *v = opt_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output");
-      if (!v || !v[0]) return ex_usage_error("option '%s' needs a file name", a);
+        return idr_app_usage_error("extract", "--model needs single, stretched or two (got '%s')",
+                                   v ? v : "");
+    } else if (strcmp(a, "-o") == 0 || idr_app_is_opt(a, "--output")) {
+      const char *v = idr_app_opt_value(argc, argv, &i, a[1] == 'o' ? "-o" : "--output");
+      if (!v || !v[0]) return idr_app_usage_error("extract", "option '%s' needs a file name", a);
       o->out_h5 = v;
     } else {
-      return ex_usage_error("unknown option '%s'", a);
+      return idr_app_usage_error("extract", "unknown option '%s'", a);
     }
   }
-  if (!o->path) return ex_usage_error("missing the data file (DATA.csv or RESULT.h5)");
-  if (!have_area) return ex_usage_error("missing --area-cm2 (the device area in cm^2)");
-  if (!have_eps) return ex_usage_error("missing --eps-r (the relative permittivity)");
+  if (!o->path)
+    return idr_app_usage_error("extract", "missing the data file (DATA.csv or RESULT.h5)");
+  if (!have_area)
+    return idr_app_usage_error("extract", "missing --area-cm2 (the device area in cm^2)");
+  if (!have_eps)
+    return idr_app_usage_error("extract", "missing --eps-r (the relative permittivity)");
   int have_doping = isfinite(o->doping_cm3);
   if (have_doping && o->cv)
-    return ex_usage_error("give either --doping-cm3 or --cv for N_A, not both");
+    return idr_app_usage_error("extract", "give either --doping-cm3 or --cv for N_A, not both");
   if (!have_doping && !o->cv)
-    return ex_usage_error("missing N_A: give --doping-cm3 N or --cv CV.csv (Mott-Schottky)");
-  if (o->have_range && !o->cv) return ex_usage_error("--cv-range needs --cv");
+    return idr_app_usage_error("extract",
+                               "missing N_A: give --doping-cm3 N or --cv CV.csv (Mott-Schottky)");
+  if (o->have_range && !o->cv) return idr_app_usage_error("extract", "--cv-range needs --cv");
   return 0;
 }
 
