@@ -43,43 +43,6 @@
 #define V04_TOL_BULK_U 0.01
 #define V04_MID_WF_EV 5.0 /* mid-gap of the carrier-free layer [eV] */
 
-/* Points on [0, L] refined to h_min at both ends, growing by `ratio` per
- * interval up to h_max; caller frees. */
-static double *wall_graded_points(double L, double h_min, double h_max, double ratio, int *n_out) {
-  int cap = (int)(L / h_min) + 8;
-  double *step = malloc((size_t)cap * sizeof *step);
-  double *x = NULL;
-  if (!step) return NULL;
-  int nl = 0, nr = cap - 1;
-  double hl = h_min, hr = h_min, sum = 0.0;
-  /* steps from the left fill step[0..], from the right step[cap-1..] */
-  while (sum < L && nl <= nr) {
-    if (hl <= hr) {
-      step[nl++] = hl;
-      sum += hl;
-      hl = fmin(hl * ratio, h_max);
-    } else {
-      step[nr--] = hr;
-      sum += hr;
-      hr = fmin(hr * ratio, h_max);
-    }
-  }
-  int m = nl + (cap - 1 - nr);
-  x = malloc((size_t)(m + 1) * sizeof *x);
-  if (!x) goto out_free_step;
-  x[0] = 0.0;
-  int k = 1;
-  for (int i = 0; i < nl; i++, k++)
-    x[k] = x[k - 1] + step[i] * L / sum;
-  for (int i = nr + 1; i < cap; i++, k++)
-    x[k] = x[k - 1] + step[i] * L / sum;
-  x[m] = L;
-  *n_out = m + 1;
-out_free_step:
-  free(step);
-  return x;
-}
-
 typedef struct pb_ode {
   int z;
   double sgn;    /* sign of u at the wall */
@@ -131,40 +94,16 @@ static double pb_bulk(int z, double phi0, double phiL, double Vt) {
   return 0.5 * (lo + hi);
 }
 
-typedef struct v04_dev {
-  idr_mesh *m;
-  idr_device *d;
-  double *y;
-} v04_dev;
-
-static void v04_dev_free(v04_dev *v) {
-  free(v->y);
-  idr_device_free(&v->d);
-  idr_mesh_free(&v->m);
-}
-
 /* Carrier-free layer of thickness L_nm with the given ions, work functions
  * WF_L, WF_R, on a mesh graded to lambda_m/40 at the walls; solves equilibrium. */
-static int v04_build(idr_vcase *vc, const idr_deck *deck, double lambda_m, v04_dev *v) {
-  idr_error err;
-  idr_error_clear(&err);
-  v->m = NULL;
-  v->d = NULL;
-  v->y = NULL;
+static int v04_build(idr_vcase *vc, const idr_deck *deck, double lambda_m, idr_vdev *v) {
   double L = deck->layers[0].thickness_nm * IDR_NM_TO_M;
   int n = 0;
-  double *x = wall_graded_points(L, lambda_m / 40.0, lambda_m / 4.0, 1.05, &n);
+  double *x = idr_vmesh_wall_graded(L, lambda_m / 40.0, lambda_m / 4.0, 1.05, &n);
   int lf[2] = {0, n - 1};
-  int ok = x && idr_mesh_from_points(x, n, lf, 1, &v->m, &err) == IDR_OK &&
-           idr_device_build(deck, v->m, deck->temperature_K, &v->d, &err) == IDR_OK;
+  int ok = idr_vdev_build_check(vc, deck, x, n, lf, 1, v);
   free(x);
-  if (ok) {
-    v->y = calloc((size_t)v->d->n_unknowns, sizeof *v->y);
-    idr_eq_stats es;
-    ok = v->y && idr_equilibrium(v->d, v->y, &es, &err) == IDR_OK;
-  }
-  if (!ok) printf("  build/equilibrium: %s\n", err.msg);
-  return idr_vcheck_true(vc, "device builds and equilibrium converges", ok);
+  return ok;
 }
 
 static void v04_deck(idr_deck *deck, double L_nm, double eps_r, double drop_V) {
@@ -236,7 +175,7 @@ static void case_single(idr_vcase *vc, int z, double drop_V) {
   idr_vdeck_ion(&deck, z < 0 ? "anion" : "cation", z, 0, N0_cm3, 1e-6, 0.0);
   double Vt = IDR_KB * 300.0 / IDR_Q, N0 = N0_cm3 * IDR_CM3_TO_M3;
   double lambda = sqrt(eps_r * IDR_EPS0 * Vt / (IDR_Q * N0));
-  v04_dev v;
+  idr_vdev v;
   if (!v04_build(vc, &deck, lambda, &v)) return;
   const idr_device *d = v.d;
   int N = d->N;
@@ -265,7 +204,7 @@ static void case_single(idr_vcase *vc, int z, double drop_V) {
   if (idr_vcheck_true(vc, "closed-form profile integrates", ok)) report_walls(vc, label, we);
   free(xi);
   free(up);
-  v04_dev_free(&v);
+  idr_vdev_free(&v);
 }
 
 /* Bulk density of a symmetric pair from ion conservation (fixed point). */
@@ -290,7 +229,7 @@ static void case_pair(idr_vcase *vc, double drop_V) {
   double Vt = IDR_KB * 300.0 / IDR_Q, N0 = N0_cm3 * IDR_CM3_TO_M3, eps = eps_r * IDR_EPS0;
   double L = L_nm * IDR_NM_TO_M;
   double lambda0 = sqrt(eps * Vt / (2.0 * IDR_Q * N0));
-  v04_dev v;
+  idr_vdev v;
   if (!v04_build(vc, &deck, lambda0, &v)) return;
   const idr_device *d = v.d;
   int N = d->N;
@@ -323,7 +262,7 @@ static void case_pair(idr_vcase *vc, double drop_V) {
     report_walls(vc, label, we);
   }
   free(up);
-  v04_dev_free(&v);
+  idr_vdev_free(&v);
 }
 
 int main(void) {

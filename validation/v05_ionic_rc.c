@@ -58,41 +58,6 @@ static double rc_sigma(double e) {
   return 0.5 * (lo + hi);
 }
 
-/* Points on [0, L] refined to h_min at both ends, growing by `ratio` to h_max. */
-static double *wall_graded_points(double L, double h_min, double h_max, double ratio, int *n_out) {
-  int cap = (int)(L / h_min) + 8;
-  double *step = malloc((size_t)cap * sizeof *step);
-  double *x = NULL;
-  if (!step) return NULL;
-  int nl = 0, nr = cap - 1;
-  double hl = h_min, hr = h_min, sum = 0.0;
-  while (sum < L && nl <= nr) {
-    if (hl <= hr) {
-      step[nl++] = hl;
-      sum += hl;
-      hl = fmin(hl * ratio, h_max);
-    } else {
-      step[nr--] = hr;
-      sum += hr;
-      hr = fmin(hr * ratio, h_max);
-    }
-  }
-  int m = nl + (cap - 1 - nr);
-  x = malloc((size_t)(m + 1) * sizeof *x);
-  if (!x) goto out_free_step;
-  x[0] = 0.0;
-  int k = 1;
-  for (int i = 0; i < nl; i++, k++)
-    x[k] = x[k - 1] + step[i] * L / sum;
-  for (int i = nr + 1; i < cap; i++, k++)
-    x[k] = x[k - 1] + step[i] * L / sum;
-  x[m] = L;
-  *n_out = m + 1;
-out_free_step:
-  free(step);
-  return x;
-}
-
 typedef struct rc_result {
   double tau_fit;  /* [s] */
   double tau_cf;   /* lambda_D d/(2D) [s] */
@@ -118,20 +83,15 @@ static int rc_run(double T, rc_result *r, idr_error *err) {
   r->tau_cf = r->lambda * d_m / (2.0 * D);
   r->tau_lin = r->tau_cf / rc_sigma(2.0 * r->lambda / d_m);
 
-  idr_mesh *m = NULL;
-  idr_device *dev = NULL;
+  idr_vdev v = {NULL, NULL, NULL};
   idr_sim *sim = NULL;
-  double *y = NULL;
   int n = 0;
-  double *x = wall_graded_points(d_m, r->lambda / 20.0, r->lambda / 2.0, 1.08, &n);
+  double *x = idr_vmesh_wall_graded(d_m, r->lambda / 20.0, r->lambda / 2.0, 1.08, &n);
   int lf[2] = {0, n - 1};
   if (!x) goto out_free;
-  if (idr_mesh_from_points(x, n, lf, 1, &m, err)) goto out_free;
-  if (idr_device_build(&deck, m, T, &dev, err)) goto out_free;
-  y = calloc((size_t)dev->n_unknowns, sizeof *y);
-  if (!y) goto out_free;
-  idr_eq_stats es;
-  if (idr_equilibrium(dev, y, &es, err)) goto out_free;
+  if (idr_vdev_build(&deck, x, n, lf, 1, &v, err)) goto out_free;
+  idr_device *dev = v.d;
+  double *y = v.y;
   idr_sim_opts so = {.rtol = 1e-8, .max_steps = 100000, .h_max = 0};
   if (idr_sim_create(dev, &so, &sim, err)) goto out_free;
   idr_bias b = {0.1 * Vt, 0.0};
@@ -157,10 +117,8 @@ static int rc_run(double T, rc_result *r, idr_error *err) {
   ok = 1;
 out_free:
   idr_sim_free(&sim);
-  free(y);
   free(x);
-  idr_device_free(&dev);
-  idr_mesh_free(&m);
+  idr_vdev_free(&v);
   return ok;
 }
 

@@ -44,46 +44,6 @@
 #define V06_TOL 0.02
 #define V06_MAX_LAYERS 3
 
-/* Steps on [0, L] of h_left at 0 and h_right at L, growing by `ratio` per
- * interval up to h_max; appends the interior points and L to x (x[*k] is
- * the last point written, the layer's left edge). */
-static int graded_append(double x0, double L, double h_left, double h_right, double h_max,
-                         double ratio, double *x, int *k, int cap) {
-  int n_cap = (int)(L / fmin(h_left, h_right)) + 8;
-  double *step = malloc((size_t)n_cap * sizeof *step);
-  if (!step) return -1;
-  int nl = 0, nr = n_cap - 1;
-  double hl = h_left, hr = h_right, sum = 0.0;
-  while (sum < L && nl <= nr) {
-    if (hl <= hr) {
-      step[nl++] = hl;
-      sum += hl;
-      hl = fmin(hl * ratio, h_max);
-    } else {
-      step[nr--] = hr;
-      sum += hr;
-      hr = fmin(hr * ratio, h_max);
-    }
-  }
-  int m = nl + (n_cap - 1 - nr);
-  if (*k + m >= cap) {
-    free(step);
-    return -1;
-  }
-  double pos = x0;
-  for (int i = 0; i < nl; i++) {
-    pos += step[i] * L / sum;
-    x[++*k] = pos;
-  }
-  for (int i = nr + 1; i < n_cap; i++) {
-    pos += step[i] * L / sum;
-    x[++*k] = pos;
-  }
-  x[*k] = x0 + L;
-  free(step);
-  return 0;
-}
-
 typedef struct jn_layer {
   double L_nm;       /* thickness */
   double h_left_nm;  /* spacing at its left edge */
@@ -91,24 +51,7 @@ typedef struct jn_layer {
   double h_max_nm;   /* largest spacing */
 } jn_layer;
 
-typedef struct jn_dev {
-  idr_mesh *m;
-  idr_device *d;
-  double *y;
-} jn_dev;
-
-static void jn_dev_free(jn_dev *v) {
-  free(v->y);
-  idr_device_free(&v->d);
-  idr_mesh_free(&v->m);
-}
-
-static int jn_build(idr_vcase *vc, const idr_deck *deck, const jn_layer *ly, jn_dev *v) {
-  idr_error err;
-  idr_error_clear(&err);
-  v->m = NULL;
-  v->d = NULL;
-  v->y = NULL;
+static int jn_build(idr_vcase *vc, const idr_deck *deck, const jn_layer *ly, idr_vdev *v) {
   int cap = 200000, k = 0, lf[V06_MAX_LAYERS + 1];
   double *x = malloc((size_t)cap * sizeof *x);
   int ok = x != NULL;
@@ -116,22 +59,15 @@ static int jn_build(idr_vcase *vc, const idr_deck *deck, const jn_layer *ly, jn_
   double x0 = 0.0;
   for (int l = 0; l < deck->n_layers && ok; l++) {
     lf[l] = k;
-    ok = graded_append(x0, ly[l].L_nm * IDR_NM_TO_M, ly[l].h_left_nm * IDR_NM_TO_M,
-                       ly[l].h_right_nm * IDR_NM_TO_M, ly[l].h_max_nm * IDR_NM_TO_M, 1.05, x, &k,
-                       cap) == 0;
+    ok = idr_vmesh_graded_append(x0, ly[l].L_nm * IDR_NM_TO_M, ly[l].h_left_nm * IDR_NM_TO_M,
+                                 ly[l].h_right_nm * IDR_NM_TO_M, ly[l].h_max_nm * IDR_NM_TO_M, 1.05,
+                                 x, &k, cap) == 0;
     x0 += ly[l].L_nm * IDR_NM_TO_M;
   }
   lf[deck->n_layers] = k;
-  ok = ok && idr_mesh_from_points(x, k + 1, lf, deck->n_layers, &v->m, &err) == IDR_OK &&
-       idr_device_build(deck, v->m, deck->temperature_K, &v->d, &err) == IDR_OK;
+  ok = idr_vdev_build_check(vc, deck, ok ? x : NULL, k + 1, lf, deck->n_layers, v);
   free(x);
-  if (ok) {
-    v->y = calloc((size_t)v->d->n_unknowns, sizeof *v->y);
-    idr_eq_stats es;
-    ok = v->y && idr_equilibrium(v->d, v->y, &es, &err) == IDR_OK;
-  }
-  if (!ok) printf("  build/equilibrium: %s\n", err.msg);
-  return idr_vcheck_true(vc, "device builds and equilibrium converges", ok);
+  return ok;
 }
 
 /* Integral over the nodes [i0, i1] of the control volumes inside layer `layer`
@@ -210,7 +146,7 @@ static void case_pn(idr_vcase *vc, double NA_cm3, double ND_cm3, double Lp_nm, d
   si_layer(&deck, "p", Lp_nm, 0, NA_cm3);
   si_layer(&deck, "n", Ln_nm, ND_cm3, 0);
   jn_layer ly[2] = {{Lp_nm, 2.0, 0.05, 1.0}, {Ln_nm, 0.05, 5.0, 5.0}};
-  jn_dev v;
+  idr_vdev v;
   if (!jn_build(vc, &deck, ly, &v)) return;
   const idr_device *d = v.d;
   double Vt = d->Vt, eps = 11.7 * IDR_EPS0;
@@ -257,7 +193,7 @@ static void case_pn(idr_vcase *vc, double NA_cm3, double ND_cm3, double Lp_nm, d
   }
   printf("    Q_n/(q N_D) = %.5g nm, eps E_lin/(q N_D) = %.5g nm, Q_p/(q N_A) = %.5g nm\n",
          W_n * 1e9, eps * E_lin / (IDR_Q * ND) * 1e9, W_p * 1e9);
-  jn_dev_free(&v);
+  idr_vdev_free(&v);
 }
 
 /* (b) p-i-n: N_A | intrinsic w_i | N_D. */
@@ -270,7 +206,7 @@ static void case_pin(idr_vcase *vc, double NA_cm3, double ND_cm3, double wi_nm, 
   si_layer(&deck, "i", wi_nm, 0, 0);
   si_layer(&deck, "n", Ld_nm, ND_cm3, 0);
   jn_layer ly[3] = {{Ld_nm, 5.0, 0.1, 2.0}, {wi_nm, 0.1, 0.1, 1.0}, {Ld_nm, 0.1, 5.0, 2.0}};
-  jn_dev v;
+  idr_vdev v;
   if (!jn_build(vc, &deck, ly, &v)) return;
   const idr_device *d = v.d;
   double Vt = d->Vt, eps = 11.7 * IDR_EPS0;
@@ -299,7 +235,7 @@ static void case_pin(idr_vcase *vc, double NA_cm3, double ND_cm3, double wi_nm, 
   idr_vcheck_rel(vc, what, Qn / ND * 1e9, xn * 1e9, V06_TOL);
   printf("    %d nodes; E_max, x_p, x_n (depletion approximation) = %.6g V/m, %.5g nm, %.5g nm\n",
          N, Emax, xp * 1e9, xn * 1e9);
-  jn_dev_free(&v);
+  idr_vdev_free(&v);
 }
 
 int main(void) {

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void idr_vdeck_init(idr_deck *d, double T_K) {
@@ -115,4 +116,90 @@ void idr_vdeck_tid(idr_deck *d, int threads) {
   P->threads = threads;
   P->power = 1;
   P->fit_model = 0;
+}
+
+int idr_vmesh_graded_append(double x0, double L, double h_left, double h_right, double h_max,
+                            double ratio, double *x, int *k, int cap) {
+  int n_cap = (int)(L / fmin(h_left, h_right)) + 8;
+  double *step = malloc((size_t)n_cap * sizeof *step);
+  if (!step) return -1;
+  /* steps from the left fill step[0..], from the right step[n_cap-1..] */
+  int nl = 0, nr = n_cap - 1;
+  double hl = h_left, hr = h_right, sum = 0.0;
+  while (sum < L && nl <= nr) {
+    if (hl <= hr) {
+      step[nl++] = hl;
+      sum += hl;
+      hl = fmin(hl * ratio, h_max);
+    } else {
+      step[nr--] = hr;
+      sum += hr;
+      hr = fmin(hr * ratio, h_max);
+    }
+  }
+  int m = nl + (n_cap - 1 - nr);
+  if (*k + m >= cap) {
+    free(step);
+    return -1;
+  }
+  double pos = x0;
+  for (int i = 0; i < nl; i++) {
+    pos += step[i] * L / sum;
+    x[++*k] = pos;
+  }
+  for (int i = nr + 1; i < n_cap; i++) {
+    pos += step[i] * L / sum;
+    x[++*k] = pos;
+  }
+  x[*k] = x0 + L;
+  free(step);
+  return 0;
+}
+
+double *idr_vmesh_wall_graded(double L, double h_min, double h_max, double ratio, int *n_out) {
+  /* idr_vmesh_graded_append writes at most (int)(L / h_min) + 8 points after x[0] */
+  int cap = (int)(L / h_min) + 9, k = 0;
+  double *x = malloc((size_t)cap * sizeof *x);
+  if (!x) return NULL;
+  x[0] = 0.0;
+  if (idr_vmesh_graded_append(0.0, L, h_min, h_min, h_max, ratio, x, &k, cap)) {
+    free(x);
+    return NULL;
+  }
+  *n_out = k + 1;
+  return x;
+}
+
+idr_status idr_vdev_build(const idr_deck *deck, const double *x, int n, const int *lf, int n_layers,
+                          idr_vdev *v, idr_error *err) {
+  v->m = NULL;
+  v->d = NULL;
+  v->y = NULL;
+  idr_status st = idr_mesh_from_points(x, n, lf, n_layers, &v->m, err);
+  if (st) return st;
+  st = idr_device_build(deck, v->m, deck->temperature_K, &v->d, err);
+  if (st) return st;
+  v->y = calloc((size_t)v->d->n_unknowns, sizeof *v->y);
+  if (!v->y) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  idr_eq_stats es;
+  return idr_equilibrium(v->d, v->y, &es, err);
+}
+
+int idr_vdev_build_check(idr_vcase *vc, const idr_deck *deck, const double *x, int n, const int *lf,
+                         int n_layers, idr_vdev *v) {
+  idr_error err;
+  idr_error_clear(&err);
+  v->m = NULL;
+  v->d = NULL;
+  v->y = NULL;
+  int ok = x && idr_vdev_build(deck, x, n, lf, n_layers, v, &err) == IDR_OK;
+  if (!ok) printf("  build/equilibrium: %s\n", err.msg);
+  return idr_vcheck_true(vc, "device builds and equilibrium converges", ok);
+}
+
+void idr_vdev_free(idr_vdev *v) {
+  free(v->y);
+  v->y = NULL;
+  idr_device_free(&v->d);
+  idr_mesh_free(&v->m);
 }

@@ -5,6 +5,7 @@
 #ifndef IDR_VDEVICE_H
 #define IDR_VDEVICE_H
 
+#include "harness.h"
 #include "idr_config.h"
 #include "idr_physics.h"
 #include "idr_solver.h"
@@ -36,9 +37,44 @@ void idr_vdeck_pin(idr_deck *d, double T_K, double pvk_NA_cm3, double ion_cm3);
 idr_status idr_vdevice(const idr_deck *d, double T_K, idr_mesh **m, idr_device **dev,
                        idr_error *err);
 
-#endif
-
 /* The TID protocol with the reference settings (300..200 K in 10 K steps,
  * +1 V for 5 s, back to 0 V, C at 10 kHz on 71 log times 1e-6..10 s),
  * single-exponential model, ln(T/tau). */
 void idr_vdeck_tid(idr_deck *d, int threads);
+
+/* ---- explicit meshes --------------------------------------------------- */
+
+/* Steps on [x0, x0 + L] of h_left at x0 and h_right at x0 + L, growing by
+ * `ratio` per interval up to h_max, scaled to sum to L: appends the interior
+ * points and x0 + L to x after x[*k] (the layer's left edge), advancing *k.
+ * Returns 0, or -1 when out of memory or the points would not fit below cap. */
+int idr_vmesh_graded_append(double x0, double L, double h_left, double h_right, double h_max,
+                            double ratio, double *x, int *k, int cap);
+
+/* Points on [0, L] refined to h_min at both ends, growing by `ratio` per
+ * interval up to h_max; *n_out points; caller frees; NULL when out of memory. */
+double *idr_vmesh_wall_graded(double L, double h_min, double h_max, double ratio, int *n_out);
+
+/* ---- a device in equilibrium on an explicit mesh ----------------------- */
+
+typedef struct idr_vdev {
+  idr_mesh *m;
+  idr_device *d;
+  double *y; /* equilibrium state [d->n_unknowns] */
+} idr_vdev;
+
+/* Mesh from the points x[0..n-1] with layer faces lf[0..n_layers], device at
+ * deck->temperature_K, equilibrium state in v->y. On failure v holds what was
+ * built (idr_vdev_free releases it) and err says why. */
+idr_status idr_vdev_build(const idr_deck *deck, const double *x, int n, const int *lf, int n_layers,
+                          idr_vdev *v, idr_error *err);
+
+/* idr_vdev_build as the check "device builds and equilibrium converges" of
+ * vc (the error printed when it fails); x == NULL counts as a failure (the
+ * caller could not make the points). Returns the check's outcome. */
+int idr_vdev_build_check(idr_vcase *vc, const idr_deck *deck, const double *x, int n, const int *lf,
+                         int n_layers, idr_vdev *v);
+
+void idr_vdev_free(idr_vdev *v);
+
+#endif
