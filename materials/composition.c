@@ -16,6 +16,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "idr_materials.h"
+#include "mat_file.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -71,19 +72,6 @@ struct idr_composition_table {
   gsl_interp *interp[IDR_COMP_NCOLS]; /* NULL when n == 1 */
 };
 
-/* Family names: letters, digits, _ . + - (no path). */
-static int valid_family(const char *s) {
-  size_t n = strlen(s);
-  if (n == 0 || n >= IDR_NAME_LEN || s[0] == '.') return 0;
-  for (; *s; s++) {
-    char c = *s;
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-          c == '.' || c == '+' || c == '-'))
-      return 0;
-  }
-  return 1;
-}
-
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -103,7 +91,7 @@ idr_status idr_composition_families(const char *dir, char *buf, size_t size, idr
     if (len <= 5 || len - 5 >= IDR_NAME_LEN || strcmp(e->d_name + len - 5, ".yaml") != 0) continue;
     memcpy(names[count], e->d_name, len - 5);
     names[count][len - 5] = '\0';
-    if (!valid_family(names[count])) continue;
+    if (!idr_mat_valid_name(names[count])) continue;
     sorted[count] = names[count];
     count++;
   }
@@ -116,34 +104,22 @@ idr_status idr_composition_families(const char *dir, char *buf, size_t size, idr
   return IDR_OK;
 }
 
+/* Range rule of column k (k < 0: the composition variable x, in [0, 1]). */
+static const char *column_rule(int k, double x) {
+  if (k < 0) return (x >= 0 && x <= 1) ? NULL : "must be in [0, 1]";
+  if (COLS[k].lo_open) return x > 0 ? NULL : "must be > 0";
+  return x >= 0 ? NULL : "must be >= 0";
+}
+
 /* One `{value, source}` entry of a row, range-checked for column k (k < 0:
  * the composition variable x, in [0, 1]). */
 static idr_status read_entry(const idr_ydoc *doc, const idr_ynode *row, const char *rpath,
                              const char *key, int k, double *out, idr_error *err) {
-  static const char *const ENTRY_KEYS[] = {"value", "source", NULL};
-  char path[160], p[192], source[512];
+  char path[160];
   snprintf(path, sizeof path, "%s.%s", rpath, key);
   const idr_ynode *e = idr_ynode_get(row, key);
   if (!e) return idr_yerror(doc, row, 0, path, err, "must be given (got nothing)");
-  if (idr_ycheck_map(doc, e, path, ENTRY_KEYS, err) != IDR_OK) return IDR_ERR_INPUT;
-  const idr_ynode *v = idr_ynode_get(e, "value"), *s = idr_ynode_get(e, "source");
-  snprintf(p, sizeof p, "%s.value", path);
-  if (!v) return idr_yerror(doc, e, 0, p, err, "must be given (got nothing)");
-  double x;
-  if (idr_yread_number(doc, v, p, &x, err) != IDR_OK) return IDR_ERR_INPUT;
-  if (k < 0 && !(x >= 0 && x <= 1))
-    return idr_yerror(doc, v, 0, p, err, "must be in [0, 1] (got %s)", idr_ynode_scalar(v));
-  if (k >= 0 && (COLS[k].lo_open ? !(x > 0) : !(x >= 0)))
-    return idr_yerror(doc, v, 0, p, err, "must be %s 0 (got %s)",
-                      COLS[k].lo_open ? ">" : ">=", idr_ynode_scalar(v));
-  snprintf(p, sizeof p, "%s.source", path);
-  if (!s)
-    return idr_yerror(doc, e, 0, p, err,
-                      "must be given: every number needs its provenance, e.g. \"Xiang et al. "
-                      "2026: ...\" or \"illustrative: ...\" (got nothing)");
-  if (idr_yread_string(doc, s, p, source, sizeof source, err) != IDR_OK) return IDR_ERR_INPUT;
-  *out = x;
-  return IDR_OK;
+  return idr_mat_read_entry(doc, e, path, column_rule, k, "Xiang et al. 2026", out, err);
 }
 
 static idr_status read_interpolation(const idr_ydoc *doc, const idr_ynode *root,
@@ -249,36 +225,18 @@ idr_status idr_composition_table_load_file(const char *path, const char *family,
                                            idr_composition_table **out, idr_error *err) {
   static const char *const KEYS[] = {"family", "description", "interpolation", "rows", NULL};
   idr_ydoc *doc = NULL;
-  char got[IDR_NAME_LEN], desc[1024];
+  char got[IDR_NAME_LEN];
   *out = NULL;
   idr_composition_table *t = calloc(1, sizeof *t);
   if (!t) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
   idr_status st = idr_ydoc_read_file(path, &doc, err);
   if (st != IDR_OK) goto out_table;
-  const idr_ynode *root = idr_ydoc_root(doc);
-  if (!root) {
-    st = idr_error_set(err, IDR_ERR_INPUT,
-                       "%s:1:1: a composition file must be a mapping with family, "
-                       "interpolation and rows (got an empty file)",
-                       path);
-    goto out_doc;
-  }
-  if ((st = idr_ycheck_map(doc, root, "", KEYS, err)) != IDR_OK) goto out_doc;
-  const idr_ynode *n = idr_ynode_get(root, "family");
-  if (!n) {
-    st = idr_yerror(doc, root, 0, "family", err, "must be given (got nothing)");
-    goto out_doc;
-  }
-  if ((st = idr_yread_string(doc, n, "family", got, sizeof got, err)) != IDR_OK) goto out_doc;
-  if (family && strcmp(got, family) != 0) {
-    st = idr_yerror(doc, n, 0, "family", err, "must be '%s', the file's name (got '%s')", family,
-                    got);
-    goto out_doc;
-  }
+  const idr_ynode *root = NULL;
+  st = idr_mat_read_head(doc, path,
+                         "a composition file must be a mapping with family, interpolation and rows",
+                         KEYS, "family", family, got, sizeof got, 1024, &root, err);
+  if (st != IDR_OK) goto out_doc;
   idr_strlcpy(t->family, got, sizeof t->family);
-  const idr_ynode *dn = idr_ynode_get(root, "description");
-  if (dn && (st = idr_yread_string(doc, dn, "description", desc, sizeof desc, err)) != IDR_OK)
-    goto out_doc;
   if ((st = read_interpolation(doc, root, t, err)) != IDR_OK) goto out_doc;
   if ((st = read_rows(doc, root, t, err)) != IDR_OK) goto out_doc;
   st = build_interps(t, err);
@@ -301,7 +259,7 @@ static void known_families(const char *dir, char *buf, size_t size) {
 
 /* DIR/composition/FAMILY.yaml into path; 0 when the family has no file. */
 static int family_file(const char *family, const char *dir, char *path, size_t size) {
-  if (!valid_family(family)) return 0;
+  if (!idr_mat_valid_name(family)) return 0;
   int n = snprintf(path, size, "%s/" COMP_SUBDIR "/%s.yaml", idr_materials_dir(dir), family);
   if (n < 0 || (size_t)n >= size) return 0;
   FILE *f = fopen(path, "r");
