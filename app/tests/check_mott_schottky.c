@@ -13,6 +13,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "app_check.h"
 #include "idr_core.h"
 
 #include <math.h>
@@ -20,19 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #define PATH_LEN 1024
 #define OUT_LEN 4096
 #define N_TOL_REL 1e-6 /* N recovered to this relative error [-] */
 #define VBI_TOL_V 1e-6 /* V_bi recovered to this absolute error [V] */
-
-static int n_fail = 0;
-
-static void check(int ok, const char *what) {
-  printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-  if (!ok) n_fail++;
-}
 
 /* The device of a synthetic table (non-trivial values on purpose). */
 typedef struct ms_case {
@@ -66,55 +59,33 @@ static int write_table(const char *path, const ms_case *c) {
   return fclose(f) == 0;
 }
 
-/* Run a shell command; its stdout (and stderr with 2>&1 in cmd) into out.
- * Returns the exit status, or -1 when it could not run. */
-static int run(const char *cmd, char *out, size_t size) {
-  out[0] = '\0';
-  FILE *p = popen(cmd, "r");
-  if (!p) return -1;
-  size_t n = fread(out, 1, size - 1, p);
-  out[n] = '\0';
-  int st = pclose(p);
-  return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* The number after "key": in a JSON object; NAN when missing or null. */
-static double json_get(const char *json, const char *key) {
-  char pat[64];
-  snprintf(pat, sizeof pat, "\"%s\":", key);
-  const char *s = strstr(json, pat);
-  double v = NAN;
-  if (!s || sscanf(s + strlen(pat), "%lf", &v) != 1) return NAN;
-  return v;
-}
-
 /* Fit a synthetic table through the binary with --json and compare. */
 static void check_case(const char *iondrift, const char *dir, const char *name, const ms_case *c,
                        const char *extra, int expect_kT) {
   char csv[PATH_LEN], cmd[2 * PATH_LEN + 256], out[OUT_LEN], what[256];
   snprintf(csv, sizeof csv, "%s/%s.csv", dir, name);
   snprintf(what, sizeof what, "%s: table written", name);
-  check(write_table(csv, c), what);
+  app_check(write_table(csv, c), what);
   snprintf(cmd, sizeof cmd, "'%s' mott-schottky '%s' --area-cm2 %.17g --eps-r %.17g %s --json",
            iondrift, csv, c->area_cm2, c->eps_r, extra);
-  int rc = run(cmd, out, sizeof out);
+  int rc = app_run(cmd, out, sizeof out);
   printf("     %s\n     -> %s", cmd, out);
   snprintf(what, sizeof what, "%s: exit status 0 and one JSON object", name);
-  check(rc == 0 && out[0] == '{' && strchr(out, '}') != NULL, what);
-  double N = json_get(out, "N_cm3"), Vbi = json_get(out, "V_bi_V");
+  app_check(rc == 0 && out[0] == '{' && strchr(out, '}') != NULL, what);
+  double N = app_json_get(out, "N_cm3"), Vbi = app_json_get(out, "V_bi_V");
   double want_Vbi = expect_kT ? c->V_bi : c->V_bi - idr_thermal_voltage(c->T_K);
   snprintf(what, sizeof what, "%s: N = %.6g cm^-3 within %g relative", name, c->N_cm3, N_TOL_REL);
-  check(fabs(N / c->N_cm3 - 1.0) < N_TOL_REL, what);
+  app_check(fabs(N / c->N_cm3 - 1.0) < N_TOL_REL, what);
   snprintf(what, sizeof what, "%s: V_bi = %.6g V within %g V", name, want_Vbi, VBI_TOL_V);
-  check(fabs(Vbi - want_Vbi) < VBI_TOL_V, what);
+  app_check(fabs(Vbi - want_Vbi) < VBI_TOL_V, what);
   snprintf(what, sizeof what, "%s: r2 = 1, polarity %+d, kT_included %s", name,
            c->mirrored ? -1 : 1, expect_kT ? "true" : "false");
-  check(fabs(json_get(out, "r2") - 1.0) < 1e-9 &&
-            json_get(out, "polarity") == (c->mirrored ? -1.0 : 1.0) &&
-            strstr(out, expect_kT ? "\"kT_included\":true" : "\"kT_included\":false"),
-        what);
+  app_check(fabs(app_json_get(out, "r2") - 1.0) < 1e-9 &&
+                app_json_get(out, "polarity") == (c->mirrored ? -1.0 : 1.0) &&
+                strstr(out, expect_kT ? "\"kT_included\":true" : "\"kT_included\":false"),
+            what);
   snprintf(what, sizeof what, "%s: standard errors present and >= 0", name);
-  check(json_get(out, "N_err_cm3") >= 0.0 && json_get(out, "V_bi_err_V") >= 0.0, what);
+  app_check(app_json_get(out, "N_err_cm3") >= 0.0 && app_json_get(out, "V_bi_err_V") >= 0.0, what);
 }
 
 int main(int argc, char **argv) {
@@ -135,8 +106,8 @@ int main(int argc, char **argv) {
            "'%s' mott-schottky '%s/range_T.csv' --area-cm2 0.16 --eps-r 31.7 "
            "--range=-0.46:0.21 --T-K=243.5 --json",
            bin, dir);
-  check(run(cmd, out, sizeof out) == 0 && json_get(out, "points") == 14.0,
-        "range_T: --range=-0.46:0.21 uses 14 of 21 points");
+  app_check(app_run(cmd, out, sizeof out) == 0 && app_json_get(out, "points") == 14.0,
+            "range_T: --range=-0.46:0.21 uses 14 of 21 points");
 
   /* --no-kT: V_bi is the intercept, kT/q lower */
   check_case(bin, dir, "no_kT", &c, "--no-kT", 0);
@@ -148,19 +119,20 @@ int main(int argc, char **argv) {
   /* the table (no --json) names the quantities in practical units */
   snprintf(cmd, sizeof cmd, "'%s' mott-schottky '%s/exact.csv' --area-cm2 0.0314 --eps-r 24.1", bin,
            dir);
-  int rc = run(cmd, out, sizeof out);
+  int rc = app_run(cmd, out, sizeof out);
   printf("%s", out);
-  check(rc == 0 && strstr(out, "cm^-3") && strstr(out, "V_bi") && strstr(out, "R^2") &&
-            strstr(out, "polarity"),
-        "table output: N [cm^-3], V_bi, R^2, polarity");
+  app_check(rc == 0 && strstr(out, "cm^-3") && strstr(out, "V_bi") && strstr(out, "R^2") &&
+                strstr(out, "polarity"),
+            "table output: N [cm^-3], V_bi, R^2, polarity");
 
   /* fewer than 2 points in range: exit 2 with the fit's message */
   snprintf(cmd, sizeof cmd,
            "'%s' mott-schottky '%s/exact.csv' --area-cm2 0.0314 --eps-r 24.1 --range 2:3 2>&1", bin,
            dir);
-  rc = run(cmd, out, sizeof out);
+  rc = app_run(cmd, out, sizeof out);
   printf("%s", out);
-  check(rc == 2 && strstr(out, "need at least 2"), "no point in range: exit 2, 'need at least 2'");
+  app_check(rc == 2 && strstr(out, "need at least 2"),
+            "no point in range: exit 2, 'need at least 2'");
 
   /* bad option values: exit 2 with a hint */
   const char *bad[] = {"--eps-r 24.1",                                   /* no area */
@@ -173,11 +145,11 @@ int main(int argc, char **argv) {
                        "--area-cm2 0.0314 --eps-r 24.1 --T-K -5"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     snprintf(cmd, sizeof cmd, "'%s' mott-schottky '%s/exact.csv' %s 2>&1", bin, dir, bad[i]);
-    rc = run(cmd, out, sizeof out);
+    rc = app_run(cmd, out, sizeof out);
     char what[256];
     snprintf(what, sizeof what, "'%s': exit 2 with a hint", bad[i]);
-    check(rc == 2 && strstr(out, "Try 'iondrift help mott-schottky'"), what);
+    app_check(rc == 2 && strstr(out, "Try 'iondrift help mott-schottky'"), what);
   }
-  printf("%d failed check(s)\n", n_fail);
-  return n_fail ? 1 : 0;
+  printf("%d failed check(s)\n", app_check_failures());
+  return app_check_failures() ? 1 : 0;
 }

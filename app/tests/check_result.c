@@ -11,6 +11,7 @@
  * one row per frequency or bias and capacitance_F for 1 cm^2).
  * Prints one line per check and exits non-zero if any fails.
  */
+#include "app_check.h"
 #include "idr_io.h"
 
 #include <math.h>
@@ -19,13 +20,6 @@
 #include <string.h>
 
 #define LINE_LEN 256
-
-static int n_fail = 0;
-
-static void check(int ok, const char *what) {
-  printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-  if (!ok) n_fail++;
-}
 
 static const char CSV_HEADER[] =
     "time_s,V_V,light_suns,J_A_m2,Jn_A_m2,Jp_A_m2,Jion_A_m2,Jdisp_A_m2";
@@ -66,41 +60,41 @@ static void check_root(idr_h5 *h) {
   char *s = NULL;
   int ok = idr_h5_read_attr_string(h, "/", "iondrift_version", &s, &err) == IDR_OK &&
            strcmp(s, IDR_VERSION) == 0;
-  check(ok, "root @iondrift_version is the CMake project version");
+  app_check(ok, "root @iondrift_version is the CMake project version");
   idr_h5_free(s);
   s = NULL;
   ok = idr_h5_read_attr_string(h, "/", "deck_yaml", &s, &err) == IDR_OK &&
        strstr(s, "layers") != NULL;
-  check(ok, "root @deck_yaml holds the resolved deck");
+  app_check(ok, "root @deck_yaml holds the resolved deck");
   idr_h5_free(s);
   s = NULL;
   ok = idr_h5_read_attr_string(h, "/", "title", &s, &err) == IDR_OK;
-  check(ok, "root @title exists");
+  app_check(ok, "root @title exists");
   idr_h5_free(s);
   double T = 0.0;
   ok = idr_h5_read_attr_double(h, "/", "temperature_K", &T, &err) == IDR_OK && T > 0.0;
-  check(ok, "root @temperature_K > 0");
+  app_check(ok, "root @temperature_K > 0");
 }
 
 static size_t check_mesh_and_equilibrium(idr_h5 *h) {
   idr_h5_dataset x, lf, phi, n, ion;
   size_t N = 0;
   int ok = read_ds(h, "mesh/x", "m", &x) && x.rank == 1 && x.size > 2;
-  check(ok, "mesh/x [m]");
+  app_check(ok, "mesh/x [m]");
   if (ok) N = x.size;
   ok = read_ds(h, "mesh/layer_first", "-", &lf) && lf.size >= 2 && lf.data[0] == 0.0 &&
        lf.data[lf.size - 1] == (double)N - 1.0;
-  check(ok, "mesh/layer_first [-]: 0 ... n_nodes-1");
+  app_check(ok, "mesh/layer_first [-]: 0 ... n_nodes-1");
   idr_error err;
   idr_error_clear(&err);
   char *names = NULL;
   ok = idr_h5_read_attr_string(h, "mesh", "layer_names", &names, &err) == IDR_OK && names[0];
-  check(ok, "mesh @layer_names");
+  app_check(ok, "mesh @layer_names");
   idr_h5_free(names);
   ok = read_ds(h, "equilibrium/phi", "V", &phi) && phi.size == N && all_finite(&phi);
-  check(ok, "equilibrium/phi [V], one value per node");
+  app_check(ok, "equilibrium/phi [V], one value per node");
   ok = read_ds(h, "equilibrium/n", "m^-3", &n) && n.size == N && all_finite(&n);
-  check(ok, "equilibrium/n [m^-3]");
+  app_check(ok, "equilibrium/n [m^-3]");
   char **members = NULL;
   size_t count = 0, n_ion = 0;
   if (idr_h5_list(h, "equilibrium", &members, &count, &err) == IDR_OK) {
@@ -113,7 +107,7 @@ static size_t check_mesh_and_equilibrium(idr_h5 *h) {
     }
     idr_h5_names_free(members, count);
   }
-  check(n_ion > 0, "equilibrium/ion_<name> [m^-3]");
+  app_check(n_ion > 0, "equilibrium/ion_<name> [m^-3]");
   idr_h5_dataset_free(&x);
   idr_h5_dataset_free(&lf);
   idr_h5_dataset_free(&phi);
@@ -124,38 +118,38 @@ static size_t check_mesh_and_equilibrium(idr_h5 *h) {
 static void check_transient(idr_h5 *h, size_t N, const char *csv) {
   idr_h5_dataset t, J, Jion, pt, pphi;
   int ok = read_ds(h, "transient/t", "s", &t) && t.size > 1;
-  check(ok, "transient/t [s]");
+  app_check(ok, "transient/t [s]");
   ok = read_ds(h, "transient/J", "A/m^2", &J) && J.size == t.size && all_finite(&J);
-  check(ok, "transient/J [A/m^2], one value per time");
+  app_check(ok, "transient/J [A/m^2], one value per time");
   ok = read_ds(h, "transient/Jion", "A/m^2", &Jion) && Jion.size == t.size;
-  check(ok, "transient/Jion [A/m^2]");
+  app_check(ok, "transient/Jion [A/m^2]");
   ok = read_ds(h, "transient/profiles/t", "s", &pt) && pt.size > 0;
-  check(ok, "transient/profiles/t [s]");
+  app_check(ok, "transient/profiles/t [s]");
   ok = read_ds(h, "transient/profiles/phi", "V", &pphi) && pphi.rank == 2 &&
        pphi.dims[0] == pt.size && pphi.dims[1] == N;
-  check(ok, "transient/profiles/phi [V] is (n_snapshots, n_nodes)");
+  app_check(ok, "transient/profiles/phi [V] is (n_snapshots, n_nodes)");
   idr_error err;
   idr_error_clear(&err);
   double steps = 0.0;
   ok = idr_h5_read_attr_double(h, "transient", "steps", &steps, &err) == IDR_OK && steps > 0.0;
-  check(ok, "transient @steps > 0");
+  app_check(ok, "transient @steps > 0");
 
   /* the CSV: header on the first line, one row per transient sample */
-  check(csv_header_is(csv, CSV_HEADER), "CSV first line is the header");
+  app_check(csv_header_is(csv, CSV_HEADER), "CSV first line is the header");
   const char *names[] = {"time_s",  "V_V",     "light_suns", "J_A_m2",
                          "Jn_A_m2", "Jp_A_m2", "Jion_A_m2",  "Jdisp_A_m2"};
   idr_csv_table tab;
   memset(&tab, 0, sizeof tab);
   ok = idr_csv_read(csv, names, 8, &tab, &err) == IDR_OK && tab.nrows == t.size;
   if (!ok && err.msg[0]) printf("     %s\n", err.msg);
-  check(ok, "CSV reads back with one row per transient/t");
+  app_check(ok, "CSV reads back with one row per transient/t");
   if (ok) {
     double dmax = 0.0;
     for (size_t i = 0; i < tab.nrows; i++) {
       double d = fabs(tab.cols[3][i] - J.data[i]) / (fabs(J.data[i]) + 1e-30);
       dmax = d > dmax ? d : dmax;
     }
-    check(dmax < 1e-8, "CSV J_A_m2 equals transient/J (10 significant digits)");
+    app_check(dmax < 1e-8, "CSV J_A_m2 equals transient/J (10 significant digits)");
   }
   idr_csv_table_free(&tab);
   idr_h5_dataset_free(&t);
@@ -174,48 +168,48 @@ static void check_curve(idr_h5 *h, int is_cv, const char *csv) {
   snprintf(path, sizeof path, "%s/%s", g, is_cv ? "V" : "f");
   int ok = read_ds(h, path, is_cv ? "V" : "Hz", &x) && x.rank == 1 && x.size >= 2;
   snprintf(what, sizeof what, "%s [%s], at least 2 points", path, is_cv ? "V" : "Hz");
-  check(ok, what);
+  app_check(ok, what);
   snprintf(path, sizeof path, "%s/C", g);
   ok = read_ds(h, path, "F/m^2", &C) && C.size == x.size && all_finite(&C);
   if (ok)
     for (size_t i = 0; i < C.size; i++)
       ok = ok && C.data[i] > 0.0;
   snprintf(what, sizeof what, "%s [F/m^2], one positive value per point", path);
-  check(ok, what);
+  app_check(ok, what);
   snprintf(path, sizeof path, "%s/G", g);
   ok = read_ds(h, path, "S/m^2", &G) && G.size == x.size && all_finite(&G);
   snprintf(what, sizeof what, "%s [S/m^2]", path);
-  check(ok, what);
+  app_check(ok, what);
   idr_error err;
   idr_error_clear(&err);
   double a = NAN;
   char *ions = NULL;
   if (is_cv) {
     ok = read_ds(h, "cv/J", "A/m^2", &J) && J.size == x.size && all_finite(&J);
-    check(ok, "cv/J [A/m^2]");
+    app_check(ok, "cv/J [A/m^2]");
     ok = idr_h5_read_attr_double(h, "cv", "f_Hz", &a, &err) == IDR_OK && a > 0.0;
-    check(ok, "cv @f_Hz > 0");
+    app_check(ok, "cv @f_Hz > 0");
     ok = idr_h5_read_attr_string(h, "cv", "ions", &ions, &err) == IDR_OK &&
          (strcmp(ions, "frozen") == 0 || strcmp(ions, "mobile") == 0);
-    check(ok, "cv @ions is frozen or mobile");
+    app_check(ok, "cv @ions is frozen or mobile");
     idr_h5_free(ions);
   } else {
     ok = idr_h5_read_attr_double(h, "cf", "V_V", &a, &err) == IDR_OK && isfinite(a);
-    check(ok, "cf @V_V");
+    app_check(ok, "cf @V_V");
   }
-  check(!idr_h5_exists(h, "transient") && !idr_h5_exists(h, is_cv ? "cf" : "cv"),
-        "no transient/ and no other curve group");
+  app_check(!idr_h5_exists(h, "transient") && !idr_h5_exists(h, is_cv ? "cf" : "cv"),
+            "no transient/ and no other curve group");
 
   const char *header = is_cv ? "voltage_V,capacitance_F,conductance_S,C_F_m2,G_S_m2,J_A_m2"
                              : "frequency_Hz,capacitance_F,conductance_S,C_F_m2,G_S_m2";
-  check(csv_header_is(csv, header), "CSV first line is the header");
+  app_check(csv_header_is(csv, header), "CSV first line is the header");
   const char *names[] = {is_cv ? "voltage_V" : "frequency_Hz", "capacitance_F", "conductance_S",
                          "C_F_m2", "G_S_m2"};
   idr_csv_table tab;
   memset(&tab, 0, sizeof tab);
   ok = idr_csv_read(csv, names, 5, &tab, &err) == IDR_OK && tab.nrows == x.size;
   if (!ok && err.msg[0]) printf("     %s\n", err.msg);
-  check(ok, "CSV reads back with one row per point");
+  app_check(ok, "CSV reads back with one row per point");
   if (ok) {
     double dmax = 0.0;
     for (size_t i = 0; i < tab.nrows; i++) {
@@ -226,7 +220,7 @@ static void check_curve(idr_h5 *h, int is_cv, const char *csv) {
                  fabs(tab.cols[4][i] - G.data[i]) / (fabs(G.data[i]) + 1e-300);
       dmax = d > dmax ? d : dmax;
     }
-    check(dmax < 1e-8, "CSV equals the group; capacitance_F = C_F_m2 x 1 cm^2");
+    app_check(dmax < 1e-8, "CSV equals the group; capacitance_F = C_F_m2 x 1 cm^2");
   }
   idr_csv_table_free(&tab);
   idr_h5_dataset_free(&x);
@@ -259,8 +253,8 @@ int main(int argc, char **argv) {
   else if (argc == 3)
     check_transient(h, N, argv[2]);
   else
-    check(!idr_h5_exists(h, "transient"), "equilibrium-only run has no transient/ group");
+    app_check(!idr_h5_exists(h, "transient"), "equilibrium-only run has no transient/ group");
   idr_h5_close(&h);
-  printf("%s: %d failed check(s)\n", argv[1], n_fail);
-  return n_fail ? 1 : 0;
+  printf("%s: %d failed check(s)\n", argv[1], app_check_failures());
+  return app_check_failures() ? 1 : 0;
 }

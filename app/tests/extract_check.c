@@ -20,6 +20,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "app_check.h"
 #include "idr_core.h"
 #include "idr_io.h"
 
@@ -29,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #define PATH_LEN 1024
 #define CMD_LEN (3 * PATH_LEN + 512)
@@ -40,13 +40,6 @@
 #define RUN_TOL_REL 1e-9 /* extract vs the run's own extraction (same code) [-] */
 #define N_T 11           /* temperatures 300, 290, ..., 200 K */
 #define N_t 71           /* times per temperature, 10 per decade */
-
-static int n_fail = 0;
-
-static void check(int ok, const char *what) {
-  printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-  if (!ok) n_fail++;
-}
 
 /* A synthetic TID scan. */
 typedef struct tid_case {
@@ -122,25 +115,6 @@ static int write_cv(const char *path, double N_cm3, double eps_r, double area_cm
   return fclose(f) == 0;
 }
 
-static int run(const char *cmd, char *out, size_t size) {
-  out[0] = '\0';
-  FILE *p = popen(cmd, "r");
-  if (!p) return -1;
-  size_t n = fread(out, 1, size - 1, p);
-  out[n] = '\0';
-  int st = pclose(p);
-  return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static double json_get(const char *json, const char *key) {
-  char pat[64];
-  snprintf(pat, sizeof pat, "\"%s\":", key);
-  const char *s = strstr(json, pat);
-  double v = NAN;
-  if (!s || sscanf(s + strlen(pat), "%lf", &v) != 1) return NAN;
-  return v;
-}
-
 static int rel_ok(double got, double want, double tol) {
   return fabs(got / want - 1.0) < tol;
 }
@@ -151,31 +125,32 @@ static void check_recovery(const char *bin, const char *name, const char *csv, c
   char cmd[CMD_LEN], out[OUT_LEN], what[512];
   snprintf(cmd, sizeof cmd, "'%s' extract '%s' --area-cm2 0.0314 --eps-r %.17g %s --json", bin, csv,
            eps_r, opts);
-  int rc = run(cmd, out, sizeof out);
+  int rc = app_run(cmd, out, sizeof out);
   printf("     %s\n     -> %s", cmd, out);
   snprintf(what, sizeof what, "%s: exit 0, one JSON object, one %s", name,
            c->sign > 0 ? "anion" : "cation");
-  check(rc == 0 && out[0] == '{' &&
-            strstr(out, c->sign > 0 ? "\"sign\":\"anion\"" : "\"sign\":\"cation\"") &&
-            !strstr(out, "},{"),
-        what);
-  double Ea = json_get(out, "Ea_eV");
+  app_check(rc == 0 && out[0] == '{' &&
+                strstr(out, c->sign > 0 ? "\"sign\":\"anion\"" : "\"sign\":\"cation\"") &&
+                !strstr(out, "},{"),
+            what);
+  double Ea = app_json_get(out, "Ea_eV");
   snprintf(what, sizeof what, "%s: Ea = %.4f eV (true %.4f) within %g eV", name, Ea, c->Ea_eV,
            EA_TOL_EV);
-  check(fabs(Ea - c->Ea_eV) < EA_TOL_EV, what);
-  double Ni = json_get(out, "N_ion_cm3");
+  app_check(fabs(Ea - c->Ea_eV) < EA_TOL_EV, what);
+  double Ni = app_json_get(out, "N_ion_cm3");
   snprintf(what, sizeof what, "%s: N_ion = %.4g cm^-3 (true %.4g) within %g", name, Ni,
            c->N_ion_cm3, N_TOL_REL);
-  check(rel_ok(Ni, c->N_ion_cm3, N_TOL_REL), what);
-  double D300 = json_get(out, "D300_cm2_s"), want = D300_of(c, eps_r);
+  app_check(rel_ok(Ni, c->N_ion_cm3, N_TOL_REL), what);
+  double D300 = app_json_get(out, "D300_cm2_s"), want = D300_of(c, eps_r);
   snprintf(what, sizeof what, "%s: D(300 K) = %.4g cm^2/s (true %.4g) within %g", name, D300, want,
            N_TOL_REL);
-  check(rel_ok(D300, want, N_TOL_REL), what);
+  app_check(rel_ok(D300, want, N_TOL_REL), what);
   snprintf(what, sizeof what, "%s: all %d temperatures used, power %d, errors >= 0", name, N_T,
            c->power);
-  check(json_get(out, "temperatures_used") == N_T && json_get(out, "power") == c->power &&
-            json_get(out, "Ea_err_eV") >= 0.0 && json_get(out, "N_ion_err_cm3") >= 0.0,
-        what);
+  app_check(app_json_get(out, "temperatures_used") == N_T &&
+                app_json_get(out, "power") == c->power && app_json_get(out, "Ea_err_eV") >= 0.0 &&
+                app_json_get(out, "N_ion_err_cm3") >= 0.0,
+            what);
 }
 
 /* A command that must fail with status rc and print `needle` on stderr. */
@@ -183,10 +158,10 @@ static void check_error(const char *bin, const char *args, int want_rc, const ch
                         const char *what) {
   char cmd[CMD_LEN], out[OUT_LEN], w[512];
   snprintf(cmd, sizeof cmd, "'%s' extract %s 2>&1 >/dev/null", bin, args);
-  int rc = run(cmd, out, sizeof out);
+  int rc = app_run(cmd, out, sizeof out);
   printf("     %s\n     -> %s", cmd, out);
   snprintf(w, sizeof w, "%s: exit %d, '%s'", what, want_rc, needle);
-  check(rc == want_rc && strstr(out, needle) != NULL, w);
+  app_check(rc == want_rc && strstr(out, needle) != NULL, w);
 }
 
 /* Write a small text file. */
@@ -203,26 +178,27 @@ static void synthetic(const char *bin, const char *dir) {
   const double eps_r = 46.9;
   tid_case a = {0.2385, 1.2e-3, 1, 3.2e-9, 1e17, 5e15, +1};
   snprintf(anion, sizeof anion, "%s/anion.csv", dir);
-  check(write_tid(anion, &a, N_T), "anion: table written (11 x 71 rows, shuffled)");
+  app_check(write_tid(anion, &a, N_T), "anion: table written (11 x 71 rows, shuffled)");
   check_recovery(bin, "anion", anion, &a, "--doping-cm3 1e17", eps_r);
 
   /* N_A from an exact Mott-Schottky table of the same area and eps_r */
   snprintf(cv, sizeof cv, "%s/cv.csv", dir);
-  check(write_cv(cv, 1e17, eps_r, 0.0314), "cv: Mott-Schottky table written");
+  app_check(write_cv(cv, 1e17, eps_r, 0.0314), "cv: Mott-Schottky table written");
   snprintf(args, sizeof args, "--cv '%s'", cv);
   check_recovery(bin, "anion --cv", anion, &a, args, eps_r);
   snprintf(cmd, sizeof cmd,
            "'%s' extract '%s' --area-cm2 0.0314 --eps-r 46.9 --cv '%s' --cv-range=-0.5:0.2 --json",
            bin, anion, cv);
-  int rc = run(cmd, out, sizeof out);
-  check(rc == 0 && rel_ok(json_get(out, "N_A_cm3"), 1e17, NA_TOL_REL) &&
-            json_get(out, "N_A_err_cm3") >= 0.0 && strstr(out, "\"N_A_source\":\"mott-schottky\""),
-        "anion --cv --cv-range: N_A = 1e17 cm^-3 within 1e-6, its error reported");
+  int rc = app_run(cmd, out, sizeof out);
+  app_check(rc == 0 && rel_ok(app_json_get(out, "N_A_cm3"), 1e17, NA_TOL_REL) &&
+                app_json_get(out, "N_A_err_cm3") >= 0.0 &&
+                strstr(out, "\"N_A_source\":\"mott-schottky\""),
+            "anion --cv --cv-range: N_A = 1e17 cm^-3 within 1e-6, its error reported");
 
   /* a rising edge (cation), and n = 2 in both the data and the extraction */
   tid_case c = {0.3615, 2e-4, 2, 7.9e-10, 1e17, 3.7e15, -1};
   snprintf(cation, sizeof cation, "%s/cation.csv", dir);
-  check(write_tid(cation, &c, N_T), "cation: table written");
+  app_check(write_tid(cation, &c, N_T), "cation: table written");
   check_recovery(bin, "cation --power 2", cation, &c, "--doping-cm3 1e17 --power 2", eps_r);
 
   /* the table and the -o file */
@@ -232,11 +208,11 @@ static void synthetic(const char *bin, const char *dir) {
   snprintf(cmd, sizeof cmd,
            "'%s' extract '%s' --area-cm2 0.0314 --eps-r 46.9 --doping-cm3=1e17 -o '%s'", bin, anion,
            h5);
-  rc = run(cmd, out, sizeof out);
+  rc = app_run(cmd, out, sizeof out);
   printf("%s", out);
-  check(rc == 0 && strstr(out, "anion") && strstr(out, "Ea") && strstr(out, "cm^-3") &&
-            strstr(out, "D(300 K)") && strstr(out, "11 of 11") && strstr(out, "wrote"),
-        "table: Ea, N_ion [cm^-3], D(300 K), 11 of 11 temperatures, wrote");
+  app_check(rc == 0 && strstr(out, "anion") && strstr(out, "Ea") && strstr(out, "cm^-3") &&
+                strstr(out, "D(300 K)") && strstr(out, "11 of 11") && strstr(out, "wrote"),
+            "table: Ea, N_ion [cm^-3], D(300 K), 11 of 11 temperatures, wrote");
   idr_h5 *h = NULL;
   idr_error err;
   idr_error_clear(&err);
@@ -253,11 +229,11 @@ static void synthetic(const char *bin, const char *dir) {
            idr_h5_exists(h, "extraction/used") && idr_h5_exists(h, "extraction/C_inf") &&
            idr_h5_exists(h, "extraction/arrhenius_0");
   if (!ok) printf("     %s\n", err.msg);
-  check(ok && T.size == N_T && tau.dims[0] == N_T && tau.dims[1] == 2 && NA == 1e17 &&
-            strcmp(model, "single") == 0 && strcmp(sign, "anion") == 0 &&
-            fabs(Ea - a.Ea_eV) < EA_TOL_EV,
-        "-o: extraction/T, tau (11 x 2, s), used, C_inf, arrhenius_0, species_0 (Ea, sign), "
-        "N_A_cm3, model");
+  app_check(ok && T.size == N_T && tau.dims[0] == N_T && tau.dims[1] == 2 && NA == 1e17 &&
+                strcmp(model, "single") == 0 && strcmp(sign, "anion") == 0 &&
+                fabs(Ea - a.Ea_eV) < EA_TOL_EV,
+            "-o: extraction/T, tau (11 x 2, s), used, C_inf, arrhenius_0, species_0 (Ea, sign), "
+            "N_A_cm3, model");
   idr_h5_free(sign);
   idr_h5_free(model);
   idr_h5_dataset_free(&T);
@@ -302,7 +278,7 @@ static void synthetic(const char *bin, const char *dir) {
   check_error(bin, args, 2, "negative_t.csv:3: time_s must be > 0", "t = 0 on line 3");
 
   snprintf(p, sizeof p, "%s/one_T.csv", dir);
-  check(write_tid(p, &a, 1), "one_T: table written");
+  app_check(write_tid(p, &a, 1), "one_T: table written");
   snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
   check_error(bin, args, 2, ">= 2 temperatures, found 1 (T = 300 K)", "one temperature only");
 
@@ -317,7 +293,7 @@ static void synthetic(const char *bin, const char *dir) {
   tid_case slow = a;
   slow.tau300_s = 300.0;
   snprintf(p, sizeof p, "%s/slow.csv", dir);
-  check(write_tid(p, &slow, N_T), "slow: table written (tau >= 300 s)");
+  app_check(write_tid(p, &slow, N_T), "slow: table written (tau >= 300 s)");
   snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
   check_error(bin, args, 2, "fewer than 2 temperatures have a time constant inside",
               "no tau in the window");
@@ -327,7 +303,7 @@ static void synthetic(const char *bin, const char *dir) {
   check_error(bin, args, 1, "no/x.h5", "-o in a missing directory");
   snprintf(p, sizeof p, "%s/no", dir);
   struct stat sb;
-  check(stat(p, &sb) != 0, "-o in a missing directory: nothing created");
+  app_check(stat(p, &sb) != 0, "-o in a missing directory: nothing created");
 }
 
 /* The result of `iondrift run app/tests/tid.yaml` (2 temperatures, tau ~ 0.2
@@ -344,20 +320,20 @@ static void of_run(const char *bin, const char *run_h5) {
       idr_h5_read_attr_double(h, "tid/extraction/species_0", "N_ion_cm3", &Ni_run, &err) == IDR_OK;
   if (!ok) printf("     %s\n", err.msg);
   idr_h5_close(&h);
-  check(ok, "run: tid/extraction/species_0 read");
+  app_check(ok, "run: tid/extraction/species_0 read");
   char cmd[CMD_LEN], out[OUT_LEN];
   snprintf(cmd, sizeof cmd,
            "'%s' extract '%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 --json 2>&1", bin,
            run_h5);
-  int rc = run(cmd, out, sizeof out);
+  int rc = app_run(cmd, out, sizeof out);
   printf("     %s\n     -> %s", cmd, out);
-  check(rc == 0 && json_get(out, "temperatures_used") == 2.0,
-        "extract of the run: exit 0, both temperatures in the window");
-  check(rel_ok(json_get(out, "Ea_eV"), Ea_run, RUN_TOL_REL) &&
-            rel_ok(json_get(out, "N_ion_cm3"), Ni_run, RUN_TOL_REL),
-        "extract of the run: Ea and N_ion equal the run's own extraction");
-  check(strstr(out, "\"true\":[{\"name\":\"halide\",\"sign\":\"anion\"") != NULL,
-        "extract of the run: the true parameters beside");
+  app_check(rc == 0 && app_json_get(out, "temperatures_used") == 2.0,
+            "extract of the run: exit 0, both temperatures in the window");
+  app_check(rel_ok(app_json_get(out, "Ea_eV"), Ea_run, RUN_TOL_REL) &&
+                rel_ok(app_json_get(out, "N_ion_cm3"), Ni_run, RUN_TOL_REL),
+            "extract of the run: Ea and N_ion equal the run's own extraction");
+  app_check(strstr(out, "\"true\":[{\"name\":\"halide\",\"sign\":\"anion\"") != NULL,
+            "extract of the run: the true parameters beside");
 }
 
 int main(int argc, char **argv) {
@@ -370,6 +346,6 @@ int main(int argc, char **argv) {
     of_run(argv[1], argv[3]);
   else
     synthetic(argv[1], argv[2]);
-  printf("%d failed check(s)\n", n_fail);
-  return n_fail ? 1 : 0;
+  printf("%d failed check(s)\n", app_check_failures());
+  return app_check_failures() ? 1 : 0;
 }
