@@ -646,7 +646,16 @@ idr_status idr_h5_read_double(idr_h5 *h, const char *path, const char *expected_
     goto out;
   }
   hsize_t dims[2] = {1, 1};
-  if (rank > 0) H5Sget_simple_extent_dims(space, dims, NULL);
+  if (rank > 0 && H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
+    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect dataset '%s'", path);
+    goto out;
+  }
+  /* the file sets the dimensions: their product in bytes must not wrap */
+  if (rank == 2 ? dims[1] != 0 && dims[0] > SIZE_MAX / sizeof *out->data / dims[1]
+                : dims[0] > SIZE_MAX / sizeof *out->data) {
+    st = idr_error_set(err, IDR_ERR_INPUT, "%s: dataset '%s' is too large to read", h->path, path);
+    goto out;
+  }
   out->rank = rank;
   out->dims[0] = (size_t)dims[0];
   out->dims[1] = rank == 2 ? (size_t)dims[1] : 1;
@@ -695,7 +704,14 @@ idr_status idr_h5_read_int_1d(idr_h5 *h, const char *path, int **data, size_t *n
                        path);
     goto out;
   }
-  H5Sget_simple_extent_dims(space, &dim, NULL);
+  if (H5Sget_simple_extent_dims(space, &dim, NULL) < 0) {
+    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect dataset '%s'", path);
+    goto out;
+  }
+  if (dim > SIZE_MAX / sizeof **data) {
+    st = idr_error_set(err, IDR_ERR_INPUT, "%s: dataset '%s' is too large to read", h->path, path);
+    goto out;
+  }
   if (dim > 0) {
     *data = malloc((size_t)dim * sizeof **data);
     if (!*data) {
