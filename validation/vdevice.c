@@ -9,24 +9,9 @@
 #include <string.h>
 
 void idr_vdeck_init(idr_deck *d, double T_K) {
-  memset(d, 0, sizeof *d);
+  idr_deck_defaults(d); /* every deck default, as a deck file would get them */
   snprintf(d->path, sizeof d->path, "<validation>");
   d->temperature_K = T_K;
-  d->contact_left.work_function_eV = NAN;
-  d->contact_right.work_function_eV = NAN;
-  d->mesh.nodes = 400;
-  d->mesh.h_min_nm = 0.2;
-  d->solver.rtol = 1e-6;
-  d->solver.atol_density_cm3 = 1e3;
-  d->solver.atol_potential_V = 1e-9;
-  d->solver.max_steps = 500000;
-  d->protocol.f_min_Hz = 1e-2;
-  d->protocol.f_max_Hz = 1e7;
-  d->protocol.points_per_decade = 10;
-  d->protocol.V_start_V = -0.5;
-  d->protocol.V_stop_V = 0.5;
-  d->protocol.V_step_V = 0.05;
-  d->protocol.f_Hz = 1e4;
 }
 
 int idr_vdeck_layer(idr_deck *d, const char *name, double thickness_nm, double eps_r, double chi_eV,

@@ -10,7 +10,8 @@
 #include "idr_physics.h"
 #include "idr_solver.h"
 
-/* An empty deck: 300 K, no layers, dark, default solver settings. */
+/* An empty deck with every deck default (idr_deck_defaults) at T_K: no
+ * layers, dark. */
 void idr_vdeck_init(idr_deck *d, double T_K);
 
 /* Append a layer; returns its index. Recombination coefficients are zero. */
