@@ -140,21 +140,29 @@ static void got_raw(const idr_ynode *n, char *buf) {
   snprintf(buf, GOT_LEN, "%s", s ? s : "?");
 }
 
+/* Look up map[key] and fill its path p. Returns 1 present (*n set), 0
+ * absent, -1 absent but required (the error is reported at the mapping). */
+static int lookup(cv *c, const idr_ynode *map, const char *path, const char *key, int required,
+                  char *p, const idr_ynode **n) {
+  jkey(p, path, key);
+  *n = idr_ynode_get(map, key);
+  if (*n) return 1;
+  if (required) {
+    idr_yerror(c->doc, map, 0, p, c->err, "must be given (got nothing)");
+    return -1;
+  }
+  return 0;
+}
+
 /* Number under map[key], checked against r. Absent: *out untouched, unless
  * required (error at the mapping). Returns 1 when present, 0 when absent, -1
  * on error. */
 static int num(cv *c, const idr_ynode *map, const char *path, const char *key, int required,
                range r, double *out) {
   char p[PATH_LEN], got[GOT_LEN], rule[96];
-  jkey(p, path, key);
-  const idr_ynode *n = idr_ynode_get(map, key);
-  if (!n) {
-    if (required) {
-      idr_yerror(c->doc, map, 0, p, c->err, "must be given (got nothing)");
-      return -1;
-    }
-    return 0;
-  }
+  const idr_ynode *n;
+  int f = lookup(c, map, path, key, required, p, &n);
+  if (f <= 0) return f;
   double v;
   if (idr_yread_number(c->doc, n, p, &v, c->err) != IDR_OK) return -1;
   if (!in_range(&r, v)) {
@@ -171,15 +179,9 @@ static int num(cv *c, const idr_ynode *map, const char *path, const char *key, i
 static int inum(cv *c, const idr_ynode *map, const char *path, const char *key, int required,
                 long lo, long hi, long *out) {
   char p[PATH_LEN], got[GOT_LEN];
-  jkey(p, path, key);
-  const idr_ynode *n = idr_ynode_get(map, key);
-  if (!n) {
-    if (required) {
-      idr_yerror(c->doc, map, 0, p, c->err, "must be given (got nothing)");
-      return -1;
-    }
-    return 0;
-  }
+  const idr_ynode *n;
+  int f = lookup(c, map, path, key, required, p, &n);
+  if (f <= 0) return f;
   double v;
   if (idr_yread_number(c->doc, n, p, &v, c->err) != IDR_OK) return -1;
   got_raw(n, got);
@@ -201,15 +203,9 @@ static int inum(cv *c, const idr_ynode *map, const char *path, const char *key, 
 static int str(cv *c, const idr_ynode *map, const char *path, const char *key, int required,
                char *buf, size_t size) {
   char p[PATH_LEN];
-  jkey(p, path, key);
-  const idr_ynode *n = idr_ynode_get(map, key);
-  if (!n) {
-    if (required) {
-      idr_yerror(c->doc, map, 0, p, c->err, "must be given (got nothing)");
-      return -1;
-    }
-    return 0;
-  }
+  const idr_ynode *n;
+  int f = lookup(c, map, path, key, required, p, &n);
+  if (f <= 0) return f;
   return idr_yread_string(c->doc, n, p, buf, size, c->err) == IDR_OK ? 1 : -1;
 }
 
@@ -217,15 +213,9 @@ static int str(cv *c, const idr_ynode *map, const char *path, const char *key, i
 static int choice(cv *c, const idr_ynode *map, const char *path, const char *key, int required,
                   const char *const *words) {
   char p[PATH_LEN], got[GOT_LEN], list[256] = "";
-  jkey(p, path, key);
-  const idr_ynode *n = idr_ynode_get(map, key);
-  if (!n) {
-    if (required) {
-      idr_yerror(c->doc, map, 0, p, c->err, "must be given (got nothing)");
-      return -2;
-    }
-    return -1;
-  }
+  const idr_ynode *n;
+  int f = lookup(c, map, path, key, required, p, &n);
+  if (f <= 0) return f - 1;
   const char *s = idr_ynode_scalar(n);
   size_t len = 0;
   for (int i = 0; words[i]; i++) {
@@ -253,15 +243,8 @@ static idr_srcloc loc_of(const idr_ynode *n) {
 static int seq(cv *c, const idr_ynode *map, const char *path, const char *key, int required,
                size_t lo, size_t hi, const char *what, const idr_ynode **out) {
   char p[PATH_LEN], got[GOT_LEN];
-  jkey(p, path, key);
-  *out = idr_ynode_get(map, key);
-  if (!*out) {
-    if (required) {
-      idr_yerror(c->doc, map, 0, p, c->err, "must be given (got nothing)");
-      return -1;
-    }
-    return 0;
-  }
+  int f = lookup(c, map, path, key, required, p, out);
+  if (f <= 0) return f;
   const idr_ynode *n = *out;
   if (idr_ynode_kind(n) != IDR_Y_SEQ) {
     const char *s = idr_ynode_scalar(n);
