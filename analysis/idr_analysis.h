@@ -11,6 +11,8 @@
  *     => ln(T^n / tau) = ln A - Ea/(kT)  with n = 1 (n = 0 and 2 are options)
  *   Derived: N_ion = 2 N_A |dC| / C_inf (N_ion << N_A),
  *            D(T) = kT eps0 eps_r / (q^2 N_A tau)
+ *   Inversion: p such that g(p) = target for a costly increasing g (a true
+ *     model input read back from an extracted number; Brent, GSL).
  *   Mott-Schottky (one-sided abrupt junction):
  *     1/C^2 = 2 (V_bi - V - kT/q) / (q eps A^2 N)
  *
@@ -279,6 +281,35 @@ typedef struct idr_mott_schottky {
  * Needs >= 2 points in range (with exactly 2, the errors are NaN). */
 idr_status idr_mott_schottky_fit(const double *V, const double *C_F, size_t n,
                                  const idr_mott_schottky_options *opt, idr_mott_schottky *res,
+                                 idr_error *err);
+
+/* ---- inversion of a costly increasing map ------------------------------ */
+
+/* g(p) for the inversion: 0 on success, else a status with err set. */
+typedef idr_status (*idr_scalar_fn)(double p, void *user, double *g, idr_error *err);
+
+typedef struct idr_invert_options {
+  double slope;  /* expected dg/dp for the first bracketing step [unit g / unit p] (1) */
+  double p_tol;  /* stop when the bracket is narrower than this [unit p] (1e-4) */
+  double g_tol;  /* or when |g - target| <= this [unit g] (1e-4) */
+  double p_min;  /* p is searched in [p_min, p_max] (-inf) */
+  double p_max;  /* (+inf) */
+  int max_evals; /* budget of evaluations of g [-] (12) */
+} idr_invert_options;
+void idr_invert_default_options(idr_invert_options *o);
+
+typedef struct idr_invert_result {
+  double p;  /* the solution [unit p] */
+  double g;  /* g(p) [unit g] */
+  int evals; /* evaluations of g used [-] */
+} idr_invert_result;
+
+/* Solve g(p) = target for an increasing g, starting at p0: bracketing steps
+ * (residual / slope, then secant), then Brent (GSL). Each g is evaluated once
+ * (cached). Errors: the callback's status, IDR_ERR_RANGE if the target is not
+ * reached inside [p_min, p_max], IDR_ERR_SOLVER when the budget runs out. */
+idr_status idr_invert_increasing(idr_scalar_fn fn, void *user, double target, double p0,
+                                 const idr_invert_options *opt, idr_invert_result *res,
                                  idr_error *err);
 
 #ifdef __cplusplus

@@ -540,6 +540,89 @@ static void test_errors(void **state) {
   assert_true(m.N_cm3 > 0.0);
 }
 
+/* ---- inversion ---------------------------------------------------------- */
+
+/* A biased "extraction": g(p) = p - b + k (p - p_ref)^2 (increasing for the
+ * p used), counting its calls; fails on request beyond p_fail. */
+typedef struct inv_model {
+  double b, k, p_ref, p_fail;
+  int calls;
+} inv_model;
+
+static idr_status inv_model_fn(double p, void *user, double *g, idr_error *err) {
+  inv_model *m = user;
+  m->calls++;
+  if (p > m->p_fail) return idr_error_set(err, IDR_ERR_SOLVER, "model fails at p = %g", p);
+  *g = p - m->b + m->k * (p - m->p_ref) * (p - m->p_ref);
+  return IDR_OK;
+}
+
+static void test_invert(void **state) {
+  (void)state;
+  idr_error e;
+  idr_error_clear(&e);
+  idr_invert_options o;
+  idr_invert_default_options(&o);
+  idr_invert_result r;
+  /* exact root of p - b + k (p - p_ref)^2 = target (the larger one) */
+  inv_model m = {0.0329, 2.385, 0.1, INFINITY, 0};
+  const double target = 0.131;
+  double A = m.k, B = 1.0 - 2.0 * m.k * m.p_ref, C = m.k * m.p_ref * m.p_ref - m.b - target;
+  double exact = (-B + sqrt(B * B - 4.0 * A * C)) / (2.0 * A);
+  assert_int_equal(idr_invert_increasing(inv_model_fn, &m, target, target, &o, &r, &e), IDR_OK);
+  ASSERT_NEAR(r.p, exact, 1e-4);
+  ASSERT_NEAR(r.g, target, 1e-4);
+  assert_int_equal(r.evals, m.calls); /* every value computed once */
+  assert_true(r.evals <= 6);
+
+  /* a wrong slope guess (10x too steep) still brackets, by secant steps */
+  m.calls = 0;
+  o.slope = 10.0;
+  assert_int_equal(idr_invert_increasing(inv_model_fn, &m, target, target, &o, &r, &e), IDR_OK);
+  ASSERT_NEAR(r.p, exact, 1e-4);
+  assert_int_equal(r.evals, m.calls);
+
+  /* tight tolerances: the root to 1e-10 */
+  m.calls = 0;
+  o.slope = 1.0;
+  o.p_tol = 1e-10;
+  o.g_tol = 1e-12;
+  o.max_evals = 40;
+  assert_int_equal(idr_invert_increasing(inv_model_fn, &m, target, target, &o, &r, &e), IDR_OK);
+  ASSERT_NEAR(r.p, exact, 1e-10);
+
+  /* a first guess already on target: one evaluation */
+  m.calls = 0;
+  idr_invert_default_options(&o);
+  assert_int_equal(idr_invert_increasing(inv_model_fn, &m, target, exact, &o, &r, &e), IDR_OK);
+  assert_int_equal(r.evals, 1);
+
+  /* target outside the allowed range of p */
+  o.p_max = 0.15;
+  EXPECT_FAIL(idr_invert_increasing(inv_model_fn, &m, target, target, &o, &r, &e), IDR_ERR_RANGE,
+              e);
+  /* the model's own failure comes through with its status */
+  idr_invert_default_options(&o);
+  m.p_fail = 0.14;
+  EXPECT_FAIL(idr_invert_increasing(inv_model_fn, &m, target, target, &o, &r, &e), IDR_ERR_SOLVER,
+              e);
+  m.p_fail = INFINITY;
+  /* the budget */
+  o.max_evals = 2;
+  o.p_tol = 1e-12;
+  o.g_tol = 1e-14;
+  EXPECT_FAIL(idr_invert_increasing(inv_model_fn, &m, target, target, &o, &r, &e), IDR_ERR_SOLVER,
+              e);
+  /* bad options and arguments */
+  idr_invert_default_options(&o);
+  o.slope = 0.0;
+  EXPECT_FAIL(idr_invert_increasing(inv_model_fn, &m, target, target, &o, &r, &e), IDR_ERR_INPUT,
+              e);
+  idr_invert_default_options(&o);
+  EXPECT_FAIL(idr_invert_increasing(NULL, &m, target, target, &o, &r, &e), IDR_ERR_INPUT, e);
+  EXPECT_FAIL(idr_invert_increasing(inv_model_fn, &m, NAN, target, &o, &r, &e), IDR_ERR_INPUT, e);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_single_exp), cmocka_unit_test(test_stretched),
@@ -547,6 +630,7 @@ int main(void) {
       cmocka_unit_test(test_global_two), cmocka_unit_test(test_arrhenius_exact),
       cmocka_unit_test(test_derived),    cmocka_unit_test(test_mott_schottky),
       cmocka_unit_test(test_jacobians),  cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_invert),
   };
   return cmocka_run_group_tests_name("analysis", tests, setup, NULL);
 }
