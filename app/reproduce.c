@@ -16,6 +16,7 @@
 
 #include "idr_analysis.h"
 #include "idr_io.h"
+#include "idr_materials.h"
 
 #include <errno.h>
 #include <math.h>
@@ -36,6 +37,10 @@
 
 #define N_SAMPLES 8
 #define PATH_LEN 1024
+/* --invert: stop when the bracket or |Ea_extracted - target| is below this [eV] */
+#define IDR_REPRO_INVERT_TOL_EV 2e-4
+/* --invert: the true Ea is searched in [0, this] [eV] */
+#define IDR_REPRO_INVERT_EA_MAX_EV 0.6
 
 typedef struct sample {
   const char *name;   /* HDF5 group and CSV label */
@@ -51,7 +56,8 @@ static const sample SAMPLES[N_SAMPLES] = {
     {"x0.25", "FAPbI3-Br", 0.25, NAN}, {"FAI", "FAPbI3-FAI", 0.0, 0.063}};
 
 static const char USAGE_REPRO[] =
-    "Usage: iondrift reproduce xiang2026 [-o DIR] [--threads N] [--deck DECK.yaml] [-q]\n"
+    "Usage: iondrift reproduce xiang2026 [-o DIR] [--threads N] [--deck DECK.yaml]\n"
+    "                                    [--samples S1,S2,...] [--invert] [-q]\n"
     "\n"
     "Reproduce the dark TID study of Xiang et al., J. Mater. Chem. A 2026, 14, 16493:\n"
     "for x = 0, 0.025, 0.05, 0.10, 0.15, 0.20, 0.25 (FAPb(I1-xBrx)3) and the\n"
@@ -63,6 +69,13 @@ static const char USAGE_REPRO[] =
     "  -o DIR          output directory (default: reproduce_xiang2026), created if needed\n"
     "  --threads N     OpenMP threads for the temperatures of each sample (default: all)\n"
     "  --deck FILE     the base deck (default: the installed examples/xiang2026.yaml)\n"
+    "  --samples LIST  only these samples (comma-separated names: x0 x0.025 x0.05 x0.10\n"
+    "                  x0.15 x0.20 x0.25 FAI; default: all)\n"
+    "  --invert        instead of the composition table's true halide Ea, find per sample\n"
+    "                  the true Ea whose simulated TID extraction returns the table's\n"
+    "                  TID value (Ea_halide_TID_eV: the study's stated number where it\n"
+    "                  states one), by Brent's method on full TID scans (~6 per sample);\n"
+    "                  the outputs then hold the inverted true Ea\n"
     "  -q              no progress, no table\n"
     "\n"
     "Outputs: DIR/reproduce.h5, DIR/reproduce.csv\n"
@@ -83,9 +96,121 @@ static double now_s(void) {
 typedef struct result_row {
   int ok;
   double Ea_true, N_true, Ea_x, Ea_err, N_x, N_x_err, D0_true;
+  double Ea_tid; /* the composition's TID value (inversion target) [eV] */
+  int inv_evals; /* TID scans of the inversion (0: not inverted) */
   const char *sign;
   char error[IDR_ERRMSG_LEN];
 } result_row;
+
+/* Sample s's deck: the base deck with its composition, the thread count
+ * and, when Ea_eV is finite, the halide's true Ea set to it. */
+static idr_status load_sample(const char *deck_path, int s, int threads, double Ea_eV, idr_deck *d,
+                              idr_error *err) {
+  char set_comp[160], set_thr[64], set_ea[64];
+  if (strcmp(SAMPLES[s].family, "FAPbI3-FAI") == 0)
+    snprintf(set_comp, sizeof set_comp, "layers[1].composition={family: %s}", SAMPLES[s].family);
+  else
+    snprintf(set_comp, sizeof set_comp, "layers[1].composition={family: %s, x: %.17g}",
+             SAMPLES[s].family, SAMPLES[s].x);
+  snprintf(set_thr, sizeof set_thr, "protocol.threads=%d", threads);
+  snprintf(set_ea, sizeof set_ea, "ions[0].Ea_eV=%.17g", Ea_eV);
+  const char *sets[3] = {set_comp, set_thr, set_ea};
+  return idr_deck_load(deck_path, sets, isfinite(Ea_eV) ? 3 : 2, NULL, d, err);
+}
+
+/* The TID scan of deck d and its extraction into r (r->ok = 0 and r->error
+ * when the extraction fails; a failed scan is an error). */
+static idr_status run_sample(const idr_deck *d, idr_tid_result *tr, idr_tid_extraction *tx,
+                             int *have_tx, result_row *r, idr_error *err) {
+  idr_mesh *mesh = NULL;
+  idr_sim_opts so = {d->solver.rtol, d->solver.max_steps, 0.0};
+  idr_status st = idr_mesh_build(d, &mesh, err);
+  if (!st) st = idr_run_tid(d, mesh, &so, NULL, NULL, tr, err);
+  idr_mesh_free(&mesh);
+  if (st) return st;
+  r->Ea_true = d->ions[0].Ea_eV;
+  r->N_true = d->ions[0].density_cm3;
+  r->D0_true = d->ions[0].D0_cm2_s;
+  idr_error xe;
+  idr_error_clear(&xe);
+  *have_tx = 0;
+  if (idr_app_tid_extract(d, tr, tx, &xe) == IDR_OK) {
+    *have_tx = 1;
+    r->ok = 1;
+    r->Ea_x = tx->species[0].Ea_eV;
+    r->Ea_err = tx->species[0].Ea_err_eV;
+    r->N_x = tx->species[0].N_ion_cm3;
+    r->N_x_err = tx->species[0].N_ion_err_cm3;
+    r->sign = tx->species[0].sign == IDR_ION_ANION ? "anion" : "cation";
+  } else {
+    r->ok = 0;
+    r->Ea_x = r->Ea_err = r->N_x = r->N_x_err = NAN;
+    r->sign = "none";
+    idr_strlcpy(r->error, xe.msg, sizeof r->error);
+  }
+  return IDR_OK;
+}
+
+/* The inversion's g: the extracted anion Ea of sample s with true Ea p. */
+typedef struct invert_ctx {
+  const char *deck_path;
+  int sample, threads, quiet;
+} invert_ctx;
+
+static idr_status extracted_Ea(double p, void *user, double *g, idr_error *err) {
+  const invert_ctx *c = user;
+  idr_deck d;
+  idr_status st = load_sample(c->deck_path, c->sample, c->threads, p, &d, err);
+  if (st) return st;
+  idr_tid_result tr;
+  idr_tid_extraction tx;
+  memset(&tr, 0, sizeof tr);
+  int have_tx = 0;
+  result_row r;
+  memset(&r, 0, sizeof r);
+  double t0 = now_s();
+  st = run_sample(&d, &tr, &tx, &have_tx, &r, err);
+  if (!st) {
+    if (!r.ok)
+      st = idr_error_set(err, IDR_ERR_SOLVER, "extraction failed at true Ea %.6g eV: %s", p,
+                         r.error);
+    else if (strcmp(r.sign, "anion") != 0)
+      st = idr_error_set(err, IDR_ERR_SOLVER,
+                         "at true Ea %.6g eV the signal is read as a %s, not an anion", p, r.sign);
+    else
+      *g = r.Ea_x;
+    idr_tid_result_free(&tr);
+  }
+  if (have_tx) idr_tid_extraction_free(&tx);
+  idr_deck_free(&d);
+  if (!st && !c->quiet)
+    fprintf(stderr, "iondrift: reproduce: %-7s invert: true %.5f -> extracted %.5f eV (%.2f s)\n",
+            SAMPLES[c->sample].name, p, *g, now_s() - t0);
+  return st;
+}
+
+/* Parse --samples: comma-separated names into sel[] (1 = run). */
+static int parse_samples(const char *list, int *sel) {
+  for (int s = 0; s < N_SAMPLES; s++)
+    sel[s] = 0;
+  const char *p = list;
+  while (*p) {
+    const char *e = strchr(p, ',');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    int found = -1;
+    for (int s = 0; s < N_SAMPLES; s++)
+      if (strlen(SAMPLES[s].name) == len && strncmp(SAMPLES[s].name, p, len) == 0) found = s;
+    if (found < 0)
+      return idr_app_usage_error("reproduce",
+                                 "--samples: unknown sample '%.*s' (known: x0 x0.025 x0.05 x0.10 "
+                                 "x0.15 x0.20 x0.25 FAI)",
+                                 (int)len, p);
+    sel[found] = 1;
+    if (!e) break;
+    p = e + 1;
+  }
+  return 0;
+}
 
 static int run_plot(const char *dir, int quiet) {
   char script[PATH_LEN], h5[PATH_LEN], png[PATH_LEN];
@@ -115,7 +240,10 @@ static int run_plot(const char *dir, int quiet) {
 
 int idr_app_reproduce(int argc, char **argv) {
   const char *dir = "reproduce_xiang2026", *deck_path = NULL;
-  int threads = 0, quiet = 0;
+  int threads = 0, quiet = 0, invert = 0;
+  int sel[N_SAMPLES];
+  for (int s = 0; s < N_SAMPLES; s++)
+    sel[s] = 1;
   if (argc < 3 || strcmp(argv[2], "xiang2026") != 0) {
     fprintf(stderr,
             "iondrift: error: reproduce: the study to reproduce must be 'xiang2026'%s%s%s\n"
@@ -140,6 +268,10 @@ int idr_app_reproduce(int argc, char **argv) {
       threads = (int)v;
     } else if (strcmp(a, "--deck") == 0 && i + 1 < argc) {
       deck_path = argv[++i];
+    } else if (strcmp(a, "--samples") == 0 && i + 1 < argc) {
+      if (parse_samples(argv[++i], sel)) return IDR_EXIT_INPUT;
+    } else if (strcmp(a, "--invert") == 0) {
+      invert = 1;
     } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
       quiet = 1;
     } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -159,35 +291,46 @@ int idr_app_reproduce(int argc, char **argv) {
     snprintf(deck_buf, sizeof deck_buf, "%s/xiang2026.yaml", ex ? ex : IDR_EXAMPLES_DIR);
     deck_path = deck_buf;
   }
+  /* the selected samples, in table order */
+  int idx[N_SAMPLES], n_run = 0;
+  for (int s = 0; s < N_SAMPLES; s++)
+    if (sel[s]) idx[n_run++] = s;
   /* load every sample's deck first: bad input stops before anything runs */
   idr_deck decks[N_SAMPLES];
+  result_row rows[N_SAMPLES];
+  memset(rows, 0, sizeof rows);
   idr_error err;
   idr_error_clear(&err);
   int loaded = 0, code = IDR_EXIT_OK;
-  for (int s = 0; s < N_SAMPLES; s++) {
-    char set_comp[160], set_thr[64];
-    if (SAMPLES[s].x == 0.0 && strcmp(SAMPLES[s].family, "FAPbI3-FAI") == 0)
-      snprintf(set_comp, sizeof set_comp, "layers[1].composition={family: %s}", SAMPLES[s].family);
-    else
-      snprintf(set_comp, sizeof set_comp, "layers[1].composition={family: %s, x: %.17g}",
-               SAMPLES[s].family, SAMPLES[s].x);
-    snprintf(set_thr, sizeof set_thr, "protocol.threads=%d", threads);
-    const char *sets[2] = {set_comp, set_thr};
-    idr_status st = idr_deck_load(deck_path, sets, 2, NULL, &decks[s], &err);
+  for (int k = 0; k < n_run; k++) {
+    int s = idx[k];
+    idr_status st = load_sample(deck_path, s, threads, NAN, &decks[k], &err);
     if (st) {
       fprintf(stderr, "iondrift: error: %s\n", err.msg);
       code = st == IDR_ERR_NOMEM ? IDR_EXIT_RUNTIME : IDR_EXIT_INPUT;
       goto out_free;
     }
     loaded++;
-    if (decks[s].protocol.type != IDR_PROTO_TID || decks[s].n_ions < 1) {
+    const idr_deck *d = &decks[k];
+    int L = idr_app_absorber_layer(d);
+    if (d->protocol.type != IDR_PROTO_TID || d->n_ions < 1 || d->ions[0].z >= 0 || L < 0 ||
+        !d->layers[L].composition_family[0]) {
       fprintf(stderr,
-              "iondrift: error: %s: the base deck must have protocol.type tid and a mobile "
-              "ion species\n",
+              "iondrift: error: %s: the base deck must have protocol.type tid, a mobile anion "
+              "species first and a composition absorber\n",
               deck_path);
       code = IDR_EXIT_INPUT;
       goto out_free;
     }
+    idr_composition comp;
+    double cx = strcmp(SAMPLES[s].family, "FAPbI3-FAI") == 0 ? NAN : SAMPLES[s].x;
+    st = idr_composition_eval(SAMPLES[s].family, cx, NULL, &comp, &err);
+    if (st) {
+      fprintf(stderr, "iondrift: error: %s\n", err.msg);
+      code = IDR_EXIT_INPUT;
+      goto out_free;
+    }
+    rows[k].Ea_tid = comp.Ea_halide_TID_eV;
   }
   /* the decks are good: now the output directory */
   if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -195,50 +338,50 @@ int idr_app_reproduce(int argc, char **argv) {
     code = IDR_EXIT_RUNTIME;
     goto out_free;
   }
-  result_row rows[N_SAMPLES];
   idr_tid_result tr[N_SAMPLES];
   idr_tid_extraction tx[N_SAMPLES];
-  memset(rows, 0, sizeof rows);
   memset(tr, 0, sizeof tr);
   memset(tx, 0, sizeof tx);
   int have_tr[N_SAMPLES] = {0}, have_tx[N_SAMPLES] = {0};
   double t0 = now_s();
-  for (int s = 0; s < N_SAMPLES; s++) {
-    idr_deck *d = &decks[s];
-    idr_mesh *mesh = NULL;
-    idr_sim_opts so = {d->solver.rtol, d->solver.max_steps, 0.0};
+  for (int k = 0; k < n_run; k++) {
+    int s = idx[k];
     double ts = now_s();
-    idr_status st = idr_mesh_build(d, &mesh, &err);
-    if (!st) st = idr_run_tid(d, mesh, &so, NULL, NULL, &tr[s], &err);
-    idr_mesh_free(&mesh);
+    idr_status st = IDR_OK;
+    if (invert) {
+      /* the true Ea whose extraction gives the TID value; start from the
+       * TID value itself (independent of the table's true Ea), expect
+       * dEa_extracted/dEa_true ~ 1 */
+      invert_ctx ic = {deck_path, s, threads, quiet};
+      idr_invert_options io;
+      idr_invert_default_options(&io);
+      io.p_tol = IDR_REPRO_INVERT_TOL_EV;
+      io.g_tol = IDR_REPRO_INVERT_TOL_EV;
+      io.p_min = 0.0;
+      io.p_max = IDR_REPRO_INVERT_EA_MAX_EV;
+      idr_invert_result ir;
+      st = idr_invert_increasing(extracted_Ea, &ic, rows[k].Ea_tid, rows[k].Ea_tid, &io, &ir, &err);
+      rows[k].inv_evals = ir.evals;
+      idr_deck dn;
+      if (!st) st = load_sample(deck_path, s, threads, ir.p, &dn, &err);
+      if (!st) {
+        idr_deck_free(&decks[k]);
+        decks[k] = dn;
+      }
+    }
+    if (!st) st = run_sample(&decks[k], &tr[k], &tx[k], &have_tx[k], &rows[k], &err);
     if (st) {
       fprintf(stderr, "iondrift: error: sample %s: %s\n", SAMPLES[s].name, err.msg);
       code = IDR_EXIT_RUNTIME;
       goto out_results;
     }
-    have_tr[s] = 1;
-    result_row *r = &rows[s];
-    r->Ea_true = d->ions[0].Ea_eV;
-    r->N_true = d->ions[0].density_cm3;
-    r->D0_true = d->ions[0].D0_cm2_s;
-    idr_error xe;
-    idr_error_clear(&xe);
-    if (idr_app_tid_extract(d, &tr[s], &tx[s], &xe) == IDR_OK) {
-      have_tx[s] = 1;
-      r->ok = 1;
-      r->Ea_x = tx[s].species[0].Ea_eV;
-      r->Ea_err = tx[s].species[0].Ea_err_eV;
-      r->N_x = tx[s].species[0].N_ion_cm3;
-      r->N_x_err = tx[s].species[0].N_ion_err_cm3;
-      r->sign = tx[s].species[0].sign == IDR_ION_ANION ? "anion" : "cation";
-    } else {
-      r->Ea_x = r->Ea_err = r->N_x = r->N_x_err = NAN;
-      r->sign = "none";
-      idr_strlcpy(r->error, xe.msg, sizeof r->error);
-    }
+    have_tr[k] = 1;
     if (!quiet)
-      fprintf(stderr, "iondrift: reproduce: %-7s (%d/%d) %.2f s: Ea true %.4f extracted %.4f eV\n",
-              SAMPLES[s].name, s + 1, N_SAMPLES, now_s() - ts, r->Ea_true, r->Ea_x);
+      fprintf(stderr,
+              "iondrift: reproduce: %-7s (%d/%d) %.2f s: Ea true %.4f extracted %.4f eV "
+              "(TID value %.4f)\n",
+              SAMPLES[s].name, k + 1, n_run, now_s() - ts, rows[k].Ea_true, rows[k].Ea_x,
+              rows[k].Ea_tid);
   }
   double wall = now_s() - t0;
   /* CSV */
@@ -256,10 +399,10 @@ int idr_app_reproduce(int argc, char **argv) {
     }
     fprintf(f, "sample,x,illuminated,species,Ea_true_eV,Ea_extracted_eV,Ea_err_eV,N_true_cm3,"
                "N_extracted_cm3\n");
-    for (int s = 0; s < N_SAMPLES; s++)
-      fprintf(f, "%s,%.6g,0,%s,%.10g,%.10g,%.10g,%.10g,%.10g\n", SAMPLES[s].name, SAMPLES[s].x,
-              rows[s].sign, rows[s].Ea_true, rows[s].Ea_x, rows[s].Ea_err, rows[s].N_true,
-              rows[s].N_x);
+    for (int k = 0; k < n_run; k++)
+      fprintf(f, "%s,%.6g,0,%s,%.10g,%.10g,%.10g,%.10g,%.10g\n", SAMPLES[idx[k]].name,
+              SAMPLES[idx[k]].x, rows[k].sign, rows[k].Ea_true, rows[k].Ea_x, rows[k].Ea_err,
+              rows[k].N_true, rows[k].N_x);
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
       remove(tmp);
       fprintf(stderr, "iondrift: error: cannot write %s\n", path);
@@ -279,31 +422,36 @@ int idr_app_reproduce(int argc, char **argv) {
           h, "/", "study", "Xiang et al., J. Mater. Chem. A 2026, 14, 16493 (dark TID)", &err);
     if (!st) st = idr_h5_set_attr_string(h, "/", "deck_yaml", decks[0].resolved_yaml, &err);
     if (!st) st = idr_h5_set_attr_double(h, "/", "wall_time_s", wall, &err);
+    if (!st) st = idr_h5_set_attr_double(h, "/", "inverted", invert ? 1.0 : 0.0, &err);
     double xs[N_SAMPLES], Et[N_SAMPLES], Ex[N_SAMPLES], Ee[N_SAMPLES], Nt[N_SAMPLES], Nx[N_SAMPLES],
-        Ne[N_SAMPLES], Es[N_SAMPLES];
+        Ne[N_SAMPLES], Es[N_SAMPLES], Ed[N_SAMPLES];
     int fai[N_SAMPLES];
-    for (int s = 0; s < N_SAMPLES; s++) {
-      xs[s] = SAMPLES[s].x;
-      Et[s] = rows[s].Ea_true;
-      Ex[s] = rows[s].Ea_x;
-      Ee[s] = rows[s].Ea_err;
-      Nt[s] = rows[s].N_true * IDR_CM3_TO_M3;
-      Nx[s] = rows[s].N_x * IDR_CM3_TO_M3;
-      Ne[s] = rows[s].N_x_err * IDR_CM3_TO_M3;
-      Es[s] = SAMPLES[s].Ea_stated;
-      fai[s] = strcmp(SAMPLES[s].family, "FAPbI3-FAI") == 0;
+    for (int k = 0; k < n_run; k++) {
+      int s = idx[k];
+      xs[k] = SAMPLES[s].x;
+      Et[k] = rows[k].Ea_true;
+      Ex[k] = rows[k].Ea_x;
+      Ee[k] = rows[k].Ea_err;
+      Nt[k] = rows[k].N_true * IDR_CM3_TO_M3;
+      Nx[k] = rows[k].N_x * IDR_CM3_TO_M3;
+      Ne[k] = rows[k].N_x_err * IDR_CM3_TO_M3;
+      Es[k] = SAMPLES[s].Ea_stated;
+      Ed[k] = rows[k].Ea_tid;
+      fai[k] = strcmp(SAMPLES[s].family, "FAPbI3-FAI") == 0;
     }
-    const size_t n = N_SAMPLES;
+    const size_t n = (size_t)n_run;
     if (!st) st = idr_h5_write_double_1d(h, "summary/x", xs, n, "-", &err);
     if (!st) st = idr_h5_write_int_1d(h, "summary/fai_sample", fai, n, "-", &err);
     if (!st) st = idr_h5_write_double_1d(h, "summary/Ea_true", Et, n, "eV", &err);
     if (!st) st = idr_h5_write_double_1d(h, "summary/Ea_extracted", Ex, n, "eV", &err);
     if (!st) st = idr_h5_write_double_1d(h, "summary/Ea_err", Ee, n, "eV", &err);
     if (!st) st = idr_h5_write_double_1d(h, "summary/Ea_stated", Es, n, "eV", &err);
+    if (!st) st = idr_h5_write_double_1d(h, "summary/Ea_tid_target", Ed, n, "eV", &err);
     if (!st) st = idr_h5_write_double_1d(h, "summary/N_true", Nt, n, "m^-3", &err);
     if (!st) st = idr_h5_write_double_1d(h, "summary/N_extracted", Nx, n, "m^-3", &err);
     if (!st) st = idr_h5_write_double_1d(h, "summary/N_err", Ne, n, "m^-3", &err);
-    for (int s = 0; !st && s < N_SAMPLES; s++) {
+    for (int k = 0; !st && k < n_run; k++) {
+      int s = idx[k];
       char g[256];
       snprintf(g, sizeof g, "samples/%s", SAMPLES[s].name);
       st = idr_h5_create_group(h, g, &err);
@@ -311,7 +459,7 @@ int idr_app_reproduce(int argc, char **argv) {
       if (!st) st = idr_h5_set_attr_double(h, g, "x", SAMPLES[s].x, &err);
       snprintf(g, sizeof g, "samples/%s/tid", SAMPLES[s].name);
       if (!st)
-        st = idr_app_write_tid(h, g, &decks[s], &tr[s], have_tx[s] ? &tx[s] : NULL, rows[s].error,
+        st = idr_app_write_tid(h, g, &decks[k], &tr[k], have_tx[k] ? &tx[k] : NULL, rows[k].error,
                                &err);
     }
     if (!st) st = idr_h5_commit(&h, &err);
@@ -324,24 +472,29 @@ int idr_app_reproduce(int argc, char **argv) {
   }
   int plotted = run_plot(dir, quiet);
   if (!quiet) {
-    printf("iondrift %s: reproduce xiang2026 (dark TID, %d samples, %.2f s wall)\n", IDR_VERSION,
-           N_SAMPLES, wall);
-    printf("  %-7s %6s  %-7s %9s %15s %9s %11s %11s\n", "sample", "x", "species", "Ea_true",
-           "Ea_extracted", "Ea_study", "N_true", "N_extr.");
-    for (int s = 0; s < N_SAMPLES; s++)
-      printf("  %-7s %6.3f  %-7s %9.4f %8.4f+-%.4f %9.3f %11.3g %11.3g\n", SAMPLES[s].name,
-             SAMPLES[s].x, rows[s].sign, rows[s].Ea_true, rows[s].Ea_x, rows[s].Ea_err,
-             SAMPLES[s].Ea_stated, rows[s].N_true, rows[s].N_x);
+    printf("iondrift %s: reproduce xiang2026 (dark TID, %d samples, %.2f s wall%s)\n", IDR_VERSION,
+           n_run, wall, invert ? ", true Ea inverted" : "");
+    printf("  %-7s %6s  %-7s %9s %15s %9s %9s %11s %11s\n", "sample", "x", "species", "Ea_true",
+           "Ea_extracted", "Ea_TID", "Ea_study", "N_true", "N_extr.");
+    for (int k = 0; k < n_run; k++) {
+      int s = idx[k];
+      printf("  %-7s %6.3f  %-7s %9.4f %8.4f+-%.4f %9.4f %9.3f %11.3g %11.3g\n", SAMPLES[s].name,
+             SAMPLES[s].x, rows[k].sign, rows[k].Ea_true, rows[k].Ea_x, rows[k].Ea_err,
+             rows[k].Ea_tid, SAMPLES[s].Ea_stated, rows[k].N_true, rows[k].N_x);
+    }
+    if (invert)
+      printf("  (Ea_true: inverted so that Ea_extracted = Ea_TID within %.1f meV)\n",
+             1e3 * IDR_REPRO_INVERT_TOL_EV);
     printf("  wrote         %s/reproduce.h5\n                %s/reproduce.csv\n", dir, dir);
     if (plotted) printf("                %s/reproduce.png\n", dir);
   }
 out_results:
-  for (int s = 0; s < N_SAMPLES; s++) {
-    if (have_tr[s]) idr_tid_result_free(&tr[s]);
-    if (have_tx[s]) idr_tid_extraction_free(&tx[s]);
+  for (int k = 0; k < n_run; k++) {
+    if (have_tr[k]) idr_tid_result_free(&tr[k]);
+    if (have_tx[k]) idr_tid_extraction_free(&tx[k]);
   }
 out_free:
-  for (int s = 0; s < loaded; s++)
-    idr_deck_free(&decks[s]);
+  for (int k = 0; k < loaded; k++)
+    idr_deck_free(&decks[k]);
   return code;
 }

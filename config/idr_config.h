@@ -264,6 +264,7 @@ typedef struct idr_composition {
   double a_A;                   /* pseudo-cubic lattice constant [angstrom] */
   double N_halide_cm3;          /* mobile halide-interstitial density [cm^-3] */
   double Ea_halide_eV;          /* halide migration activation energy, dark [eV] */
+  double Ea_halide_TID_eV;      /* dark halide Ea the TID analysis reports [eV] */
   double D0_halide_cm2_s;       /* halide diffusion prefactor [cm^2/s] */
   double N_FA_cm3;              /* mobile FA+ (FA-defect) density under light [cm^-3] */
   double Ea_FA_light_eV;        /* FA+ migration activation energy under light [eV] */

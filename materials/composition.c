@@ -41,13 +41,21 @@ typedef struct col_info {
 #define COL(k, open)                                                                               \
   { #k, offsetof(idr_composition, k), open }
 static const col_info COLS[IDR_COMP_NCOLS] = {
-    COL(Eg_eV, 1),           COL(chi_eV, 0),
-    COL(eps_r, 1),           COL(a_A, 1),
-    COL(N_halide_cm3, 0),    COL(Ea_halide_eV, 0),
-    COL(D0_halide_cm2_s, 1), COL(N_FA_cm3, 0),
-    COL(Ea_FA_light_eV, 0),  COL(D0_FA_cm2_s, 1),
-    COL(N_band_II_cm3, 0),   COL(E_band_II_from_Ev_eV, 1),
-    COL(N_band_III_cm3, 0),  COL(E_band_III_from_Ev_eV, 1),
+    COL(Eg_eV, 1),
+    COL(chi_eV, 0),
+    COL(eps_r, 1),
+    COL(a_A, 1),
+    COL(N_halide_cm3, 0),
+    COL(Ea_halide_eV, 0),
+    COL(Ea_halide_TID_eV, 0),
+    COL(D0_halide_cm2_s, 1),
+    COL(N_FA_cm3, 0),
+    COL(Ea_FA_light_eV, 0),
+    COL(D0_FA_cm2_s, 1),
+    COL(N_band_II_cm3, 0),
+    COL(E_band_II_from_Ev_eV, 1),
+    COL(N_band_III_cm3, 0),
+    COL(E_band_III_from_Ev_eV, 1),
 };
 #undef COL
 

@@ -66,7 +66,7 @@ idr_status idr_material_resolve(void *user, const char *name, idr_material *mat,
 /* ---- composition families ------------------------------------------------ */
 
 /* The interpolated columns of idr_composition, in file order. */
-#define IDR_COMP_NCOLS 14
+#define IDR_COMP_NCOLS 15
 const char *idr_composition_column_key(int i); /* "Eg_eV", ..., NULL out of range */
 double idr_composition_column_get(const idr_composition *c, int i);
 

@@ -7,3 +7,14 @@ add_test(NAME validation.v17_reproduction
   COMMAND v17_reproduction_check ${CMAKE_BINARY_DIR}/app/test_out/reproduce/reproduce.csv)
 set_tests_properties(validation.v17_reproduction PROPERTIES LABELS validation TIMEOUT 60
   FIXTURES_REQUIRED app_reproduce)
+
+# V18 reads the reproduce.csv of app.reproduce_invert (one sample, --invert).
+add_executable(v18_reproduction_invert_check ${CMAKE_CURRENT_LIST_DIR}/reproduction_invert.c)
+target_link_libraries(v18_reproduction_invert_check PRIVATE idr_vharness)
+idr_target_defaults(v18_reproduction_invert_check)
+target_compile_definitions(v18_reproduction_invert_check PRIVATE
+  IDR_MATERIALS_DIR="${IDR_MATERIALS_DIR}")
+add_test(NAME validation.v18_reproduction_invert
+  COMMAND v18_reproduction_invert_check ${CMAKE_BINARY_DIR}/app/test_out/reproduce_invert/reproduce.csv)
+set_tests_properties(validation.v18_reproduction_invert PROPERTIES LABELS validation TIMEOUT 60
+  FIXTURES_REQUIRED app_reproduce_invert)

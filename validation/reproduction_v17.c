@@ -10,11 +10,16 @@
  *   - it does not decrease from x = 0.025 to 0.25;
  *   - the FAPbI3 + 5 % FAI sample has a lower Ea than FAPbI3 (x = 0);
  *   - the extracted mobile-ion density is highest at x = 0.025;
- *   - every signal is read as an anion (decaying edge, negative Delta C).
- * Not asserted, printed: the absolute values against the study's stated Ea
- * (0.131, 0.074, 0.063 eV +- 0.010). They are not met: the textbook analysis
- * of an anion pulled to the junction reads Ea 27-36 meV low in this model
- * (docs/validation_tid.md gives the numbers and the reason).
+ *   - every signal is read as an anion (decaying edge, negative Delta C);
+ *   - the absolute values: extracted Ea(x = 0) = 0.131, Ea(0.025) = 0.074
+ *     and Ea(FAI) = 0.063 eV, each +- 0.010 eV (the study's stated values).
+ * The true barriers are the composition table's inverted Ea_halide_eV: the
+ * textbook analysis of an anion pulled to the junction reads them 27-35 meV
+ * low in this device (docs/validation_tid.md), so the route reproduces the
+ * study's numbers only from barriers above them. Checked too: every true Ea
+ * lies above its extracted value by more than 20 meV (the bias itself, the
+ * reason for the inversion; if the physics lost it, the inverted table would
+ * be wrong and this check says so).
  */
 #include "harness.h"
 
@@ -68,8 +73,17 @@ int main(int argc, char **argv) {
   idr_vcheck_true(&vc, "every dark signal read as an anion", anions);
   const double stated[3] = {0.131, 0.074, 0.063};
   const int rows[3] = {0, 1, 7};
-  for (int k = 0; k < 3; k++)
-    printf("  [INFO] %s: extracted Ea %.4f eV, study %.3f +- 0.010 eV (not met; true input %.4f)\n",
-           name[rows[k]], Ex[rows[k]], stated[k], Et[rows[k]]);
+  for (int k = 0; k < 3; k++) {
+    char what[96];
+    snprintf(what, sizeof what, "%s: extracted Ea [eV] vs the study's stated value", name[rows[k]]);
+    idr_vcheck_abs(&vc, what, Ex[rows[k]], stated[k], 0.010);
+  }
+  double bias_min = INFINITY, bias_max = -INFINITY;
+  for (int s = 0; s < NS; s++) {
+    bias_min = fmin(bias_min, Et[s] - Ex[s]);
+    bias_max = fmax(bias_max, Et[s] - Ex[s]);
+  }
+  idr_vcheck_ge(&vc, "smallest (true - extracted) Ea over the samples [eV]", bias_min, 0.020);
+  printf("  [INFO] true - extracted Ea: %.1f .. %.1f meV\n", 1e3 * bias_min, 1e3 * bias_max);
   return idr_vcase_end(&vc);
 }
