@@ -5,7 +5,7 @@
  *   iondrift mott-schottky CV.csv --area-cm2 A --eps-r E [options]  (analyze.c)
  *   iondrift extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E
  *                    (--doping-cm3 N | --cv CV.csv) [options]       (extract.c)
- *   iondrift reproduce xiang2026 [-o DIR] [--threads N]                (reproduce.c)
+ *   iondrift reproduce xiang2026 [-o DIR] [--threads N] [--invert]     (reproduce.c)
  *   iondrift help [COMMAND]
  *   iondrift --version
  *
@@ -40,7 +40,8 @@ static const char USAGE[] =
     "  extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E (--doping-cm3 N | --cv CV.csv)\n"
     "                           ion parameters (Ea, N_ion, D) from C(t) transients\n"
     "                           at several temperatures (TID)\n"
-    "  reproduce xiang2026 [-o DIR] [--threads N] [--deck FILE] [-q]\n"
+    "  reproduce xiang2026 [-o DIR] [--threads N] [--deck FILE] [--samples LIST]\n"
+    "                      [--invert] [-q]\n"
     "                           reproduce the dark TID study of Xiang et al. 2026\n"
     "                           (FAPb(I1-xBrx)3): Ea and N_ion against x\n"
     "  help [COMMAND]           show this help, or the help of COMMAND\n"

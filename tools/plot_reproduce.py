@@ -2,7 +2,8 @@
 """Plot the result of `iondrift reproduce xiang2026` (DIR/reproduce.h5).
 
 One PNG with four panels:
-  (a) Ea vs x: extracted (with error bars), true inputs, the study's values,
+  (a) Ea vs x: extracted (with error bars), true inputs, the TID values of
+      the composition table (the inversion targets), the study's values,
       and the FAI sample at x = 0;
   (b) N_ion vs x (cm^-3, log scale): extracted vs true;
   (c) the capacitance transients of the x = 0 sample at about four
@@ -84,6 +85,8 @@ def load(h5py, path):
             if grp not in f or not isinstance(f[grp], h5py.Group):
                 raise BadInput("group /%s is missing (not a reproduce result?)" % grp)
         s = {k: dataset(h5py, f["summary"], k, "/summary") for k in SUMMARY_FIELDS}
+        if "Ea_tid_target" in f["summary"]:  # written since the inversion (optional)
+            s["Ea_tid_target"] = dataset(h5py, f["summary"], "Ea_tid_target", "/summary")
         n = len(s["x"])
         for k, v in s.items():
             if v.shape != (n,):
@@ -134,7 +137,12 @@ def panel_ea(ax, s):
 
     m = np.isfinite(col("Ea_true"))
     ax.plot(xb[m], col("Ea_true")[m], "-", color="0.35", lw=1.5, marker=".", ms=6,
-            label="true (input)", zorder=2)
+            label="true barrier (input)", zorder=2)
+    if "Ea_tid_target" in s:
+        m = np.isfinite(col("Ea_tid_target"))
+        if m.any():
+            ax.plot(xb[m], col("Ea_tid_target")[m], ":", color="C1", lw=1.2, marker="x", ms=5,
+                    label="TID value (table target)", zorder=3)
     err = np.where(np.isfinite(col("Ea_err")), col("Ea_err"), 0.0)
     m = np.isfinite(col("Ea_extracted"))
     ax.errorbar(xb[m], col("Ea_extracted")[m], yerr=err[m], fmt="o", color="C0", ms=6,
