@@ -12,6 +12,7 @@
  * (docs/validation_tid.md) and update the table.
  */
 #include "harness.h"
+#include "repro_csv.h"
 #include "idr_materials.h"
 
 #include <math.h>
@@ -29,22 +30,14 @@ int main(int argc, char **argv) {
     printf("usage: %s reproduce.csv\n", argv[0]);
     return 2;
   }
-  FILE *f = fopen(argv[1], "r");
-  if (!f) {
-    printf("cannot open %s\n", argv[1]);
+  idr_repro_row r;
+  int rows = idr_repro_csv_read(argv[1], &r, 1);
+  if (rows < 0) {
+    printf("cannot read %s\n", argv[1]);
     return 2;
   }
-  char line[512], name[32] = "", sign[16] = "";
-  double x = NAN, Et = NAN, Ex = NAN, Ee = NAN, Nt = NAN, Nx = NAN;
-  int ill = -1, rows = 0;
-  if (fgets(line, sizeof line, f))
-    while (fgets(line, sizeof line, f))
-      if (sscanf(line, "%31[^,],%lf,%d,%15[^,],%lf,%lf,%lf,%lf,%lf", name, &x, &ill, sign, &Et, &Ex,
-                 &Ee, &Nt, &Nx) == 9)
-        rows++;
-  fclose(f);
   if (!idr_vcheck_true(&vc, "reproduce.csv has the one sample x0.025",
-                       rows == 1 && strcmp(name, "x0.025") == 0))
+                       rows == 1 && strcmp(r.sample, "x0.025") == 0))
     return idr_vcase_end(&vc);
   idr_composition c;
   idr_error e;
@@ -53,9 +46,10 @@ int main(int argc, char **argv) {
                        idr_composition_eval("FAPbI3-Br", 0.025, IDR_MATERIALS_DIR, &c, &e) ==
                            IDR_OK))
     return idr_vcase_end(&vc);
-  idr_vcheck_abs(&vc, "extracted Ea [eV] vs the study's TID value", Ex, c.Ea_halide_TID_eV, 5e-4);
-  idr_vcheck_abs(&vc, "inverted true Ea [eV] vs the table's Ea_halide_eV", Et, c.Ea_halide_eV,
+  idr_vcheck_abs(&vc, "extracted Ea [eV] vs the study's TID value", r.Ea_x, c.Ea_halide_TID_eV,
                  5e-4);
-  idr_vcheck_true(&vc, "read as an anion", strcmp(sign, "anion") == 0);
+  idr_vcheck_abs(&vc, "inverted true Ea [eV] vs the table's Ea_halide_eV", r.Ea_true,
+                 c.Ea_halide_eV, 5e-4);
+  idr_vcheck_true(&vc, "read as an anion", strcmp(r.species, "anion") == 0);
   return idr_vcase_end(&vc);
 }

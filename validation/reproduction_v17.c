@@ -22,6 +22,7 @@
  * be wrong and this check says so).
  */
 #include "harness.h"
+#include "repro_csv.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -36,21 +37,15 @@ int main(int argc, char **argv) {
     printf("usage: %s reproduce.csv\n", argv[0]);
     return 2;
   }
-  FILE *f = fopen(argv[1], "r");
-  if (!f) {
-    printf("cannot open %s\n", argv[1]);
+  idr_repro_row R[NS];
+  int n = idr_repro_csv_read(argv[1], R, NS);
+  if (n < 0) {
+    printf("cannot read %s\n", argv[1]);
     return 2;
   }
-  char line[512], name[NS][32], sign[NS][16];
-  double x[NS], Et[NS], Ex[NS], Ee[NS], Nt[NS], Nx[NS];
-  int n = 0, ill;
-  if (!fgets(line, sizeof line, f)) n = -1;
-  while (n >= 0 && n < NS && fgets(line, sizeof line, f)) {
-    if (sscanf(line, "%31[^,],%lf,%d,%15[^,],%lf,%lf,%lf,%lf,%lf", name[n], &x[n], &ill, sign[n],
-               &Et[n], &Ex[n], &Ee[n], &Nt[n], &Nx[n]) == 9)
-      n++;
-  }
-  fclose(f);
+  double Et[NS], Ex[NS], Ee[NS], Nx[NS];
+  for (int s = 0; s < n; s++)
+    Et[s] = R[s].Ea_true, Ex[s] = R[s].Ea_x, Ee[s] = R[s].Ea_err, Nx[s] = R[s].N_x;
   if (!idr_vcheck_true(&vc, "reproduce.csv has the 8 samples", n == NS)) return idr_vcase_end(&vc);
   /* rows: x0, x0.025, x0.05, x0.10, x0.15, x0.20, x0.25, FAI */
   int lowest = 1;
@@ -69,13 +64,14 @@ int main(int argc, char **argv) {
   idr_vcheck_true(&vc, "extracted N_ion highest at x = 0.025 among x = 0..0.25", most);
   int anions = 1;
   for (int s = 0; s < NS; s++)
-    if (strcmp(sign[s], "anion") != 0) anions = 0;
+    if (strcmp(R[s].species, "anion") != 0) anions = 0;
   idr_vcheck_true(&vc, "every dark signal read as an anion", anions);
   const double stated[3] = {0.131, 0.074, 0.063};
   const int rows[3] = {0, 1, 7};
   for (int k = 0; k < 3; k++) {
     char what[96];
-    snprintf(what, sizeof what, "%s: extracted Ea [eV] vs the study's stated value", name[rows[k]]);
+    snprintf(what, sizeof what, "%s: extracted Ea [eV] vs the study's stated value",
+             R[rows[k]].sample);
     idr_vcheck_abs(&vc, what, Ex[rows[k]], stated[k], 0.010);
   }
   double bias_min = INFINITY, bias_max = -INFINITY;
