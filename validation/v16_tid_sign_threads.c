@@ -80,20 +80,8 @@ int main(void) {
     idr_vcheck_true(&vc, "the 2-thread scan used 2 threads", tr2.threads == 2);
     if (z < 0) {
       /* the textbook numbers for the species pulled to the junction (reported) */
-      idr_tid_extract_options o;
-      idr_tid_extract_options_default(&o);
-      o.N_A_cm3 = 1e17;
-      o.eps_r = d.layers[1].mat.eps_r;
-      idr_transient_data cd[IDR_MAX_TEMPS];
-      for (int j = 0; j < tr1.n_T; j++) {
-        cd[j].T_K = tr1.curves[j].T_K;
-        cd[j].n = (size_t)tr1.curves[j].n;
-        cd[j].t_s = tr1.curves[j].t;
-        cd[j].C = tr1.curves[j].C;
-        cd[j].sigma = NULL;
-      }
       idr_tid_extraction x;
-      if (idr_tid_extract(cd, (size_t)tr1.n_T, &o, &x, &err) == IDR_OK) {
+      if (idr_v_tid_extract(&d, 1, &tr1, &x, &err) == 0) {
         printf("  anion, textbook extraction: Ea = %.4f +- %.4f eV (true %.4f), N_ion = %.3g "
                "cm^-3 (true %.3g), read as %s\n",
                x.species[0].Ea_eV, x.species[0].Ea_err_eV, d.ions[0].Ea_eV, x.species[0].N_ion_cm3,

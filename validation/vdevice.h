@@ -6,8 +6,10 @@
 #define IDR_VDEVICE_H
 
 #include "harness.h"
+#include "idr_analysis.h"
 #include "idr_config.h"
 #include "idr_physics.h"
+#include "idr_protocols.h"
 #include "idr_solver.h"
 
 /* An empty deck with every deck default (idr_deck_defaults) at T_K: no
@@ -42,6 +44,15 @@ idr_status idr_vdevice(const idr_deck *d, double T_K, idr_mesh **m, idr_device *
  * +1 V for 5 s, back to 0 V, C at 10 kHz on 71 log times 1e-6..10 s),
  * single-exponential model, ln(T/tau). */
 void idr_vdeck_tid(idr_deck *d, int threads);
+
+/* The experimenters' extraction of a TID result, with the net doping
+ * (N_A - N_D) and permittivity of deck layer `layer`; 0 on success. */
+int idr_v_tid_extract(const idr_deck *deck, int layer, const idr_tid_result *tr,
+                      idr_tid_extraction *x, idr_error *err);
+/* The TID scan of the deck (its mesh settings) and the extraction for the
+ * absorber layers[1]; 0 on success (tr and x then owned by the caller; on
+ * failure nothing is left allocated). */
+int idr_v_tid_scan(idr_deck *deck, idr_tid_extraction *x, idr_tid_result *tr, idr_error *err);
 
 /* ---- explicit meshes --------------------------------------------------- */
 
