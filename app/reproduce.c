@@ -189,6 +189,12 @@ static idr_status extracted_Ea(double p, void *user, double *g, idr_error *err) 
   return st;
 }
 
+/* "; N inversion scans before this one" for the progress line. */
+static const char *inv_note(int evals, char *buf, size_t size) {
+  snprintf(buf, size, "; %d inversion scans before this one", evals);
+  return buf;
+}
+
 /* Parse --samples: comma-separated names into sel[] (1 = run). */
 static int parse_samples(const char *list, int *sel) {
   for (int s = 0; s < N_SAMPLES; s++)
@@ -347,6 +353,7 @@ int idr_app_reproduce(int argc, char **argv) {
   for (int k = 0; k < n_run; k++) {
     int s = idx[k];
     double ts = now_s();
+    char note[64];
     idr_status st = IDR_OK;
     if (invert) {
       /* the true Ea whose extraction gives the TID value; start from the
@@ -379,9 +386,9 @@ int idr_app_reproduce(int argc, char **argv) {
     if (!quiet)
       fprintf(stderr,
               "iondrift: reproduce: %-7s (%d/%d) %.2f s: Ea true %.4f extracted %.4f eV "
-              "(TID value %.4f)\n",
+              "(TID value %.4f%s)\n",
               SAMPLES[s].name, k + 1, n_run, now_s() - ts, rows[k].Ea_true, rows[k].Ea_x,
-              rows[k].Ea_tid);
+              rows[k].Ea_tid, invert ? inv_note(rows[k].inv_evals, note, sizeof note) : "");
   }
   double wall = now_s() - t0;
   /* CSV */
