@@ -1,7 +1,8 @@
 /*
  * iondrift solver: thermal equilibrium (Poisson-Boltzmann with ion-number
  * constraints), time integration of the full system with SUNDIALS IDA
- * (variable-order BDF, Newton with SUNLinSol_KLU and the analytic Jacobian),
+ * (variable-order BDF, Newton with the analytic Jacobian and a block-tridiagonal
+ * direct solver behind the SUNLinearSolver interface),
  * steady states by pseudo-transient continuation, and (later) the
  * small-signal admittance with complex KLU.
  *
