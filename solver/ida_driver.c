@@ -48,7 +48,8 @@ struct idr_sim {
   double t;
   double tstop; /* integration never passes this time (INFINITY: none) */
   int started;
-  char ida_msg[512]; /* last message from IDA's error handler */
+  idr_sim_stats before; /* counters of the integrations before the last IDAReInit */
+  char ida_msg[512];    /* last message from IDA's error handler */
 };
 
 static int res_fn(realtype t, N_Vector yy, N_Vector yp, N_Vector rr, void *user) {
@@ -184,9 +185,35 @@ out_free:
   return st;
 }
 
-/* Make algebraic unknowns and derivatives consistent at the current time. */
+static void ida_counters(const idr_sim *s, idr_sim_stats *st) {
+  memset(st, 0, sizeof *st);
+  long v;
+  if (IDAGetNumSteps(s->ida, &v) == IDA_SUCCESS) st->steps = v;
+  if (IDAGetNumResEvals(s->ida, &v) == IDA_SUCCESS) st->res_evals = v;
+  if (IDAGetNumJacEvals(s->ida, &v) == IDA_SUCCESS) st->jac_evals = v;
+  if (IDAGetNumLinSolvSetups(s->ida, &v) == IDA_SUCCESS) st->lin_setups = v;
+  if (IDAGetNumNonlinSolvIters(s->ida, &v) == IDA_SUCCESS) st->nonlin_iters = v;
+  if (IDAGetNumNonlinSolvConvFails(s->ida, &v) == IDA_SUCCESS) st->nonlin_conv_fails = v;
+  if (IDAGetNumErrTestFails(s->ida, &v) == IDA_SUCCESS) st->err_test_fails = v;
+  realtype h;
+  if (IDAGetLastStep(s->ida, &h) == IDA_SUCCESS) st->last_h = h;
+}
+
+/* Make algebraic unknowns and derivatives consistent at the current time.
+ * IDAReInit resets IDA's counters: those so far are kept in s->before. */
 static idr_status consistent_start(idr_sim *s, double t0, idr_error *err) {
   idr_status st = IDR_OK;
+  if (s->started) {
+    idr_sim_stats c;
+    ida_counters(s, &c);
+    s->before.steps += c.steps;
+    s->before.res_evals += c.res_evals;
+    s->before.jac_evals += c.jac_evals;
+    s->before.lin_setups += c.lin_setups;
+    s->before.nonlin_iters += c.nonlin_iters;
+    s->before.nonlin_conv_fails += c.nonlin_conv_fails;
+    s->before.err_test_fails += c.err_test_fails;
+  }
   double *yp = N_VGetArrayPointer(s->yp);
   memset(yp, 0, (size_t)s->dev->n_unknowns * sizeof *yp);
   CHECK_IDA(IDAReInit(s->ida, t0, s->y, s->yp), "IDAReInit");
@@ -282,17 +309,14 @@ idr_bias idr_sim_bias(const idr_sim *s) {
 }
 
 void idr_sim_get_stats(const idr_sim *s, idr_sim_stats *st) {
-  memset(st, 0, sizeof *st);
-  long v;
-  if (IDAGetNumSteps(s->ida, &v) == IDA_SUCCESS) st->steps = v;
-  if (IDAGetNumResEvals(s->ida, &v) == IDA_SUCCESS) st->res_evals = v;
-  if (IDAGetNumJacEvals(s->ida, &v) == IDA_SUCCESS) st->jac_evals = v;
-  if (IDAGetNumLinSolvSetups(s->ida, &v) == IDA_SUCCESS) st->lin_setups = v;
-  if (IDAGetNumNonlinSolvIters(s->ida, &v) == IDA_SUCCESS) st->nonlin_iters = v;
-  if (IDAGetNumNonlinSolvConvFails(s->ida, &v) == IDA_SUCCESS) st->nonlin_conv_fails = v;
-  if (IDAGetNumErrTestFails(s->ida, &v) == IDA_SUCCESS) st->err_test_fails = v;
-  realtype h;
-  if (IDAGetLastStep(s->ida, &h) == IDA_SUCCESS) st->last_h = h;
+  ida_counters(s, st);
+  st->steps += s->before.steps;
+  st->res_evals += s->before.res_evals;
+  st->jac_evals += s->before.jac_evals;
+  st->lin_setups += s->before.lin_setups;
+  st->nonlin_iters += s->before.nonlin_iters;
+  st->nonlin_conv_fails += s->before.nonlin_conv_fails;
+  st->err_test_fails += s->before.err_test_fails;
 }
 
 idr_status idr_klu_factor_time(const idr_device *dev, const double *y, const idr_bias *b, double cj,

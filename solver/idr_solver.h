@@ -79,6 +79,8 @@ const double *idr_sim_y(const idr_sim *sim);
 const double *idr_sim_yp(const idr_sim *sim);
 const idr_device *idr_sim_device(const idr_sim *sim);
 idr_bias idr_sim_bias(const idr_sim *sim);
+/* Counters since idr_sim_create, summed over every start and bias change
+ * (IDA resets its own at each re-initialization); last_h of the last step. */
 void idr_sim_get_stats(const idr_sim *sim, idr_sim_stats *st);
 /* Diagnostics: index of the differential unknown with the largest weighted
  * local error estimate in the last step (-1 on failure). */
