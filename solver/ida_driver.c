@@ -56,7 +56,8 @@ struct idr_sim {
   SUNMatrix A;
   SUNLinearSolver LS;
   double t;
-  double tstop; /* integration never passes this time (INFINITY: none) */
+  double t_start; /* time of the last start or bias change: IDA's time is t - t_start */
+  double tstop;   /* integration never passes this time (INFINITY: none) */
   int started;
   idr_sim_stats before; /* counters of the integrations before the last IDAReInit */
   char ida_msg[512];    /* last message from IDA's error handler */
@@ -227,10 +228,14 @@ static idr_status consistent_start(idr_sim *s, double t0, idr_error *err) {
   }
   double *yp = N_VGetArrayPointer(s->yp);
   memset(yp, 0, (size_t)s->dev->n_unknowns * sizeof *yp);
-  CHECK_IDA(IDAReInit(s->ida, t0, s->y, s->yp), "IDAReInit");
+  /* IDA integrates in the time since this start, so that femtosecond steps
+   * after a bias change are resolved whatever t0 is (at t0 = 5 s a double
+   * resolves only ~1e-15 s, and beyond t0 ~ 1000 s IDACalcIC rejects
+   * t0 + 1 ps as too close to t0). */
+  CHECK_IDA(IDAReInit(s->ida, 0.0, s->y, s->yp), "IDAReInit");
   /* IDACalcIC needs a first output time to scale its tests; 1 ps is far below
    * every physical time scale here. */
-  int flag = IDACalcIC(s->ida, IDA_YA_YDP_INIT, t0 + 1e-12);
+  int flag = IDACalcIC(s->ida, IDA_YA_YDP_INIT, 1e-12);
   if (flag < 0)
     return idr_error_set(err, IDR_ERR_SOLVER,
                          "could not make the state consistent at t = %.6g s after a change of "
@@ -238,6 +243,7 @@ static idr_status consistent_start(idr_sim *s, double t0, idr_error *err) {
                          t0, s->bias.V, s->bias.light, flag, s->ida_msg);
   CHECK_IDA(IDAGetConsistentIC(s->ida, s->y, s->yp), "IDAGetConsistentIC");
   s->t = t0;
+  s->t_start = t0;
   s->started = 1;
   s->tstop = INFINITY;
   return IDR_OK;
@@ -271,17 +277,18 @@ idr_status idr_sim_advance(idr_sim *s, double tout, idr_error *err) {
   /* Outputs before the stop time are interpolated (IDA_NORMAL), so sampling
    * does not shorten steps; the stop time itself is hit exactly. */
   double stop = tout < s->tstop ? s->tstop : tout;
-  IDASetStopTime(s->ida, stop);
-  realtype tret = s->t;
-  int flag = IDASolve(s->ida, tout, &tret, s->y, s->yp, IDA_NORMAL);
-  s->t = tret;
+  IDASetStopTime(s->ida, stop - s->t_start);
+  realtype tret = s->t - s->t_start, tl = tout - s->t_start;
+  int flag = IDASolve(s->ida, tl, &tret, s->y, s->yp, IDA_NORMAL);
+  /* the state is returned at tout exactly; keep tout itself as the time */
+  s->t = tret == tl ? tout : s->t_start + tret;
   if (flag < 0) {
     realtype h = 0;
     IDAGetLastStep(s->ida, &h);
     return idr_error_set(err, IDR_ERR_SOLVER,
                          "time integration failed at t = %.9g s (last step %.3g s, V = %.6g V): "
                          "%s",
-                         (double)tret, (double)h, s->bias.V, s->ida_msg);
+                         s->t, (double)h, s->bias.V, s->ida_msg);
   }
   return IDR_OK;
 }
