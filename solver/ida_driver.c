@@ -79,13 +79,17 @@ static int jac_fn(realtype t, realtype cj, N_Vector yy, N_Vector yp, N_Vector rr
   (void)t2;
   (void)t3;
   idr_sim *s = user;
-  const idr_device *d = s->dev;
-  sunindextype *cp = SUNSparseMatrix_IndexPointers(J), *ri = SUNSparseMatrix_IndexValues(J);
-  for (int c = 0; c <= d->n_unknowns; c++)
-    cp[c] = (sunindextype)d->colptr[c];
-  for (long q = 0; q < d->nnz; q++)
-    ri[q] = (sunindextype)d->rowind[q];
-  return idr_jacobian(d, &s->bias, N_VGetArrayPointer(yy), cj, SUNSparseMatrix_Data(J)) ? 1 : 0;
+  /* the pattern was written once (sparse_zero_values keeps it) */
+  int rc = idr_jacobian(s->dev, &s->bias, N_VGetArrayPointer(yy), cj, SUNSparseMatrix_Data(J));
+  return rc ? 1 : 0;
+}
+
+/* SUNMatZero for the Jacobian: IDA zeroes the matrix before every Jacobian
+ * evaluation; the serial version also zeroes the fixed CSC pattern, which
+ * then had to be rewritten each time. Only the values are zeroed here. */
+static int sparse_zero_values(SUNMatrix A) {
+  memset(SUNSparseMatrix_Data(A), 0, (size_t)SUNSparseMatrix_NNZ(A) * sizeof(realtype));
+  return 0;
 }
 
 static void err_fn(int code, const char *module, const char *function, char *msg, void *user) {
@@ -168,6 +172,7 @@ idr_status idr_sim_create(const idr_device *dev, const idr_sim_opts *opts, idr_s
     for (long q = 0; q < dev->nnz; q++)
       ri[q] = (sunindextype)dev->rowind[q];
   }
+  s->A->ops->zero = sparse_zero_values;
   s->LS = idr_blocktri_create(dev, s->ctx);
   if (!s->LS) {
     st = idr_error_set(err, IDR_ERR_NOMEM, "solver: out of memory (linear solver)");
