@@ -458,6 +458,17 @@ out_free:
   return st;
 }
 
+void idr_device_set_density_atol(idr_device *d, double atol_cm3) {
+  for (int i = 0; i < d->N; i++) {
+    d->atol[d->in[i]] = atol_cm3 * IDR_CM3_TO_M3 / d->N0;
+    d->atol[d->ip[i]] = atol_cm3 * IDR_CM3_TO_M3 / d->N0;
+    for (int k = 0; k < d->n_ions; k++) {
+      int u = d->iion[(size_t)i * d->n_ions + k];
+      if (u >= 0) d->atol[u] = atol_cm3 * IDR_CM3_TO_M3 / d->N0;
+    }
+  }
+}
+
 long idr_device_csc_pos(const idr_device *dev, int row, int col) {
   if (row < 0 || col < 0 || row >= dev->n_unknowns || col >= dev->n_unknowns) return -1;
   int j = dev->node_of[col];

@@ -157,6 +157,11 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
                             idr_device **out, idr_error *err);
 void idr_device_free(idr_device **dev);
 
+/* Set the absolute tolerance of every density unknown (carriers, ions) to
+ * atol_cm3 [cm^-3] (in the scaled units of the solver); occupations and
+ * potentials keep theirs. */
+void idr_device_set_density_atol(idr_device *dev, double atol_cm3);
+
 /* Position in the CSC value array of entry (row, col); -1 if outside the pattern. */
 long idr_device_csc_pos(const idr_device *dev, int row, int col);
 
