@@ -177,8 +177,8 @@ static int assemble(const idr_device *d, const idr_bias *b, const double *y, con
         addJ(&A, up, up, cj * inv * hc->vol * hc->gam_p * N0);
         /* generation - recombination: row gets -(G - U) vol */
         double dUn, dUp;
-        double U = idr_recomb(n, p, hc->ni2, hc->k_rad, hc->C_n, hc->C_p, hc->tau_n, hc->tau_p,
-                              &dUn, &dUp);
+        double U = idr_recomb(n, p, hc->ni2, hc->ni, hc->k_rad, hc->C_n, hc->C_p, hc->tau_n,
+                              hc->tau_p, &dUn, &dUp);
         double net = inv * (hc->vol * U - hc->G1 * light);
         addF(&A, un, net);
         addF(&A, up, net);

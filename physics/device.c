@@ -34,6 +34,7 @@ static void fill_halfcell(idr_halfcell *hc, const idr_layer *ly, int layer, doub
   hc->Eg = m->Eg_eV;
   hc->dop = (ly->N_D_cm3 - ly->N_A_cm3) * IDR_CM3_TO_M3;
   hc->ni2 = hc->Nc * hc->Nv * exp(-m->Eg_eV / Vt);
+  hc->ni = sqrt(hc->ni2);
   hc->k_rad = m->k_rad_cm3_s * 1e-6;
   hc->C_n = m->C_n_auger_cm6_s * 1e-12;
   hc->C_p = m->C_p_auger_cm6_s * 1e-12;

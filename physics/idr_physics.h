@@ -69,6 +69,7 @@ typedef struct idr_halfcell {
   double Eg;           /* band gap [eV] */
   double dop;          /* N_D - N_A [m^-3] */
   double ni2;          /* intrinsic density squared [m^-6] */
+  double ni;           /* sqrt(ni2) [m^-3] */
   double gam_n;        /* electron density here = gam_n * nodal unknown */
   double gam_p;        /* hole density here = gam_p * nodal unknown */
   double k_rad;        /* [m^3/s] */
