@@ -24,6 +24,7 @@
  * set-up failure, so IDA retries with a smaller step.
  */
 #include "blocktri.h"
+#include "fast_nvector.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -182,6 +183,13 @@ static inline void lu_solve_mat(const double *a, const int *perm, const double *
   }
 }
 
+/* B = A^T (M x M). */
+static inline void transpose(const double *A, double *B, int M) {
+  for (int r = 0; r < M; r++)
+    for (int c = 0; c < M; c++)
+      B[c * M + r] = A[r * M + c];
+}
+
 static inline int factor_core(idr_blocktri *bt, const double *Jx, int M) {
   const int N = bt->N;
   const long MM = (long)M * M, nb = N * MM;
@@ -192,59 +200,90 @@ static inline int factor_core(idr_blocktri *bt, const double *Jx, int M) {
   for (int i = 0; i < N; i++) {
     memcpy(S, D + i * MM, (size_t)MM * sizeof *S);
     if (i > 0) {
-      /* S_i = D_i - L_i G_{i-1} */
+      /* S_i = D_i - L_i G_{i-1} (G stored column-major) */
       const double *Li = L + i * MM, *Gp = bt->G + (i - 1) * MM;
       for (int r = 0; r < M; r++)
         for (int k = 0; k < M; k++) {
           double l = Li[r * M + k];
           for (int c = 0; c < M; c++)
-            S[r * M + c] -= l * Gp[k * M + c];
+            S[r * M + c] -= l * Gp[c * M + k];
         }
     }
     if (lu_factor(S, bt->perm, M)) return 1;
-    lu_solve_mat(S, bt->perm, NULL, bt->Sinv + i * MM, M);
-    if (i > 0) lu_solve_mat(S, bt->perm, L + i * MM, bt->P + i * MM, M);
-    if (i < N - 1) lu_solve_mat(S, bt->perm, U + i * MM, bt->G + i * MM, M);
+    lu_solve_mat(S, bt->perm, NULL, bt->t, M);
+    transpose(bt->t, bt->Sinv + i * MM, M);
+    if (i > 0) {
+      lu_solve_mat(S, bt->perm, L + i * MM, bt->t, M);
+      transpose(bt->t, bt->P + i * MM, M);
+    }
+    if (i < N - 1) {
+      lu_solve_mat(S, bt->perm, U + i * MM, bt->t, M);
+      transpose(bt->t, bt->G + i * MM, M);
+    }
   }
   return 0;
+}
+
+/* Largest block whose solve keeps its partial results in locals. */
+#define IDR_BT_LOCAL_MAX 16
+
+/* acc = A v (A column-major M x M; acc: local, so no store aliases A or v). */
+static inline void axpy_block(double *acc, const double *A, const double *v, double sign, int M) {
+  for (int k = 0; k < M; k++) {
+    double vk = sign * v[k];
+    for (int r = 0; r < M; r++)
+      acc[r] += A[k * M + r] * vk;
+  }
 }
 
 static inline void solve_core(const idr_blocktri *bt, double *x, int M) {
   const int N = bt->N;
   const long MM = (long)M * M;
+  double *z = bt->z;
+  for (int i = 0; i < N; i++) {
+    const int o = bt->off[i], mi = bt->off[i + 1] - o;
+    double b[IDR_BT_LOCAL_MAX], acc[IDR_BT_LOCAL_MAX];
+    for (int r = 0; r < M; r++) {
+      b[r] = r < mi ? x[o + r] : 0.0;
+      acc[r] = 0.0;
+    }
+    axpy_block(acc, bt->Sinv + i * MM, b, 1.0, M);
+    if (i > 0) axpy_block(acc, bt->P + i * MM, z + (long)(i - 1) * M, -1.0, M);
+    for (int r = 0; r < M; r++)
+      z[(long)i * M + r] = acc[r];
+  }
+  for (int i = N - 2; i >= 0; i--) {
+    double acc[IDR_BT_LOCAL_MAX];
+    for (int r = 0; r < M; r++)
+      acc[r] = z[(long)i * M + r];
+    axpy_block(acc, bt->G + i * MM, z + (long)(i + 1) * M, -1.0, M);
+    for (int r = 0; r < M; r++)
+      z[(long)i * M + r] = acc[r];
+  }
+  for (int i = 0; i < N; i++) {
+    const int o = bt->off[i], mi = bt->off[i + 1] - o;
+    for (int r = 0; r < mi; r++)
+      x[o + r] = z[(long)i * M + r];
+  }
+}
+
+/* The same for blocks larger than IDR_BT_LOCAL_MAX, in the work vector. */
+static void solve_large(const idr_blocktri *bt, double *x) {
+  const int N = bt->N, M = bt->M;
+  const long MM = (long)M * M;
   double *z = bt->z, *b = bt->t;
   for (int i = 0; i < N; i++) {
     const int o = bt->off[i], mi = bt->off[i + 1] - o;
-    for (int r = 0; r < M; r++)
+    double *zi = z + (long)i * M;
+    for (int r = 0; r < M; r++) {
       b[r] = r < mi ? x[o + r] : 0.0;
-    const double *Si = bt->Sinv + i * MM, *Pi = bt->P + i * MM;
-    double *zi = z + (long)i * M;
-    for (int r = 0; r < M; r++) {
-      double s = 0.0;
-      for (int k = 0; k < M; k++)
-        s += Si[r * M + k] * b[k];
-      zi[r] = s;
+      zi[r] = 0.0;
     }
-    if (i > 0) {
-      const double *zp = z + (long)(i - 1) * M;
-      for (int r = 0; r < M; r++) {
-        double s = zi[r];
-        for (int k = 0; k < M; k++)
-          s -= Pi[r * M + k] * zp[k];
-        zi[r] = s;
-      }
-    }
+    axpy_block(zi, bt->Sinv + i * MM, b, 1.0, M);
+    if (i > 0) axpy_block(zi, bt->P + i * MM, z + (long)(i - 1) * M, -1.0, M);
   }
-  for (int i = N - 2; i >= 0; i--) {
-    const double *Gi = bt->G + i * MM, *zn = z + (long)(i + 1) * M;
-    double *zi = z + (long)i * M;
-    for (int r = 0; r < M; r++) {
-      double s = zi[r];
-      for (int k = 0; k < M; k++)
-        s -= Gi[r * M + k] * zn[k];
-      zi[r] = s;
-    }
-  }
+  for (int i = N - 2; i >= 0; i--)
+    axpy_block(z + (long)i * M, bt->G + i * MM, z + (long)(i + 1) * M, -1.0, M);
   for (int i = 0; i < N; i++) {
     const int o = bt->off[i], mi = bt->off[i + 1] - o;
     for (int r = 0; r < mi; r++)
@@ -256,7 +295,7 @@ static inline void solve_core(const idr_blocktri *bt, double *x, int M) {
   static int factor_##m(idr_blocktri *bt, const double *Jx) {                                      \
     return factor_core(bt, Jx, m);                                                                 \
   }                                                                                                \
-  static void solve_##m(const idr_blocktri *bt, double *x) {                                       \
+  IDR_SIMD_CLONES static void solve_##m(const idr_blocktri *bt, double *x) {                       \
     solve_core(bt, x, m);                                                                          \
   }
 IDR_BT_FIXED(3)
@@ -280,7 +319,12 @@ void idr_blocktri_solve(const idr_blocktri *bt, double *x) {
   case 4: solve_4(bt, x); break;
   case 5: solve_5(bt, x); break;
   case 6: solve_6(bt, x); break;
-  default: solve_core(bt, x, bt->M); break;
+  default:
+    if (bt->M <= IDR_BT_LOCAL_MAX)
+      solve_core(bt, x, bt->M);
+    else
+      solve_large(bt, x);
+    break;
   }
 }
 
