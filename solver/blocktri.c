@@ -35,13 +35,11 @@ struct idr_blocktri {
   int N;          /* nodes (blocks) */
   int M;          /* padded block size: the largest number of unknowns of a node */
   const int *off; /* first unknown of each node, [N+1] (the device's) */
-  long nnz;       /* entries of the CSC pattern */
-  long *dst;      /* [nnz] position of CSC entry q in DLU */
   double *DLU;    /* [3 N M^2] padded blocks D_i, then L_i, then U_i of A (row-major;
                      pads: identity in D, 0 in L and U; never written) */
-  double *Sinv;   /* [N M^2] S_i^{-1} */
-  double *P;      /* [N M^2] S_i^{-1} L_i */
-  double *G;      /* [N M^2] S_i^{-1} U_i */
+  double *Sinv;   /* [N M^2] S_i^{-1}, column-major (the solve's products are axpys) */
+  double *P;      /* [N M^2] S_i^{-1} L_i, column-major */
+  double *G;      /* [N M^2] S_i^{-1} U_i, column-major */
   double *z;      /* [N M] padded work vector of the solve */
   double *lu;     /* [M^2] work: LU of one S_i (unit lower L, U's diagonal inverted) */
   double *t;      /* [M^2] work */
@@ -55,7 +53,6 @@ static inline int bsize(const idr_blocktri *bt, int i) {
 void idr_blocktri_free(idr_blocktri **btp) {
   if (!btp || !*btp) return;
   idr_blocktri *bt = *btp;
-  free(bt->dst);
   free(bt->DLU);
   free(bt->Sinv);
   free(bt->P);
@@ -74,13 +71,11 @@ idr_blocktri *idr_blocktri_alloc(const idr_device *d) {
   const int N = d->N;
   bt->N = N;
   bt->off = d->off;
-  bt->nnz = d->nnz;
   int M = 1;
   for (int i = 0; i < N; i++)
     if (bsize(bt, i) > M) M = bsize(bt, i);
   bt->M = M;
   const long MM = (long)M * M, nb = N * MM;
-  bt->dst = malloc((size_t)d->nnz * sizeof *bt->dst);
   bt->DLU = calloc(3 * (size_t)nb, sizeof *bt->DLU);
   bt->Sinv = calloc((size_t)nb, sizeof *bt->Sinv);
   bt->P = calloc((size_t)nb, sizeof *bt->P);
@@ -89,28 +84,21 @@ idr_blocktri *idr_blocktri_alloc(const idr_device *d) {
   bt->lu = calloc((size_t)MM, sizeof *bt->lu);
   bt->t = calloc((size_t)MM, sizeof *bt->t);
   bt->perm = calloc((size_t)M, sizeof *bt->perm);
-  if (!bt->dst || !bt->DLU || !bt->Sinv || !bt->P || !bt->G || !bt->z || !bt->lu || !bt->t ||
-      !bt->perm)
+  if (!bt->DLU || !bt->Sinv || !bt->P || !bt->G || !bt->z || !bt->lu || !bt->t || !bt->perm)
     goto out_free;
   for (int i = 0; i < N; i++)
     for (int r = bsize(bt, i); r < M; r++)
       bt->DLU[i * MM + (long)r * M + r] = 1.0;
-  /* CSC entry (r, c) -> padded block entry; the pattern is exactly the blocks */
+  /* the pattern must be the block band, column by column: the rows of
+   * nodes j-1, j, j+1 in order (the factorization reads it that way) */
+  if (d->nnz != d->colptr[d->n_unknowns]) goto out_free;
   for (int c = 0; c < d->n_unknowns; c++) {
     int j = d->node_of[c];
-    int cc = c - d->off[j];
-    for (long q = d->colptr[c]; q < d->colptr[c + 1]; q++) {
-      int r = (int)d->rowind[q], i = d->node_of[r], rr = r - d->off[i];
-      long pos = i * MM + (long)rr * M + cc;
-      if (i == j)
-        bt->dst[q] = pos; /* D_i */
-      else if (i == j + 1)
-        bt->dst[q] = nb + pos; /* L_i */
-      else if (i == j - 1)
-        bt->dst[q] = 2 * nb + pos; /* U_i */
-      else
-        goto out_free; /* not block tridiagonal */
-    }
+    long r = d->off[j > 0 ? j - 1 : 0];
+    long r_end = d->off[j + 2 <= N ? j + 2 : N];
+    if (d->colptr[c + 1] - d->colptr[c] != r_end - r) goto out_free;
+    for (long q = d->colptr[c]; q < d->colptr[c + 1]; q++)
+      if (d->rowind[q] != r++) goto out_free;
   }
   return bt;
 out_free:
@@ -195,8 +183,23 @@ static inline int factor_core(idr_blocktri *bt, const double *Jx, int M) {
   const long MM = (long)M * M, nb = N * MM;
   const double *D = bt->DLU, *L = bt->DLU + nb, *U = bt->DLU + 2 * nb;
   double *S = bt->lu;
-  for (long q = 0; q < bt->nnz; q++)
-    bt->DLU[bt->dst[q]] = Jx[q];
+  /* CSC columns into the blocks: column cc of node j holds the rows of
+   * U_{j-1}, D_j and L_{j+1}, in that order */
+  double *Dw = bt->DLU, *Lw = bt->DLU + nb, *Uw = bt->DLU + 2 * nb;
+  const double *q = Jx;
+  for (int j = 0; j < N; j++) {
+    const int mj = bsize(bt, j);
+    for (int cc = 0; cc < mj; cc++) {
+      if (j > 0)
+        for (int r = 0, mp = bsize(bt, j - 1); r < mp; r++)
+          Uw[(j - 1) * MM + (long)r * M + cc] = *q++;
+      for (int r = 0; r < mj; r++)
+        Dw[j * MM + (long)r * M + cc] = *q++;
+      if (j < N - 1)
+        for (int r = 0, mn = bsize(bt, j + 1); r < mn; r++)
+          Lw[(j + 1) * MM + (long)r * M + cc] = *q++;
+    }
+  }
   for (int i = 0; i < N; i++) {
     memcpy(S, D + i * MM, (size_t)MM * sizeof *S);
     if (i > 0) {
