@@ -42,7 +42,7 @@ struct idr_blocktri {
   double *G;      /* [N M^2] S_i^{-1} U_i, column-major */
   double *z;      /* [N M] padded work vector of the solve */
   double *lu;     /* [M^2] work: LU of one S_i (unit lower L, U's diagonal inverted) */
-  double *t;      /* [M^2] work */
+  double *t;      /* [3 M^2] work */
   int *perm;      /* [M] work: row permutation of one LU */
 };
 
@@ -82,7 +82,7 @@ idr_blocktri *idr_blocktri_alloc(const idr_device *d) {
   bt->G = calloc((size_t)nb, sizeof *bt->G);
   bt->z = calloc((size_t)N * (size_t)M, sizeof *bt->z);
   bt->lu = calloc((size_t)MM, sizeof *bt->lu);
-  bt->t = calloc((size_t)MM, sizeof *bt->t);
+  bt->t = calloc(3 * (size_t)MM, sizeof *bt->t);
   bt->perm = calloc((size_t)M, sizeof *bt->perm);
   if (!bt->DLU || !bt->Sinv || !bt->P || !bt->G || !bt->z || !bt->lu || !bt->t || !bt->perm)
     goto out_free;
@@ -148,41 +148,75 @@ static inline int lu_factor(double *a, int *perm, int M) {
   return 0;
 }
 
-/* X = S^{-1} B (M x M row-major) with S's LU in a; B = NULL: the identity. */
-static inline void lu_solve_mat(const double *a, const int *perm, const double *B, double *X,
-                                int M) {
-  for (int r = 0; r < M; r++)
-    for (int c = 0; c < M; c++)
-      X[r * M + c] = B ? B[perm[r] * M + c] : (perm[r] == c ? 1.0 : 0.0);
+/* X <- S^{-1} X for the M x W row-major X (its rows already permuted by
+ * perm), with S's LU in a. One pass for all W columns: the triangular
+ * recurrences run over rows, the long inner loops over columns. */
+static inline void lu_solve_rows(const double *a, double *X, int M, int W) {
   for (int r = 1; r < M; r++)
     for (int k = 0; k < r; k++) {
       double l = a[r * M + k];
-      for (int c = 0; c < M; c++)
-        X[r * M + c] -= l * X[k * M + c];
+      for (int c = 0; c < W; c++)
+        X[r * W + c] -= l * X[k * W + c];
     }
   for (int r = M - 1; r >= 0; r--) {
     for (int k = r + 1; k < M; k++) {
       double u = a[r * M + k];
-      for (int c = 0; c < M; c++)
-        X[r * M + c] -= u * X[k * M + c];
+      for (int c = 0; c < W; c++)
+        X[r * W + c] -= u * X[k * W + c];
     }
-    for (int c = 0; c < M; c++)
-      X[r * M + c] *= a[r * M + r];
+    for (int c = 0; c < W; c++)
+      X[r * W + c] *= a[r * M + r];
   }
 }
 
-/* B = A^T (M x M). */
-static inline void transpose(const double *A, double *B, int M) {
+/* B = the M x M block of A (row-major, row length W) at column c0, transposed. */
+static inline void transpose_block(const double *A, int W, int c0, double *B, int M) {
   for (int r = 0; r < M; r++)
     for (int c = 0; c < M; c++)
-      B[c * M + r] = A[r * M + c];
+      B[c * M + r] = A[r * W + c0 + c];
+}
+
+/* Largest block whose factorization works on local arrays. */
+#define IDR_BT_FACTOR_LOCAL_MAX 8
+
+/* One node's factorization: S (the Schur complement, overwritten by its LU),
+ * perm and T are work arrays of the caller. */
+static inline int factor_node(idr_blocktri *bt, int i, double *S, int *perm, double *T, int M) {
+  const int N = bt->N;
+  const long MM = (long)M * M, nb = N * MM;
+  const double *D = bt->DLU, *L = bt->DLU + nb, *U = bt->DLU + 2 * nb;
+  memcpy(S, D + i * MM, (size_t)MM * sizeof *S);
+  if (i > 0) {
+    /* S_i = D_i - L_i G_{i-1} (G stored column-major) */
+    const double *Li = L + i * MM, *Gp = bt->G + (i - 1) * MM;
+    for (int r = 0; r < M; r++)
+      for (int k = 0; k < M; k++) {
+        double l = Li[r * M + k];
+        for (int c = 0; c < M; c++)
+          S[r * M + c] -= l * Gp[c * M + k];
+      }
+  }
+  if (lu_factor(S, perm, M)) return 1;
+  /* [S^{-1} | S^{-1} L_i | S^{-1} U_i] in one solve of [I | L_i | U_i] */
+  const int W = 3 * M;
+  for (int r = 0; r < M; r++) {
+    const int pr = perm[r];
+    for (int c = 0; c < M; c++) {
+      T[r * W + c] = pr == c ? 1.0 : 0.0;
+      T[r * W + M + c] = L[i * MM + (long)pr * M + c];
+      T[r * W + 2 * M + c] = U[i * MM + (long)pr * M + c];
+    }
+  }
+  lu_solve_rows(S, T, M, W);
+  transpose_block(T, W, 0, bt->Sinv + i * MM, M);
+  transpose_block(T, W, M, bt->P + i * MM, M);
+  transpose_block(T, W, 2 * M, bt->G + i * MM, M);
+  return 0;
 }
 
 static inline int factor_core(idr_blocktri *bt, const double *Jx, int M) {
   const int N = bt->N;
   const long MM = (long)M * M, nb = N * MM;
-  const double *D = bt->DLU, *L = bt->DLU + nb, *U = bt->DLU + 2 * nb;
-  double *S = bt->lu;
   /* CSC columns into the blocks: column cc of node j holds the rows of
    * U_{j-1}, D_j and L_{j+1}, in that order */
   double *Dw = bt->DLU, *Lw = bt->DLU + nb, *Uw = bt->DLU + 2 * nb;
@@ -200,29 +234,16 @@ static inline int factor_core(idr_blocktri *bt, const double *Jx, int M) {
           Lw[(j + 1) * MM + (long)r * M + cc] = *q++;
     }
   }
-  for (int i = 0; i < N; i++) {
-    memcpy(S, D + i * MM, (size_t)MM * sizeof *S);
-    if (i > 0) {
-      /* S_i = D_i - L_i G_{i-1} (G stored column-major) */
-      const double *Li = L + i * MM, *Gp = bt->G + (i - 1) * MM;
-      for (int r = 0; r < M; r++)
-        for (int k = 0; k < M; k++) {
-          double l = Li[r * M + k];
-          for (int c = 0; c < M; c++)
-            S[r * M + c] -= l * Gp[c * M + k];
-        }
-    }
-    if (lu_factor(S, bt->perm, M)) return 1;
-    lu_solve_mat(S, bt->perm, NULL, bt->t, M);
-    transpose(bt->t, bt->Sinv + i * MM, M);
-    if (i > 0) {
-      lu_solve_mat(S, bt->perm, L + i * MM, bt->t, M);
-      transpose(bt->t, bt->P + i * MM, M);
-    }
-    if (i < N - 1) {
-      lu_solve_mat(S, bt->perm, U + i * MM, bt->t, M);
-      transpose(bt->t, bt->G + i * MM, M);
-    }
+  if (M <= IDR_BT_FACTOR_LOCAL_MAX) {
+    /* local work arrays: no store into them can alias the blocks */
+    double S[IDR_BT_FACTOR_LOCAL_MAX * IDR_BT_FACTOR_LOCAL_MAX];
+    double T[3 * IDR_BT_FACTOR_LOCAL_MAX * IDR_BT_FACTOR_LOCAL_MAX];
+    int perm[IDR_BT_FACTOR_LOCAL_MAX];
+    for (int i = 0; i < N; i++)
+      if (factor_node(bt, i, S, perm, T, M)) return 1;
+  } else {
+    for (int i = 0; i < N; i++)
+      if (factor_node(bt, i, bt->lu, bt->perm, bt->t, M)) return 1;
   }
   return 0;
 }
