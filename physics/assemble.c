@@ -28,10 +28,7 @@ static inline void addF(asm_ctx *a, int row, double v) {
 
 static inline void addJ(asm_ctx *a, int row, int col, double v) {
   if (!a->Jx) return;
-  const idr_device *d = a->d;
-  int j = d->node_of[col];
-  int r0 = d->off[j > 0 ? j - 1 : 0];
-  a->Jx[d->colptr[col] + (row - r0)] += v;
+  a->Jx[a->d->csc_base[col] + row] += v;
 }
 
 static int assemble(const idr_device *d, const idr_bias *b, const double *y, const double *yp,

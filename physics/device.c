@@ -101,6 +101,7 @@ void idr_device_free(idr_device **dp) {
   free(d->atol);
   free(d->colptr);
   free(d->rowind);
+  free(d->csc_base);
   free(d);
   *dp = NULL;
 }
@@ -445,11 +446,13 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
     d->colptr[nu] = nnz;
     d->nnz = nnz;
     ALLOC(d->rowind, nnz);
+    ALLOC(d->csc_base, nu);
     for (int c = 0; c < nu; c++) {
       int j = d->node_of[c];
       int r0 = d->off[j > 0 ? j - 1 : 0];
       for (long q = d->colptr[c]; q < d->colptr[c + 1]; q++)
         d->rowind[q] = r0 + (q - d->colptr[c]);
+      d->csc_base[c] = d->colptr[c] - r0;
     }
   }
   *out = d;

@@ -147,8 +147,9 @@ typedef struct idr_device {
   double *atol;     /* absolute tolerance in scaled units */
   /* fixed CSC pattern of dF/dy + cj dF/dy' */
   long nnz;
-  long *colptr; /* [n_unknowns + 1] */
-  long *rowind; /* [nnz] */
+  long *colptr;   /* [n_unknowns + 1] */
+  long *rowind;   /* [nnz] */
+  long *csc_base; /* [n_unknowns] entry (r, c) of the pattern is at csc_base[c] + r */
 } idr_device;
 
 /* Build the device at temperature T [K] from a validated deck on a mesh.
