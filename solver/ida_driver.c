@@ -382,6 +382,45 @@ out_free:
   return st;
 }
 
+static double mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+idr_status idr_blocktri_time(const idr_device *dev, const double *y, const idr_bias *b, double cj,
+                             int repeat, double *factor_s, double *solve_s, idr_error *err) {
+  idr_status st = IDR_OK;
+  const int n = dev->n_unknowns, reps = repeat > 0 ? repeat : 1;
+  double *Jx = malloc((size_t)dev->nnz * sizeof *Jx), *x = malloc((size_t)n * sizeof *x);
+  idr_blocktri *bt = idr_blocktri_alloc(dev);
+  if (!Jx || !x || !bt) {
+    st = idr_error_set(err, IDR_ERR_NOMEM, "block solver timing: out of memory");
+    goto out_free;
+  }
+  idr_jacobian(dev, b, y, cj, Jx);
+  double t0 = mono_now();
+  for (int r = 0; r < reps; r++)
+    if (idr_blocktri_factor(bt, Jx)) {
+      st = idr_error_set(err, IDR_ERR_LINALG, "block solver timing: singular Jacobian");
+      goto out_free;
+    }
+  double t1 = mono_now();
+  for (int r = 0; r < reps; r++) {
+    for (int u = 0; u < n; u++)
+      x[u] = 1.0;
+    idr_blocktri_solve(bt, x);
+  }
+  double t2 = mono_now();
+  *factor_s = (t1 - t0) / reps;
+  *solve_s = (t2 - t1) / reps;
+out_free:
+  idr_blocktri_free(&bt);
+  free(Jx);
+  free(x);
+  return st;
+}
+
 /* Diagnostics: the unknown with the largest weighted local error estimate of
  * the last step (which part of the state limits the step size). */
 int idr_sim_worst_component(const idr_sim *s, double *weighted_error) {

@@ -114,6 +114,12 @@ const double *idr_admittance_response(const idr_admittance *a);
 idr_status idr_klu_factor_time(const idr_device *dev, const double *y, const idr_bias *b, double cj,
                                int repeat, double *seconds, idr_error *err);
 
+/* Mean wall times [s] of one factorization and one solve of the transient
+ * linear solver (block-tridiagonal, blocktri.c) on the Jacobian at state y
+ * (bench). */
+idr_status idr_blocktri_time(const idr_device *dev, const double *y, const idr_bias *b, double cj,
+                             int repeat, double *factor_s, double *solve_s, idr_error *err);
+
 #ifdef __cplusplus
 }
 #endif
