@@ -6,8 +6,10 @@
  *                constraints (median wall time of BENCH_EQ_REPEATS solves)
  *   transient    the deck's own waveform protocol (+1 V for 5 s, then 0 V
  *                for 10 s) from the equilibrium (median of
- *                BENCH_TR_REPEATS runs), with IDA statistics and the mean
- *                time of one KLU refactorization of the Jacobian
+ *                BENCH_TR_REPEATS runs), with IDA statistics, the mean
+ *                times of one factorization and one solve of the transient's
+ *                block-tridiagonal solver and of one KLU refactorization of
+ *                the Jacobian
  *   admittance   one small-signal evaluation at BENCH_ADM_F_HZ about the
  *                equilibrium (idr_admittance_eval: complex refactorization,
  *                solve, terminal current; median of BENCH_ADM_REPEATS) over
@@ -139,13 +141,18 @@ static idr_status bench_temperature(const idr_deck *deck, const idr_mesh *mesh, 
   double cj = res.stats.last_h > 0 ? 1.0 / res.stats.last_h : 1.0, klu_s = 0.0;
   st = idr_klu_factor_time(d, y, &b0, cj, BENCH_KLU_REPEATS, &klu_s, err);
   if (st) goto out_free_y;
+  double bt_factor_s = 0.0, bt_solve_s = 0.0;
+  st = idr_blocktri_time(d, y, &b0, cj, BENCH_KLU_REPEATS, &bt_factor_s, &bt_solve_s, err);
+  if (st) goto out_free_y;
   const idr_sim_stats *s = &res.stats;
   printf("bench case=transient T_K=%g nodes=%d unknowns=%d wall_ms=%.3f target_wall_ms=%g "
          "repeats=%d steps=%ld res=%ld jac=%ld setups=%ld newton_iters=%ld nonlin_fails=%ld "
-         "errtest_fails=%ld klu_factor_us=%.1f peak_rss_MB=%.1f target_peak_rss_MB=%g\n",
+         "errtest_fails=%ld bt_factor_us=%.1f bt_solve_us=%.1f klu_factor_us=%.1f "
+         "peak_rss_MB=%.1f target_peak_rss_MB=%g\n",
          T, d->N, d->n_unknowns, 1e3 * median(t_tr, BENCH_TR_REPEATS), BENCH_TARGET_TR_MS,
          BENCH_TR_REPEATS, s->steps, s->res_evals, s->jac_evals, s->lin_setups, s->nonlin_iters,
-         s->nonlin_conv_fails, s->err_test_fails, 1e6 * klu_s, peak_rss_mb(), BENCH_TARGET_RSS_MB);
+         s->nonlin_conv_fails, s->err_test_fails, 1e6 * bt_factor_s, 1e6 * bt_solve_s, 1e6 * klu_s,
+         peak_rss_mb(), BENCH_TARGET_RSS_MB);
   st = bench_admittance(d, y, klu_s, err);
 out_free_y:
   idr_waveform_result_free(&res);

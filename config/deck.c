@@ -862,6 +862,10 @@ static idr_status conv_tid(cv *c, const idr_ynode *n, idr_protocol_spec *P, cons
   int m = choice(c, n, "protocol", "model", 0, models);
   if (m == -2) return IDR_ERR_INPUT;
   if (m >= 0) P->fit_model = m;
+  static const char *const ATOLS[] = {"charge", "solver", NULL};
+  int a = choice(c, n, "protocol", "density_atol", 0, ATOLS);
+  if (a == -2) return IDR_ERR_INPUT;
+  if (a >= 0) P->density_atol = a;
   if (!(P->t_last_s > P->t_first_s)) {
     const idr_ynode *f = idr_ynode_get(n, "t_last_s");
     return idr_yerror(c->doc, f ? f : n, 0, "protocol.t_last_s", c->err,
@@ -916,13 +920,10 @@ static idr_status conv_protocol(cv *c, const idr_ynode *root, idr_deck *d) {
       "V_start_V", "V_stop_V", "V_step_V",        "f_Hz",
       "ions",      NULL};
   static const char *const IONS[] = {"mobile", "frozen", NULL};
-  static const char *const TIDKEYS[] = {"type",     "temperatures_K",
-                                        "fill_V_V", "fill_duration_s",
-                                        "rest_V_V", "light_suns",
-                                        "f_Hz",     "t_first_s",
-                                        "t_last_s", "samples",
-                                        "threads",  "power",
-                                        "model",    NULL};
+  static const char *const TIDKEYS[] = {"type",     "temperatures_K", "fill_V_V", "fill_duration_s",
+                                        "rest_V_V", "light_suns",     "f_Hz",     "t_first_s",
+                                        "t_last_s", "samples",        "threads",  "power",
+                                        "model",    "density_atol",   NULL};
   static const char *const MODELS[] = {"single", "stretched", "two", NULL};
   idr_protocol_spec *P = &d->protocol;
   const idr_ynode *n = idr_ynode_get(root, "protocol");
@@ -1111,6 +1112,7 @@ void idr_deck_defaults(idr_deck *d) {
   d->protocol.threads = 0;
   d->protocol.power = 1;
   d->protocol.fit_model = 0;
+  d->protocol.density_atol = IDR_TID_ATOL_CHARGE;
 }
 
 void idr_deck_free(idr_deck *d) {

@@ -207,8 +207,10 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
     kv_num(&b, "  ", "f_Hz", P->f_Hz);
     kv_num(&b, "  ", "t_first_s", P->t_first_s);
     kv_num(&b, "  ", "t_last_s", P->t_last_s);
-    sb_printf(&b, "  samples: %d\n  threads: %d\n  power: %d\n  model: %s\n", P->samples,
-              P->threads, P->power, MODEL_NAMES[P->fit_model]);
+    static const char *const ATOL_NAMES[] = {"charge", "solver"};
+    sb_printf(&b, "  samples: %d\n  threads: %d\n  power: %d\n  model: %s\n  density_atol: %s\n",
+              P->samples, P->threads, P->power, MODEL_NAMES[P->fit_model],
+              ATOL_NAMES[P->density_atol]);
   } else if (P->type == IDR_PROTO_CF) {
     kv_num(&b, "  ", "V_V", P->cf_V_V);
     kv_num(&b, "  ", "f_min_Hz", P->f_min_Hz);

@@ -146,6 +146,9 @@ typedef enum {
   IDR_PROTO_CV = 4
 } idr_protocol_type;
 
+/* protocol.density_atol of the tid protocol */
+typedef enum { IDR_TID_ATOL_CHARGE = 0, IDR_TID_ATOL_SOLVER = 1 } idr_tid_atol;
+
 typedef struct idr_protocol_spec {
   idr_protocol_type type;
   /* waveform */
@@ -181,6 +184,10 @@ typedef struct idr_protocol_spec {
   /* extraction (tid): Arrhenius power n in ln(T^n/tau) (default 1), model */
   int power;     /* 0, 1 or 2 */
   int fit_model; /* 0 single, 1 stretched, 2 two (opposite signs) (default 0) */
+  /* tid: absolute tolerance of the densities during the scan (default charge):
+   * IDR_TID_ATOL_CHARGE rtol x the smallest charge density of the stack,
+   * IDR_TID_ATOL_SOLVER solver.atol_density_cm3 as in every other protocol */
+  int density_atol;
   /* equilibrate: nothing else. */
   idr_srcloc loc;
 } idr_protocol_spec;

@@ -28,10 +28,7 @@ static inline void addF(asm_ctx *a, int row, double v) {
 
 static inline void addJ(asm_ctx *a, int row, int col, double v) {
   if (!a->Jx) return;
-  const idr_device *d = a->d;
-  int j = d->node_of[col];
-  int r0 = d->off[j > 0 ? j - 1 : 0];
-  a->Jx[d->colptr[col] + (row - r0)] += v;
+  a->Jx[a->d->csc_base[col] + row] += v;
 }
 
 static int assemble(const idr_device *d, const idr_bias *b, const double *y, const double *yp,
@@ -177,8 +174,8 @@ static int assemble(const idr_device *d, const idr_bias *b, const double *y, con
         addJ(&A, up, up, cj * inv * hc->vol * hc->gam_p * N0);
         /* generation - recombination: row gets -(G - U) vol */
         double dUn, dUp;
-        double U = idr_recomb(n, p, hc->ni2, hc->k_rad, hc->C_n, hc->C_p, hc->tau_n, hc->tau_p,
-                              &dUn, &dUp);
+        double U = idr_recomb(n, p, hc->ni2, hc->ni, hc->k_rad, hc->C_n, hc->C_p, hc->tau_n,
+                              hc->tau_p, &dUn, &dUp);
         double net = inv * (hc->vol * U - hc->G1 * light);
         addF(&A, un, net);
         addF(&A, up, net);
@@ -254,9 +251,17 @@ static int assemble(const idr_device *d, const idr_bias *b, const double *y, con
       }
     }
   }
-  if (F)
-    for (int u = 0; u < d->n_unknowns; u++)
-      if (!isfinite(F[u])) return 1;
+  if (F) {
+    /* F - F is 0 for finite entries, NaN otherwise; four independent sums */
+    double nf[4] = {0.0, 0.0, 0.0, 0.0};
+    int u = 0;
+    for (; u + 3 < d->n_unknowns; u += 4)
+      for (int l = 0; l < 4; l++)
+        nf[l] += F[u + l] - F[u + l];
+    for (; u < d->n_unknowns; u++)
+      nf[0] += F[u] - F[u];
+    if ((nf[0] + nf[1]) + (nf[2] + nf[3]) != 0.0) return 1;
+  }
   return 0;
 }
 

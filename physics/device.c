@@ -34,6 +34,7 @@ static void fill_halfcell(idr_halfcell *hc, const idr_layer *ly, int layer, doub
   hc->Eg = m->Eg_eV;
   hc->dop = (ly->N_D_cm3 - ly->N_A_cm3) * IDR_CM3_TO_M3;
   hc->ni2 = hc->Nc * hc->Nv * exp(-m->Eg_eV / Vt);
+  hc->ni = sqrt(hc->ni2);
   hc->k_rad = m->k_rad_cm3_s * 1e-6;
   hc->C_n = m->C_n_auger_cm6_s * 1e-12;
   hc->C_p = m->C_p_auger_cm6_s * 1e-12;
@@ -100,6 +101,7 @@ void idr_device_free(idr_device **dp) {
   free(d->atol);
   free(d->colptr);
   free(d->rowind);
+  free(d->csc_base);
   free(d);
   *dp = NULL;
 }
@@ -444,11 +446,13 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
     d->colptr[nu] = nnz;
     d->nnz = nnz;
     ALLOC(d->rowind, nnz);
+    ALLOC(d->csc_base, nu);
     for (int c = 0; c < nu; c++) {
       int j = d->node_of[c];
       int r0 = d->off[j > 0 ? j - 1 : 0];
       for (long q = d->colptr[c]; q < d->colptr[c + 1]; q++)
         d->rowind[q] = r0 + (q - d->colptr[c]);
+      d->csc_base[c] = d->colptr[c] - r0;
     }
   }
   *out = d;
@@ -456,6 +460,17 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
 out_free:
   idr_device_free(&d);
   return st;
+}
+
+void idr_device_set_density_atol(idr_device *d, double atol_cm3) {
+  for (int i = 0; i < d->N; i++) {
+    d->atol[d->in[i]] = atol_cm3 * IDR_CM3_TO_M3 / d->N0;
+    d->atol[d->ip[i]] = atol_cm3 * IDR_CM3_TO_M3 / d->N0;
+    for (int k = 0; k < d->n_ions; k++) {
+      int u = d->iion[(size_t)i * d->n_ions + k];
+      if (u >= 0) d->atol[u] = atol_cm3 * IDR_CM3_TO_M3 / d->N0;
+    }
+  }
 }
 
 long idr_device_csc_pos(const idr_device *dev, int row, int col) {

@@ -69,6 +69,7 @@ typedef struct idr_halfcell {
   double Eg;           /* band gap [eV] */
   double dop;          /* N_D - N_A [m^-3] */
   double ni2;          /* intrinsic density squared [m^-6] */
+  double ni;           /* sqrt(ni2) [m^-3] */
   double gam_n;        /* electron density here = gam_n * nodal unknown */
   double gam_p;        /* hole density here = gam_p * nodal unknown */
   double k_rad;        /* [m^3/s] */
@@ -146,8 +147,9 @@ typedef struct idr_device {
   double *atol;     /* absolute tolerance in scaled units */
   /* fixed CSC pattern of dF/dy + cj dF/dy' */
   long nnz;
-  long *colptr; /* [n_unknowns + 1] */
-  long *rowind; /* [nnz] */
+  long *colptr;   /* [n_unknowns + 1] */
+  long *rowind;   /* [nnz] */
+  long *csc_base; /* [n_unknowns] entry (r, c) of the pattern is at csc_base[c] + r */
 } idr_device;
 
 /* Build the device at temperature T [K] from a validated deck on a mesh.
@@ -156,6 +158,11 @@ typedef struct idr_device {
 idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T_K,
                             idr_device **out, idr_error *err);
 void idr_device_free(idr_device **dev);
+
+/* Set the absolute tolerance of every density unknown (carriers, ions) to
+ * atol_cm3 [cm^-3] (in the scaled units of the solver); occupations and
+ * potentials keep theirs. */
+void idr_device_set_density_atol(idr_device *dev, double atol_cm3);
 
 /* Position in the CSC value array of entry (row, col); -1 if outside the pattern. */
 long idr_device_csc_pos(const idr_device *dev, int row, int col);

@@ -85,8 +85,8 @@ static inline idr_sg idr_sg_flux(double k, double a, double b, double d) {
 
 /* Band-to-band and background recombination in one half cell:
  * U = (np - ni2) (k_rad + C_n n + C_p p) + (np - ni2) / (tau_p (n + ni) + tau_n (p + ni)).
- * Returns U [m^-3 s^-1] and dU/dn, dU/dp. */
-static inline double idr_recomb(double n, double p, double ni2, double k_rad, double C_n,
+ * ni = sqrt(ni2), passed precomputed. Returns U [m^-3 s^-1] and dU/dn, dU/dp. */
+static inline double idr_recomb(double n, double p, double ni2, double ni, double k_rad, double C_n,
                                 double C_p, double tau_n, double tau_p, double *dUn, double *dUp) {
   double np = n * p - ni2;
   double kk = k_rad + C_n * n + C_p * p;
@@ -94,7 +94,6 @@ static inline double idr_recomb(double n, double p, double ni2, double k_rad, do
   double dn = p * kk + np * C_n;
   double dp = n * kk + np * C_p;
   if (tau_n > 0.0 && tau_p > 0.0) {
-    double ni = sqrt(ni2);
     double den = tau_p * (n + ni) + tau_n * (p + ni);
     U += np / den;
     dn += p / den - np * tau_p / (den * den);

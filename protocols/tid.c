@@ -26,6 +26,8 @@
 /* Longest pseudo-time of the relaxation to a steady state under light or a
  * non-zero rest bias [s]. */
 #define IDR_TID_RELAX_T_MAX 1e14
+/* rtol of the integrator when the options leave it 0 (as idr_sim_create). */
+#define IDR_TID_RTOL_DEFAULT 1e-6
 
 static double wall_now(void) {
   struct timespec ts;
@@ -55,6 +57,26 @@ int idr_tid_times(const idr_protocol_spec *P, double *t, int cap) {
   return m;
 }
 
+/* protocol.density_atol = charge: the absolute tolerance of every density
+ * is rtol times the smallest charge density that shapes the capacitance
+ * (the smallest nonzero |N_D - N_A| of a layer or mobile-ion density), never
+ * tighter than solver.atol_density_cm3. C at f is set by the space charge of
+ * dopants and ions; a carrier or ion density below rtol times the smallest of
+ * them changes it by less than rtol, while tracking such densities to 1e3
+ * cm^-3 (the default solver tolerance) costs BDF steps on their noise. V21
+ * compares C(t) and the extraction with the solver tolerance. [cm^-3] */
+static double tid_density_atol_cm3(const idr_deck *deck, double rtol) {
+  double q = INFINITY;
+  for (int l = 0; l < deck->n_layers; l++) {
+    double dop = fabs(deck->layers[l].N_D_cm3 - deck->layers[l].N_A_cm3);
+    if (dop > 0.0) q = fmin(q, dop);
+  }
+  for (int k = 0; k < deck->n_ions; k++)
+    if (deck->ions[k].density_cm3 > 0.0) q = fmin(q, deck->ions[k].density_cm3);
+  double a = deck->solver.atol_density_cm3 > 0 ? deck->solver.atol_density_cm3 : 0.0;
+  return isfinite(q) ? fmax(a, rtol * q) : a;
+}
+
 /* One temperature; everything allocated here is freed here. */
 static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_sim_opts *opts,
                           double T, idr_tid_curve *cv, idr_error *err) {
@@ -69,6 +91,10 @@ static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_
   cv->T_K = T;
   st = idr_device_build(deck, mesh, T, &dev, err);
   if (st) goto out_free;
+  if (P->density_atol == IDR_TID_ATOL_CHARGE) {
+    double a = tid_density_atol_cm3(deck, opts->rtol > 0 ? opts->rtol : IDR_TID_RTOL_DEFAULT);
+    if (a > 0.0) idr_device_set_density_atol(dev, a);
+  }
   y = malloc((size_t)dev->n_unknowns * sizeof *y);
   if (!y) {
     st = idr_error_set(err, IDR_ERR_NOMEM, "TID: out of memory");

@@ -17,7 +17,7 @@ static inline sunindextype len(N_Vector v) {
 }
 
 /* Four partial sums break the add latency chain. */
-static realtype wsqrsum(N_Vector x, N_Vector w) {
+IDR_SIMD_CLONES static realtype wsqrsum(N_Vector x, N_Vector w) {
   const realtype *xd = NV_DATA_S(x), *wd = NV_DATA_S(w);
   sunindextype n = len(x), i = 0;
   realtype s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -36,7 +36,7 @@ static realtype wsqrsum(N_Vector x, N_Vector w) {
   return (s0 + s1) + (s2 + s3);
 }
 
-static realtype wsqrsum_mask(N_Vector x, N_Vector w, N_Vector id) {
+IDR_SIMD_CLONES static realtype wsqrsum_mask(N_Vector x, N_Vector w, N_Vector id) {
   const realtype *xd = NV_DATA_S(x), *wd = NV_DATA_S(w), *md = NV_DATA_S(id);
   sunindextype n = len(x);
   realtype s0 = 0, s1 = 0;
@@ -70,7 +70,8 @@ static realtype fast_wsqrsummasklocal(N_Vector x, N_Vector w, N_Vector id) {
   return wsqrsum_mask(x, w, id);
 }
 
-static void fast_linearsum(realtype a, N_Vector x, realtype b, N_Vector y, N_Vector z) {
+IDR_SIMD_CLONES static void fast_linearsum(realtype a, N_Vector x, realtype b, N_Vector y,
+                                           N_Vector z) {
   const realtype *xd = NV_DATA_S(x), *yd = NV_DATA_S(y);
   realtype *zd = NV_DATA_S(z);
   sunindextype n = len(x);
@@ -78,7 +79,7 @@ static void fast_linearsum(realtype a, N_Vector x, realtype b, N_Vector y, N_Vec
     zd[i] = a * xd[i] + b * yd[i];
 }
 
-static void fast_scale(realtype c, N_Vector x, N_Vector z) {
+IDR_SIMD_CLONES static void fast_scale(realtype c, N_Vector x, N_Vector z) {
   const realtype *xd = NV_DATA_S(x);
   realtype *zd = NV_DATA_S(z);
   sunindextype n = len(x);
@@ -86,7 +87,7 @@ static void fast_scale(realtype c, N_Vector x, N_Vector z) {
     zd[i] = c * xd[i];
 }
 
-static realtype fast_maxnorm(N_Vector x) {
+IDR_SIMD_CLONES static realtype fast_maxnorm(N_Vector x) {
   const realtype *xd = NV_DATA_S(x);
   sunindextype n = len(x);
   realtype m = 0;
@@ -95,7 +96,7 @@ static realtype fast_maxnorm(N_Vector x) {
   return m;
 }
 
-static int fast_linearcombination(int nv, realtype *c, N_Vector *X, N_Vector z) {
+IDR_SIMD_CLONES static int fast_linearcombination(int nv, realtype *c, N_Vector *X, N_Vector z) {
   realtype *zd = NV_DATA_S(z);
   sunindextype n = len(z);
   if (nv < 1) return -1;
@@ -112,14 +113,14 @@ static int fast_linearcombination(int nv, realtype *c, N_Vector *X, N_Vector z) 
   return 0;
 }
 
-static void fast_const(realtype c, N_Vector z) {
+IDR_SIMD_CLONES static void fast_const(realtype c, N_Vector z) {
   realtype *zd = NV_DATA_S(z);
   sunindextype n = len(z);
   for (sunindextype i = 0; i < n; i++)
     zd[i] = c;
 }
 
-static void fast_abs(N_Vector x, N_Vector z) {
+IDR_SIMD_CLONES static void fast_abs(N_Vector x, N_Vector z) {
   const realtype *xd = NV_DATA_S(x);
   realtype *zd = NV_DATA_S(z);
   sunindextype n = len(x);
@@ -127,7 +128,7 @@ static void fast_abs(N_Vector x, N_Vector z) {
     zd[i] = fabs(xd[i]);
 }
 
-static void fast_inv(N_Vector x, N_Vector z) {
+IDR_SIMD_CLONES static void fast_inv(N_Vector x, N_Vector z) {
   const realtype *xd = NV_DATA_S(x);
   realtype *zd = NV_DATA_S(z);
   sunindextype n = len(x);
@@ -137,7 +138,7 @@ static void fast_inv(N_Vector x, N_Vector z) {
 
 /* Constraint test as in the serial N_Vector: c = +-2 strict, +-1 non-strict
  * sign constraints; m[i] = 1 where x[i] violates c[i]; returns false if any. */
-static booleantype fast_constrmask(N_Vector c, N_Vector x, N_Vector m) {
+IDR_SIMD_CLONES static booleantype fast_constrmask(N_Vector c, N_Vector x, N_Vector m) {
   const realtype *cd = NV_DATA_S(c), *xd = NV_DATA_S(x);
   realtype *md = NV_DATA_S(m);
   sunindextype n = len(x);

@@ -1,7 +1,8 @@
 /*
  * iondrift solver: thermal equilibrium (Poisson-Boltzmann with ion-number
  * constraints), time integration of the full system with SUNDIALS IDA
- * (variable-order BDF, Newton with SUNLinSol_KLU and the analytic Jacobian),
+ * (variable-order BDF, Newton with the analytic Jacobian and a block-tridiagonal
+ * direct solver behind the SUNLinearSolver interface),
  * steady states by pseudo-transient continuation, and (later) the
  * small-signal admittance with complex KLU.
  *
@@ -78,6 +79,8 @@ const double *idr_sim_y(const idr_sim *sim);
 const double *idr_sim_yp(const idr_sim *sim);
 const idr_device *idr_sim_device(const idr_sim *sim);
 idr_bias idr_sim_bias(const idr_sim *sim);
+/* Counters since idr_sim_create, summed over every start and bias change
+ * (IDA resets its own at each re-initialization); last_h of the last step. */
 void idr_sim_get_stats(const idr_sim *sim, idr_sim_stats *st);
 /* Diagnostics: index of the differential unknown with the largest weighted
  * local error estimate in the last step (-1 on failure). */
@@ -110,6 +113,12 @@ const double *idr_admittance_response(const idr_admittance *a);
  * Jacobian at state y, averaged over `repeat` factorizations (bench). */
 idr_status idr_klu_factor_time(const idr_device *dev, const double *y, const idr_bias *b, double cj,
                                int repeat, double *seconds, idr_error *err);
+
+/* Mean wall times [s] of one factorization and one solve of the transient
+ * linear solver (block-tridiagonal, blocktri.c) on the Jacobian at state y
+ * (bench). */
+idr_status idr_blocktri_time(const idr_device *dev, const double *y, const idr_bias *b, double cj,
+                             int repeat, double *factor_s, double *solve_s, idr_error *err);
 
 #ifdef __cplusplus
 }

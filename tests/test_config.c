@@ -275,6 +275,11 @@ static void test_conversions(void **state) {
   mini_with(buf, sizeof buf, "", "protocol: {type: tid}\n");
   assert_int_equal(load_str(buf, NULL, 0, &d, &e), IDR_OK);
   assert_int_equal(d.protocol.type, IDR_PROTO_TID);
+  assert_int_equal(d.protocol.density_atol, IDR_TID_ATOL_CHARGE);
+  idr_deck_free(&d);
+  mini_with(buf, sizeof buf, "", "protocol: {type: tid, density_atol: solver}\n");
+  assert_int_equal(load_str(buf, NULL, 0, &d, &e), IDR_OK);
+  assert_int_equal(d.protocol.density_atol, IDR_TID_ATOL_SOLVER);
   idr_deck_free(&d);
 }
 
@@ -382,8 +387,10 @@ static const bad_case BAD[] = {
      "protocol.type must be one of equilibrate | waveform | tid | cf | cv (got 'jv')"},
     {"", "protocol: {type: tid, segments: []}\n", NULL,
      "protocol.segments must be one of the keys type, temperatures_K, fill_V_V, fill_duration_s, "
-     "rest_V_V, light_suns, f_Hz, t_first_s, t_last_s, samples, threads, power, model (got "
-     "'segments')"},
+     "rest_V_V, light_suns, f_Hz, t_first_s, t_last_s, samples, threads, power, model, "
+     "density_atol (got 'segments')"},
+    {"", "protocol: {type: tid, density_atol: loose}\n", NULL,
+     "protocol.density_atol must be one of charge | solver (got 'loose')"},
     {"", "protocol: {type: waveform}\n", NULL, "protocol.segments must be given (got nothing)"},
     {"", "protocol: {type: waveform, segments: [{duration_s: 1}]}\n", NULL,
      "protocol.segments[0].V_V must be given (got nothing)"},

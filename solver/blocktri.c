@@ -1,0 +1,432 @@
+/*
+ * Block-tridiagonal direct solver for the transient Jacobian
+ * A = dF/dy + cj dF/dy'. The unknowns are interleaved node by node and node
+ * i couples only to i-1, i, i+1, so A is block tridiagonal with blocks
+ * L_i (rows of node i, columns of node i-1), D_i and U_i (columns of node
+ * i+1); the device's CSC pattern holds exactly these blocks.
+ *
+ * Block LU (block Thomas algorithm; Golub & Van Loan, Matrix Computations,
+ * 4th ed., sec. 4.5.1):
+ *   S_0 = D_0,  S_i = D_i - L_i G_{i-1},  G_i = S_i^{-1} U_i,  P_i = S_i^{-1} L_i,
+ * each Schur complement S_i factored by dense LU with partial pivoting, G_i
+ * and P_i from that LU, and S_i^{-1} kept explicitly; the solve is then
+ *   z_i = S_i^{-1} b_i - P_i z_{i-1},   x_i = z_i - G_i x_{i+1},
+ * three small dense products per node on contiguous memory, whose only
+ * serial chain is one product per node and direction. Blocks are padded to
+ * the largest node (identity on the padded diagonal) so that every kernel
+ * runs with one compile-time block size.
+ *
+ * There is no pivoting across blocks. The transient Jacobians are dominated
+ * by their diagonal blocks (carrier and ion rows: storage cj M plus
+ * column-conserving Scharfetter-Gummel fluxes; Poisson rows: a discrete
+ * Laplacian), and tests/test_blocktri.c compares the solutions with KLU's.
+ * A singular or non-finite diagonal block is reported as a recoverable
+ * set-up failure, so IDA retries with a smaller step.
+ */
+#include "blocktri.h"
+#include "fast_nvector.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+
+struct idr_blocktri {
+  int N;          /* nodes (blocks) */
+  int M;          /* padded block size: the largest number of unknowns of a node */
+  const int *off; /* first unknown of each node, [N+1] (the device's) */
+  double *DLU;    /* [3 N M^2] padded blocks D_i, then L_i, then U_i of A (row-major;
+                     pads: identity in D, 0 in L and U; never written) */
+  double *Sinv;   /* [N M^2] S_i^{-1}, column-major (the solve's products are axpys) */
+  double *P;      /* [N M^2] S_i^{-1} L_i, column-major */
+  double *G;      /* [N M^2] S_i^{-1} U_i, column-major */
+  double *z;      /* [N M] padded work vector of the solve */
+  double *lu;     /* [M^2] work: LU of one S_i (unit lower L, U's diagonal inverted) */
+  double *t;      /* [3 M^2] work */
+  int *perm;      /* [M] work: row permutation of one LU */
+};
+
+static inline int bsize(const idr_blocktri *bt, int i) {
+  return bt->off[i + 1] - bt->off[i];
+}
+
+void idr_blocktri_free(idr_blocktri **btp) {
+  if (!btp || !*btp) return;
+  idr_blocktri *bt = *btp;
+  free(bt->DLU);
+  free(bt->Sinv);
+  free(bt->P);
+  free(bt->G);
+  free(bt->z);
+  free(bt->lu);
+  free(bt->t);
+  free(bt->perm);
+  free(bt);
+  *btp = NULL;
+}
+
+idr_blocktri *idr_blocktri_alloc(const idr_device *d) {
+  idr_blocktri *bt = calloc(1, sizeof *bt);
+  if (!bt) return NULL;
+  const int N = d->N;
+  bt->N = N;
+  bt->off = d->off;
+  int M = 1;
+  for (int i = 0; i < N; i++)
+    if (bsize(bt, i) > M) M = bsize(bt, i);
+  bt->M = M;
+  const long MM = (long)M * M, nb = N * MM;
+  bt->DLU = calloc(3 * (size_t)nb, sizeof *bt->DLU);
+  bt->Sinv = calloc((size_t)nb, sizeof *bt->Sinv);
+  bt->P = calloc((size_t)nb, sizeof *bt->P);
+  bt->G = calloc((size_t)nb, sizeof *bt->G);
+  bt->z = calloc((size_t)N * (size_t)M, sizeof *bt->z);
+  bt->lu = calloc((size_t)MM, sizeof *bt->lu);
+  bt->t = calloc(3 * (size_t)MM, sizeof *bt->t);
+  bt->perm = calloc((size_t)M, sizeof *bt->perm);
+  if (!bt->DLU || !bt->Sinv || !bt->P || !bt->G || !bt->z || !bt->lu || !bt->t || !bt->perm)
+    goto out_free;
+  for (int i = 0; i < N; i++)
+    for (int r = bsize(bt, i); r < M; r++)
+      bt->DLU[i * MM + (long)r * M + r] = 1.0;
+  /* the pattern must be the block band, column by column: the rows of
+   * nodes j-1, j, j+1 in order (the factorization reads it that way) */
+  if (d->nnz != d->colptr[d->n_unknowns]) goto out_free;
+  for (int c = 0; c < d->n_unknowns; c++) {
+    int j = d->node_of[c];
+    long r = d->off[j > 0 ? j - 1 : 0];
+    long r_end = d->off[j + 2 <= N ? j + 2 : N];
+    if (d->colptr[c + 1] - d->colptr[c] != r_end - r) goto out_free;
+    for (long q = d->colptr[c]; q < d->colptr[c + 1]; q++)
+      if (d->rowind[q] != r++) goto out_free;
+  }
+  return bt;
+out_free:
+  idr_blocktri_free(&bt);
+  return NULL;
+}
+
+/* The kernels take the block size M as an argument; each is inlined into
+ * wrappers with a constant M (3..6), where the compiler unrolls it. */
+
+/* In-place LU with partial pivoting of the row-major M x M matrix a:
+ * rows perm[] of a = L U (unit lower L); U's diagonal stored inverted.
+ * 1 if singular or not finite. */
+static inline int lu_factor(double *a, int *perm, int M) {
+  for (int r = 0; r < M; r++)
+    perm[r] = r;
+  for (int k = 0; k < M; k++) {
+    int p = k;
+    double amax = fabs(a[k * M + k]);
+    for (int r = k + 1; r < M; r++) {
+      double v = fabs(a[r * M + k]);
+      if (v > amax) {
+        amax = v;
+        p = r;
+      }
+    }
+    if (!(amax > 0.0) || !isfinite(amax)) return 1;
+    if (p != k) {
+      for (int c = 0; c < M; c++) {
+        double tmp = a[k * M + c];
+        a[k * M + c] = a[p * M + c];
+        a[p * M + c] = tmp;
+      }
+      int tmp = perm[k];
+      perm[k] = perm[p];
+      perm[p] = tmp;
+    }
+    double dinv = 1.0 / a[k * M + k];
+    a[k * M + k] = dinv;
+    for (int r = k + 1; r < M; r++) {
+      double l = a[r * M + k] * dinv;
+      a[r * M + k] = l;
+      for (int c = k + 1; c < M; c++)
+        a[r * M + c] -= l * a[k * M + c];
+    }
+  }
+  return 0;
+}
+
+/* X <- S^{-1} X for the M x W row-major X (its rows already permuted by
+ * perm), with S's LU in a. One pass for all W columns: the triangular
+ * recurrences run over rows, the long inner loops over columns. */
+static inline void lu_solve_rows(const double *a, double *X, int M, int W) {
+  for (int r = 1; r < M; r++)
+    for (int k = 0; k < r; k++) {
+      double l = a[r * M + k];
+      for (int c = 0; c < W; c++)
+        X[r * W + c] -= l * X[k * W + c];
+    }
+  for (int r = M - 1; r >= 0; r--) {
+    for (int k = r + 1; k < M; k++) {
+      double u = a[r * M + k];
+      for (int c = 0; c < W; c++)
+        X[r * W + c] -= u * X[k * W + c];
+    }
+    for (int c = 0; c < W; c++)
+      X[r * W + c] *= a[r * M + r];
+  }
+}
+
+/* B = the M x M block of A (row-major, row length W) at column c0, transposed. */
+static inline void transpose_block(const double *A, int W, int c0, double *B, int M) {
+  for (int r = 0; r < M; r++)
+    for (int c = 0; c < M; c++)
+      B[c * M + r] = A[r * W + c0 + c];
+}
+
+/* Largest block whose factorization works on local arrays. */
+#define IDR_BT_FACTOR_LOCAL_MAX 8
+
+/* One node's factorization: S (the Schur complement, overwritten by its LU),
+ * perm and T are work arrays of the caller. */
+static inline int factor_node(idr_blocktri *bt, int i, double *S, int *perm, double *T, int M) {
+  const int N = bt->N;
+  const long MM = (long)M * M, nb = N * MM;
+  const double *D = bt->DLU, *L = bt->DLU + nb, *U = bt->DLU + 2 * nb;
+  memcpy(S, D + i * MM, (size_t)MM * sizeof *S);
+  if (i > 0) {
+    /* S_i = D_i - L_i G_{i-1} (G stored column-major) */
+    const double *Li = L + i * MM, *Gp = bt->G + (i - 1) * MM;
+    for (int r = 0; r < M; r++)
+      for (int k = 0; k < M; k++) {
+        double l = Li[r * M + k];
+        for (int c = 0; c < M; c++)
+          S[r * M + c] -= l * Gp[c * M + k];
+      }
+  }
+  if (lu_factor(S, perm, M)) return 1;
+  /* [S^{-1} | S^{-1} L_i | S^{-1} U_i] in one solve of [I | L_i | U_i] */
+  const int W = 3 * M;
+  for (int r = 0; r < M; r++) {
+    const int pr = perm[r];
+    for (int c = 0; c < M; c++) {
+      T[r * W + c] = pr == c ? 1.0 : 0.0;
+      T[r * W + M + c] = L[i * MM + (long)pr * M + c];
+      T[r * W + 2 * M + c] = U[i * MM + (long)pr * M + c];
+    }
+  }
+  lu_solve_rows(S, T, M, W);
+  transpose_block(T, W, 0, bt->Sinv + i * MM, M);
+  transpose_block(T, W, M, bt->P + i * MM, M);
+  transpose_block(T, W, 2 * M, bt->G + i * MM, M);
+  return 0;
+}
+
+static inline int factor_core(idr_blocktri *bt, const double *Jx, int M) {
+  const int N = bt->N;
+  const long MM = (long)M * M, nb = N * MM;
+  /* CSC columns into the blocks: column cc of node j holds the rows of
+   * U_{j-1}, D_j and L_{j+1}, in that order */
+  double *Dw = bt->DLU, *Lw = bt->DLU + nb, *Uw = bt->DLU + 2 * nb;
+  const double *q = Jx;
+  for (int j = 0; j < N; j++) {
+    const int mj = bsize(bt, j);
+    for (int cc = 0; cc < mj; cc++) {
+      if (j > 0)
+        for (int r = 0, mp = bsize(bt, j - 1); r < mp; r++)
+          Uw[(j - 1) * MM + (long)r * M + cc] = *q++;
+      for (int r = 0; r < mj; r++)
+        Dw[j * MM + (long)r * M + cc] = *q++;
+      if (j < N - 1)
+        for (int r = 0, mn = bsize(bt, j + 1); r < mn; r++)
+          Lw[(j + 1) * MM + (long)r * M + cc] = *q++;
+    }
+  }
+  if (M <= IDR_BT_FACTOR_LOCAL_MAX) {
+    /* local work arrays: no store into them can alias the blocks */
+    double S[IDR_BT_FACTOR_LOCAL_MAX * IDR_BT_FACTOR_LOCAL_MAX];
+    double T[3 * IDR_BT_FACTOR_LOCAL_MAX * IDR_BT_FACTOR_LOCAL_MAX];
+    int perm[IDR_BT_FACTOR_LOCAL_MAX];
+    for (int i = 0; i < N; i++)
+      if (factor_node(bt, i, S, perm, T, M)) return 1;
+  } else {
+    for (int i = 0; i < N; i++)
+      if (factor_node(bt, i, bt->lu, bt->perm, bt->t, M)) return 1;
+  }
+  return 0;
+}
+
+/* Largest block whose solve keeps its partial results in locals. */
+#define IDR_BT_LOCAL_MAX 16
+
+/* acc = A v (A column-major M x M; acc: local, so no store aliases A or v). */
+static inline void axpy_block(double *acc, const double *A, const double *v, double sign, int M) {
+  for (int k = 0; k < M; k++) {
+    double vk = sign * v[k];
+    for (int r = 0; r < M; r++)
+      acc[r] += A[k * M + r] * vk;
+  }
+}
+
+static inline void solve_core(const idr_blocktri *bt, double *x, int M) {
+  const int N = bt->N;
+  const long MM = (long)M * M;
+  double *z = bt->z;
+  for (int i = 0; i < N; i++) {
+    const int o = bt->off[i], mi = bt->off[i + 1] - o;
+    double b[IDR_BT_LOCAL_MAX], acc[IDR_BT_LOCAL_MAX];
+    for (int r = 0; r < M; r++) {
+      b[r] = r < mi ? x[o + r] : 0.0;
+      acc[r] = 0.0;
+    }
+    axpy_block(acc, bt->Sinv + i * MM, b, 1.0, M);
+    if (i > 0) axpy_block(acc, bt->P + i * MM, z + (long)(i - 1) * M, -1.0, M);
+    for (int r = 0; r < M; r++)
+      z[(long)i * M + r] = acc[r];
+  }
+  for (int i = N - 2; i >= 0; i--) {
+    double acc[IDR_BT_LOCAL_MAX];
+    for (int r = 0; r < M; r++)
+      acc[r] = z[(long)i * M + r];
+    axpy_block(acc, bt->G + i * MM, z + (long)(i + 1) * M, -1.0, M);
+    for (int r = 0; r < M; r++)
+      z[(long)i * M + r] = acc[r];
+  }
+  for (int i = 0; i < N; i++) {
+    const int o = bt->off[i], mi = bt->off[i + 1] - o;
+    for (int r = 0; r < mi; r++)
+      x[o + r] = z[(long)i * M + r];
+  }
+}
+
+/* The same for blocks larger than IDR_BT_LOCAL_MAX, in the work vector. */
+static void solve_large(const idr_blocktri *bt, double *x) {
+  const int N = bt->N, M = bt->M;
+  const long MM = (long)M * M;
+  double *z = bt->z, *b = bt->t;
+  for (int i = 0; i < N; i++) {
+    const int o = bt->off[i], mi = bt->off[i + 1] - o;
+    double *zi = z + (long)i * M;
+    for (int r = 0; r < M; r++) {
+      b[r] = r < mi ? x[o + r] : 0.0;
+      zi[r] = 0.0;
+    }
+    axpy_block(zi, bt->Sinv + i * MM, b, 1.0, M);
+    if (i > 0) axpy_block(zi, bt->P + i * MM, z + (long)(i - 1) * M, -1.0, M);
+  }
+  for (int i = N - 2; i >= 0; i--)
+    axpy_block(z + (long)i * M, bt->G + i * MM, z + (long)(i + 1) * M, -1.0, M);
+  for (int i = 0; i < N; i++) {
+    const int o = bt->off[i], mi = bt->off[i + 1] - o;
+    for (int r = 0; r < mi; r++)
+      x[o + r] = z[(long)i * M + r];
+  }
+}
+
+#define IDR_BT_FIXED(m)                                                                            \
+  static int factor_##m(idr_blocktri *bt, const double *Jx) {                                      \
+    return factor_core(bt, Jx, m);                                                                 \
+  }                                                                                                \
+  IDR_SIMD_CLONES static void solve_##m(const idr_blocktri *bt, double *x) {                       \
+    solve_core(bt, x, m);                                                                          \
+  }
+IDR_BT_FIXED(3)
+IDR_BT_FIXED(4)
+IDR_BT_FIXED(5)
+IDR_BT_FIXED(6)
+
+int idr_blocktri_factor(idr_blocktri *bt, const double *Jx) {
+  switch (bt->M) {
+  case 3: return factor_3(bt, Jx);
+  case 4: return factor_4(bt, Jx);
+  case 5: return factor_5(bt, Jx);
+  case 6: return factor_6(bt, Jx);
+  default: return factor_core(bt, Jx, bt->M);
+  }
+}
+
+void idr_blocktri_solve(const idr_blocktri *bt, double *x) {
+  switch (bt->M) {
+  case 3: solve_3(bt, x); break;
+  case 4: solve_4(bt, x); break;
+  case 5: solve_5(bt, x); break;
+  case 6: solve_6(bt, x); break;
+  default:
+    if (bt->M <= IDR_BT_LOCAL_MAX)
+      solve_core(bt, x, bt->M);
+    else
+      solve_large(bt, x);
+    break;
+  }
+}
+
+/* ---- SUNLinearSolver wrapper ---- */
+
+typedef struct bt_content {
+  idr_blocktri *bt;
+  sunindextype last_flag;
+} bt_content;
+
+static SUNLinearSolver_Type bt_gettype(SUNLinearSolver S) {
+  (void)S;
+  return SUNLINEARSOLVER_DIRECT;
+}
+
+static SUNLinearSolver_ID bt_getid(SUNLinearSolver S) {
+  (void)S;
+  return SUNLINEARSOLVER_CUSTOM;
+}
+
+static int bt_initialize(SUNLinearSolver S) {
+  ((bt_content *)S->content)->last_flag = SUNLS_SUCCESS;
+  return SUNLS_SUCCESS;
+}
+
+static int bt_setup(SUNLinearSolver S, SUNMatrix A) {
+  bt_content *c = S->content;
+  c->last_flag =
+      idr_blocktri_factor(c->bt, SUNSparseMatrix_Data(A)) ? SUNLS_LUFACT_FAIL : SUNLS_SUCCESS;
+  return (int)c->last_flag;
+}
+
+static int bt_solve(SUNLinearSolver S, SUNMatrix A, N_Vector x, N_Vector b, realtype tol) {
+  (void)A;
+  (void)tol;
+  bt_content *c = S->content;
+  N_VScale(1.0, b, x);
+  idr_blocktri_solve(c->bt, N_VGetArrayPointer(x));
+  c->last_flag = SUNLS_SUCCESS;
+  return SUNLS_SUCCESS;
+}
+
+static sunindextype bt_lastflag(SUNLinearSolver S) {
+  return ((bt_content *)S->content)->last_flag;
+}
+
+static int bt_free(SUNLinearSolver S) {
+  if (!S) return SUNLS_SUCCESS;
+  bt_content *c = S->content;
+  if (c) {
+    idr_blocktri_free(&c->bt);
+    free(c);
+    S->content = NULL;
+  }
+  SUNLinSolFreeEmpty(S);
+  return SUNLS_SUCCESS;
+}
+
+SUNLinearSolver idr_blocktri_create(const idr_device *dev, SUNContext ctx) {
+  SUNLinearSolver S = SUNLinSolNewEmpty(ctx);
+  if (!S) return NULL;
+  bt_content *c = calloc(1, sizeof *c);
+  if (!c) {
+    SUNLinSolFreeEmpty(S);
+    return NULL;
+  }
+  S->content = c;
+  S->ops->gettype = bt_gettype;
+  S->ops->getid = bt_getid;
+  S->ops->initialize = bt_initialize;
+  S->ops->setup = bt_setup;
+  S->ops->solve = bt_solve;
+  S->ops->lastflag = bt_lastflag;
+  S->ops->free = bt_free;
+  c->bt = idr_blocktri_alloc(dev);
+  if (!c->bt) {
+    bt_free(S);
+    return NULL;
+  }
+  return S;
+}
