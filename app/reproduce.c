@@ -123,7 +123,7 @@ static idr_status load_sample(const char *deck_path, int s, int threads, double 
 static idr_status run_sample(const idr_deck *d, idr_tid_result *tr, idr_tid_extraction *tx,
                              int *have_tx, result_row *r, idr_error *err) {
   idr_mesh *mesh = NULL;
-  idr_sim_opts so = {d->solver.rtol, d->solver.max_steps, 0.0};
+  idr_sim_opts so = idr_sim_opts_from_deck(d);
   idr_status st = idr_mesh_build(d, &mesh, err);
   if (!st) st = idr_run_tid(d, mesh, &so, NULL, NULL, tr, err);
   idr_mesh_free(&mesh);

@@ -241,7 +241,7 @@ int idr_app_run(const idr_run_opts *o) {
 
   double tr_wall = 0.0;
   if (pt == IDR_PROTO_WAVEFORM) {
-    idr_sim_opts so = {deck.solver.rtol, deck.solver.max_steps, 0.0};
+    idr_sim_opts so = idr_sim_opts_from_deck(&deck);
     ps.n_segments = deck.protocol.n_segments;
     const int show = !o->quiet && isatty(STDERR_FILENO);
     t0 = now_s();
@@ -255,7 +255,7 @@ int idr_app_run(const idr_run_opts *o) {
     }
     have_wr = 1;
   } else if (pt == IDR_PROTO_CF || pt == IDR_PROTO_CV) {
-    idr_sim_opts so = {deck.solver.rtol, deck.solver.max_steps, 0.0};
+    idr_sim_opts so = idr_sim_opts_from_deck(&deck);
     const idr_protocol_spec *P = &deck.protocol;
     t0 = now_s();
     if (pt == IDR_PROTO_CF)
@@ -275,7 +275,7 @@ int idr_app_run(const idr_run_opts *o) {
     else
       have_cv = 1;
   } else if (pt == IDR_PROTO_TID) {
-    idr_sim_opts so = {deck.solver.rtol, deck.solver.max_steps, 0.0};
+    idr_sim_opts so = idr_sim_opts_from_deck(&deck);
     const int show = !o->quiet && isatty(STDERR_FILENO);
     st = idr_run_tid(&deck, mesh, &so, show ? tid_progress_cb : NULL, &ps, &tid, &err);
     progress_clear(&ps);

@@ -128,7 +128,7 @@ static idr_status bench_temperature(const idr_deck *deck, const idr_mesh *mesh, 
          T, d->N, d->n_unknowns, 1e3 * median(t_eq, BENCH_EQ_REPEATS), BENCH_TARGET_EQ_MS,
          BENCH_EQ_REPEATS, es.iterations, peak_rss_mb(), BENCH_TARGET_RSS_MB);
 
-  idr_sim_opts opts = {deck->solver.rtol, deck->solver.max_steps, 0.0};
+  idr_sim_opts opts = idr_sim_opts_from_deck(deck);
   for (int r = 0; r < BENCH_TR_REPEATS; r++) {
     idr_waveform_result_free(&res);
     double t0 = now_s();
@@ -177,7 +177,7 @@ static idr_status bench_tid(const char *path, idr_error *err) {
     idr_mesh *mesh = NULL;
     st = idr_mesh_build(&deck, &mesh, err);
     idr_tid_result tr;
-    idr_sim_opts so = {deck.solver.rtol, deck.solver.max_steps, 0.0};
+    idr_sim_opts so = idr_sim_opts_from_deck(&deck);
     if (!st) st = idr_run_tid(&deck, mesh, &so, NULL, NULL, &tr, err);
     if (!st) {
       long steps = 0;

@@ -782,8 +782,9 @@ static idr_status conv_generation(cv *c, const idr_ynode *root, idr_deck *d) {
 
 static idr_status conv_mesh_solver(cv *c, const idr_ynode *root, idr_deck *d) {
   static const char *const MKEYS[] = {"nodes", "h_min_nm", NULL};
-  static const char *const SKEYS[] = {"rtol", "atol_density_cm3", "atol_potential_V", "max_steps",
-                                      NULL};
+  static const char *const SKEYS[] = {"rtol",      "atol_density_cm3", "atol_potential_V",
+                                      "max_steps", "linear",           NULL};
+  static const char *const LINEAR[] = {"block", "klu", NULL};
   static const range RRTOL = {1, 1, 1, 1, 0, RTOL_MAX};
   const idr_ynode *m = idr_ynode_get(root, "mesh");
   if (m) {
@@ -813,6 +814,9 @@ static idr_status conv_mesh_solver(cv *c, const idr_ynode *root, idr_deck *d) {
         inum(c, s, "solver", "max_steps", 0, 1, LONG_MAX, &steps) < 0)
       return IDR_ERR_INPUT;
     d->solver.max_steps = steps;
+    int lin = choice(c, s, "solver", "linear", 0, LINEAR);
+    if (lin < -1) return IDR_ERR_INPUT;
+    if (lin >= 0) d->solver.linear = (idr_linear_solver)lin;
   }
   return IDR_OK;
 }
@@ -1091,6 +1095,7 @@ void idr_deck_defaults(idr_deck *d) {
   d->solver.atol_density_cm3 = 1e3;
   d->solver.atol_potential_V = 1e-9;
   d->solver.max_steps = 500000;
+  d->solver.linear = IDR_LINEAR_BLOCK;
   d->protocol.type = IDR_PROTO_EQUILIBRATE;
   d->protocol.f_min_Hz = 1e-2;
   d->protocol.f_max_Hz = 1e7;

@@ -179,6 +179,7 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
   kv_num(&b, "  ", "atol_density_cm3", d->solver.atol_density_cm3);
   kv_num(&b, "  ", "atol_potential_V", d->solver.atol_potential_V);
   sb_printf(&b, "  max_steps: %ld\n", d->solver.max_steps);
+  sb_printf(&b, "  linear: %s\n", d->solver.linear == IDR_LINEAR_KLU ? "klu" : "block");
   const idr_protocol_spec *P = &d->protocol;
   sb_printf(&b, "protocol:\n  type: %s\n", PROTO_NAMES[P->type]);
   if (P->type == IDR_PROTO_WAVEFORM) {

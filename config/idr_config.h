@@ -121,11 +121,18 @@ typedef struct idr_mesh_spec {
   double h_min_nm; /* spacing at interfaces and contacts [nm] (default 0.2) */
 } idr_mesh_spec;
 
+/* Linear solver of the time integration's Newton systems. */
+typedef enum {
+  IDR_LINEAR_BLOCK = 0, /* block-tridiagonal LU by nodes (solver/blocktri.c), default */
+  IDR_LINEAR_KLU = 1    /* SuiteSparse KLU through SUNLinSol_KLU (reference) */
+} idr_linear_solver;
+
 typedef struct idr_solver_spec {
-  double rtol;             /* IDA relative tolerance (default 1e-6) */
-  double atol_density_cm3; /* absolute tolerance on densities [cm^-3] (default 1e3) */
-  double atol_potential_V; /* absolute tolerance on potential [V] (default 1e-9) */
-  long max_steps;          /* IDA steps per segment (default 500000) */
+  double rtol;              /* IDA relative tolerance (default 1e-6) */
+  double atol_density_cm3;  /* absolute tolerance on densities [cm^-3] (default 1e3) */
+  double atol_potential_V;  /* absolute tolerance on potential [V] (default 1e-9) */
+  long max_steps;           /* IDA steps per segment (default 500000) */
+  idr_linear_solver linear; /* (default block) */
 } idr_solver_spec;
 
 /* One piece of a waveform: constant voltage and light for a duration. */

@@ -5,7 +5,7 @@
  * factored by the block-tridiagonal solver of blocktri.c (block LU by nodes
  * behind the SUNLinearSolver interface, no indirect indexing: ~6 us per solve
  * and ~60 us per factorization for 1567 unknowns, against SUNLinSol_KLU's
- * ~24 us and ~97 us).
+ * ~24 us and ~97 us), or by SUNLinSol_KLU itself (solver.linear: klu).
  *
  * Poisson rows and the contact values are algebraic (IDASetId); densities are
  * constrained non-negative (IDASetConstraints); per-component absolute
@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_klu.h>
 #include <sunmatrix/sunmatrix_sparse.h>
 #include <time.h>
 
@@ -91,6 +92,11 @@ static int jac_fn(realtype t, realtype cj, N_Vector yy, N_Vector yp, N_Vector rr
 static int sparse_zero_values(SUNMatrix A) {
   memset(SUNSparseMatrix_Data(A), 0, (size_t)SUNSparseMatrix_NNZ(A) * sizeof(realtype));
   return 0;
+}
+
+idr_sim_opts idr_sim_opts_from_deck(const idr_deck *deck) {
+  idr_sim_opts o = {deck->solver.rtol, deck->solver.max_steps, 0.0, deck->solver.linear};
+  return o;
 }
 
 static void err_fn(int code, const char *module, const char *function, char *msg, void *user) {
@@ -174,7 +180,8 @@ idr_status idr_sim_create(const idr_device *dev, const idr_sim_opts *opts, idr_s
       ri[q] = (sunindextype)dev->rowind[q];
   }
   s->A->ops->zero = sparse_zero_values;
-  s->LS = idr_blocktri_create(dev, s->ctx);
+  s->LS = s->opts.linear == IDR_LINEAR_KLU ? SUNLinSol_KLU(s->y, s->A, s->ctx)
+                                           : idr_blocktri_create(dev, s->ctx);
   if (!s->LS) {
     st = idr_error_set(err, IDR_ERR_NOMEM, "solver: out of memory (linear solver)");
     goto out_free;

@@ -35,10 +35,14 @@ idr_status idr_equilibrium(const idr_device *dev, double *y, idr_eq_stats *stats
 
 /* ---- time integration -------------------------------------------------- */
 typedef struct idr_sim_opts {
-  double rtol;    /* relative tolerance (deck solver.rtol) */
-  long max_steps; /* per call to idr_sim_advance */
-  double h_max;   /* maximum step [s], 0 = none */
+  double rtol;              /* relative tolerance (deck solver.rtol) */
+  long max_steps;           /* per call to idr_sim_advance */
+  double h_max;             /* maximum step [s], 0 = none */
+  idr_linear_solver linear; /* Newton systems: block (0, default) or KLU */
 } idr_sim_opts;
+
+/* The options a deck's `solver` section sets (h_max 0). */
+idr_sim_opts idr_sim_opts_from_deck(const idr_deck *deck);
 
 typedef struct idr_sim_stats {
   long steps;             /* accepted IDA steps */

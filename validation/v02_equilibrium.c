@@ -109,7 +109,7 @@ static void run_T(idr_vcase *vc, double T) {
   idr_vcheck_le(vc, what, efp, V02_EF_TOL_V);
 
   /* (c) a steady state of the time-dependent system */
-  idr_sim_opts opts = {deck.solver.rtol, deck.solver.max_steps, 0.0};
+  idr_sim_opts opts = idr_sim_opts_from_deck(&deck);
   idr_bias b0 = {0.0, 0.0};
   int ok = idr_sim_create(d, &opts, &sim, &err) == IDR_OK &&
            idr_sim_start(sim, 0.0, y, &b0, &err) == IDR_OK &&

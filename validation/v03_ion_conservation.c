@@ -76,7 +76,7 @@ int main(void) {
     printf("  equilibrium: %s\n", err.msg);
     goto out;
   }
-  idr_sim_opts opts = {deck.solver.rtol, deck.solver.max_steps, 0.0};
+  idr_sim_opts opts = idr_sim_opts_from_deck(&deck);
   if (!idr_vcheck_true(&vc, "waveform 0 -> +1 V (5 s) -> 0 V (10 s) completes",
                        idr_run_waveform(d, &proto, &opts, y0, NULL, NULL, &res, &err) == IDR_OK)) {
     printf("  waveform: %s\n", err.msg);

@@ -66,7 +66,7 @@ static void run_case(idr_vcase *vc, double T, double ion_cm3) {
     printf("  %s\n", err.msg);
     goto out;
   }
-  idr_sim_opts opts = {deck.solver.rtol, deck.solver.max_steps, 0.0};
+  idr_sim_opts opts = idr_sim_opts_from_deck(&deck);
   double t0 = now_s();
   ok = idr_run_waveform(d, &proto, &opts, y0, NULL, NULL, &res, &err) == IDR_OK;
   double wall = now_s() - t0;

@@ -26,7 +26,7 @@
 
 static int scan(idr_deck *d, idr_tid_result *tr, idr_error *err) {
   idr_mesh *m = NULL;
-  idr_sim_opts so = {d->solver.rtol, d->solver.max_steps, 0.0};
+  idr_sim_opts so = idr_sim_opts_from_deck(d);
   if (idr_mesh_build(d, &m, err)) return 1;
   int rc = idr_run_tid(d, m, &so, NULL, NULL, tr, err) != IDR_OK;
   idr_mesh_free(&m);

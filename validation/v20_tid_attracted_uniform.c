@@ -127,7 +127,7 @@ static int transient(double T, double W_nm, double D0, double *t, double *C, int
   P.segments[0].log_spacing = 1;
   P.n_profile_times = 0;
   P.capacitance_f_Hz = 1e4;
-  idr_sim_opts so = {d.solver.rtol, d.solver.max_steps, 0.0};
+  idr_sim_opts so = idr_sim_opts_from_deck(&d);
   if (idr_run_waveform(dev, &P, &so, y, NULL, NULL, &wr, err)) goto out;
   /* the samples after t = 0 (the first output is the start itself) */
   int k = 0;

@@ -208,7 +208,7 @@ int idr_v_tid_extract(const idr_deck *deck, int layer, const idr_tid_result *tr,
 
 int idr_v_tid_scan(idr_deck *deck, idr_tid_extraction *x, idr_tid_result *tr, idr_error *err) {
   idr_mesh *m = NULL;
-  idr_sim_opts so = {deck->solver.rtol, deck->solver.max_steps, 0.0};
+  idr_sim_opts so = idr_sim_opts_from_deck(deck);
   if (idr_mesh_build(deck, &m, err)) return 1;
   int rc = idr_run_tid(deck, m, &so, NULL, NULL, tr, err) != IDR_OK;
   idr_mesh_free(&m);
