@@ -74,7 +74,7 @@ static const char USAGE_REPRO[] =
     "  --invert        instead of the composition table's true halide Ea, find per sample\n"
     "                  the true Ea whose simulated TID extraction returns the table's\n"
     "                  TID value (Ea_halide_TID_eV: the study's stated number where it\n"
-    "                  states one), by Brent's method on full TID scans (~6 per sample);\n"
+    "                  states one), by Brent's method on full TID scans (3-4 per sample);\n"
     "                  the outputs then hold the inverted true Ea\n"
     "  -q              no progress, no table\n"
     "\n"
@@ -151,47 +151,63 @@ static idr_status run_sample(const idr_deck *d, idr_tid_result *tr, idr_tid_extr
   return IDR_OK;
 }
 
-/* The inversion's g: the extracted anion Ea of sample s with true Ea p. */
+/* The inversion's g: the extracted anion Ea of sample s with true Ea p.
+ * The last evaluation (deck, scan, extraction) is kept, so that the final
+ * one, normally the solution, need not be run again. */
 typedef struct invert_ctx {
   const char *deck_path;
   int sample, threads, quiet;
+  int have;              /* 1: the members below hold the last evaluation */
+  double p;              /* its true Ea [eV] */
+  idr_deck d;            /* its deck */
+  idr_tid_result tr;     /* its scan */
+  idr_tid_extraction tx; /* its extraction (have_tx) */
+  int have_tx;
+  result_row r;
 } invert_ctx;
 
-static idr_status extracted_Ea(double p, void *user, double *g, idr_error *err) {
-  const invert_ctx *c = user;
-  idr_deck d;
-  idr_status st = load_sample(c->deck_path, c->sample, c->threads, p, &d, err);
-  if (st) return st;
-  idr_tid_result tr;
-  idr_tid_extraction tx;
-  memset(&tr, 0, sizeof tr);
-  int have_tx = 0;
-  result_row r;
-  memset(&r, 0, sizeof r);
-  double t0 = now_s();
-  st = run_sample(&d, &tr, &tx, &have_tx, &r, err);
-  if (!st) {
-    if (!r.ok)
-      st = idr_error_set(err, IDR_ERR_SOLVER, "extraction failed at true Ea %.6g eV: %s", p,
-                         r.error);
-    else if (strcmp(r.sign, "anion") != 0)
-      st = idr_error_set(err, IDR_ERR_SOLVER,
-                         "at true Ea %.6g eV the signal is read as a %s, not an anion", p, r.sign);
-    else
-      *g = r.Ea_x;
-    idr_tid_result_free(&tr);
-  }
-  if (have_tx) idr_tid_extraction_free(&tx);
-  idr_deck_free(&d);
-  if (!st && !c->quiet)
-    fprintf(stderr, "iondrift: reproduce: %-7s invert: true %.5f -> extracted %.5f eV (%.2f s)\n",
-            SAMPLES[c->sample].name, p, *g, now_s() - t0);
-  return st;
+static void invert_ctx_clear(invert_ctx *c) {
+  if (!c->have) return;
+  idr_tid_result_free(&c->tr);
+  if (c->have_tx) idr_tid_extraction_free(&c->tx);
+  idr_deck_free(&c->d);
+  c->have = c->have_tx = 0;
 }
 
-/* "; N inversion scans before this one" for the progress line. */
+static idr_status extracted_Ea(double p, void *user, double *g, idr_error *err) {
+  invert_ctx *c = user;
+  invert_ctx_clear(c);
+  idr_status st = load_sample(c->deck_path, c->sample, c->threads, p, &c->d, err);
+  if (st) return st;
+  memset(&c->tr, 0, sizeof c->tr);
+  memset(&c->r, 0, sizeof c->r);
+  double t0 = now_s();
+  st = run_sample(&c->d, &c->tr, &c->tx, &c->have_tx, &c->r, err);
+  if (st) {
+    if (c->have_tx) idr_tid_extraction_free(&c->tx);
+    idr_deck_free(&c->d);
+    c->have_tx = 0;
+    return st;
+  }
+  c->have = 1;
+  c->p = p;
+  if (!c->r.ok)
+    return idr_error_set(err, IDR_ERR_SOLVER, "extraction failed at true Ea %.6g eV: %s", p,
+                         c->r.error);
+  if (strcmp(c->r.sign, "anion") != 0)
+    return idr_error_set(err, IDR_ERR_SOLVER,
+                         "at true Ea %.6g eV the signal is read as a %s, not an anion", p,
+                         c->r.sign);
+  *g = c->r.Ea_x;
+  if (!c->quiet)
+    fprintf(stderr, "iondrift: reproduce: %-7s invert: true %.5f -> extracted %.5f eV (%.2f s)\n",
+            SAMPLES[c->sample].name, p, *g, now_s() - t0);
+  return IDR_OK;
+}
+
+/* "; N inversion scans" for the progress line. */
 static const char *inv_note(int evals, char *buf, size_t size) {
-  snprintf(buf, size, "; %d inversion scans before this one", evals);
+  snprintf(buf, size, "; %d inversion scans", evals);
   return buf;
 }
 
@@ -204,7 +220,7 @@ static int parse_samples(const char *list, int *sel) {
     const char *e = strchr(p, ',');
     size_t len = e ? (size_t)(e - p) : strlen(p);
     int found = -1;
-    for (int s = 0; s < N_SAMPLES; s++)
+    for (int s = 0; len > 0 && s < N_SAMPLES; s++)
       if (strlen(SAMPLES[s].name) == len && strncmp(SAMPLES[s].name, p, len) == 0) found = s;
     if (found < 0)
       return idr_app_usage_error("reproduce",
@@ -214,7 +230,15 @@ static int parse_samples(const char *list, int *sel) {
     sel[found] = 1;
     if (!e) break;
     p = e + 1;
+    if (!*p) /* a trailing comma */
+      return idr_app_usage_error("reproduce", "--samples: empty sample name after ','");
   }
+  int any = 0;
+  for (int s = 0; s < N_SAMPLES; s++)
+    any |= sel[s];
+  if (!any)
+    return idr_app_usage_error("reproduce", "--samples: the list is empty (known: x0 x0.025 "
+                                            "x0.05 x0.10 x0.15 x0.20 x0.25 FAI)");
   return 0;
 }
 
@@ -359,7 +383,12 @@ int idr_app_reproduce(int argc, char **argv) {
       /* the true Ea whose extraction gives the TID value; start from the
        * TID value itself (independent of the table's true Ea), expect
        * dEa_extracted/dEa_true ~ 1 */
-      invert_ctx ic = {deck_path, s, threads, quiet};
+      invert_ctx ic;
+      memset(&ic, 0, sizeof ic);
+      ic.deck_path = deck_path;
+      ic.sample = s;
+      ic.threads = threads;
+      ic.quiet = quiet;
       idr_invert_options io;
       idr_invert_default_options(&io);
       io.p_tol = IDR_REPRO_INVERT_TOL_EV;
@@ -369,14 +398,31 @@ int idr_app_reproduce(int argc, char **argv) {
       idr_invert_result ir;
       st = idr_invert_increasing(extracted_Ea, &ic, rows[k].Ea_tid, rows[k].Ea_tid, &io, &ir, &err);
       rows[k].inv_evals = ir.evals;
-      idr_deck dn;
-      if (!st) st = load_sample(deck_path, s, threads, ir.p, &dn, &err);
-      if (!st) {
+      if (!st && ic.have && ic.p == ir.p) {
+        /* the solution was the last evaluation: adopt it */
         idr_deck_free(&decks[k]);
-        decks[k] = dn;
+        decks[k] = ic.d;
+        tr[k] = ic.tr;
+        tx[k] = ic.tx;
+        have_tx[k] = ic.have_tx;
+        double Ea_tid = rows[k].Ea_tid;
+        int evals = rows[k].inv_evals;
+        rows[k] = ic.r;
+        rows[k].Ea_tid = Ea_tid;
+        rows[k].inv_evals = evals;
+        ic.have = ic.have_tx = 0;
+        have_tr[k] = 1;
+      } else if (!st) {
+        idr_deck dn;
+        st = load_sample(deck_path, s, threads, ir.p, &dn, &err);
+        if (!st) {
+          idr_deck_free(&decks[k]);
+          decks[k] = dn;
+        }
       }
+      invert_ctx_clear(&ic);
     }
-    if (!st) st = run_sample(&decks[k], &tr[k], &tx[k], &have_tx[k], &rows[k], &err);
+    if (!st && !have_tr[k]) st = run_sample(&decks[k], &tr[k], &tx[k], &have_tx[k], &rows[k], &err);
     if (st) {
       fprintf(stderr, "iondrift: error: sample %s: %s\n", SAMPLES[s].name, err.msg);
       code = IDR_EXIT_RUNTIME;
@@ -489,9 +535,14 @@ int idr_app_reproduce(int argc, char **argv) {
              SAMPLES[s].x, rows[k].sign, rows[k].Ea_true, rows[k].Ea_x, rows[k].Ea_err,
              rows[k].Ea_tid, SAMPLES[s].Ea_stated, rows[k].N_true, rows[k].N_x);
     }
-    if (invert)
-      printf("  (Ea_true: inverted so that Ea_extracted = Ea_TID within %.1f meV)\n",
-             1e3 * IDR_REPRO_INVERT_TOL_EV);
+    if (invert) {
+      double worst = 0.0;
+      for (int k = 0; k < n_run; k++)
+        worst = fmax(worst, fabs(rows[k].Ea_x - rows[k].Ea_tid));
+      printf("  (Ea_true: inverted; max |Ea_extracted - Ea_TID| = %.2f meV, stopping rule %.1f "
+             "meV)\n",
+             1e3 * worst, 1e3 * IDR_REPRO_INVERT_TOL_EV);
+    }
     printf("  wrote         %s/reproduce.h5\n                %s/reproduce.csv\n", dir, dir);
     if (plotted) printf("                %s/reproduce.png\n", dir);
   }

@@ -16,10 +16,11 @@
  * proportional to M for N_ion << N_A. Window: the diffusion of the ions
  * near s = 0 (within a Debye length lambda = sqrt(eps kT/(q^2 N_A)) of the
  * edge, lambda/W ~ 0.1) and the Debye tail of the holes perturb the form at
- * the 10 % level; so tau is compared with a 10 % tolerance and the
- * Arrhenius energy (whose error is set by how that correction varies with
- * T) within 5 meV; N_ion = 2 N_A |dC|/C within 30 % (the series
- * capacitance of the stack lowers it, as in V15).
+ * up to the 10 % level; measured 4.4 %, so tau is compared with a 7 %
+ * tolerance and the Arrhenius energy (whose error is set by how that
+ * correction varies with T) within 2 meV (measured 0.5 meV); N_ion =
+ * 2 N_A |dC|/C within 20 % (measured -15 %: the series capacitance of the
+ * stack lowers it, as in V15).
  *
  * Device: HTL 20 nm (N_A 1e20) / perovskite 500 nm (N_A 1e17) / ETL 30 nm
  * (N_D 1e20), the perovskite split at the depletion edge of the ion-free
@@ -32,7 +33,7 @@
  * experimenters' extraction (per-T single exponentials, ln(T/tau) vs 1/T).
  * Control: the same device through the TID protocol (from the equilibrium,
  * where the anions sit in the interface layer; fill pulse; back to 0 V)
- * must show the bias again (input - extracted Ea >= 10 meV).
+ * must show the bias again (input - extracted Ea >= 25 meV; measured 34).
  */
 #include "harness.h"
 #include "vdevice.h"
@@ -49,6 +50,7 @@
 #define EA_EV 0.13
 #define EPS_R 46.9
 #define TAU_250_S 3e-3
+#define MAX_SAMPLES 128
 
 /* tau = kT eps / (q^2 D N_A) [s] for D = D0 exp(-Ea/kT) [cm^2/s]. */
 static double tau_textbook(double T, double D0_cm2_s) {
@@ -131,7 +133,7 @@ static int transient(double T, double W_nm, double D0, double *t, double *C, int
   if (idr_run_waveform(dev, &P, &so, y, NULL, NULL, &wr, err)) goto out;
   /* the samples after t = 0 (the first output is the start itself) */
   int k = 0;
-  for (int j = 0; j < wr.n_samples; j++)
+  for (int j = 0; j < wr.n_samples && k < MAX_SAMPLES; j++)
     if (wr.t[j] > 0) {
       t[k] = wr.t[j];
       C[k] = wr.C[j];
@@ -156,7 +158,7 @@ int main(void) {
   /* D0 so that tau(250 K) = 3 ms */
   double D0 = 1.0;
   D0 *= tau_textbook(250.0, 1.0) / TAU_250_S;
-  static double t[N_T][128], C[N_T][128];
+  static double t[N_T][MAX_SAMPLES], C[N_T][MAX_SAMPLES];
   idr_transient_data cd[N_T];
   int ok_all = 1;
   for (int j = 0; j < N_T; j++) {
@@ -164,7 +166,7 @@ int main(void) {
     idr_error err;
     idr_error_clear(&err);
     int n = 0;
-    if (depletion_nm(T, &W, &err) || transient(T, W, D0, t[j], C[j], &n, &C1, &err)) {
+    if (depletion_nm(T, &W, &err) || transient(T, W, D0, t[j], C[j], &n, &C1, &err) || n < 2) {
       printf("  T = %.0f K: %s\n", T, err.msg);
       ok_all = 0;
       break;
@@ -199,11 +201,11 @@ int main(void) {
     if (x.used[j]) worst = fmax(worst, fabs(tf / tb - 1.0));
   }
   idr_vcheck_ge(&vc, "temperatures inside the window", (double)x.n_used, 8);
-  idr_vcheck_le(&vc, "max |tau_fit / tau_textbook - 1| over the used temperatures", worst, 0.10);
-  idr_vcheck_abs(&vc, "extracted Ea [eV] vs the input", x.species[0].Ea_eV, EA_EV, 0.005);
+  idr_vcheck_le(&vc, "max |tau_fit / tau_textbook - 1| over the used temperatures", worst, 0.07);
+  idr_vcheck_abs(&vc, "extracted Ea [eV] vs the input", x.species[0].Ea_eV, EA_EV, 0.002);
   idr_vcheck_true(&vc, "the decaying edge is read as an anion", x.species[0].sign == IDR_ION_ANION);
   idr_vcheck_rel(&vc, "extracted N_ion [cm^-3] vs the input", x.species[0].N_ion_cm3, ION_CM3,
-                 0.30);
+                 0.20);
   idr_tid_extraction_free(&x);
 
   /* Control: the same device (front layer at W(250 K)) through the TID
@@ -229,7 +231,7 @@ int main(void) {
          "cm^-3, tau(250 K) fitted / textbook %.3f\n",
          x.species[0].Ea_eV, x.species[0].N_ion_cm3, x.per_T[5].tau_s[0] / tau_textbook(250.0, D0));
   idr_vcheck_ge(&vc, "control: input - extracted Ea [eV] (the bias returns)",
-                EA_EV - x.species[0].Ea_eV, 0.010);
+                EA_EV - x.species[0].Ea_eV, 0.025);
   idr_tid_extraction_free(&x);
   idr_tid_result_free(&tr);
   return idr_vcase_end(&vc);
