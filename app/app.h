@@ -67,11 +67,6 @@ idr_status idr_app_write_result(const idr_result_data *rd, const char *h5_path,
 /* ---- TID (tid_app.c) ---- */
 struct idr_tid_extraction;
 struct idr_h5;
-/* Index of the absorber: the first layer of the first ion species, else the
- * thickest layer. Its net doping and permittivity feed the extraction. */
-int idr_app_absorber_layer(const idr_deck *d);
-idr_status idr_app_tid_extract(const idr_deck *d, const idr_tid_result *tr,
-                               struct idr_tid_extraction *x, idr_error *err);
 /* The TID group (transients, extraction, true inputs) under group path g. */
 idr_status idr_app_write_tid(struct idr_h5 *h, const char *g, const idr_deck *d,
                              const idr_tid_result *tr, const struct idr_tid_extraction *x,

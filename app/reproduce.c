@@ -122,11 +122,7 @@ static idr_status load_sample(const char *deck_path, int s, int threads, double 
  * when the extraction fails; a failed scan is an error). */
 static idr_status run_sample(const idr_deck *d, idr_tid_result *tr, idr_tid_extraction *tx,
                              int *have_tx, result_row *r, idr_error *err) {
-  idr_mesh *mesh = NULL;
-  idr_sim_opts so = idr_sim_opts_from_deck(d);
-  idr_status st = idr_mesh_build(d, &mesh, err);
-  if (!st) st = idr_run_tid(d, mesh, &so, NULL, NULL, tr, err);
-  idr_mesh_free(&mesh);
+  idr_status st = idr_run_tid_deck(d, tr, err);
   if (st) return st;
   r->Ea_true = d->ions[0].Ea_eV;
   r->N_true = d->ions[0].density_cm3;
@@ -134,7 +130,7 @@ static idr_status run_sample(const idr_deck *d, idr_tid_result *tr, idr_tid_extr
   idr_error xe;
   idr_error_clear(&xe);
   *have_tx = 0;
-  if (idr_app_tid_extract(d, tr, tx, &xe) == IDR_OK) {
+  if (idr_tid_extract_deck(d, tr, tx, &xe) == IDR_OK) {
     *have_tx = 1;
     r->ok = 1;
     r->Ea_x = tx->species[0].Ea_eV;
@@ -342,7 +338,7 @@ int idr_app_reproduce(int argc, char **argv) {
     }
     loaded++;
     const idr_deck *d = &decks[k];
-    int L = idr_app_absorber_layer(d);
+    int L = idr_tid_absorber_layer(d);
     if (d->protocol.type != IDR_PROTO_TID || d->n_ions < 1 || d->ions[0].z >= 0 || L < 0 ||
         !d->layers[L].composition_family[0]) {
       fprintf(stderr,

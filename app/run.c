@@ -286,7 +286,7 @@ int idr_app_run(const idr_run_opts *o) {
     have_tid = 1;
     idr_error xerr;
     idr_error_clear(&xerr);
-    if (idr_app_tid_extract(&deck, &tid, &tx, &xerr) == IDR_OK)
+    if (idr_tid_extract_deck(&deck, &tid, &tx, &xerr) == IDR_OK)
       have_tx = 1;
     else
       idr_strlcpy(tx_error, xerr.msg, sizeof tx_error);

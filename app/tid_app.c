@@ -17,49 +17,12 @@
 #define M2_PER_CM2 1e-4
 #define OBJ_LEN 256
 
-int idr_app_absorber_layer(const idr_deck *d) {
-  if (d->n_ions > 0)
-    for (int l = 0; l < d->n_layers; l++)
-      if ((d->ions[0].layer_mask >> l) & 1u) return l;
-  int thick = 0;
-  for (int l = 1; l < d->n_layers; l++)
-    if (d->layers[l].thickness_nm > d->layers[thick].thickness_nm) thick = l;
-  return thick;
-}
-
 static const char *model_name(idr_transient_model m) {
   return m == IDR_TRANSIENT_STRETCHED ? "stretched" : m == IDR_TRANSIENT_TWO_EXP ? "two" : "single";
 }
 
 static const char *sign_name(idr_ion_sign s) {
   return s == IDR_ION_ANION ? "anion" : s == IDR_ION_CATION ? "cation" : "unknown";
-}
-
-idr_status idr_app_tid_extract(const idr_deck *d, const idr_tid_result *tr, idr_tid_extraction *x,
-                               idr_error *err) {
-  int l = idr_app_absorber_layer(d);
-  const idr_layer *ly = &d->layers[l];
-  idr_tid_extract_options o;
-  idr_tid_extract_options_default(&o);
-  o.power = d->protocol.power;
-  o.model = (idr_transient_model)d->protocol.fit_model;
-  o.N_A_cm3 = fabs(ly->N_A_cm3 - ly->N_D_cm3);
-  o.eps_r = ly->mat.eps_r;
-  idr_transient_data *cd = calloc((size_t)tr->n_T, sizeof *cd);
-  if (!cd) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-  for (int j = 0; j < tr->n_T; j++) {
-    cd[j].T_K = tr->curves[j].T_K;
-    cd[j].n = (size_t)tr->curves[j].n;
-    cd[j].t_s = tr->curves[j].t;
-    cd[j].C = tr->curves[j].C;
-    cd[j].sigma = NULL;
-  }
-  idr_status st = idr_tid_extract(cd, (size_t)tr->n_T, &o, x, err);
-  if (st)
-    idr_error_context(err, "extracting ion parameters (absorber '%s', N_A = %g cm^-3, eps_r = %g)",
-                      ly->name, o.N_A_cm3, o.eps_r);
-  free(cd);
-  return st;
 }
 
 static idr_status write_species(idr_h5 *h, const char *g, const idr_tid_species *sp,
@@ -156,7 +119,7 @@ idr_status idr_app_write_tid(idr_h5 *h, const char *g, const idr_deck *d, const 
   if (!st && x_error && x_error[0])
     st = idr_h5_set_attr_string(h, g, "extraction_error", x_error, err);
   if (!st && x) {
-    int l = idr_app_absorber_layer(d);
+    int l = idr_tid_absorber_layer(d);
     const idr_layer *ly = &d->layers[l];
     st = idr_h5_create_group(h, sub(p1, g, "extraction"), err);
     if (!st)

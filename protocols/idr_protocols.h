@@ -13,6 +13,7 @@
 #include "idr_config.h"
 #include "idr_core.h"
 #include "idr_physics.h"
+#include "idr_analysis.h"
 #include "idr_solver.h"
 
 #ifdef __cplusplus
@@ -138,6 +139,17 @@ int idr_tid_times(const idr_protocol_spec *P, double *t, int cap);
 idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim_opts *opts,
                        idr_progress_fn progress, void *progress_user, idr_tid_result *res,
                        idr_error *err);
+
+/* The absorber of a TID deck: the first layer of the first ion species, else
+ * the thickest layer. */
+int idr_tid_absorber_layer(const idr_deck *deck);
+/* The deck's TID protocol on its own mesh and solver settings (no progress). */
+idr_status idr_run_tid_deck(const idr_deck *deck, idr_tid_result *res, idr_error *err);
+/* The experimenters' extraction of a TID result: the absorber's net doping
+ * |N_A - N_D| and permittivity, the deck's protocol.power and fit model. On
+ * failure x holds nothing; on success free it with idr_tid_extraction_free. */
+idr_status idr_tid_extract_deck(const idr_deck *deck, const idr_tid_result *tr,
+                                idr_tid_extraction *x, idr_error *err);
 
 /* Sample times of one segment (absolute), as the waveform protocol uses them:
  * the segment start, then `samples` times, log-spaced over [1e-6, 1] x

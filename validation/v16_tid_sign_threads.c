@@ -24,15 +24,6 @@
 #include <math.h>
 #include <stdio.h>
 
-static int scan(idr_deck *d, idr_tid_result *tr, idr_error *err) {
-  idr_mesh *m = NULL;
-  idr_sim_opts so = idr_sim_opts_from_deck(d);
-  if (idr_mesh_build(d, &m, err)) return 1;
-  int rc = idr_run_tid(d, m, &so, NULL, NULL, tr, err) != IDR_OK;
-  idr_mesh_free(&m);
-  return rc;
-}
-
 int main(void) {
   gsl_set_error_handler_off();
   idr_vcase vc;
@@ -48,13 +39,13 @@ int main(void) {
     idr_error err;
     idr_error_clear(&err);
     idr_tid_result tr1, tr2;
-    if (scan(&d, &tr1, &err)) {
+    if (idr_run_tid_deck(&d, &tr1, &err)) {
       printf("  %s\n", err.msg);
       idr_vcheck_true(&vc, "1-thread scan", 0);
       continue;
     }
     d.protocol.threads = 2;
-    if (scan(&d, &tr2, &err)) {
+    if (idr_run_tid_deck(&d, &tr2, &err)) {
       printf("  %s\n", err.msg);
       idr_vcheck_true(&vc, "2-thread scan", 0);
       idr_tid_result_free(&tr1);
@@ -81,7 +72,7 @@ int main(void) {
     if (z < 0) {
       /* the textbook numbers for the species pulled to the junction (reported) */
       idr_tid_extraction x;
-      if (idr_v_tid_extract(&d, 1, &tr1, &x, &err) == 0) {
+      if (idr_tid_extract_deck(&d, &tr1, &x, &err) == IDR_OK) {
         printf("  anion, textbook extraction: Ea = %.4f +- %.4f eV (true %.4f), N_ion = %.3g "
                "cm^-3 (true %.3g), read as %s\n",
                x.species[0].Ea_eV, x.species[0].Ea_err_eV, d.ions[0].Ea_eV, x.species[0].N_ion_cm3,

@@ -189,31 +189,9 @@ void idr_vdev_free(idr_vdev *v) {
   idr_mesh_free(&v->m);
 }
 
-int idr_v_tid_extract(const idr_deck *deck, int layer, const idr_tid_result *tr,
-                      idr_tid_extraction *x, idr_error *err) {
-  idr_tid_extract_options o;
-  idr_tid_extract_options_default(&o);
-  o.N_A_cm3 = deck->layers[layer].N_A_cm3 - deck->layers[layer].N_D_cm3;
-  o.eps_r = deck->layers[layer].mat.eps_r;
-  idr_transient_data cd[IDR_MAX_TEMPS];
-  for (int j = 0; j < tr->n_T; j++) {
-    cd[j].T_K = tr->curves[j].T_K;
-    cd[j].n = (size_t)tr->curves[j].n;
-    cd[j].t_s = tr->curves[j].t;
-    cd[j].C = tr->curves[j].C;
-    cd[j].sigma = NULL;
-  }
-  return idr_tid_extract(cd, (size_t)tr->n_T, &o, x, err) != IDR_OK;
-}
-
 int idr_v_tid_scan(idr_deck *deck, idr_tid_extraction *x, idr_tid_result *tr, idr_error *err) {
-  idr_mesh *m = NULL;
-  idr_sim_opts so = idr_sim_opts_from_deck(deck);
-  if (idr_mesh_build(deck, &m, err)) return 1;
-  int rc = idr_run_tid(deck, m, &so, NULL, NULL, tr, err) != IDR_OK;
-  idr_mesh_free(&m);
-  if (rc) return 1;
-  if (idr_v_tid_extract(deck, 1, tr, x, err)) {
+  if (idr_run_tid_deck(deck, tr, err)) return 1;
+  if (idr_tid_extract_deck(deck, tr, x, err)) {
     idr_tid_result_free(tr);
     return 1;
   }

@@ -45,12 +45,8 @@ idr_status idr_vdevice(const idr_deck *d, double T_K, idr_mesh **m, idr_device *
  * single-exponential model, ln(T/tau). */
 void idr_vdeck_tid(idr_deck *d, int threads);
 
-/* The experimenters' extraction of a TID result, with the net doping
- * (N_A - N_D) and permittivity of deck layer `layer`; 0 on success. */
-int idr_v_tid_extract(const idr_deck *deck, int layer, const idr_tid_result *tr,
-                      idr_tid_extraction *x, idr_error *err);
-/* The TID scan of the deck (its mesh settings) and the extraction for the
- * absorber layers[1]; 0 on success (tr and x then owned by the caller; on
+/* The TID scan of the deck (idr_run_tid_deck) and its extraction
+ * (idr_tid_extract_deck); 0 on success (tr and x then owned by the caller; on
  * failure nothing is left allocated). */
 int idr_v_tid_scan(idr_deck *deck, idr_tid_extraction *x, idr_tid_result *tr, idr_error *err);
 

@@ -1,0 +1,57 @@
+/*
+ * The TID protocol at the level of a deck: the scan on the deck's own mesh
+ * and solver settings, and the experimenters' extraction (analysis/) with
+ * the absorber's net doping and permittivity, the deck's Arrhenius power and
+ * transient model. One path for `iondrift run`, `iondrift reproduce`, the
+ * validation cases and the bench.
+ */
+#include "idr_protocols.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+int idr_tid_absorber_layer(const idr_deck *d) {
+  if (d->n_ions > 0)
+    for (int l = 0; l < d->n_layers; l++)
+      if ((d->ions[0].layer_mask >> l) & 1u) return l;
+  int thick = 0;
+  for (int l = 1; l < d->n_layers; l++)
+    if (d->layers[l].thickness_nm > d->layers[thick].thickness_nm) thick = l;
+  return thick;
+}
+
+idr_status idr_tid_extract_deck(const idr_deck *d, const idr_tid_result *tr, idr_tid_extraction *x,
+                                idr_error *err) {
+  int l = idr_tid_absorber_layer(d);
+  const idr_layer *ly = &d->layers[l];
+  idr_tid_extract_options o;
+  idr_tid_extract_options_default(&o);
+  o.power = d->protocol.power;
+  o.model = (idr_transient_model)d->protocol.fit_model;
+  o.N_A_cm3 = fabs(ly->N_A_cm3 - ly->N_D_cm3);
+  o.eps_r = ly->mat.eps_r;
+  idr_transient_data *cd = calloc((size_t)tr->n_T, sizeof *cd);
+  if (!cd) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  for (int j = 0; j < tr->n_T; j++) {
+    cd[j].T_K = tr->curves[j].T_K;
+    cd[j].n = (size_t)tr->curves[j].n;
+    cd[j].t_s = tr->curves[j].t;
+    cd[j].C = tr->curves[j].C;
+    cd[j].sigma = NULL;
+  }
+  idr_status st = idr_tid_extract(cd, (size_t)tr->n_T, &o, x, err);
+  if (st)
+    idr_error_context(err, "extracting ion parameters (absorber '%s', N_A = %g cm^-3, eps_r = %g)",
+                      ly->name, o.N_A_cm3, o.eps_r);
+  free(cd);
+  return st;
+}
+
+idr_status idr_run_tid_deck(const idr_deck *d, idr_tid_result *res, idr_error *err) {
+  idr_mesh *m = NULL;
+  idr_sim_opts so = idr_sim_opts_from_deck(d);
+  idr_status st = idr_mesh_build(d, &m, err);
+  if (!st) st = idr_run_tid(d, m, &so, NULL, NULL, res, err);
+  idr_mesh_free(&m);
+  return st;
+}
