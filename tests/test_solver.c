@@ -21,6 +21,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The example deck's device at 300 K and its equilibrium state y (malloc'd). */
+static void example_at_equilibrium(idr_deck *deck, idr_mesh **m, idr_device **d, double **y) {
+  idr_error err;
+  idr_error_clear(&err);
+  assert_int_equal(idr_deck_load(IDR_SOURCE_DIR "/examples/fapbi3_pin.yaml", NULL, 0,
+                                 IDR_MATERIALS_DIR, deck, &err),
+                   IDR_OK);
+  assert_int_equal(idr_mesh_build(deck, m, &err), IDR_OK);
+  assert_int_equal(idr_device_build(deck, *m, 300.0, d, &err), IDR_OK);
+  *y = malloc((size_t)(*d)->n_unknowns * sizeof **y);
+  assert_non_null(*y);
+  idr_eq_stats es;
+  assert_int_equal(idr_equilibrium(*d, *y, &es, &err), IDR_OK);
+}
+
 /* The example transient (+1 V 5 s, 0 V 10 s) and the TID scan at two
  * temperatures with either linear solver: the Newton systems are solved to
  * round-off by both, so the trajectories agree far inside the integration
@@ -34,17 +49,10 @@ static void test_block_vs_klu(void **state) {
   idr_error err;
   idr_error_clear(&err);
   idr_deck deck;
-  assert_int_equal(idr_deck_load(IDR_SOURCE_DIR "/examples/fapbi3_pin.yaml", NULL, 0,
-                                 IDR_MATERIALS_DIR, &deck, &err),
-                   IDR_OK);
   idr_mesh *m = NULL;
   idr_device *d = NULL;
-  assert_int_equal(idr_mesh_build(&deck, &m, &err), IDR_OK);
-  assert_int_equal(idr_device_build(&deck, m, 300.0, &d, &err), IDR_OK);
-  double *y = malloc((size_t)d->n_unknowns * sizeof *y);
-  assert_non_null(y);
-  idr_eq_stats es;
-  assert_int_equal(idr_equilibrium(d, y, &es, &err), IDR_OK);
+  double *y = NULL;
+  example_at_equilibrium(&deck, &m, &d, &y);
   idr_waveform_result w[2];
   for (int k = 0; k < 2; k++) {
     idr_sim_opts so = idr_sim_opts_from_deck(&deck);
@@ -105,17 +113,10 @@ static void test_late_bias_change(void **state) {
   idr_error err;
   idr_error_clear(&err);
   idr_deck deck;
-  assert_int_equal(idr_deck_load(IDR_SOURCE_DIR "/examples/fapbi3_pin.yaml", NULL, 0,
-                                 IDR_MATERIALS_DIR, &deck, &err),
-                   IDR_OK);
   idr_mesh *m = NULL;
   idr_device *d = NULL;
-  assert_int_equal(idr_mesh_build(&deck, &m, &err), IDR_OK);
-  assert_int_equal(idr_device_build(&deck, m, 300.0, &d, &err), IDR_OK);
-  double *y = malloc((size_t)d->n_unknowns * sizeof *y);
-  assert_non_null(y);
-  idr_eq_stats es;
-  assert_int_equal(idr_equilibrium(d, y, &es, &err), IDR_OK);
+  double *y = NULL;
+  example_at_equilibrium(&deck, &m, &d, &y);
   idr_sim_opts so = idr_sim_opts_from_deck(&deck);
   idr_sim *sim = NULL;
   assert_int_equal(idr_sim_create(d, &so, &sim, &err), IDR_OK);
