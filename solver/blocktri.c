@@ -260,10 +260,14 @@ static inline void axpy_block(double *acc, const double *A, const double *v, dou
   }
 }
 
+/* The result of the previous node is carried in locals (zprev): the
+ * recurrence's critical path then has no store-to-load forwarding through
+ * the work vector. Same operations in the same order as through z. */
 static inline void solve_core(const idr_blocktri *bt, double *x, int M) {
   const int N = bt->N;
   const long MM = (long)M * M;
   double *z = bt->z;
+  double zprev[IDR_BT_LOCAL_MAX];
   for (int i = 0; i < N; i++) {
     const int o = bt->off[i], mi = bt->off[i + 1] - o;
     double b[IDR_BT_LOCAL_MAX], acc[IDR_BT_LOCAL_MAX];
@@ -272,17 +276,22 @@ static inline void solve_core(const idr_blocktri *bt, double *x, int M) {
       acc[r] = 0.0;
     }
     axpy_block(acc, bt->Sinv + i * MM, b, 1.0, M);
-    if (i > 0) axpy_block(acc, bt->P + i * MM, z + (long)(i - 1) * M, -1.0, M);
-    for (int r = 0; r < M; r++)
+    if (i > 0) axpy_block(acc, bt->P + i * MM, zprev, -1.0, M);
+    for (int r = 0; r < M; r++) {
       z[(long)i * M + r] = acc[r];
+      zprev[r] = acc[r];
+    }
   }
+  /* zprev holds z_{N-1}: the next node's value in the backward sweep */
   for (int i = N - 2; i >= 0; i--) {
     double acc[IDR_BT_LOCAL_MAX];
     for (int r = 0; r < M; r++)
       acc[r] = z[(long)i * M + r];
-    axpy_block(acc, bt->G + i * MM, z + (long)(i + 1) * M, -1.0, M);
-    for (int r = 0; r < M; r++)
+    axpy_block(acc, bt->G + i * MM, zprev, -1.0, M);
+    for (int r = 0; r < M; r++) {
       z[(long)i * M + r] = acc[r];
+      zprev[r] = acc[r];
+    }
   }
   for (int i = 0; i < N; i++) {
     const int o = bt->off[i], mi = bt->off[i + 1] - o;
