@@ -19,6 +19,15 @@
 __m128d _ZGVbN2v_expm1(__m128d x);
 #endif
 
+/* assemble() inlined into each entry point: the residual, the residual
+ * with its terms and the Jacobian each get a copy without the branches on
+ * the outputs they do not write. */
+#if defined(__GNUC__)
+#define IDR_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define IDR_ALWAYS_INLINE inline
+#endif
+
 /* Edges whose Bernoulli functions are computed together ahead of their
  * fluxes (local arrays of the residual: no state outside the call). */
 #define IDR_BERN_CHUNK 64
@@ -81,8 +90,9 @@ static inline void addJ(asm_ctx *a, int row, int col, double v) {
   a->Jx[a->d->csc_base[col] + row] += v;
 }
 
-static int assemble(const idr_device *d, const idr_bias *b, const double *y, const double *yp,
-                    double cj, double *F, double *Jx, double *Fabs) {
+static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, const double *y,
+                                      const double *yp, double cj, double *F, double *Jx,
+                                      double *Fabs) {
   asm_ctx A = {d, F, Jx, Fabs};
   const int N = d->N, ni = d->n_ions, nt = d->n_levels;
   const double N0 = d->N0, inv = 1.0 / (d->N0 * d->L0);
