@@ -300,6 +300,17 @@ idr_status idr_sim_set_bias(idr_sim *s, const idr_bias *b, idr_error *err) {
   return consistent_start(s, s->t, err);
 }
 
+idr_status idr_sim_set_rtol(idr_sim *s, double rtol, idr_error *err) {
+  idr_status st = IDR_OK;
+  if (!(rtol > 0)) return idr_error_set(err, IDR_ERR_INPUT, "solver: rtol must be > 0");
+  s->opts.rtol = rtol;
+  CHECK_IDA(IDASVtolerances(s->ida, s->opts.rtol, s->atol), "IDASVtolerances");
+  CHECK_IDA(IDAWFtolerances(s->ida, ewt_fn), "IDAWFtolerances");
+  return IDR_OK;
+out_free:
+  return st;
+}
+
 idr_status idr_sim_set_stop_time(idr_sim *s, double tstop, idr_error *err) {
   if (!s->started) return idr_error_set(err, IDR_ERR_INTERNAL, "stop time set before start");
   s->tstop = tstop;
