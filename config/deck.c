@@ -851,6 +851,7 @@ static idr_status conv_tid(cv *c, const idr_ynode *n, idr_protocol_spec *P, cons
   long samples = P->samples, threads = P->threads, power = P->power;
   if (num(c, n, "protocol", "fill_V_V", 0, R_ANY, &P->fill_V_V) < 0 ||
       num(c, n, "protocol", "fill_duration_s", 0, R_GT0, &P->fill_duration_s) < 0 ||
+      num(c, n, "protocol", "fill_rtol", 0, R_GT0, &P->fill_rtol) < 0 ||
       num(c, n, "protocol", "rest_V_V", 0, R_ANY, &P->rest_V_V) < 0 ||
       num(c, n, "protocol", "light_suns", 0, R_GE0, &P->light_suns) < 0 ||
       num(c, n, "protocol", "f_Hz", 0, R_GT0, &P->f_Hz) < 0 ||
@@ -924,10 +925,11 @@ static idr_status conv_protocol(cv *c, const idr_ynode *root, idr_deck *d) {
       "V_start_V", "V_stop_V", "V_step_V",        "f_Hz",
       "ions",      NULL};
   static const char *const IONS[] = {"mobile", "frozen", NULL};
-  static const char *const TIDKEYS[] = {"type",     "temperatures_K", "fill_V_V", "fill_duration_s",
-                                        "rest_V_V", "light_suns",     "f_Hz",     "t_first_s",
-                                        "t_last_s", "samples",        "threads",  "power",
-                                        "model",    "density_atol",   NULL};
+  static const char *const TIDKEYS[] = {
+      "type",     "temperatures_K", "fill_V_V",  "fill_duration_s",
+      "rest_V_V", "light_suns",     "f_Hz",      "t_first_s",
+      "t_last_s", "samples",        "threads",   "power",
+      "model",    "density_atol",   "fill_rtol", NULL};
   static const char *const MODELS[] = {"single", "stretched", "two", NULL};
   idr_protocol_spec *P = &d->protocol;
   const idr_ynode *n = idr_ynode_get(root, "protocol");
@@ -1118,6 +1120,7 @@ void idr_deck_defaults(idr_deck *d) {
   d->protocol.power = 1;
   d->protocol.fit_model = 0;
   d->protocol.density_atol = IDR_TID_ATOL_CHARGE;
+  d->protocol.fill_rtol = IDR_TID_FILL_RTOL_DEFAULT;
 }
 
 void idr_deck_free(idr_deck *d) {

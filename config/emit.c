@@ -208,6 +208,7 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
     kv_num(&b, "  ", "f_Hz", P->f_Hz);
     kv_num(&b, "  ", "t_first_s", P->t_first_s);
     kv_num(&b, "  ", "t_last_s", P->t_last_s);
+    kv_num(&b, "  ", "fill_rtol", P->fill_rtol);
     static const char *const ATOL_NAMES[] = {"charge", "solver"};
     sb_printf(&b, "  samples: %d\n  threads: %d\n  power: %d\n  model: %s\n  density_atol: %s\n",
               P->samples, P->threads, P->power, MODEL_NAMES[P->fit_model],

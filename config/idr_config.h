@@ -155,6 +155,9 @@ typedef enum {
 
 /* protocol.density_atol of the tid protocol */
 typedef enum { IDR_TID_ATOL_CHARGE = 0, IDR_TID_ATOL_SOLVER = 1 } idr_tid_atol;
+/* protocol.fill_rtol of the tid protocol: the fill pulse has no C sample,
+ * only its end state enters the scan (V22) */
+#define IDR_TID_FILL_RTOL_DEFAULT 1e-5
 
 typedef struct idr_protocol_spec {
   idr_protocol_type type;
@@ -195,6 +198,9 @@ typedef struct idr_protocol_spec {
    * IDR_TID_ATOL_CHARGE rtol x the smallest charge density of the stack,
    * IDR_TID_ATOL_SOLVER solver.atol_density_cm3 as in every other protocol */
   int density_atol;
+  /* tid: relative tolerance of the time integration during the fill pulse
+   * (default IDR_TID_FILL_RTOL_DEFAULT; solver.rtol: the full treatment) */
+  double fill_rtol;
   /* equilibrate: nothing else. */
   idr_srcloc loc;
 } idr_protocol_spec;

@@ -11,6 +11,65 @@
 #include <math.h>
 #include <string.h>
 
+#ifdef IDR_HAVE_MVEC_EXPM1
+#include <emmintrin.h>
+/* glibc's vector expm1 (libmvec, glibc >= 2.35), SSE2 calling convention:
+ * the x86-64 baseline, so one variant for every CPU (its results differ
+ * from the scalar expm1 by at most 1 ulp on the example's arguments). */
+__m128d _ZGVbN2v_expm1(__m128d x);
+#endif
+
+/* assemble() inlined into each entry point: the residual, the residual
+ * with its terms and the Jacobian each get a copy without the branches on
+ * the outputs they do not write. */
+#if defined(__GNUC__)
+#define IDR_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define IDR_ALWAYS_INLINE inline
+#endif
+
+/* Edges whose Bernoulli functions are computed together ahead of their
+ * fluxes (local arrays of the residual: no state outside the call). */
+#define IDR_BERN_CHUNK 64
+
+/* expm1 of n arguments (vector libm where available). */
+static void expm1_n(const double *x, double *em1, int n) {
+  int l = 0;
+#ifdef IDR_HAVE_MVEC_EXPM1
+  for (; l + 1 < n; l += 2)
+    _mm_storeu_pd(em1 + l, _ZGVbN2v_expm1(_mm_loadu_pd(x + l)));
+#endif
+  for (; l < n; l++)
+    em1[l] = expm1(x[l]);
+}
+
+/* B(d), B'(d) (and B(-d), B'(-d)) of a chunk of edges: the general branch
+ * of idr_bernoulli with the expm1 of the chunk and its divisions in
+ * vectorizable loops, then the series and large-|d| branches per edge.
+ * The derivatives only if with_d (the residual alone needs none: 0). */
+static void bernoulli_chunk(const double *x, int n, int with_d, idr_bern2 *B2) {
+  double em1[IDR_BERN_CHUNK], xc[IDR_BERN_CHUNK], Bp[IDR_BERN_CHUNK], dBp[IDR_BERN_CHUNK];
+  for (int l = 0; l < n; l++) /* finite expm1; those branches are redone below */
+    xc[l] = x[l] > 700.0 ? 700.0 : (x[l] < -700.0 ? -700.0 : x[l]);
+  expm1_n(xc, em1, n);
+  for (int l = 0; l < n; l++)
+    Bp[l] = x[l] / em1[l];
+  if (with_d)
+    for (int l = 0; l < n; l++)
+      dBp[l] = Bp[l] * (1.0 - Bp[l]) / x[l] - Bp[l];
+  else
+    for (int l = 0; l < n; l++)
+      dBp[l] = 0.0;
+  for (int l = 0; l < n; l++) {
+    double ax = fabs(x[l]);
+    if (ax < IDR_BERN_SERIES || ax > 700.0) idr_bernoulli(x[l], &Bp[l], &dBp[l]);
+    B2[l].Bp = Bp[l];
+    B2[l].dBp = dBp[l];
+    B2[l].Bm = Bp[l] + x[l];
+    B2[l].dBm = -dBp[l] - 1.0;
+  }
+}
+
 /* Scaled densities below this are treated as a failed step (recoverable). */
 #define IDR_NEG_DENSITY_LIMIT (-1e-2)
 
@@ -31,8 +90,9 @@ static inline void addJ(asm_ctx *a, int row, int col, double v) {
   a->Jx[a->d->csc_base[col] + row] += v;
 }
 
-static int assemble(const idr_device *d, const idr_bias *b, const double *y, const double *yp,
-                    double cj, double *F, double *Jx, double *Fabs) {
+static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, const double *y,
+                                      const double *yp, double cj, double *F, double *Jx,
+                                      double *Fabs) {
   asm_ctx A = {d, F, Jx, Fabs};
   const int N = d->N, ni = d->n_ions, nt = d->n_levels;
   const double N0 = d->N0, inv = 1.0 / (d->N0 * d->L0);
@@ -43,11 +103,19 @@ static int assemble(const idr_device *d, const idr_bias *b, const double *y, con
   if (Fabs) memset(Fabs, 0, (size_t)d->n_unknowns * sizeof *Fabs);
 
   /* ---- edges: Poisson flux, carrier and ion fluxes ---- */
+  double dch[IDR_BERN_CHUNK];
+  idr_bern2 Bch[IDR_BERN_CHUNK];
   for (int e = 0; e < N - 1; e++) {
     const int i = e, k = e + 1;
     const int pi = d->iphi[i], pk = d->iphi[k];
-    const double dpsi = y[pk] - y[pi];
-    const idr_bern2 B2 = idr_bernoulli2(dpsi);
+    if (e % IDR_BERN_CHUNK == 0) {
+      int n = N - 1 - e < IDR_BERN_CHUNK ? N - 1 - e : IDR_BERN_CHUNK;
+      for (int l = 0; l < n; l++)
+        dch[l] = y[d->iphi[e + l + 1]] - y[d->iphi[e + l]];
+      bernoulli_chunk(dch, n, Jx != NULL, Bch);
+    }
+    const double dpsi = dch[e % IDR_BERN_CHUNK];
+    const idr_bern2 B2 = Bch[e % IDR_BERN_CHUNK];
     const int ci = !(i == 0), ck = !(k == N - 1); /* rows that are not Dirichlet */
     /* Poisson: + eps dpsi/h into row i, - into row k */
     double g = pois * d->eps_e[e] / d->h[e];

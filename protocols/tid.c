@@ -124,8 +124,12 @@ static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_
   if (!st) st = idr_admittance_eval(adm, omega, &ap, err);
   if (st) goto out_free;
   cv->C_eq = ap.C;
-  /* fill pulse */
-  st = idr_sim_start(sim, t, y, &fill, err);
+  /* fill pulse, at protocol.fill_rtol: it has no C sample, only its end
+   * state enters the scan (V22) */
+  const double rtol_scan = opts->rtol > 0 ? opts->rtol : IDR_TID_RTOL_DEFAULT;
+  const double rtol_fill = P->fill_rtol > 0 ? P->fill_rtol : rtol_scan;
+  if (rtol_fill != rtol_scan) st = idr_sim_set_rtol(sim, rtol_fill, err);
+  if (!st) st = idr_sim_start(sim, t, y, &fill, err);
   if (!st) st = idr_sim_set_stop_time(sim, t + P->fill_duration_s, err);
   if (!st) st = idr_sim_advance(sim, t + P->fill_duration_s, err);
   if (st) {
@@ -138,7 +142,8 @@ static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_
   }
   /* back to rest: C(t) */
   double t_end = t + P->fill_duration_s;
-  st = idr_sim_set_bias(sim, &rest, err);
+  if (rtol_fill != rtol_scan) st = idr_sim_set_rtol(sim, rtol_scan, err);
+  if (!st) st = idr_sim_set_bias(sim, &rest, err);
   if (!st) st = idr_sim_set_stop_time(sim, t_end + P->t_last_s, err);
   if (st) goto out_free;
   for (int j = 0; j < cv->n; j++) {

@@ -260,29 +260,39 @@ static inline void axpy_block(double *acc, const double *A, const double *v, dou
   }
 }
 
-static inline void solve_core(const idr_blocktri *bt, double *x, int M) {
+/* x = A^{-1} b (x may be b: b is read in the forward sweep only, x written
+ * at the end). The result of the previous node is carried
+ * in locals (zprev): the recurrence's critical path then has no
+ * store-to-load forwarding through the work vector. */
+static inline void solve_core(const idr_blocktri *bt, const double *bin, double *x, int M) {
   const int N = bt->N;
   const long MM = (long)M * M;
   double *z = bt->z;
+  double zprev[IDR_BT_LOCAL_MAX];
   for (int i = 0; i < N; i++) {
     const int o = bt->off[i], mi = bt->off[i + 1] - o;
     double b[IDR_BT_LOCAL_MAX], acc[IDR_BT_LOCAL_MAX];
     for (int r = 0; r < M; r++) {
-      b[r] = r < mi ? x[o + r] : 0.0;
+      b[r] = r < mi ? bin[o + r] : 0.0;
       acc[r] = 0.0;
     }
     axpy_block(acc, bt->Sinv + i * MM, b, 1.0, M);
-    if (i > 0) axpy_block(acc, bt->P + i * MM, z + (long)(i - 1) * M, -1.0, M);
-    for (int r = 0; r < M; r++)
+    if (i > 0) axpy_block(acc, bt->P + i * MM, zprev, -1.0, M);
+    for (int r = 0; r < M; r++) {
       z[(long)i * M + r] = acc[r];
+      zprev[r] = acc[r];
+    }
   }
+  /* zprev holds z_{N-1}: the next node's value in the backward sweep */
   for (int i = N - 2; i >= 0; i--) {
     double acc[IDR_BT_LOCAL_MAX];
     for (int r = 0; r < M; r++)
       acc[r] = z[(long)i * M + r];
-    axpy_block(acc, bt->G + i * MM, z + (long)(i + 1) * M, -1.0, M);
-    for (int r = 0; r < M; r++)
+    axpy_block(acc, bt->G + i * MM, zprev, -1.0, M);
+    for (int r = 0; r < M; r++) {
       z[(long)i * M + r] = acc[r];
+      zprev[r] = acc[r];
+    }
   }
   for (int i = 0; i < N; i++) {
     const int o = bt->off[i], mi = bt->off[i + 1] - o;
@@ -292,7 +302,7 @@ static inline void solve_core(const idr_blocktri *bt, double *x, int M) {
 }
 
 /* The same for blocks larger than IDR_BT_LOCAL_MAX, in the work vector. */
-static void solve_large(const idr_blocktri *bt, double *x) {
+static void solve_large(const idr_blocktri *bt, const double *bin, double *x) {
   const int N = bt->N, M = bt->M;
   const long MM = (long)M * M;
   double *z = bt->z, *b = bt->t;
@@ -300,7 +310,7 @@ static void solve_large(const idr_blocktri *bt, double *x) {
     const int o = bt->off[i], mi = bt->off[i + 1] - o;
     double *zi = z + (long)i * M;
     for (int r = 0; r < M; r++) {
-      b[r] = r < mi ? x[o + r] : 0.0;
+      b[r] = r < mi ? bin[o + r] : 0.0;
       zi[r] = 0.0;
     }
     axpy_block(zi, bt->Sinv + i * MM, b, 1.0, M);
@@ -319,8 +329,8 @@ static void solve_large(const idr_blocktri *bt, double *x) {
   static int factor_##m(idr_blocktri *bt, const double *Jx) {                                      \
     return factor_core(bt, Jx, m);                                                                 \
   }                                                                                                \
-  IDR_SIMD_CLONES static void solve_##m(const idr_blocktri *bt, double *x) {                       \
-    solve_core(bt, x, m);                                                                          \
+  IDR_SIMD_CLONES static void solve_##m(const idr_blocktri *bt, const double *b, double *x) {      \
+    solve_core(bt, b, x, m);                                                                       \
   }
 IDR_BT_FIXED(3)
 IDR_BT_FIXED(4)
@@ -337,19 +347,23 @@ int idr_blocktri_factor(idr_blocktri *bt, const double *Jx) {
   }
 }
 
-void idr_blocktri_solve(const idr_blocktri *bt, double *x) {
+void idr_blocktri_solve_to(const idr_blocktri *bt, const double *b, double *x) {
   switch (bt->M) {
-  case 3: solve_3(bt, x); break;
-  case 4: solve_4(bt, x); break;
-  case 5: solve_5(bt, x); break;
-  case 6: solve_6(bt, x); break;
+  case 3: solve_3(bt, b, x); break;
+  case 4: solve_4(bt, b, x); break;
+  case 5: solve_5(bt, b, x); break;
+  case 6: solve_6(bt, b, x); break;
   default:
     if (bt->M <= IDR_BT_LOCAL_MAX)
-      solve_core(bt, x, bt->M);
+      solve_core(bt, b, x, bt->M);
     else
-      solve_large(bt, x);
+      solve_large(bt, b, x);
     break;
   }
+}
+
+void idr_blocktri_solve(const idr_blocktri *bt, double *x) {
+  idr_blocktri_solve_to(bt, x, x);
 }
 
 /* ---- SUNLinearSolver wrapper ---- */
@@ -385,8 +399,7 @@ static int bt_solve(SUNLinearSolver S, SUNMatrix A, N_Vector x, N_Vector b, real
   (void)A;
   (void)tol;
   bt_content *c = S->content;
-  N_VScale(1.0, b, x);
-  idr_blocktri_solve(c->bt, N_VGetArrayPointer(x));
+  idr_blocktri_solve_to(c->bt, N_VGetArrayPointer(b), N_VGetArrayPointer(x));
   c->last_flag = SUNLS_SUCCESS;
   return SUNLS_SUCCESS;
 }

@@ -24,5 +24,7 @@ void idr_blocktri_free(idr_blocktri **bt);
 int idr_blocktri_factor(idr_blocktri *bt, const double *Jx);
 /* x <- A^{-1} x with the last factorization. */
 void idr_blocktri_solve(const idr_blocktri *bt, double *x);
+/* x <- A^{-1} b (x may be b). */
+void idr_blocktri_solve_to(const idr_blocktri *bt, const double *b, double *x);
 
 #endif

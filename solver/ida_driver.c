@@ -57,6 +57,7 @@ struct idr_sim {
   N_Vector y, yp, id, cons, atol, ewt;
   SUNMatrix A;
   SUNLinearSolver LS;
+  int atol_has_zero; /* some absolute tolerance is 0: the weights are checked */
   double t;
   double t_start; /* time of the last start or bias change: IDA's time is t - t_start */
   double tstop;   /* integration never passes this time (INFINITY: none) */
@@ -70,6 +71,24 @@ static int res_fn(realtype t, N_Vector yy, N_Vector yp, N_Vector rr, void *user)
   idr_sim *s = user;
   return idr_residual(s->dev, &s->bias, N_VGetArrayPointer(yy), N_VGetArrayPointer(yp),
                       N_VGetArrayPointer(rr));
+}
+
+/* Error weights w = 1 / (rtol |y| + atol), IDA's IDAEwtSetSV in one pass
+ * instead of three vector operations (|y|, the linear sum, the inverse):
+ * the same operations in the same order. As there, a non-positive
+ * denominator fails only when some atol is 0. */
+static int ewt_fn(N_Vector yy, N_Vector ewt, void *user) {
+  const idr_sim *s = user;
+  const double *y = N_VGetArrayPointer(yy), *a = N_VGetArrayPointer(s->atol);
+  double *w = N_VGetArrayPointer(ewt);
+  const double rtol = s->opts.rtol;
+  const sunindextype n = N_VGetLength(yy);
+  if (s->atol_has_zero)
+    for (sunindextype i = 0; i < n; i++)
+      if (!(rtol * fabs(y[i]) + 1.0 * a[i] > 0.0)) return -1;
+  for (sunindextype i = 0; i < n; i++)
+    w[i] = 1.0 / (rtol * fabs(y[i]) + 1.0 * a[i]);
+  return 0;
 }
 
 static int jac_fn(realtype t, realtype cj, N_Vector yy, N_Vector yp, N_Vector rr, SUNMatrix J,
@@ -193,8 +212,11 @@ idr_status idr_sim_create(const idr_device *dev, const idr_sim_opts *opts, idr_s
   }
   CHECK_IDA(IDASetErrHandlerFn(s->ida, err_fn, s), "IDASetErrHandlerFn");
   CHECK_IDA(IDAInit(s->ida, res_fn, 0.0, s->y, s->yp), "IDAInit");
+  /* the checks of the tolerances; then the same weights in one pass */
   CHECK_IDA(IDASVtolerances(s->ida, s->opts.rtol, s->atol), "IDASVtolerances");
   CHECK_IDA(IDASetUserData(s->ida, s), "IDASetUserData");
+  s->atol_has_zero = N_VMin(s->atol) == 0.0;
+  CHECK_IDA(IDAWFtolerances(s->ida, ewt_fn), "IDAWFtolerances");
   CHECK_IDA(IDASetId(s->ida, s->id), "IDASetId");
   CHECK_IDA(IDASetConstraints(s->ida, s->cons), "IDASetConstraints");
   CHECK_IDA(IDASetLinearSolver(s->ida, s->LS, s->A), "IDASetLinearSolver");
@@ -276,6 +298,17 @@ idr_status idr_sim_set_bias(idr_sim *s, const idr_bias *b, idr_error *err) {
   if (b->V == s->bias.V && b->light == s->bias.light) return IDR_OK;
   s->bias = *b;
   return consistent_start(s, s->t, err);
+}
+
+idr_status idr_sim_set_rtol(idr_sim *s, double rtol, idr_error *err) {
+  idr_status st = IDR_OK;
+  if (!(rtol > 0)) return idr_error_set(err, IDR_ERR_INPUT, "solver: rtol must be > 0");
+  s->opts.rtol = rtol;
+  CHECK_IDA(IDASVtolerances(s->ida, s->opts.rtol, s->atol), "IDASVtolerances");
+  CHECK_IDA(IDAWFtolerances(s->ida, ewt_fn), "IDAWFtolerances");
+  return IDR_OK;
+out_free:
+  return st;
 }
 
 idr_status idr_sim_set_stop_time(idr_sim *s, double tstop, idr_error *err) {

@@ -68,6 +68,8 @@ idr_status idr_sim_start(idr_sim *sim, double t0, const double *y0, const idr_bi
                          idr_error *err);
 /* Change the bias at the current time (a step), keeping the differential state. */
 idr_status idr_sim_set_bias(idr_sim *sim, const idr_bias *b, idr_error *err);
+/* The relative tolerance from the next start or bias change on. */
+idr_status idr_sim_set_rtol(idr_sim *sim, double rtol, idr_error *err);
 /* Integration will not pass tstop (a bias change ahead); outputs before it
  * are interpolated. Reset by idr_sim_start / idr_sim_set_bias. */
 idr_status idr_sim_set_stop_time(idr_sim *sim, double tstop, idr_error *err);

@@ -276,10 +276,15 @@ static void test_conversions(void **state) {
   assert_int_equal(load_str(buf, NULL, 0, &d, &e), IDR_OK);
   assert_int_equal(d.protocol.type, IDR_PROTO_TID);
   assert_int_equal(d.protocol.density_atol, IDR_TID_ATOL_CHARGE);
+  assert_true(d.protocol.fill_rtol == IDR_TID_FILL_RTOL_DEFAULT);
   idr_deck_free(&d);
   mini_with(buf, sizeof buf, "", "protocol: {type: tid, density_atol: solver}\n");
   assert_int_equal(load_str(buf, NULL, 0, &d, &e), IDR_OK);
   assert_int_equal(d.protocol.density_atol, IDR_TID_ATOL_SOLVER);
+  idr_deck_free(&d);
+  mini_with(buf, sizeof buf, "", "protocol: {type: tid, fill_rtol: 1e-6}\n");
+  assert_int_equal(load_str(buf, NULL, 0, &d, &e), IDR_OK);
+  assert_true(d.protocol.fill_rtol == 1e-6);
   idr_deck_free(&d);
 }
 
@@ -388,7 +393,8 @@ static const bad_case BAD[] = {
     {"", "protocol: {type: tid, segments: []}\n", NULL,
      "protocol.segments must be one of the keys type, temperatures_K, fill_V_V, fill_duration_s, "
      "rest_V_V, light_suns, f_Hz, t_first_s, t_last_s, samples, threads, power, model, "
-     "density_atol (got 'segments')"},
+     "density_atol, fill_rtol (got 'segments')"},
+    {"", "protocol: {type: tid, fill_rtol: 0}\n", NULL, "protocol.fill_rtol must be > 0 (got 0)"},
     {"", "protocol: {type: tid, density_atol: loose}\n", NULL,
      "protocol.density_atol must be one of charge | solver (got 'loose')"},
     {"", "protocol: {type: waveform}\n", NULL, "protocol.segments must be given (got nothing)"},
