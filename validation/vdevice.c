@@ -197,3 +197,55 @@ int idr_v_tid_scan(idr_deck *deck, idr_tid_extraction *x, idr_tid_result *tr, id
   }
   return 0;
 }
+
+void idr_v_tid_compare(idr_vcase *vc, const char *label, idr_deck *a, const char *la, idr_deck *b,
+                       const char *lb, const idr_v_tid_tols *tol) {
+  idr_error err;
+  idr_error_clear(&err);
+  idr_tid_result ta, tb;
+  idr_tid_extraction xa, xb;
+  char what[200];
+  if (idr_v_tid_scan(a, &xa, &ta, &err)) {
+    printf("  %s: %s\n", label, err.msg);
+    snprintf(what, sizeof what, "%s: scan with %s", label, la);
+    idr_vcheck_true(vc, what, 0);
+    return;
+  }
+  if (idr_v_tid_scan(b, &xb, &tb, &err)) {
+    printf("  %s: %s\n", label, err.msg);
+    snprintf(what, sizeof what, "%s: scan with %s", label, lb);
+    idr_vcheck_true(vc, what, 0);
+    idr_tid_result_free(&ta);
+    idr_tid_extraction_free(&xa);
+    return;
+  }
+  double worst = 0.0, wall_a = 0.0, wall_b = 0.0;
+  long steps_a = 0, steps_b = 0;
+  for (int j = 0; j < ta.n_T; j++) {
+    for (int k = 0; k < ta.curves[j].n; k++)
+      worst = fmax(worst, fabs(ta.curves[j].C[k] / tb.curves[j].C[k] - 1.0));
+    worst = fmax(worst, fabs(ta.curves[j].C_eq / tb.curves[j].C_eq - 1.0));
+    steps_a += ta.curves[j].stats.steps;
+    steps_b += tb.curves[j].stats.steps;
+    wall_a += ta.curves[j].wall_s;
+    wall_b += tb.curves[j].wall_s;
+  }
+  const idr_tid_species *sa = &xa.species[0], *sb = &xb.species[0];
+  printf("  %s: IDA steps %ld (%s) vs %ld (%s), %.2f s vs %.2f s\n", label, steps_a, la, steps_b,
+         lb, wall_a, wall_b);
+  printf("  %s: Ea %.7f vs %.7f eV (regression %.7f vs %.7f), N_ion %.7e vs %.7e cm^-3\n", label,
+         sa->Ea_eV, sb->Ea_eV, sa->Ea_regression_eV, sb->Ea_regression_eV, sa->N_ion_cm3,
+         sb->N_ion_cm3);
+  snprintf(what, sizeof what, "%s: max |C(%s)/C(%s) - 1| over C_eq and C(t)", label, la, lb);
+  idr_vcheck_le(vc, what, worst, tol->C_rel);
+  snprintf(what, sizeof what, "%s: Ea (global fit) [eV]", label);
+  idr_vcheck_abs(vc, what, sa->Ea_eV, sb->Ea_eV, tol->Ea_eV);
+  snprintf(what, sizeof what, "%s: Ea (Arrhenius regression) [eV]", label);
+  idr_vcheck_abs(vc, what, sa->Ea_regression_eV, sb->Ea_regression_eV, tol->Ea_eV);
+  snprintf(what, sizeof what, "%s: N_ion [cm^-3]", label);
+  idr_vcheck_rel(vc, what, sa->N_ion_cm3, sb->N_ion_cm3, tol->N_rel);
+  idr_tid_result_free(&ta);
+  idr_tid_result_free(&tb);
+  idr_tid_extraction_free(&xa);
+  idr_tid_extraction_free(&xb);
+}

@@ -50,6 +50,17 @@ void idr_vdeck_tid(idr_deck *d, int threads);
  * failure nothing is left allocated). */
 int idr_v_tid_scan(idr_deck *deck, idr_tid_extraction *x, idr_tid_result *tr, idr_error *err);
 
+/* Tolerances of a comparison of two TID treatments of one device. */
+typedef struct idr_v_tid_tols {
+  double C_rel; /* every C_eq and C(t): |C_a/C_b - 1| <= C_rel */
+  double Ea_eV; /* extracted Ea, global fit and regression [eV] */
+  double N_rel; /* extracted N_ion, relative */
+} idr_v_tid_tols;
+/* Scan and extract decks a and b (the same device, two settings labelled la,
+ * lb) and check C, Ea and N_ion against tol; prints steps and wall times. */
+void idr_v_tid_compare(idr_vcase *vc, const char *label, idr_deck *a, const char *la, idr_deck *b,
+                       const char *lb, const idr_v_tid_tols *tol);
+
 /* ---- explicit meshes --------------------------------------------------- */
 
 /* Steps on [x0, x0 + L] of h_left at x0 and h_right at x0 + L, growing by
