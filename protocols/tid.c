@@ -59,8 +59,9 @@ int idr_tid_times(const idr_protocol_spec *P, double *t, int cap) {
 
 /* protocol.density_atol = charge: the absolute tolerance of every density
  * is rtol times the smallest charge density that shapes the capacitance
- * (the smallest nonzero |N_D - N_A| of a layer or mobile-ion density), never
- * tighter than solver.atol_density_cm3. C at f is set by the space charge of
+ * (the smallest nonzero |N_D - N_A| of a layer, mobile-ion density or trap
+ * density: a trap's charge is at most its density), never tighter than
+ * solver.atol_density_cm3. C at f is set by the space charge of
  * dopants and ions; a carrier or ion density below rtol times the smallest of
  * them changes it by less than rtol, while tracking such densities to 1e3
  * cm^-3 (the default solver tolerance) costs BDF steps on their noise. V21
@@ -73,6 +74,8 @@ static double tid_density_atol_cm3(const idr_deck *deck, double rtol) {
   }
   for (int k = 0; k < deck->n_ions; k++)
     if (deck->ions[k].density_cm3 > 0.0) q = fmin(q, deck->ions[k].density_cm3);
+  for (int j = 0; j < deck->n_traps; j++)
+    if (deck->traps[j].density_cm3 > 0.0) q = fmin(q, deck->traps[j].density_cm3);
   double a = deck->solver.atol_density_cm3 > 0 ? deck->solver.atol_density_cm3 : 0.0;
   return isfinite(q) ? fmax(a, rtol * q) : a;
 }

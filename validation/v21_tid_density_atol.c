@@ -11,8 +11,10 @@
  * treatment), which spares the BDF steps spent tracking ~1e5 cm^-3 minority
  * densities to 1e3 cm^-3 (docs/status.md, speed).
  * Devices: the example deck (examples/fapbi3_pin.yaml: anion, N_ion = 1e16,
- * N_A = 1e17 cm^-3) and the V15-like cation stack (N_ion = 1e15 cm^-3,
- * contacts 1e20 cm^-3), both with the reference TID protocol (11
+ * N_A = 1e17 cm^-3), the V15-like cation stack (N_ion = 1e15 cm^-3,
+ * contacts 1e20 cm^-3) and that stack with a dynamic trap level (3e14
+ * cm^-3, the smallest charge density there), all with the reference TID
+ * protocol (11
  * temperatures 300..200 K, +1 V for 5 s, C at 10 kHz on 71 times 1e-6..10 s).
  * Tolerances: every C(t) within 1e-6 of C of the full treatment (the ionic
  * Delta C is 1e-3..1e-2 of C), the extracted Ea within 0.02 meV, N_ion within
@@ -66,5 +68,10 @@ int main(void) {
   d.ions[0].z = +1;
   idr_vdeck_tid(&d, 1);
   compare(&vc, "V15-like cation stack", &d);
+  /* the same stack with a dynamic trap level in the absorber (acceptor-like,
+   * 0.55 eV below Ec, 3e14 cm^-3 < N_ion: it sets the charge scale of the
+   * tolerance; capture 1e-8 cm^3/s, emission within the TID window) */
+  idr_vdeck_trap(&d, "deep", 1, 1, 0.55, 3e14, 1e-8, 1e-8);
+  compare(&vc, "cation stack + trap level", &d);
   return idr_vcase_end(&vc);
 }
