@@ -398,7 +398,10 @@ idr_status idr_klu_factor_time(const idr_device *dev, const double *y, const idr
   }
   memcpy(cp, dev->colptr, ((size_t)n + 1) * sizeof *cp);
   memcpy(ri, dev->rowind, (size_t)dev->nnz * sizeof *ri);
-  idr_jacobian(dev, b, y, cj, Jx);
+  if (idr_jacobian(dev, b, y, cj, Jx)) {
+    st = idr_error_set(err, IDR_ERR_SOLVER, "klu timing: the Jacobian is not finite");
+    goto out_free;
+  }
   klu_l_defaults(&c);
   sym = klu_l_analyze(n, cp, ri, &c);
   num = sym ? klu_l_factor(cp, ri, Jx, sym, &c) : NULL;
@@ -439,7 +442,10 @@ idr_status idr_blocktri_time(const idr_device *dev, const double *y, const idr_b
     st = idr_error_set(err, IDR_ERR_NOMEM, "block solver timing: out of memory");
     goto out_free;
   }
-  idr_jacobian(dev, b, y, cj, Jx);
+  if (idr_jacobian(dev, b, y, cj, Jx)) {
+    st = idr_error_set(err, IDR_ERR_SOLVER, "block solver timing: the Jacobian is not finite");
+    goto out_free;
+  }
   double t0 = mono_now();
   for (int r = 0; r < reps; r++)
     if (idr_blocktri_factor(bt, Jx)) {
