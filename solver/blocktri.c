@@ -20,8 +20,8 @@
  * by their diagonal blocks (carrier and ion rows: storage cj M plus
  * column-conserving Scharfetter-Gummel fluxes; Poisson rows: a discrete
  * Laplacian), and tests/test_blocktri.c compares the solutions with KLU's.
- * A singular or non-finite diagonal block is reported as a recoverable
- * set-up failure, so IDA retries with a smaller step.
+ * A singular diagonal block or a non-finite entry anywhere is reported as a
+ * recoverable set-up failure, so IDA retries with a smaller step.
  */
 #include "blocktri.h"
 #include "fast_nvector.h"
@@ -44,6 +44,7 @@ struct idr_blocktri {
   double *lu;     /* [M^2] work: LU of one S_i (unit lower L, U's diagonal inverted) */
   double *t;      /* [3 M^2] work */
   int *perm;      /* [M] work: row permutation of one LU */
+  long nnz;       /* entries of the device's CSC pattern */
 };
 
 static inline int bsize(const idr_blocktri *bt, int i) {
@@ -92,6 +93,7 @@ idr_blocktri *idr_blocktri_alloc(const idr_device *d) {
   /* the pattern must be the block band, column by column: the rows of
    * nodes j-1, j, j+1 in order (the factorization reads it that way) */
   if (d->nnz != d->colptr[d->n_unknowns]) goto out_free;
+  bt->nnz = d->nnz;
   for (int c = 0; c < d->n_unknowns; c++) {
     int j = d->node_of[c];
     long r = d->off[j > 0 ? j - 1 : 0];
@@ -337,7 +339,22 @@ IDR_BT_FIXED(4)
 IDR_BT_FIXED(5)
 IDR_BT_FIXED(6)
 
+/* 1 if any of the n values is not finite: x - x is 0 for a finite x and NaN
+ * otherwise (four independent sums, vectorizable). A NaN in an off-diagonal
+ * block would never reach a pivot and would only show in the solution. */
+static int any_nonfinite(const double *x, long n) {
+  double s[4] = {0.0, 0.0, 0.0, 0.0};
+  long q = 0;
+  for (; q + 3 < n; q += 4)
+    for (int l = 0; l < 4; l++)
+      s[l] += x[q + l] - x[q + l];
+  for (; q < n; q++)
+    s[0] += x[q] - x[q];
+  return (s[0] + s[1]) + (s[2] + s[3]) != 0.0;
+}
+
 int idr_blocktri_factor(idr_blocktri *bt, const double *Jx) {
+  if (any_nonfinite(Jx, bt->nnz)) return 1;
   switch (bt->M) {
   case 3: return factor_3(bt, Jx);
   case 4: return factor_4(bt, Jx);
