@@ -57,11 +57,12 @@
 struct idr_admittance {
   const idr_device *dev;
   long n, nnz;
-  long *Ap, *Ai;               /* CSC pattern (KLU's long indices) */
-  double *J;                   /* dF/du values [nnz] */
-  double *mass;                /* diagonal of dF/du' [n] */
-  long *diag;                  /* position of each diagonal entry in the pattern [n] */
-  long *pos_map;               /* device CSC position -> position here [device nnz] */
+  long *Ap, *Ai; /* CSC pattern (KLU's long indices) */
+  double *J;     /* dF/du values [nnz] */
+  double *mass;  /* diagonal of dF/du' [n] */
+  double *wmass; /* the same, 0 on the constraint rows: A' = J + i w diag(wmass) [n] */
+  long *diag;    /* position of each diagonal entry in the pattern [n] */
+  long *pos_map; /* device CSC position -> position here [device nnz] */
   long cons_row[IDR_MAX_IONS]; /* ion row replaced by the species number constraint */
   long *cons_pos;              /* positions of the constraint entries [n_cons] */
   long *cons_row_pos;          /* positions of every entry of the constraint rows [n_cons_row] */
@@ -114,6 +115,7 @@ void idr_admittance_free(idr_admittance **ap) {
   free(a->Ai);
   free(a->J);
   free(a->mass);
+  free(a->wmass);
   free(a->diag);
   free(a->pos_map);
   free(a->cons_pos);
@@ -281,31 +283,29 @@ static inline void zlu_solve_rows(const double complex *s, double complex *X, in
   }
 }
 
-/* Block LU of B (values: a->Az, complex interleaved in the admittance's
- * pattern). 1 if a Schur complement is singular or not finite. */
-static inline int bt_factor_core(idr_admittance *a, const int M) {
+/* Block LU of B (values: J + i w wmass on the diagonal). 1 if a Schur complement is singular or not
+ * finite. */
+static inline int bt_factor_core(idr_admittance *a, double omega, const int M) {
   const idr_device *d = a->dev;
   const int N = a->N;
   const long MM = (long)M * M;
-  const double *Az = a->Az;
+  const double *J = a->J;
   for (int j = 0; j < N; j++) {
     const int mj = d->off[j + 1] - d->off[j];
     for (int cc = 0; cc < mj; cc++) {
       long q = d->colptr[d->off[j] + cc];
       if (j > 0)
         for (int r = 0, mp = d->off[j] - d->off[j - 1]; r < mp; r++, q++) {
-          long p = a->pos_map[q];
-          a->zU[(j - 1) * MM + (long)r * M + cc] = CMPLX(Az[2 * p], Az[2 * p + 1]);
+          a->zU[(j - 1) * MM + (long)r * M + cc] = J[a->pos_map[q]];
         }
       for (int r = 0; r < mj; r++, q++) {
-        long p = a->pos_map[q];
-        a->zD[j * MM + (long)r * M + cc] = CMPLX(Az[2 * p], Az[2 * p + 1]);
+        a->zD[j * MM + (long)r * M + cc] = J[a->pos_map[q]];
       }
       if (j < N - 1)
         for (int r = 0, mn = d->off[j + 2] - d->off[j + 1]; r < mn; r++, q++) {
-          long p = a->pos_map[q];
-          a->zL[(j + 1) * MM + (long)r * M + cc] = CMPLX(Az[2 * p], Az[2 * p + 1]);
+          a->zL[(j + 1) * MM + (long)r * M + cc] = J[a->pos_map[q]];
         }
+      a->zD[j * MM + (long)cc * M + cc] += CMPLX(0.0, omega * a->wmass[d->off[j] + cc]);
     }
   }
   for (int i = 0; i < N; i++) {
@@ -369,8 +369,8 @@ static inline void bt_solve_core(const idr_admittance *a, double complex *x, int
 }
 
 #define IDR_ADM_BT_FIXED(m)                                                                        \
-  static int bt_factor_##m(idr_admittance *a) {                                                    \
-    return bt_factor_core(a, m);                                                                   \
+  static int bt_factor_##m(idr_admittance *a, double omega) {                                      \
+    return bt_factor_core(a, omega, m);                                                            \
   }                                                                                                \
   static void bt_solve_##m(const idr_admittance *a, double complex *x, int i0) {                   \
     bt_solve_core(a, x, i0, m);                                                                    \
@@ -380,13 +380,13 @@ IDR_ADM_BT_FIXED(4)
 IDR_ADM_BT_FIXED(5)
 IDR_ADM_BT_FIXED(6)
 
-static int bt_factor(idr_admittance *a) {
+static int bt_factor(idr_admittance *a, double omega) {
   switch (a->M) {
-  case 3: return bt_factor_3(a);
-  case 4: return bt_factor_4(a);
-  case 5: return bt_factor_5(a);
-  case 6: return bt_factor_6(a);
-  default: return bt_factor_core(a, a->M);
+  case 3: return bt_factor_3(a, omega);
+  case 4: return bt_factor_4(a, omega);
+  case 5: return bt_factor_5(a, omega);
+  case 6: return bt_factor_6(a, omega);
+  default: return bt_factor_core(a, omega, a->M);
   }
 }
 
@@ -402,8 +402,8 @@ static void bt_solve(const idr_admittance *a, double complex *x, int i0) {
 
 /* The block path's solution of A' x = -(dF/dV) into a->rhs; 1 if it is not
  * available or not accurate enough (then KLU solves). */
-static int bt_eval(idr_admittance *a) {
-  if (a->M == 0 || bt_factor(a)) return 1;
+static int bt_eval(idr_admittance *a, double omega) {
+  if (a->M == 0 || bt_factor(a, omega)) return 1;
   const idr_device *d = a->dev;
   const long n = a->n, NM = (long)a->N * a->M;
   const int K = d->n_ions;
@@ -464,11 +464,15 @@ static int bt_eval(idr_admittance *a) {
     const double xr = a->rhs[2 * c], xi = a->rhs[2 * c + 1], xa = fabs(xr) + fabs(xi);
     for (long q = a->Ap[c]; q < a->Ap[c + 1]; q++) {
       const long r = a->Ai[q];
-      const double ar = a->Az[2 * q], ai = a->Az[2 * q + 1];
-      res[2 * r] -= ar * xr - ai * xi;
-      res[2 * r + 1] -= ar * xi + ai * xr;
-      den[r] += (fabs(ar) + fabs(ai)) * xa;
+      const double ar = a->J[q];
+      res[2 * r] -= ar * xr;
+      res[2 * r + 1] -= ar * xi;
+      den[r] += fabs(ar) * xa;
     }
+    const double wm = omega * a->wmass[c]; /* the diagonal's i w M */
+    res[2 * c] += wm * xi;
+    res[2 * c + 1] -= wm * xr;
+    den[c] += fabs(wm) * xa;
   }
   for (long u = 0; u < n; u++) {
     const double e = fabs(res[2 * u]) + fabs(res[2 * u + 1]);
@@ -587,6 +591,7 @@ idr_status idr_admittance_create(const idr_device *dev, idr_admittance **out, id
   size_t nn = (size_t)n, nnz = (size_t)a->nnz;
   a->J = malloc(nnz * sizeof *a->J);
   a->mass = malloc(nn * sizeof *a->mass);
+  a->wmass = malloc(nn * sizeof *a->wmass);
   a->diag = malloc(nn * sizeof *a->diag);
   a->Az = malloc(2 * nnz * sizeof *a->Az);
   a->rhs = malloc(2 * nn * sizeof *a->rhs);
@@ -594,8 +599,8 @@ idr_status idr_admittance_create(const idr_device *dev, idr_admittance **out, id
   a->g_cond = malloc(nn * sizeof *a->g_cond);
   a->g_disp = malloc(nn * sizeof *a->g_disp);
   a->dFdV = malloc(nn * sizeof *a->dFdV);
-  if (!a->J || !a->mass || !a->diag || !a->Az || !a->rhs || !a->res || !a->g_cond || !a->g_disp ||
-      !a->dFdV) {
+  if (!a->J || !a->mass || !a->wmass || !a->diag || !a->Az || !a->rhs || !a->res || !a->g_cond ||
+      !a->g_disp || !a->dFdV) {
     idr_admittance_free(&a);
     return idr_error_set(err, IDR_ERR_NOMEM, "admittance: out of memory");
   }
@@ -628,6 +633,9 @@ idr_status idr_admittance_set_state(idr_admittance *a, const double *y, const id
   for (long q = d->nnz - 1; q >= 0; q--)
     a->J[a->pos_map[q]] = a->Az[q];
   idr_mass_diagonal(d, a->mass);
+  memcpy(a->wmass, a->mass, (size_t)a->n * sizeof *a->wmass);
+  for (long k = 0; k < d->n_ions; k++)
+    if (a->cons_row[k] >= 0) a->wmass[a->cons_row[k]] = 0.0;
   /* constraint rows: zero them, then sum_i mass_i dy_i */
   for (long e = 0; e < a->n_cons_row; e++)
     a->J[a->cons_row_pos[e]] = 0.0;
@@ -644,9 +652,15 @@ idr_status idr_admittance_set_state(idr_admittance *a, const double *y, const id
   return IDR_OK;
 }
 
-/* The solution of A' x = -(dF/dV) into a->rhs with complex KLU (A' in a->Az). */
+/* The solution of A' x = -(dF/dV) into a->rhs with complex KLU (A' into a->Az). */
 static idr_status klu_eval(idr_admittance *a, double omega, idr_error *err) {
-  const long n = a->n;
+  const long n = a->n, nnz = a->nnz;
+  for (long q = 0; q < nnz; q++) {
+    a->Az[2 * q] = a->J[q];
+    a->Az[2 * q + 1] = 0.0;
+  }
+  for (long u = 0; u < n; u++) /* constraint rows carry no i w M (wmass 0) */
+    a->Az[2 * a->diag[u] + 1] = omega * a->wmass[u];
   if (a->num) {
     if (!klu_zl_refactor(a->Ap, a->Ai, a->Az, a->sym, a->num, &a->common) ||
         !klu_zl_rcond(a->sym, a->num, &a->common) || a->common.rcond < IDR_ADM_RCOND_MIN) {
@@ -701,17 +715,9 @@ idr_status idr_admittance_eval(idr_admittance *a, double omega, idr_admittance_p
   if (!(omega > 0.0) || !isfinite(omega))
     return idr_error_set(err, IDR_ERR_INPUT, "admittance: angular frequency must be > 0 (got %g)",
                          omega);
-  const long n = a->n, nnz = a->nnz;
-  for (long q = 0; q < nnz; q++) {
-    a->Az[2 * q] = a->J[q];
-    a->Az[2 * q + 1] = 0.0;
-  }
-  for (long u = 0; u < n; u++)
-    a->Az[2 * a->diag[u] + 1] = omega * a->mass[u];
-  for (long k = 0; k < a->dev->n_ions; k++) /* constraint rows carry no i w M */
-    if (a->cons_row[k] >= 0) a->Az[2 * a->diag[a->cons_row[k]] + 1] = 0.0;
+  const long n = a->n;
   int path = IDR_ADM_PATH_BLOCK;
-  if (a->force_klu || bt_eval(a)) {
+  if (a->force_klu || bt_eval(a, omega)) {
     path = IDR_ADM_PATH_KLU;
     idr_status st = klu_eval(a, omega, err);
     if (st) return st;
