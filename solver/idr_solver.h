@@ -4,7 +4,8 @@
  * (variable-order BDF, Newton with the analytic Jacobian and a block-tridiagonal
  * direct solver behind the SUNLinearSolver interface),
  * steady states by pseudo-transient continuation, and (later) the
- * small-signal admittance with complex KLU.
+ * small-signal admittance (complex block-tridiagonal LU with a bordering for
+ * the ion-number constraints; complex KLU as fallback and reference).
  *
  * Only this module includes SUNDIALS and KLU. Every object is a workspace
  * owned by its caller: no global state; one idr_sim per thread.
