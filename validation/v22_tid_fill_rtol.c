@@ -48,10 +48,8 @@ int main(void) {
                   "the fill pulse at protocol.fill_rtol leaves C(t), Ea and N_ion unchanged");
   idr_error err;
   idr_error_clear(&err);
-  static const char *const sets[] = {"protocol={type: tid}"};
   idr_deck ex;
-  if (idr_deck_load(IDR_SOURCE_DIR "/examples/fapbi3_pin.yaml", sets, 1, IDR_MATERIALS_DIR, &ex,
-                    &err) != IDR_OK) {
+  if (idr_v_example_tid(&ex, &err)) {
     printf("  %s\n", err.msg);
     idr_vcheck_true(&vc, "example deck loads", 0);
   } else {
@@ -59,11 +57,7 @@ int main(void) {
     idr_deck_free(&ex);
   }
   idr_deck d;
-  idr_vdeck_pin(&d, 300, 1e17, 1e15);
-  d.layers[0].N_A_cm3 = 1e20;
-  d.layers[2].N_D_cm3 = 1e20;
-  d.ions[0].z = +1;
-  idr_vdeck_tid(&d, 1);
+  idr_v_cation_stack(&d);
   compare(&vc, "V15-like cation stack", &d);
   return idr_vcase_end(&vc);
 }

@@ -3,6 +3,16 @@
  */
 #include "vdevice.h"
 
+#ifndef IDR_SOURCE_DIR
+#define IDR_SOURCE_DIR "."
+#endif
+#ifdef IDR_MATERIALS_DIR
+#define IDR_VDEV_MATERIALS_DIR IDR_MATERIALS_DIR
+#else
+#define IDR_VDEV_MATERIALS_DIR NULL
+#endif
+#define IDR_VDEV_SOURCE_DIR IDR_SOURCE_DIR
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,4 +258,18 @@ void idr_v_tid_compare(idr_vcase *vc, const char *label, idr_deck *a, const char
   idr_tid_result_free(&tb);
   idr_tid_extraction_free(&xa);
   idr_tid_extraction_free(&xb);
+}
+
+int idr_v_example_tid(idr_deck *d, idr_error *err) {
+  static const char *const sets[] = {"protocol={type: tid}"};
+  return idr_deck_load(IDR_VDEV_SOURCE_DIR "/examples/fapbi3_pin.yaml", sets, 1,
+                       IDR_VDEV_MATERIALS_DIR, d, err) != IDR_OK;
+}
+
+void idr_v_cation_stack(idr_deck *d) {
+  idr_vdeck_pin(d, 300, 1e17, 1e15);
+  d->layers[0].N_A_cm3 = 1e20;
+  d->layers[2].N_D_cm3 = 1e20;
+  d->ions[0].z = +1;
+  idr_vdeck_tid(d, 1);
 }

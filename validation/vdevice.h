@@ -50,6 +50,14 @@ void idr_vdeck_tid(idr_deck *d, int threads);
  * failure nothing is left allocated). */
 int idr_v_tid_scan(idr_deck *deck, idr_tid_extraction *x, idr_tid_result *tr, idr_error *err);
 
+/* The example deck (examples/fapbi3_pin.yaml) with the default TID
+ * protocol; 0 on success (free with idr_deck_free). */
+int idr_v_example_tid(idr_deck *d, idr_error *err);
+/* The V15-like cation stack: the p-i-n stack of idr_vdeck_pin with N_A =
+ * 1e17, a cation of 1e15 cm^-3, contacts doped 1e20 cm^-3, the reference
+ * TID protocol on one thread. */
+void idr_v_cation_stack(idr_deck *d);
+
 /* Tolerances of a comparison of two TID treatments of one device. */
 typedef struct idr_v_tid_tols {
   double C_rel; /* every C_eq and C(t): |C_a/C_b - 1| <= C_rel */
