@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "admittance_priv.h"
+#include "example_fixture.h"
 #include "idr_config.h"
 #include "idr_physics.h"
 #include "idr_solver.h"
@@ -96,19 +97,11 @@ static void test_block_vs_klu(void **state) {
   (void)state;
   idr_error err;
   idr_error_clear(&err);
-  idr_deck deck;
-  idr_mesh *m = NULL;
-  idr_device *d = NULL;
-  assert_int_equal(idr_deck_load(IDR_SOURCE_DIR "/examples/fapbi3_pin.yaml", NULL, 0,
-                                 IDR_MATERIALS_DIR, &deck, &err),
-                   IDR_OK);
-  assert_int_equal(idr_mesh_build(&deck, &m, &err), IDR_OK);
-  assert_int_equal(idr_device_build(&deck, m, 300.0, &d, &err), IDR_OK);
-  const size_t n = (size_t)d->n_unknowns;
-  double *y = malloc(n * sizeof *y);
-  assert_non_null(y);
-  idr_eq_stats es;
-  assert_int_equal(idr_equilibrium(d, y, &es, &err), IDR_OK);
+  idr_example_fixture fx;
+  idr_example_fixture_setup(&fx);
+  idr_deck deck = fx.deck; /* shallow views; the fixture owns them */
+  idr_device *d = fx.d;
+  double *y = fx.y;
   idr_admittance *a = NULL;
   assert_int_equal(idr_admittance_create(d, &a, &err), IDR_OK);
   double dc_max = 0.0, dg_max = 0.0;
@@ -133,10 +126,7 @@ static void test_block_vs_klu(void **state) {
   printf("  max |dC|/|C| at 0 V, f >= 100 Hz: %.2e; max |dG|: %.2e S/m^2\n", dc_max, dg_max);
   idr_sim_free(&sim);
   idr_admittance_free(&a);
-  free(y);
-  idr_device_free(&d);
-  idr_mesh_free(&m);
-  idr_deck_free(&deck);
+  idr_example_fixture_teardown(&fx);
 }
 
 int main(void) {

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "example_fixture.h"
 #include "idr_config.h"
 #include "idr_physics.h"
 #include "idr_protocols.h"
@@ -20,21 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The example deck's device at 300 K and its equilibrium state y (malloc'd). */
-static void example_at_equilibrium(idr_deck *deck, idr_mesh **m, idr_device **d, double **y) {
-  idr_error err;
-  idr_error_clear(&err);
-  assert_int_equal(idr_deck_load(IDR_SOURCE_DIR "/examples/fapbi3_pin.yaml", NULL, 0,
-                                 IDR_MATERIALS_DIR, deck, &err),
-                   IDR_OK);
-  assert_int_equal(idr_mesh_build(deck, m, &err), IDR_OK);
-  assert_int_equal(idr_device_build(deck, *m, 300.0, d, &err), IDR_OK);
-  *y = malloc((size_t)(*d)->n_unknowns * sizeof **y);
-  assert_non_null(*y);
-  idr_eq_stats es;
-  assert_int_equal(idr_equilibrium(*d, *y, &es, &err), IDR_OK);
-}
 
 /* The example transient (+1 V 5 s, 0 V 10 s) and the TID scan at two
  * temperatures with either linear solver: the Newton systems are solved to
@@ -48,11 +34,12 @@ static void test_block_vs_klu(void **state) {
   (void)state;
   idr_error err;
   idr_error_clear(&err);
-  idr_deck deck;
-  idr_mesh *m = NULL;
-  idr_device *d = NULL;
-  double *y = NULL;
-  example_at_equilibrium(&deck, &m, &d, &y);
+  idr_example_fixture fx;
+  idr_example_fixture_setup(&fx);
+  idr_deck deck = fx.deck; /* shallow views; the fixture owns them */
+  idr_mesh *m = fx.m;
+  idr_device *d = fx.d;
+  double *y = fx.y;
   idr_waveform_result w[2];
   for (int k = 0; k < 2; k++) {
     idr_sim_opts so = idr_sim_opts_from_deck(&deck);
@@ -102,21 +89,18 @@ static void test_block_vs_klu(void **state) {
   assert_true(dc <= SOLVERS_C_TOL);
   for (int k = 0; k < 2; k++)
     idr_tid_result_free(&r[k]);
-  free(y);
-  idr_device_free(&d);
-  idr_mesh_free(&m);
-  idr_deck_free(&deck);
+  idr_example_fixture_teardown(&fx);
 }
 
 static void test_late_bias_change(void **state) {
   (void)state;
   idr_error err;
   idr_error_clear(&err);
-  idr_deck deck;
-  idr_mesh *m = NULL;
-  idr_device *d = NULL;
-  double *y = NULL;
-  example_at_equilibrium(&deck, &m, &d, &y);
+  idr_example_fixture fx;
+  idr_example_fixture_setup(&fx);
+  idr_deck deck = fx.deck; /* shallow views; the fixture owns them */
+  idr_device *d = fx.d;
+  double *y = fx.y;
   idr_sim_opts so = idr_sim_opts_from_deck(&deck);
   idr_sim *sim = NULL;
   assert_int_equal(idr_sim_create(d, &so, &sim, &err), IDR_OK);
@@ -168,10 +152,7 @@ static void test_late_bias_change(void **state) {
   free(y1);
   idr_sim_free(&sim);
   assert_null(sim);
-  free(y);
-  idr_device_free(&d);
-  idr_mesh_free(&m);
-  idr_deck_free(&deck);
+  idr_example_fixture_teardown(&fx);
 }
 
 int main(void) {

@@ -49,19 +49,8 @@ int main(void) {
   idr_vcase vc;
   idr_vcase_begin(&vc, "V21 tid density tolerance",
                   "the charge-scale density tolerance leaves C(t), Ea and N_ion unchanged");
-  idr_error err;
-  idr_error_clear(&err);
-  idr_deck ex;
-  if (idr_v_example_tid(&ex, &err)) {
-    printf("  %s\n", err.msg);
-    idr_vcheck_true(&vc, "example deck loads", 0);
-  } else {
-    compare(&vc, "example deck (anion)", &ex);
-    idr_deck_free(&ex);
-  }
   idr_deck d;
-  idr_v_cation_stack(&d);
-  compare(&vc, "V15-like cation stack", &d);
+  idr_v_standard_tid_devices(&vc, compare, &d);
   /* the same stack with a dynamic trap level in the absorber (acceptor-like,
    * 0.55 eV below Ec, 3e14 cm^-3 < N_ion: it sets the charge scale of the
    * tolerance; capture 1e-8 cm^3/s, emission within the TID window) */

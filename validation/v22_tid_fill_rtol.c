@@ -46,18 +46,7 @@ int main(void) {
   idr_vcase vc;
   idr_vcase_begin(&vc, "V22 tid fill tolerance",
                   "the fill pulse at protocol.fill_rtol leaves C(t), Ea and N_ion unchanged");
-  idr_error err;
-  idr_error_clear(&err);
-  idr_deck ex;
-  if (idr_v_example_tid(&ex, &err)) {
-    printf("  %s\n", err.msg);
-    idr_vcheck_true(&vc, "example deck loads", 0);
-  } else {
-    compare(&vc, "example deck (anion)", &ex);
-    idr_deck_free(&ex);
-  }
   idr_deck d;
-  idr_v_cation_stack(&d);
-  compare(&vc, "V15-like cation stack", &d);
+  idr_v_standard_tid_devices(&vc, compare, &d);
   return idr_vcase_end(&vc);
 }

@@ -273,3 +273,20 @@ void idr_v_cation_stack(idr_deck *d) {
   d->ions[0].z = +1;
   idr_vdeck_tid(d, 1);
 }
+
+void idr_v_standard_tid_devices(idr_vcase *vc,
+                                void (*compare)(idr_vcase *, const char *, idr_deck *),
+                                idr_deck *cation) {
+  idr_error err;
+  idr_error_clear(&err);
+  idr_deck ex;
+  if (idr_v_example_tid(&ex, &err)) {
+    printf("  %s\n", err.msg);
+    idr_vcheck_true(vc, "example deck loads", 0);
+  } else {
+    compare(vc, "example deck (anion)", &ex);
+    idr_deck_free(&ex);
+  }
+  idr_v_cation_stack(cation);
+  compare(vc, "V15-like cation stack", cation);
+}

@@ -58,6 +58,13 @@ int idr_v_example_tid(idr_deck *d, idr_error *err);
  * TID protocol on one thread. */
 void idr_v_cation_stack(idr_deck *d);
 
+/* Run compare(vc, label, deck) on the example TID deck and on the V15-like
+ * cation stack; the cation stack is left in *cation for further variants
+ * (a plain struct: nothing to free). */
+void idr_v_standard_tid_devices(idr_vcase *vc,
+                                void (*compare)(idr_vcase *, const char *, idr_deck *),
+                                idr_deck *cation);
+
 /* Tolerances of a comparison of two TID treatments of one device. */
 typedef struct idr_v_tid_tols {
   double C_rel; /* every C_eq and C(t): |C_a/C_b - 1| <= C_rel */
