@@ -61,3 +61,5 @@ find_package(OpenMP COMPONENTS C)
 idr_require(OpenMP_C_FOUND "OpenMP (compiler support)" gcc)
 
 find_library(MATH_LIB m)
+set(THREADS_PREFER_PTHREAD_FLAG ON)
+find_package(Threads REQUIRED)

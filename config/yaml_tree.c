@@ -20,11 +20,13 @@
 #define YT_MAX_SUGGEST_DIST 2 /* farthest key still offered as "did you mean" */
 #define YT_MAX_SET_SEGMENTS 16
 #define YT_GOT_LEN 96
+#define YT_FROM_CLI 1 /* node of a --set override */
+#define YT_FROM_API 2 /* node of a typed change through the API */
 
 struct idr_ynode {
   idr_ykind kind;
   int line, col; /* 1-based position of the value */
-  int from_set;  /* created by a --set override */
+  int from_set;  /* created by a --set override (YT_FROM_CLI) or the API (YT_FROM_API) */
   int plain;     /* scalar written without quotes */
   char *str;     /* scalar text */
   char *key;     /* key in the parent mapping, NULL otherwise */
@@ -79,10 +81,10 @@ static int node_push(idr_ynode *parent, idr_ynode *child) {
   return 1;
 }
 
-static void node_mark_set(idr_ynode *n) {
-  n->from_set = 1;
+static void node_mark_set(idr_ynode *n, int origin) {
+  n->from_set = origin;
   for (size_t i = 0; i < n->n; i++)
-    node_mark_set(n->items[i]);
+    node_mark_set(n->items[i], origin);
 }
 
 idr_ykind idr_ynode_kind(const idr_ynode *n) {
@@ -138,6 +140,7 @@ typedef struct ytparse {
   const char *name;     /* file name for messages */
   const char *set_path; /* non-NULL while parsing a --set value */
   const char *set_text;
+  const char *set_origin; /* "<command line>: --set" or "NAME: set" */
   idr_error *err;
 } ytparse;
 
@@ -146,9 +149,8 @@ static idr_status syntax_error(ytparse *p) {
   const char *problem = y->problem ? y->problem : "unknown problem";
   if (y->error == YAML_MEMORY_ERROR) return idr_error_set(p->err, IDR_ERR_NOMEM, "out of memory");
   if (p->set_path)
-    return idr_error_set(p->err, IDR_ERR_INPUT,
-                         "<command line>: --set %s: must be a valid YAML value (got '%s': %s)",
-                         p->set_path, p->set_text, problem);
+    return idr_error_set(p->err, IDR_ERR_INPUT, "%s %s: must be a valid YAML value (got '%s': %s)",
+                         p->set_origin, p->set_path, p->set_text, problem);
   char ctx[256] = "";
   if (y->context)
     snprintf(ctx, sizeof ctx, " (%s at %d:%d)", y->context, (int)y->context_mark.line + 1,
@@ -165,8 +167,8 @@ static idr_status next_event(ytparse *p, yaml_event_t *ev) {
 
 static idr_status struct_error(ytparse *p, const yaml_mark_t *m, const char *what) {
   if (p->set_path)
-    return idr_error_set(p->err, IDR_ERR_INPUT, "<command line>: --set %s: %s (got '%s')",
-                         p->set_path, what, p->set_text);
+    return idr_error_set(p->err, IDR_ERR_INPUT, "%s %s: %s (got '%s')", p->set_origin, p->set_path,
+                         what, p->set_text);
   return idr_error_set(p->err, IDR_ERR_INPUT, "%s:%d:%d: %s", p->name, (int)m->line + 1,
                        (int)m->column + 1, what);
 }
@@ -363,6 +365,8 @@ static idr_status yerr_v(const idr_ydoc *doc, int line, int col, int from_set, c
                          idr_error *err, const char *fmt, va_list ap) {
   char what[768];
   vsnprintf(what, sizeof what, fmt, ap);
+  if (from_set == YT_FROM_API)
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: set %s: %s", doc->name, path, what);
   if (from_set)
     return idr_error_set(err, IDR_ERR_INPUT, "<command line>: --set %s: %s", path, what);
   return idr_error_set(err, IDR_ERR_INPUT, "%s:%d:%d: %s%s%s", doc->name, line, col, path,
@@ -589,46 +593,13 @@ static char *trim_dup(const char *s, size_t len) {
   return dup_n(s, len);
 }
 
-idr_status idr_ydoc_apply_set(idr_ydoc *doc, const char *set, idr_error *err) {
-  const char *eq = strchr(set, '=');
-  setseg seg[YT_MAX_SET_SEGMENTS];
-  char canon[256];
-  char *path_txt = NULL, *val_txt = NULL;
-  idr_ynode *val = NULL;
+/* Put val (owned, consumed) at the path seg[0..nseg) of doc; canon is the
+ * path as written in messages, origin their prefix. */
+static idr_status place(idr_ydoc *doc, const setseg *seg, int nseg, const char *canon,
+                        const char *origin, int from, idr_ynode *val, idr_error *err) {
   idr_status st = IDR_OK;
-  if (!eq)
-    return idr_error_set(err, IDR_ERR_INPUT,
-                         "<command line>: --set %s: must be of the form path.to.key=value", set);
-  path_txt = trim_dup(set, (size_t)(eq - set));
-  val_txt = trim_dup(eq + 1, strlen(eq + 1));
-  if (!path_txt || !val_txt) {
-    st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-    goto out_free;
-  }
-  int nseg = parse_set_path(path_txt, strlen(path_txt), seg, canon, sizeof canon);
-  if (nseg == 0) {
-    st = idr_error_set(err, IDR_ERR_INPUT,
-                       "<command line>: --set %s: the path must be like layers[1].thickness_nm "
-                       "or mesh.nodes (got '%s')",
-                       path_txt, path_txt);
-    goto out_free;
-  }
-  ytparse p = {.name = "<command line>", .set_path = canon, .set_text = val_txt, .err = err};
-  if ((st = parse_text(val_txt, strlen(val_txt), &p, &val)) != IDR_OK) goto out_free;
-  if (!val && !(val = node_new(IDR_Y_SCALAR, 0, 0))) {
-    st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-    goto out_free;
-  }
-  if (!val->str && val->kind == IDR_Y_SCALAR) {
-    if (!(val->str = dup_n("", 0))) {
-      st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-      goto out_free;
-    }
-    val->plain = 1;
-  }
-  node_mark_set(val);
+  node_mark_set(val, from);
   val->line = val->col = 0;
-
   if (!doc->root && !(doc->root = node_new(IDR_Y_MAP, 1, 1))) {
     st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
     goto out_free;
@@ -641,14 +612,12 @@ idr_status idr_ydoc_apply_set(idr_ydoc *doc, const char *set, idr_error *err) {
     int last = i == nseg - 1;
     if (g->is_index) {
       if (cur->kind != IDR_Y_SEQ) {
-        st = idr_error_set(err, IDR_ERR_INPUT, "<command line>: --set %s: %s must be a list", canon,
-                           sofar);
+        st = idr_error_set(err, IDR_ERR_INPUT, "%s %s: %s must be a list", origin, canon, sofar);
         goto out_free;
       }
       if (g->index >= cur->n) {
-        st =
-            idr_error_set(err, IDR_ERR_INPUT, "<command line>: --set %s: no such %s (deck has %zu)",
-                          canon, element_word(cur->key), cur->n);
+        st = idr_error_set(err, IDR_ERR_INPUT, "%s %s: no such %s (deck has %zu)", origin, canon,
+                           element_word(cur->key), cur->n);
         goto out_free;
       }
       sl += (size_t)snprintf(sofar + sl, sizeof sofar - sl, "[%zu]", g->index);
@@ -664,8 +633,8 @@ idr_status idr_ydoc_apply_set(idr_ydoc *doc, const char *set, idr_error *err) {
       continue;
     }
     if (cur->kind != IDR_Y_MAP) {
-      st = idr_error_set(err, IDR_ERR_INPUT, "<command line>: --set %s: %s must be a mapping",
-                         canon, *sofar ? sofar : "the deck");
+      st = idr_error_set(err, IDR_ERR_INPUT, "%s %s: %s must be a mapping", origin, canon,
+                         *sofar ? sofar : "the deck");
       goto out_free;
     }
     sl += (size_t)snprintf(sofar + sl, sizeof sofar - sl, "%s%s", sl ? "." : "", g->key);
@@ -696,8 +665,8 @@ idr_status idr_ydoc_apply_set(idr_ydoc *doc, const char *set, idr_error *err) {
     }
     if (!child) {
       if (seg[i + 1].is_index) {
-        st = idr_error_set(err, IDR_ERR_INPUT, "<command line>: --set %s: no such %s (deck has 0)",
-                           canon, element_word(g->key));
+        st = idr_error_set(err, IDR_ERR_INPUT, "%s %s: no such %s (deck has 0)", origin, canon,
+                           element_word(g->key));
         goto out_free;
       }
       child = node_new(IDR_Y_MAP, 0, 0);
@@ -706,13 +675,179 @@ idr_status idr_ydoc_apply_set(idr_ydoc *doc, const char *set, idr_error *err) {
         st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
         goto out_free;
       }
-      child->from_set = 1;
+      child->from_set = from;
     }
     cur = child;
   }
 out_free:
   node_free(val);
+  return st;
+}
+
+/* The value text as a node: YAML (a number, a word, a list or a mapping). */
+static idr_status parse_value(const char *text, const char *canon, const char *origin,
+                              idr_ynode **val, idr_error *err) {
+  ytparse p = {.name = "<command line>",
+               .set_path = canon,
+               .set_text = text,
+               .set_origin = origin,
+               .err = err};
+  idr_status st = parse_text(text, strlen(text), &p, val);
+  if (st) return st;
+  if (!*val && !(*val = node_new(IDR_Y_SCALAR, 0, 0)))
+    return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  if (!(*val)->str && (*val)->kind == IDR_Y_SCALAR) {
+    if (!((*val)->str = dup_n("", 0))) {
+      node_free(*val);
+      *val = NULL;
+      return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+    }
+    (*val)->plain = 1;
+  }
+  return IDR_OK;
+}
+
+idr_status idr_ydoc_apply_set(idr_ydoc *doc, const char *set, idr_error *err) {
+  static const char ORIGIN[] = "<command line>: --set";
+  const char *eq = strchr(set, '=');
+  setseg seg[YT_MAX_SET_SEGMENTS];
+  char canon[256];
+  char *path_txt = NULL, *val_txt = NULL;
+  idr_ynode *val = NULL;
+  idr_status st = IDR_OK;
+  if (!eq)
+    return idr_error_set(err, IDR_ERR_INPUT, "%s %s: must be of the form path.to.key=value", ORIGIN,
+                         set);
+  path_txt = trim_dup(set, (size_t)(eq - set));
+  val_txt = trim_dup(eq + 1, strlen(eq + 1));
+  if (!path_txt || !val_txt) {
+    st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+    goto out_free;
+  }
+  int nseg = parse_set_path(path_txt, strlen(path_txt), seg, canon, sizeof canon);
+  if (nseg == 0) {
+    st = idr_error_set(err, IDR_ERR_INPUT,
+                       "%s %s: the path must be like layers[1].thickness_nm or mesh.nodes (got "
+                       "'%s')",
+                       ORIGIN, path_txt, path_txt);
+    goto out_free;
+  }
+  if ((st = parse_value(val_txt, canon, ORIGIN, &val, err)) != IDR_OK) goto out_free;
+  st = place(doc, seg, nseg, canon, ORIGIN, YT_FROM_CLI, val, err);
+out_free:
   free(path_txt);
   free(val_txt);
   return st;
+}
+
+/* ---- typed changes (the API) ---------------------------------------------------- */
+
+/* The path of a typed change, checked; origin "NAME: set". */
+static idr_status api_path(const idr_ydoc *doc, const char *path, setseg *seg, int *nseg,
+                           char *canon, size_t csize, char *origin, size_t osize, idr_error *err) {
+  snprintf(origin, osize, "%s: set", doc->name);
+  *nseg = parse_set_path(path, strlen(path), seg, canon, csize);
+  if (*nseg == 0)
+    return idr_error_set(err, IDR_ERR_INPUT,
+                         "%s %s: the path must be like layers[1].thickness_nm or mesh.nodes",
+                         origin, path);
+  return IDR_OK;
+}
+
+static idr_ynode *scalar_node(const char *text, int plain) {
+  idr_ynode *n = node_new(IDR_Y_SCALAR, 0, 0);
+  if (n && !(n->str = dup_n(text, strlen(text)))) {
+    node_free(n);
+    return NULL;
+  }
+  if (n) n->plain = plain;
+  return n;
+}
+
+idr_status idr_ydoc_set_scalar(idr_ydoc *doc, const char *path, const char *text, int quoted,
+                               idr_error *err) {
+  setseg seg[YT_MAX_SET_SEGMENTS];
+  char canon[256], origin[600];
+  int nseg;
+  idr_status st = api_path(doc, path, seg, &nseg, canon, sizeof canon, origin, sizeof origin, err);
+  if (st) return st;
+  idr_ynode *val = scalar_node(text, !quoted);
+  if (!val) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  return place(doc, seg, nseg, canon, origin, YT_FROM_API, val, err);
+}
+
+idr_status idr_ydoc_set_scalars(idr_ydoc *doc, const char *path, const char *const *texts, size_t n,
+                                idr_error *err) {
+  setseg seg[YT_MAX_SET_SEGMENTS];
+  char canon[256], origin[600];
+  int nseg;
+  idr_status st = api_path(doc, path, seg, &nseg, canon, sizeof canon, origin, sizeof origin, err);
+  if (st) return st;
+  idr_ynode *val = node_new(IDR_Y_SEQ, 0, 0);
+  if (!val) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    idr_ynode *e = scalar_node(texts[i], 1);
+    if (!e || !node_push(val, e)) {
+      node_free(e);
+      node_free(val);
+      return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+    }
+  }
+  return place(doc, seg, nseg, canon, origin, YT_FROM_API, val, err);
+}
+
+idr_status idr_ydoc_set_yaml(idr_ydoc *doc, const char *path, const char *yaml, idr_error *err) {
+  setseg seg[YT_MAX_SET_SEGMENTS];
+  char canon[256], origin[600];
+  int nseg;
+  idr_ynode *val = NULL;
+  idr_status st = api_path(doc, path, seg, &nseg, canon, sizeof canon, origin, sizeof origin, err);
+  if (!st) st = parse_value(yaml, canon, origin, &val, err);
+  if (!st) st = place(doc, seg, nseg, canon, origin, YT_FROM_API, val, err);
+  return st;
+}
+
+static idr_ynode *node_clone(const idr_ynode *n) {
+  idr_ynode *c = node_new(n->kind, n->line, n->col);
+  if (!c) return NULL;
+  c->from_set = n->from_set;
+  c->plain = n->plain;
+  c->key_line = n->key_line;
+  c->key_col = n->key_col;
+  if ((n->str && !(c->str = dup_n(n->str, strlen(n->str)))) ||
+      (n->key && !(c->key = dup_n(n->key, strlen(n->key))))) {
+    node_free(c);
+    return NULL;
+  }
+  for (size_t i = 0; i < n->n; i++) {
+    idr_ynode *k = node_clone(n->items[i]);
+    if (!k || !node_push(c, k)) {
+      node_free(k);
+      node_free(c);
+      return NULL;
+    }
+  }
+  return c;
+}
+
+idr_status idr_ydoc_copy(const idr_ydoc *doc, idr_ydoc **out, idr_error *err) {
+  *out = calloc(1, sizeof **out);
+  if (!*out) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  memcpy((*out)->name, doc->name, sizeof doc->name);
+  if (doc->root && !((*out)->root = node_clone(doc->root))) {
+    idr_ydoc_free(out);
+    return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  }
+  return IDR_OK;
+}
+
+const idr_ynode *idr_ydoc_lookup(const idr_ydoc *doc, const char *path) {
+  setseg seg[YT_MAX_SET_SEGMENTS];
+  char canon[256];
+  int nseg = parse_set_path(path, strlen(path), seg, canon, sizeof canon);
+  const idr_ynode *cur = nseg > 0 ? doc->root : NULL;
+  for (int i = 0; cur && i < nseg; i++)
+    cur = seg[i].is_index ? (cur->kind == IDR_Y_SEQ ? idr_ynode_at(cur, seg[i].index) : NULL)
+                          : idr_ynode_get(cur, seg[i].key);
+  return cur;
 }
