@@ -309,6 +309,20 @@ const char *idr_read_got(const idr_ynode *n) {
   return s ? s : "?";
 }
 
+/* Light in the protocol needs a light source: with generation.model none a
+ * light_suns > 0 would silently run dark. The error points at the light. */
+idr_status idr_read_check_light(idr_deck_reader *r, const idr_deck *d, const idr_ynode *at,
+                                const char *path, double light_suns) {
+  if (d->generation.model != IDR_GEN_NONE || !(light_suns > 0)) return IDR_OK;
+  char got[GOT_LEN];
+  got_raw(at, got);
+  return idr_yerror(r->doc, at, 0, path, r->err,
+                    "must be 0 while generation.model is none: the deck has no light source "
+                    "(set generation: {model: beer_lambert, photon_flux_cm2_s: ...} or "
+                    "{model: uniform}) (got %s)",
+                    got);
+}
+
 const char *idr_protocol_name(const idr_protocol_spec *p) {
   return p->keys ? p->keys->name : "equilibrate";
 }

@@ -429,6 +429,10 @@ int idr_read_seq(idr_deck_reader *r, const idr_ynode *map, const char *path, con
 idr_status idr_read_check_map(idr_deck_reader *r, const idr_ynode *n, const char *path,
                               const char *const *keys);
 idr_srcloc idr_read_loc(const idr_ynode *n);
+/* A protocol's light (light_suns > 0 at node `at`, key path) needs a light
+ * source: refused while generation.model is none. */
+idr_status idr_read_check_light(idr_deck_reader *r, const idr_deck *d, const idr_ynode *at,
+                                const char *path, double light_suns);
 /* "path[i]" and "path.key" into buf (256 bytes is always enough). */
 void idr_read_path_index(char *buf, size_t size, const char *path, size_t i);
 void idr_read_path_key(char *buf, size_t size, const char *path, const char *key);

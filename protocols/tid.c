@@ -139,7 +139,7 @@ static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_
   }
   for (int k = 0; k < dev->n_ions; k++) {
     double n0 = idr_ion_count(dev, y, k), n1 = idr_ion_count(dev, idr_sim_y(sim), k);
-    cv->ion_drift_max[k] = fabs(n1 / n0 - 1.0);
+    cv->ion_drift_max[k] = idr_ion_number_drift(n0, n1);
   }
   /* back to rest: C(t) */
   double t_end = t + P->fill_duration_s;
@@ -160,7 +160,7 @@ static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_
     cv->C[j] = ap.C;
     cv->G[j] = ap.G;
     for (int k = 0; k < dev->n_ions; k++) {
-      double d = fabs(idr_ion_count(dev, yj, k) / idr_ion_count(dev, y, k) - 1.0);
+      double d = idr_ion_number_drift(idr_ion_count(dev, y, k), idr_ion_count(dev, yj, k));
       if (d > cv->ion_drift_max[k]) cv->ion_drift_max[k] = d;
     }
   }
@@ -249,7 +249,6 @@ static void tid_defaults(void *spec) {
 }
 
 static idr_status tid_read(idr_deck_reader *r, const idr_ynode *n, const idr_deck *d, void *spec) {
-  (void)d;
   idr_tid_spec *P = spec;
   long samples = P->samples, threads = P->threads, power = P->power;
   if (idr_read_num(r, n, "protocol", "fill_V_V", 0, IDR_RANGE_ANY, &P->fill_V_V) < 0 ||
@@ -279,8 +278,11 @@ static idr_status tid_read(idr_deck_reader *r, const idr_ynode *n, const idr_dec
     return idr_yerror(idr_read_doc(r), f ? f : n, 0, "protocol.t_last_s", idr_read_err(r),
                       "must be > protocol.t_first_s = %g (got %g)", P->t_first_s, P->t_last_s);
   }
-  return idr_read_temperatures(r, n, "temperatures_K", P->temperatures_K, &P->n_temperatures,
-                               IDR_MAX_TEMPS);
+  if (idr_read_temperatures(r, n, "temperatures_K", P->temperatures_K, &P->n_temperatures,
+                            IDR_MAX_TEMPS) != IDR_OK)
+    return IDR_ERR_INPUT;
+  const idr_ynode *at = idr_ynode_get(n, "light_suns");
+  return idr_read_check_light(r, d, at ? at : n, "protocol.light_suns", P->light_suns);
 }
 
 static void tid_emit(const void *spec, idr_yaml_out *o) {

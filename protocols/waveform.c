@@ -217,7 +217,7 @@ idr_status idr_run_waveform(const idr_device *d, const idr_waveform_spec *proto,
       }
       ns++;
       for (int k = 0; k < d->n_ions; k++) {
-        double drift = fabs(idr_ion_count(d, y, k) / res->ion_number0[k] - 1.0);
+        double drift = idr_ion_number_drift(res->ion_number0[k], idr_ion_count(d, y, k));
         if (drift > res->ion_drift_max[k]) res->ion_drift_max[k] = drift;
       }
       if (progress) progress(progress_user, T_total > 0 ? tj / T_total : 1.0, s, tj);
@@ -318,7 +318,6 @@ static idr_status read_profile_times(idr_deck_reader *r, const idr_ynode *pt, do
 }
 
 static idr_status read_spec(idr_deck_reader *r, const idr_ynode *n, const idr_deck *d, void *spec) {
-  (void)d;
   idr_waveform_spec *P = spec;
   if (idr_read_num(r, n, "protocol", "capacitance_f_Hz", 0, IDR_RANGE_GE0, &P->capacitance_f_Hz) <
       0)
@@ -331,6 +330,14 @@ static idr_status read_spec(idr_deck_reader *r, const idr_ynode *n, const idr_de
     if (read_segment(r, idr_ynode_at(s, i), i, &P->segments[i]) != IDR_OK) return IDR_ERR_INPUT;
     total += P->segments[i].duration_s;
     P->n_segments = (int)i + 1;
+  }
+  for (size_t i = 0; i < idr_ynode_len(s); i++) {
+    char sp[256], path[256];
+    const idr_ynode *sn = idr_ynode_at(s, i), *at = idr_ynode_get(sn, "light_suns");
+    idr_read_path_index(sp, sizeof sp, "protocol.segments", i);
+    idr_read_path_key(path, sizeof path, sp, "light_suns");
+    if (idr_read_check_light(r, d, at ? at : sn, path, P->segments[i].light_suns) != IDR_OK)
+      return IDR_ERR_INPUT;
   }
   const idr_ynode *pt = idr_ynode_get(n, "profile_times_s");
   return pt ? read_profile_times(r, pt, total, P) : IDR_OK;
