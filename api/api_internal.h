@@ -16,9 +16,10 @@ void idr_api_init(void);
 
 /* A result around the set rs (owned from here on) of a run of deck (its
  * output rules are kept for idr_result_write). */
-idr_status idr_result_wrap(idr_rset *rs, const idr_deck *deck, idr_result **out, idr_error *err);
+idr_status idr_api_result_wrap(idr_rset *rs, const idr_deck *deck, idr_result **out,
+                               idr_error *err);
 
 /* The checked deck of a study (valid until the study changes). */
-const idr_deck *idr_study_deck(const idr_study *s);
+const idr_deck *idr_api_study_deck(const idr_study *s);
 
 #endif /* IDR_API_INTERNAL_H */

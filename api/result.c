@@ -37,7 +37,8 @@ void idr_api_init(void) {
 
 /* ---- life cycle --------------------------------------------------------------- */
 
-idr_status idr_result_wrap(idr_rset *rs, const idr_deck *deck, idr_result **out, idr_error *err) {
+idr_status idr_api_result_wrap(idr_rset *rs, const idr_deck *deck, idr_result **out,
+                               idr_error *err) {
   *out = calloc(1, sizeof **out);
   if (!*out) {
     idr_rset_free(&rs);
@@ -60,14 +61,14 @@ idr_status idr_result_create(idr_result **out, idr_error *err) {
   *out = NULL;
   idr_rset *rs = NULL;
   idr_status st = idr_rset_create(&rs, err);
-  return st ? st : idr_result_wrap(rs, NULL, out, err);
+  return st ? st : idr_api_result_wrap(rs, NULL, out, err);
 }
 
 idr_status idr_result_copy(const idr_result *r, idr_result **out, idr_error *err) {
   *out = NULL;
   idr_rset *rs = NULL;
   idr_status st = idr_rset_copy(r->rs, &rs, err);
-  return st ? st : idr_result_wrap(rs, r->deck, out, err);
+  return st ? st : idr_api_result_wrap(rs, r->deck, out, err);
 }
 
 void idr_result_free(idr_result **r) {

@@ -384,7 +384,7 @@ const char *idr_study_deck_yaml(const idr_study *s) {
   return s->deck.resolved_yaml ? s->deck.resolved_yaml : "";
 }
 
-const idr_deck *idr_study_deck(const idr_study *s) {
+const idr_deck *idr_api_study_deck(const idr_study *s) {
   return &s->deck;
 }
 
@@ -405,5 +405,5 @@ idr_status idr_study_run(const idr_study *s, int threads, idr_progress_cb progre
   idr_rset *rs = NULL;
   idr_status st = idr_run_deck(&s->deck, &o, &rs, err);
   if (st) return st;
-  return idr_result_wrap(rs, &s->deck, out, err);
+  return idr_api_result_wrap(rs, &s->deck, out, err);
 }
