@@ -143,6 +143,10 @@ idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim
 /* The absorber of a TID deck: the first layer of the first ion species, else
  * the thickest layer. */
 int idr_tid_absorber_layer(const idr_deck *deck);
+/* Which ion a sign of the TID signal means in the deck's stack: pin for a
+ * p-type absorber (depleted at its junction with the ETL), nip for an n-type
+ * one, unknown for an intrinsic absorber (both signs alike). */
+idr_tid_polarity idr_tid_polarity_of(const idr_deck *deck);
 /* The deck's TID protocol on its own mesh and solver settings (no progress). */
 idr_status idr_run_tid_deck(const idr_deck *deck, idr_tid_result *res, idr_error *err);
 /* The experimenters' extraction of a TID result: the absorber's net doping
