@@ -129,7 +129,7 @@ int idr_app_mott_schottky(int argc, char **argv) {
   const char *path = NULL;
   int json = 0, have_area = 0, have_eps = 0, only_args = 0;
   idr_mdata_options data;
-  idr_mdata_options_default(&data);
+  idr_app_data_defaults(&data);
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (only_args || a[0] != '-' || a[1] == '\0') {

@@ -14,6 +14,10 @@ enum {
   IDR_APP_DATA_TIME = 2   /* --t-min-s, --t-max-s */
 };
 
+/* Defaults (idr_mdata_options_default) with the option names filled in, so
+ * that the reader's messages name the flag to give. */
+void idr_app_data_defaults(idr_mdata_options *o);
+
 /* Parse the data option at argv[*i] (advancing *i past its value) into o.
  * Returns 1 when consumed, 0 when argv[*i] is no data option, and
  * IDR_EXIT_INPUT (2) after printing a usage error for command cmd. */

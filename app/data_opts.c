@@ -21,6 +21,12 @@ static const struct {
     {"--cap-unit", IDR_Q_CAPACITANCE},  {"--cond-unit", IDR_Q_CONDUCTANCE},
 };
 
+void idr_app_data_defaults(idr_mdata_options *o) {
+  idr_mdata_options_default(o);
+  for (size_t k = 0; k < sizeof UNIT_OPTIONS / sizeof UNIT_OPTIONS[0]; k++)
+    o->unit_option[UNIT_OPTIONS[k].q] = UNIT_OPTIONS[k].option;
+}
+
 static int number(const char *cmd, const char *opt, const char *v, double *out) {
   if (!idr_app_parse_number(v, out))
     return idr_app_usage_error(cmd, "%s needs a number (got '%s')", opt, v ? v : "");

@@ -403,7 +403,7 @@ int idr_app_extract(int argc, char **argv) {
                         .n_ion_cm3 = NAN,
                         .power = 1,
                         .model = IDR_TRANSIENT_EXP};
-  idr_mdata_options_default(&o.data);
+  idr_app_data_defaults(&o.data);
   int rc = parse_args(argc, argv, &o);
   if (rc) return rc < 0 ? IDR_EXIT_OK : rc;
   idr_extract_run r;
