@@ -25,7 +25,7 @@
 const char *idr_app_mott_schottky_usage(void);
 int idr_app_mott_schottky(int argc, char **argv);
 /* extract.c (likewise). */
-const char *idr_app_extract_usage(void);
+void idr_app_extract_print_usage(FILE *f);
 int idr_app_extract(int argc, char **argv);
 
 static const char USAGE[] =
@@ -132,7 +132,7 @@ static int cmd_help(int argc, char **argv) {
     return IDR_EXIT_OK;
   }
   if (strcmp(argv[2], "extract") == 0) {
-    fputs(idr_app_extract_usage(), stdout);
+    idr_app_extract_print_usage(stdout);
     return IDR_EXIT_OK;
   }
   if (strcmp(argv[2], "reproduce") == 0) {

@@ -26,27 +26,35 @@ static int print_extraction(const idr_result *r) {
   size_t n_used = 0;
   for (size_t j = 0; j < used.dims[0]; j++)
     n_used += ((const int *)used.data)[j] != 0;
+  const int intrinsic = idr_app_attr(r, "tid/extraction", "intrinsic") != 0;
   printf("  extraction    %s model, ln(T^%.0f/tau) vs 1/T, %zu of %zu temperatures in the "
-         "window%s\n",
+         "window%s, polarity %s%s\n",
          attr_text(r, "tid/extraction", "model"), idr_app_attr(r, "tid/extraction", "power"),
          n_used, used.dims[0],
          idr_app_attr(r, "tid/extraction", "global_fit") != 0 ? ", global fit"
-                                                              : ", regression only");
+                                                              : ", regression only",
+         attr_text(r, "tid/extraction", "polarity"), intrinsic ? " (intrinsic absorber)" : "");
   for (int c = 0;; c++) {
     char g[64];
     snprintf(g, sizeof g, "tid/extraction/species_%d", c);
     idr_dataset sp;
     if (idr_result_dataset(r, g, &sp, NULL) != IDR_OK) break;
     printf("    %-7s Ea = %.4f +- %.4f eV   N_ion = %.4g +- %.2g cm^-3   D0 = %.4g cm^2/s   "
-           "D300 = %.4g cm^2/s\n",
+           "D300 = %.4g cm^2/s   (dC %s 0)\n",
            attr_text(r, g, "sign"), idr_app_attr(r, g, "Ea_eV"), idr_app_attr(r, g, "Ea_err_eV"),
            idr_app_attr(r, g, "N_ion_cm3"), idr_app_attr(r, g, "N_ion_err_cm3"),
-           idr_app_attr(r, g, "D0_cm2_s"), idr_app_attr(r, g, "D300_cm2_s"));
+           idr_app_attr(r, g, "D0_cm2_s"), idr_app_attr(r, g, "D300_cm2_s"),
+           idr_app_attr(r, g, "dC_sign") < 0 ? "<" : ">");
+    if (intrinsic)
+      printf("            intrinsic absorber: N_ion D(300 K) = %.4g +- %.2g cm^-1 s^-1, "
+             "sigma_ion(300 K) = %.4g S/cm\n",
+             idr_app_attr(r, g, "ND300_cm1_s"), idr_app_attr(r, g, "ND300_err_cm1_s"),
+             idr_app_attr(r, g, "sigma300_S_cm"));
   }
   return 1;
 }
 
-static void print_truth(const idr_result *r) {
+static void print_truth(const idr_result *r, int intrinsic) {
   static const char PREFIX[] = "tid/true/";
   for (size_t i = 0; i < idr_result_count(r); i++) {
     idr_dataset e;
@@ -57,6 +65,9 @@ static void print_truth(const idr_result *r) {
            attr_text(r, e.name, "sign"), idr_app_attr(r, e.name, "Ea_eV"),
            idr_app_attr(r, e.name, "N_ion_cm3"), idr_app_attr(r, e.name, "D0_cm2_s"),
            e.name + sizeof PREFIX - 1);
+    if (intrinsic)
+      printf("            N_ion D(300 K) = %.4g cm^-1 s^-1\n",
+             idr_app_attr(r, e.name, "N_ion_cm3") * idr_app_attr(r, e.name, "D300_cm2_s"));
   }
 }
 
@@ -77,10 +88,11 @@ void idr_app_print_tid(const idr_study *s, const idr_result *r) {
          idr_app_attr(r, "tid", "scan_wall_time_s"), idr_app_attr(r, "tid", "threads"), steps);
   for (size_t j = 0; j < nT; j++) {
     const double *c = C + j * ns;
+    /* dC = C(last) - C(first): the extraction's sign convention, C_inf - C(0) */
     printf(
         "    T = %5.1f K  C_eq = %9.4f nF/cm^2  C(%g s) = %9.4f  C(%g s) = %9.4f  dC/C = %+.3e\n",
         T[j], Ceq[j] * F_M2_TO_NF_CM2, t[0], c[0] * F_M2_TO_NF_CM2, t[ns - 1],
         c[ns - 1] * F_M2_TO_NF_CM2, (c[ns - 1] - c[0]) / c[ns - 1]);
   }
-  if (print_extraction(r)) print_truth(r);
+  if (print_extraction(r)) print_truth(r, idr_app_attr(r, "tid/extraction", "intrinsic") != 0);
 }

@@ -427,11 +427,17 @@ static idr_status write_obj(idr_h5 *h, const rs_obj *o, idr_error *err) {
   return st;
 }
 
+idr_status idr_rset_write_to(const idr_rset *rs, idr_h5 *h, idr_error *err) {
+  idr_status st = IDR_OK;
+  for (size_t i = 0; !st && i < rs->n; i++)
+    st = write_obj(h, &rs->objs[i], err);
+  return st;
+}
+
 static idr_status write_h5(const idr_rset *rs, const char *path, idr_error *err) {
   idr_h5 *h = NULL;
   idr_status st = idr_h5_create(path, &h, err);
-  for (size_t i = 0; !st && i < rs->n; i++)
-    st = write_obj(h, &rs->objs[i], err);
+  if (!st) st = idr_rset_write_to(rs, h, err);
   if (st) {
     idr_error_context(err, "writing %s", path);
     idr_h5_abort(&h);

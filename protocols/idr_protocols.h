@@ -248,6 +248,10 @@ idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim
 /* The absorber of a TID deck: the first layer of the first ion species, else
  * the thickest layer. */
 int idr_tid_absorber_layer(const idr_deck *deck);
+/* Which ion a sign of the TID signal means in the deck's stack: pin for a
+ * p-type absorber (depleted at its junction with the ETL), nip for an n-type
+ * one, unknown for an intrinsic absorber (both signs alike). */
+idr_tid_polarity idr_tid_polarity_of(const idr_deck *deck);
 /* The deck's TID protocol on its own mesh and solver settings (no progress). */
 idr_status idr_run_tid_deck(const idr_deck *deck, idr_tid_result *res, idr_error *err);
 /* The experimenters' extraction of a TID result: the absorber's net doping
@@ -255,6 +259,22 @@ idr_status idr_run_tid_deck(const idr_deck *deck, idr_tid_result *res, idr_error
  * failure x holds nothing; on success free it with idr_tid_extraction_free. */
 idr_status idr_tid_extract_deck(const idr_deck *deck, const idr_tid_result *tr,
                                 idr_tid_extraction *x, idr_error *err);
+
+/* The extraction as a result group (tid_extraction.c; docs/outputs.md):
+ * group g with the per-temperature fits, the Arrhenius laws and the
+ * species, for a run's tid/extraction and for `iondrift extract -o`. */
+typedef struct idr_tid_extraction_info {
+  const double *T;     /* [x->m] temperatures of the curves [K] */
+  const char *C_units; /* unit of C: "F" (measured) or "F/m^2" (simulated) */
+  double N_A_cm3;      /* absorber doping used [cm^-3]; NAN: intrinsic */
+  double N_A_err_cm3;  /* its standard error [cm^-3] */
+  double eps_r;        /* absorber permittivity [-] */
+} idr_tid_extraction_info;
+idr_status idr_tid_write_extraction(idr_rset *rs, const char *g, const idr_tid_extraction *x,
+                                    const idr_tid_extraction_info *in, idr_error *err);
+const char *idr_tid_model_name(idr_transient_model m); /* "single", "stretched", "two" */
+const char *idr_tid_sign_name(idr_ion_sign s);         /* "anion", "cation", "unassigned" */
+const char *idr_tid_polarity_name(idr_tid_polarity p); /* "pin", "nip", "unknown" */
 
 /* Sample times of one segment (absolute), as the waveform protocol uses them:
  * the segment start, then `samples` times, log-spaced over [1e-6, 1] x

@@ -350,72 +350,32 @@ static idr_status tid_run(const idr_run_ctx *c, void **out, idr_error *err) {
 
 /* ---- write: the group `tid` and the CSV ------------------------------------------- */
 
-static const char *model_name(idr_transient_model m) {
-  return m == IDR_TRANSIENT_STRETCHED ? "stretched" : m == IDR_TRANSIENT_TWO_EXP ? "two" : "single";
-}
-
-static const char *sign_name(idr_ion_sign s) {
-  return s == IDR_ION_ANION ? "anion" : s == IDR_ION_CATION ? "cation" : "unknown";
-}
-
-static idr_status write_species(idr_rset *rs, const char *g, const idr_tid_species *sp,
-                                idr_error *err) {
-  const struct {
-    const char *name;
-    double v;
-  } a[] = {{"Ea_eV", sp->Ea_eV},
-           {"Ea_err_eV", sp->Ea_err_eV},
-           {"Ea_regression_eV", sp->Ea_regression_eV},
-           {"Ea_regression_err_eV", sp->Ea_regression_err_eV},
-           {"N_ion_cm3", sp->N_ion_cm3},
-           {"N_ion_err_cm3", sp->N_ion_err_cm3},
-           {"D0_cm2_s", sp->D0_cm2_s},
-           {"D0_err_cm2_s", sp->D0_err_cm2_s},
-           {"D300_cm2_s", sp->D300_cm2_s},
-           {"D300_err_cm2_s", sp->D300_err_cm2_s}};
-  idr_status st = idr_rset_attr_string(rs, g, "sign", sign_name(sp->sign), err);
-  for (size_t i = 0; !st && i < sizeof a / sizeof a[0]; i++)
-    st = idr_rset_attr_double(rs, g, a[i].name, a[i].v, err);
+/* tid/extraction: the fits per temperature and the species (tid_extraction.c),
+ * with the absorber's doping (NAN: intrinsic) and permittivity. */
+static idr_status write_extraction(idr_rset *rs, const idr_deck *d, const idr_tid_result *tr,
+                                   const idr_tid_extraction *x, idr_error *err) {
+  const idr_layer *ly = &d->layers[idr_tid_absorber_layer(d)];
+  const double N_A = fabs(ly->N_A_cm3 - ly->N_D_cm3);
+  double *T = malloc((size_t)(tr->n_T > 0 ? tr->n_T : 1) * sizeof *T);
+  if (!T) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  for (int j = 0; j < tr->n_T; j++)
+    T[j] = tr->curves[j].T_K;
+  idr_tid_extraction_info in = {T, "F/m^2", N_A > 0 ? N_A : NAN, 0.0, ly->mat.eps_r};
+  idr_status st = idr_tid_write_extraction(rs, "tid/extraction", x, &in, err);
+  free(T);
   return st;
 }
 
-/* tid/extraction: the fits per temperature and the species. */
-static idr_status write_extraction(idr_rset *rs, const idr_deck *d, const idr_tid_extraction *x,
-                                   idr_error *err) {
-  const char *g = "tid/extraction";
+/* The absorber the extraction reads (also for `iondrift extract` of the file). */
+static idr_status write_absorber(idr_rset *rs, const idr_deck *d, idr_error *err) {
   const idr_layer *ly = &d->layers[idr_tid_absorber_layer(d)];
-  idr_status st = idr_rset_attr_double(rs, g, "power", (double)x->power, err);
-  if (!st) st = idr_rset_attr_string(rs, g, "model", model_name(x->model), err);
-  if (!st) st = idr_rset_attr_double(rs, g, "N_A_cm3", fabs(ly->N_A_cm3 - ly->N_D_cm3), err);
-  if (!st) st = idr_rset_attr_double(rs, g, "eps_r", ly->mat.eps_r, err);
-  if (!st) st = idr_rset_attr_double(rs, g, "global_fit", (double)x->global_ok, err);
-  if (!st) st = idr_rset_put_int(rs, "tid/extraction/used", x->used, x->m, "-", err);
-  if (st) return st;
-  double *tau = calloc(x->m * 2 + 1, sizeof *tau), *dC = calloc(x->m * 2 + 1, sizeof *dC);
-  double *Cinf = calloc(x->m + 1, sizeof *Cinf);
-  if (!tau || !dC || !Cinf) {
-    st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-    goto out_free;
-  }
-  for (size_t j = 0; j < x->m; j++) {
-    Cinf[j] = x->per_T[j].C_inf;
-    for (int c = 0; c < 2; c++) {
-      tau[j * 2 + c] = c < (int)x->per_T[j].n_comp ? x->per_T[j].tau_s[c] : NAN;
-      dC[j * 2 + c] = c < (int)x->per_T[j].n_comp ? x->per_T[j].dC[c] : NAN;
-    }
-  }
-  st = idr_rset_put_double_2d(rs, "tid/extraction/tau", tau, x->m, 2, "s", err);
-  if (!st) st = idr_rset_put_double_2d(rs, "tid/extraction/dC", dC, x->m, 2, "F/m^2", err);
-  if (!st) st = idr_rset_put_double(rs, "tid/extraction/C_inf", Cinf, x->m, "F/m^2", err);
-  for (int c = 0; !st && c < x->n_species; c++) {
-    char gs[64];
-    snprintf(gs, sizeof gs, "tid/extraction/species_%d", c);
-    st = write_species(rs, gs, &x->species[c], err);
-  }
-out_free:
-  free(tau);
-  free(dC);
-  free(Cinf);
+  idr_status st =
+      idr_rset_attr_double(rs, "tid", "absorber_N_A_cm3", fabs(ly->N_A_cm3 - ly->N_D_cm3), err);
+  if (!st) st = idr_rset_attr_double(rs, "tid", "absorber_eps_r", ly->mat.eps_r, err);
+  if (!st) st = idr_rset_attr_double(rs, "tid", "absorber_thickness_nm", ly->thickness_nm, err);
+  if (!st)
+    st = idr_rset_attr_string(rs, "tid", "polarity", idr_tid_polarity_name(idr_tid_polarity_of(d)),
+                              err);
   return st;
 }
 
@@ -534,7 +494,8 @@ static idr_status tid_write(const idr_run_ctx *c, const void *out, idr_rset *rs,
   if (!st) st = write_truth(rs, d, err);
   if (!st && o->x_error[0])
     st = idr_rset_attr_string(rs, "tid", "extraction_error", o->x_error, err);
-  if (!st && o->have_tx) st = write_extraction(rs, d, &o->tx, err);
+  if (!st) st = write_absorber(rs, d, err);
+  if (!st && o->have_tx) st = write_extraction(rs, d, &o->tr, &o->tx, err);
   if (!st) st = write_csv(rs, &o->tr, err);
   return st;
 }

@@ -2,7 +2,9 @@
  * The TID protocol at the level of a deck: the scan on the deck's own mesh
  * and solver settings, and the experimenters' extraction (analysis/) with
  * the absorber's net doping and permittivity, the deck's Arrhenius power and
- * transient model. One path for `iondrift run`, `iondrift reproduce`, the
+ * transient model, and the polarity read from the stack (a p-type absorber:
+ * pin, n-type: nip; an intrinsic one: the ionic-conductivity picture with
+ * its thickness). One path for `iondrift run`, `iondrift reproduce`, the
  * validation cases and the bench.
  */
 #include "idr_protocols.h"
@@ -20,6 +22,13 @@ int idr_tid_absorber_layer(const idr_deck *d) {
   return thick;
 }
 
+idr_tid_polarity idr_tid_polarity_of(const idr_deck *d) {
+  const idr_layer *ly = &d->layers[idr_tid_absorber_layer(d)];
+  if (ly->N_A_cm3 > ly->N_D_cm3) return IDR_POLARITY_PIN;
+  if (ly->N_D_cm3 > ly->N_A_cm3) return IDR_POLARITY_NIP;
+  return IDR_POLARITY_UNKNOWN;
+}
+
 idr_status idr_tid_extract_deck(const idr_deck *d, const idr_tid_result *tr, idr_tid_extraction *x,
                                 idr_error *err) {
   int l = idr_tid_absorber_layer(d);
@@ -33,6 +42,9 @@ idr_status idr_tid_extract_deck(const idr_deck *d, const idr_tid_result *tr, idr
   }
   o.N_A_cm3 = fabs(ly->N_A_cm3 - ly->N_D_cm3);
   o.eps_r = ly->mat.eps_r;
+  o.polarity = idr_tid_polarity_of(d);
+  o.thickness_nm = ly->thickness_nm;
+  o.C_to_F_m2 = 1.0; /* the scan's C is per area */
   idr_transient_data *cd = calloc((size_t)tr->n_T, sizeof *cd);
   if (!cd) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
   for (int j = 0; j < tr->n_T; j++) {
