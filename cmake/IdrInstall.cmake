@@ -54,8 +54,8 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/materials/data/ DESTINATION ${CMAKE_INSTAL
 install(FILES ${CMAKE_SOURCE_DIR}/examples/fapbi3_pin.yaml ${CMAKE_SOURCE_DIR}/examples/xiang2026.yaml
   ${CMAKE_SOURCE_DIR}/examples/run_deck.c ${CMAKE_SOURCE_DIR}/examples/README.md
   DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/examples)
-install(PROGRAMS ${CMAKE_SOURCE_DIR}/tools/plot_result.py ${CMAKE_SOURCE_DIR}/tools/plot_reproduce.py
-  DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/tools)
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/tools/ DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/tools
+  USE_SOURCE_PERMISSIONS PATTERN "__pycache__" EXCLUDE)
 
 # pkg-config: relocatable (prefix from the file's own place)
 file(RELATIVE_PATH idr_pc_to_prefix ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})

@@ -156,8 +156,44 @@ static void cv_free(void *out) {
   free(out);
 }
 
+/* cv/mott_schottky: the fit an experimenter would make (idr_cv_mott_schottky_deck);
+ * when the sweep does not allow it, @mott_schottky_error says why. */
+static idr_status write_mott_schottky(idr_rset *rs, const idr_deck *d, const idr_cv_result *c,
+                                      idr_error *err) {
+  idr_mott_schottky ms;
+  idr_error fe;
+  idr_error_clear(&fe);
+  if (idr_cv_mott_schottky_deck(d, c, &ms, &fe) != IDR_OK)
+    return idr_rset_attr_string(rs, "cv", "mott_schottky_error", fe.msg, err);
+  const char *g = "cv/mott_schottky";
+  double V_lo = INFINITY, V_hi = -INFINITY;
+  for (int i = 0; i < c->n; i++)
+    if (c->n == (int)ms.n_used || c->V[i] <= IDR_CV_MS_V_ZERO) {
+      V_lo = fmin(V_lo, c->V[i]);
+      V_hi = fmax(V_hi, c->V[i]);
+    }
+  const struct {
+    const char *name;
+    double v;
+  } a[] = {{"N_cm3", ms.N_cm3},
+           {"N_err_cm3", ms.N_err_cm3},
+           {"V_bi_V", ms.V_bi},
+           {"V_bi_err_V", ms.V_bi_err},
+           {"slope", ms.slope},
+           {"intercept", ms.intercept},
+           {"r2", ms.r2},
+           {"points", (double)ms.n_used},
+           {"polarity", ms.polarity},
+           {"V_lo_V", V_lo},
+           {"V_hi_V", V_hi},
+           {"eps_r", d->layers[idr_tid_absorber_layer(d)].mat.eps_r}};
+  idr_status st = idr_rset_group(rs, g, err);
+  for (size_t i = 0; !st && i < sizeof a / sizeof a[0]; i++)
+    st = idr_rset_attr_double(rs, g, a[i].name, a[i].v, err);
+  return st;
+}
+
 static idr_status cv_write(const idr_run_ctx *c, const void *out, idr_rset *rs, idr_error *err) {
-  (void)c;
   const idr_cv_result *r = out;
   const size_t n = (size_t)r->n;
   idr_status st = idr_rset_put_double(rs, "cv/V", r->V, n, "V", err);
@@ -165,6 +201,7 @@ static idr_status cv_write(const idr_run_ctx *c, const void *out, idr_rset *rs, 
   if (!st) st = idr_rset_put_double(rs, "cv/G", r->G, n, "S/m^2", err);
   if (!st) st = idr_rset_put_double(rs, "cv/J", r->J, n, "A/m^2", err);
   if (!st) st = idr_rset_attr_double(rs, "cv", "f_Hz", r->f_Hz, err);
+  if (!st) st = write_mott_schottky(rs, c->deck, r, err);
   if (!st) st = idr_rset_attr_string(rs, "cv", "ions", r->ions_frozen ? "frozen" : "mobile", err);
   if (!st) st = idr_smallsignal_csv(rs, "voltage_V", r->V, r->C, r->G, r->J, n, err);
   return st;

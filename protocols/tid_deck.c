@@ -62,6 +62,20 @@ idr_status idr_tid_extract_deck(const idr_deck *d, const idr_tid_result *tr, idr
   return st;
 }
 
+idr_status idr_cv_mott_schottky_deck(const idr_deck *d, const idr_cv_result *cv,
+                                     idr_mott_schottky *ms, idr_error *err) {
+  idr_mott_schottky_options o;
+  idr_mott_schottky_options_default(&o);
+  o.eps_r = d->layers[idr_tid_absorber_layer(d)].mat.eps_r;
+  o.area_cm2 = 1.0 / IDR_CM2_TO_M2; /* C is per m^2: the C of 1 m^2 */
+  o.T_K = d->temperature_K;
+  int reverse = 0;
+  for (int i = 0; i < cv->n; i++)
+    reverse += cv->V[i] <= IDR_CV_MS_V_ZERO;
+  if (reverse >= IDR_CV_MS_MIN_POINTS) o.V_hi = IDR_CV_MS_V_ZERO;
+  return idr_mott_schottky_fit(cv->V, cv->C, (size_t)cv->n, &o, ms, err);
+}
+
 idr_status idr_run_tid_deck(const idr_deck *d, idr_tid_result *res, idr_error *err) {
   idr_mesh *m = NULL;
   idr_sim_opts so = idr_sim_opts_from_deck(d);

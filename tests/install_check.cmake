@@ -54,6 +54,12 @@ if(NOT step_out MATCHES "built-in potential")
   message(FATAL_ERROR "unexpected summary:\n${step_out}")
 endif()
 
+# the installed plot tool (share/iondrift/tools) draws that result
+run_step("installed iondrift plot" ${PREFIX}/bin/iondrift plot ${work}/cli.h5 -o ${work}/cli.png)
+if(NOT EXISTS ${work}/cli.png)
+  message(FATAL_ERROR "installed iondrift plot wrote no figure")
+endif()
+
 # a C program built with pkg-config
 set(ENV{PKG_CONFIG_PATH} ${pcdir})
 execute_process(COMMAND pkg-config --cflags --libs iondrift OUTPUT_VARIABLE flags

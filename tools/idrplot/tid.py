@@ -96,6 +96,9 @@ def model_curve(fit, j, t):
 
 def _panel_transients(ax, s, colors, scale, unit, baseline):
     fit = s["x"]
+    if baseline and fit is not None and not s["per_area"]:  # the change, often pF
+        dev = [np.nanmax(np.abs(C - fit["C_inf"][j])) for j, (_, C) in enumerate(s["curves"])]
+        scale, unit = cap_scale(np.array(dev), False)
     for j, (t, C) in enumerate(s["curves"]):
         ok = np.isfinite(C) & (t > 0)
         base = fit["C_inf"][j] if baseline and fit is not None else 0.0
@@ -129,7 +132,7 @@ def _panel_arrhenius(ax, s, colors):
         msg = "no extraction" + (": " + s["error"] if s["error"] else "")
         ax.text(0.5, 0.5, msg, transform=ax.transAxes, ha="center", va="center", wrap=True,
                 fontsize="small", color="0.3")
-        ax.set_title("(c) Arrhenius")
+        ax.set_title("(c) Arrhenius", pad=24)
         return
     n, T = fit["power"], s["T"]
     markers = ["o", "s"]
@@ -155,7 +158,7 @@ def _panel_arrhenius(ax, s, colors):
     ax.set_xlabel("1000 / T [K$^{-1}$]")
     ax.set_ylabel("ln(T$^{%d}$/$\\tau$)  [ln(K$^{%d}$ s$^{-1}$)]" % (n, n) if n else
                   "ln(1/$\\tau$)  [ln(s$^{-1}$)]")
-    ax.set_title("(c) Arrhenius (open: outside the window)")
+    ax.set_title("(c) Arrhenius (open: outside the window)", pad=24)
     ax.legend(loc="best", fontsize="x-small")
     top = ax.secondary_xaxis("top", functions=(lambda v: 1000.0 / np.maximum(v, 1e-9),
                                                lambda v: 1000.0 / np.maximum(v, 1e-9)))
@@ -191,12 +194,15 @@ def figure(f, path, kind, title):
     colors, sm = temperature_colors(T)
     allC = np.concatenate([C for _, C in s["curves"]]) if s["curves"] else np.array([1e-9])
     scale, unit = cap_scale(allC, s["per_area"])
-    fig, axes = plt.subplots(1, 3, figsize=(16.5, 5.2), gridspec_kw={"wspace": 0.32})
+    fig = plt.figure(figsize=(17, 6.0))
+    gs = fig.add_gridspec(1, 5, width_ratios=[1, 1, 0.045, 0.3, 1.15], wspace=0.3)
+    axes = [fig.add_subplot(gs[0, k]) for k in (0, 1, 4)]
     _panel_transients(axes[0], s, colors, scale, unit, baseline=False)
     _panel_transients(axes[1], s, colors, scale, unit, baseline=True)
     _panel_arrhenius(axes[2], s, colors)
-    cb = fig.colorbar(sm, ax=axes[:2].tolist(), pad=0.01, fraction=0.03)
+    cb = fig.colorbar(sm, cax=fig.add_subplot(gs[0, 2]))
     cb.set_label("temperature [K]")
+    fig.subplots_adjust(top=0.76, left=0.05, right=0.98)
     fig.suptitle("%s\n%d temperatures %.4g..%.4g K; %s" % (title, len(T), T.max(), T.min(),
-                                                          _summary(s)), fontsize=10)
+                                                          _summary(s)), fontsize=10, y=0.99)
     return fig
