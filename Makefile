@@ -46,6 +46,7 @@ install: deps
 
 bench: build
 	@./$(BUILD)/bench/idr_bench
+	@./$(BUILD)/bench/api_bench
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
