@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "app.h"
+#include "app_out.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -166,6 +167,18 @@ int idr_app_run(const idr_run_opts *o) {
   st = idr_study_output_paths(s, o->out_h5, h5, csv, sizeof h5, &err);
   if (st) {
     code = fail(&err, IDR_EXIT_INPUT);
+    goto out_free;
+  }
+  /* unusable output paths are refused before any work, naming the directory */
+  code = idr_app_check_output("run", h5);
+  if (!code && csv[0]) code = idr_app_check_output("run", csv);
+  if (code) goto out_free;
+  /* the deck stored in the result names the files this run writes (a rerun
+   * of it writes those and no other), set like any deck value */
+  const idr_value out[2] = {{"output.h5", h5, 0}, {"output.csv", csv, 0}};
+  st = idr_study_set_values(s, out, 2, &err);
+  if (st) {
+    code = fail(&err, idr_app_exit_code(st));
     goto out_free;
   }
 
