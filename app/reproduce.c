@@ -11,6 +11,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
+#include "app_out.h"
+#include "app_out.h"
 
 #include <errno.h>
 #include <math.h>
@@ -123,11 +125,23 @@ static void on_progress(void *user, const char *line) {
   fprintf(stderr, "iondrift: reproduce: %s\n", line);
 }
 
-/* The output directory, once every deck is known to be good. */
+/* The output directory and whether its refusal was already printed. */
+typedef struct out_dir {
+  const char *dir;
+  int reported;
+} out_dir;
+
+/* The output directory, once every deck is known to be good (its parent
+ * must exist: refused with a usage error naming it). */
 static idr_status make_dir(void *user, idr_error *err) {
-  const char *dir = *(const char *const *)user;
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    return idr_error_set(err, IDR_ERR_IO, "reproduce: cannot create %s: %s", dir, strerror(errno));
+  out_dir *o = user;
+  if (idr_app_check_output_dir("reproduce", o->dir)) {
+    o->reported = 1;
+    return idr_error_set(err, IDR_ERR_INPUT, "reproduce: output directory %s", o->dir);
+  }
+  if (mkdir(o->dir, 0777) != 0 && errno != EEXIST)
+    return idr_error_set(err, IDR_ERR_IO, "reproduce: cannot create %s: %s", o->dir,
+                         strerror(errno));
   return IDR_OK;
 }
 
@@ -218,16 +232,17 @@ int idr_app_reproduce(int argc, char **argv) {
     if (code == IDR_EXIT_OK + 100) return IDR_EXIT_OK;
     if (code) return code;
   }
+  out_dir od = {dir, 0};
   o.on_progress = quiet ? NULL : on_progress;
   o.ready = make_dir;
-  o.user = (void *)&dir;
+  o.user = &od;
   idr_error err;
   idr_error_clear(&err);
   idr_result *r = NULL;
   idr_status st = idr_reproduce_xiang2026(&o, &r, &err);
   if (!st) st = idr_reproduce_write(r, dir, &err);
   if (st) {
-    fprintf(stderr, "iondrift: error: %s\n", err.msg);
+    if (!od.reported) fprintf(stderr, "iondrift: error: %s\n", err.msg);
     idr_result_free(&r);
     return idr_app_exit_code(st);
   }

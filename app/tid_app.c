@@ -39,17 +39,19 @@ static int print_extraction(const idr_result *r) {
     snprintf(g, sizeof g, "tid/extraction/species_%d", c);
     idr_dataset sp;
     if (idr_result_dataset(r, g, &sp, NULL) != IDR_OK) break;
-    printf("    %-7s Ea = %.4f +- %.4f eV   N_ion = %.4g +- %.2g cm^-3   D0 = %.4g cm^2/s   "
-           "D300 = %.4g cm^2/s   (dC %s 0)\n",
-           attr_text(r, g, "sign"), idr_app_attr(r, g, "Ea_eV"), idr_app_attr(r, g, "Ea_err_eV"),
-           idr_app_attr(r, g, "N_ion_cm3"), idr_app_attr(r, g, "N_ion_err_cm3"),
-           idr_app_attr(r, g, "D0_cm2_s"), idr_app_attr(r, g, "D300_cm2_s"),
-           idr_app_attr(r, g, "dC_sign") < 0 ? "<" : ">");
-    if (intrinsic)
-      printf("            intrinsic absorber: N_ion D(300 K) = %.4g +- %.2g cm^-1 s^-1, "
-             "sigma_ion(300 K) = %.4g S/cm\n",
+    if (!intrinsic)
+      printf("    %-7s Ea = %.4f +- %.4f eV   N_ion = %.4g +- %.2g cm^-3   D0 = %.4g cm^2/s   "
+             "D300 = %.4g cm^2/s   (dC %s 0)\n",
+             attr_text(r, g, "sign"), idr_app_attr(r, g, "Ea_eV"), idr_app_attr(r, g, "Ea_err_eV"),
+             idr_app_attr(r, g, "N_ion_cm3"), idr_app_attr(r, g, "N_ion_err_cm3"),
+             idr_app_attr(r, g, "D0_cm2_s"), idr_app_attr(r, g, "D300_cm2_s"),
+             idr_app_attr(r, g, "dC_sign") < 0 ? "<" : ">");
+    else
+      printf("    %-7s Ea = %.4f +- %.4f eV   intrinsic absorber: N_ion D(300 K) = %.4g +- %.2g "
+             "cm^-1 s^-1, sigma_ion(300 K) = %.4g S/cm   (dC %s 0)\n",
+             attr_text(r, g, "sign"), idr_app_attr(r, g, "Ea_eV"), idr_app_attr(r, g, "Ea_err_eV"),
              idr_app_attr(r, g, "ND300_cm1_s"), idr_app_attr(r, g, "ND300_err_cm1_s"),
-             idr_app_attr(r, g, "sigma300_S_cm"));
+             idr_app_attr(r, g, "sigma300_S_cm"), idr_app_attr(r, g, "dC_sign") < 0 ? "<" : ">");
   }
   return 1;
 }

@@ -265,9 +265,10 @@ static idr_status column_unit(md_reader *r, int q, int mapped, idr_error *err) {
   const char *u = si;
   if (opt_unit) {
     u = opt_unit;
-    if (unit_ok && strcmp(opt_unit, p.unit) != 0)
+    const char *says = unit_ok ? p.unit : canonical ? si : NULL;
+    if (says && strcmp(opt_unit, says) != 0)
       warn(d, "%s:%zu: column '%s' says %s, %s says %s: read as %s", r->path, d->header_line, h,
-           p.unit, flag, opt_unit, opt_unit);
+           says, flag, opt_unit, opt_unit);
   } else if (unit_ok) {
     u = p.unit;
   } else if (!canonical && p.has_unit && p.explicit_unit) {
@@ -360,6 +361,7 @@ static idr_status read_rows(md_reader *r, size_t h, idr_error *err) {
     const size_t line = i + 1;
     if (idr_md_split(r->text.lines[i], d->sep, &r->f))
       return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+    if (r->f.n == r->n_hdr + 1 && !r->f.v[r->f.n - 1][0]) r->f.n--; /* "1;2;3;" */
     if (r->f.n != r->n_hdr) {
       const char *hint = d->sep == ',' && r->f.n > r->n_hdr
                              ? ": a decimal comma in a ','-separated file? Use ';' or tab "

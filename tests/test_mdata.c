@@ -136,8 +136,11 @@ static void test_separators_and_order(void **state) {
       "temperature_K\ttime_s\tcapacitance_F\n300\t1e-6\t2.385e-8\n300\t1e-5\t2.38e-8\n"
       "250\t1e-6\t2.2e-8\n",
       "temperature_K;time_s;capacitance_F\r300;1e-6;2.385e-8\r300;1e-5;2.38e-8\r250;1e-6;2.2e-8\r",
+      /* a separator after the last field of each row, as some programs write */
+      "temperature_K;time_s;capacitance_F\n300;1e-6;2.385e-8;\n300;1e-5;2.38e-8;\n"
+      "250;1e-6;2.2e-8;\n",
   };
-  for (size_t k = 0; k < 3; k++) {
+  for (size_t k = 0; k < 4; k++) {
     write_text(fx->path, TEXTS[k]);
     idr_mdata_spec s = tid_spec();
     idr_mdata d;
@@ -148,6 +151,7 @@ static void test_separators_and_order(void **state) {
     assert_true(d.group[0] == 300.0 && d.group[1] == 250.0);
     assert_true(d.y[0][0] == 2.385e-8 && d.x[1] == 1e-5);
     assert_int_equal(d.sep, k == 0 ? ',' : k == 1 ? '\t' : ';');
+    assert_int_equal(d.n, 3);
     assert_false(d.decimal_comma);
     idr_mdata_free(&d);
   }
@@ -195,6 +199,25 @@ static void test_mapping_and_units(void **state) {
 
 /* The time window and t <= 0; a C-V table (no groups, negative x, repeats);
  * a C-f-T table with and without the optional conductance. */
+/* A unit option over a canonical name (time_s in ms) is obeyed, with a warning. */
+static void test_option_over_canonical(void **state) {
+  fixture *fx = *state;
+  write_text(fx->path, "temperature_K,time_s,capacitance_F\n300,1,1e-8\n300,10,1e-8\n");
+  idr_mdata_spec s = tid_spec();
+  idr_mdata_options o;
+  idr_mdata_options_default(&o);
+  o.unit[IDR_Q_TIME] = "ms";
+  o.unit_option[IDR_Q_TIME] = "--time-unit";
+  idr_mdata d;
+  idr_error err;
+  idr_error_clear(&err);
+  assert_int_equal(idr_mdata_read(fx->path, &s, &o, &d, &err), IDR_OK);
+  assert_true(close_to(d.x[1], 1e-2, 1e-14));
+  assert_int_equal(d.n_warnings, 1);
+  assert_non_null(strstr(d.warning[0], "column 'time_s' says s, --time-unit says ms: read as ms"));
+  idr_mdata_free(&d);
+}
+
 static void test_window_cv_cft(void **state) {
   fixture *fx = *state;
   write_text(fx->path, "temperature_K,time_s,capacitance_F\n300,0,1e-8\n300,1e-6,1e-8\n"
@@ -419,6 +442,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_lab_export, setup, teardown),
       cmocka_unit_test_setup_teardown(test_separators_and_order, setup, teardown),
       cmocka_unit_test_setup_teardown(test_mapping_and_units, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_option_over_canonical, setup, teardown),
       cmocka_unit_test_setup_teardown(test_window_cv_cft, setup, teardown),
       cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
