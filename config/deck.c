@@ -7,7 +7,7 @@
  * Material names (`material: NAME`) are resolved through a callback so that
  * config/ never depends on materials/ (materials/ provides idr_deck_load).
  */
-#include "idr_config.h"
+#include "deck_internal.h"
 
 #include <limits.h>
 #include <math.h>
@@ -17,10 +17,7 @@
 #define GOT_LEN 128
 #define PATH_LEN 256
 #define TEMPERATURE_MAX_K IDR_TEMPERATURE_MAX_K
-#define RTOL_MAX 0.1          /* rtol must be below this */
-#define V_TH_DEFAULT_CM_S 1e7 /* thermal velocity for sigma -> c [cm/s] */
-#define TRAP_LEVELS_DEFAULT 5 /* levels of a Gaussian trap band when not given */
-#define TRAP_LEVELS_MAX 99
+#define RTOL_MAX 0.1 /* rtol must be below this */
 #define MESH_NODES_MIN 10
 #define MESH_NODES_MAX 10000000
 #define WORK_FUNCTION_MAX_EV 10.0
@@ -107,16 +104,6 @@ const char *idr_material_param_check(int i, double v) {
 
 /* ---- conversion context ------------------------------------------------------ */
 
-struct idr_deck_reader {
-  const idr_ydoc *doc;
-  idr_error *err;
-  idr_material_resolve_fn resolve;
-  void *resolve_user;
-  idr_composition_resolve_fn resolve_comp;
-  int has_comp[IDR_MAX_LAYERS]; /* 1: comp[i] holds layers[i]'s evaluated composition */
-  idr_composition comp[IDR_MAX_LAYERS];
-  const idr_protocol_keys *const *protocols; /* NULL-terminated, or NULL */
-};
 typedef struct idr_deck_reader cv;
 
 /* Paths are short (layers[1].thickness_nm); one too long for PATH_LEN is cut
@@ -335,6 +322,10 @@ static const char *const LAYER_KEYS[] = {"name",
                                          "thickness_nm",
                                          "N_A_cm3",
                                          "N_D_cm3",
+                                         "E_D_eV",
+                                         "E_A_eV",
+                                         "g_D",
+                                         "g_A",
                                          "nodes",
                                          "eps_r",
                                          "chi_eV",
@@ -499,6 +490,15 @@ static idr_status conv_layer(cv *c, const idr_ynode *n, size_t i, idr_layer *L) 
   L->loc_thickness = loc_of(idr_ynode_get(n, "thickness_nm"));
   if (num(c, n, path, "N_A_cm3", 0, R_GE0, &L->N_A_cm3) < 0) return IDR_ERR_INPUT;
   if (num(c, n, path, "N_D_cm3", 0, R_GE0, &L->N_D_cm3) < 0) return IDR_ERR_INPUT;
+  /* incomplete ionisation: level depths inside the gap, degeneracy factors */
+  const range R_GAP = {1, 0, 1, 1, 0.0, L->mat.Eg_eV};
+  L->g_D = IDR_G_DONOR;
+  L->g_A = IDR_G_ACCEPTOR;
+  if (num(c, n, path, "E_D_eV", 0, R_GAP, &L->E_D_eV) < 0 ||
+      num(c, n, path, "E_A_eV", 0, R_GAP, &L->E_A_eV) < 0 ||
+      num(c, n, path, "g_D", 0, R_GT0, &L->g_D) < 0 ||
+      num(c, n, path, "g_A", 0, R_GT0, &L->g_A) < 0)
+    return IDR_ERR_INPUT;
   long nodes = 0;
   if (inum(c, n, path, "nodes", 0, 0, MESH_NODES_MAX, &nodes) < 0) return IDR_ERR_INPUT;
   if (nodes != 0 && nodes < 3) {
@@ -511,7 +511,7 @@ static idr_status conv_layer(cv *c, const idr_ynode *n, size_t i, idr_layer *L) 
   return IDR_OK;
 }
 
-static int find_layer(const idr_deck *d, const char *name) {
+int idr_deck_find_layer(const idr_deck *d, const char *name) {
   for (int i = 0; i < d->n_layers; i++)
     if (strcmp(d->layers[i].name, name) == 0) return i;
   return -1;
@@ -524,7 +524,7 @@ static idr_status conv_layers(cv *c, const idr_ynode *root, idr_deck *d) {
   for (size_t i = 0; i < idr_ynode_len(ls); i++) {
     idr_layer *L = &d->layers[i];
     if (conv_layer(c, idr_ynode_at(ls, i), i, L) != IDR_OK) return IDR_ERR_INPUT;
-    int j = find_layer(d, L->name);
+    int j = idr_deck_find_layer(d, L->name);
     if (j >= 0) {
       jidx(path, "layers", i);
       jkey(p, path, "name");
@@ -613,7 +613,7 @@ static idr_status conv_ions(cv *c, const idr_ynode *root, idr_deck *d) {
       jidx(q, p, k);
       if (idr_yread_string(c->doc, e, q, lname, sizeof lname, c->err) != IDR_OK)
         return IDR_ERR_INPUT;
-      int li = find_layer(d, lname);
+      int li = idr_deck_find_layer(d, lname);
       if (li < 0)
         return idr_yerror(c->doc, e, 0, q, c->err, "must be a layer name (got '%s')", lname);
       I->layer_mask |= 1u << li;
@@ -639,153 +639,6 @@ static idr_status conv_ions(cv *c, const idr_ynode *root, idr_deck *d) {
                         "must be 0 (no limit) or > density_cm3 = %g (got %s)", I->density_cm3, got);
     }
     d->n_ions = (int)i + 1;
-  }
-  return IDR_OK;
-}
-
-static idr_status conv_trap(cv *c, const idr_ynode *n, const char *path, const idr_deck *d,
-                            idr_trap_spec *T) {
-  static const char *const KEYS[] = {
-      "name",        "layer",      "type",      "E_from_Ec_eV",     "E_from_Ev_eV",
-      "density_cm3", "c_n_cm3_s",  "c_p_cm3_s", "sigma_n_cm2",      "sigma_p_cm2",
-      "v_th_cm_s",   "sigma_E_eV", "levels",    "from_composition", NULL};
-  static const char *const BANDS[] = {"band_II", "band_III", NULL};
-  static const char *const TYPES[] = {"acceptor", "donor", NULL};
-  char p[PATH_LEN], got[GOT_LEN], lname[IDR_NAME_LEN];
-  if (idr_ycheck_map(c->doc, n, path, KEYS, c->err) != IDR_OK) return IDR_ERR_INPUT;
-  T->loc = loc_of(n);
-  if (str(c, n, path, "name", 1, T->name, sizeof T->name) < 0) return IDR_ERR_INPUT;
-  if (str(c, n, path, "layer", 1, lname, sizeof lname) < 0) return IDR_ERR_INPUT;
-  T->layer = find_layer(d, lname);
-  if (T->layer < 0) {
-    jkey(p, path, "layer");
-    return idr_yerror(c->doc, idr_ynode_get(n, "layer"), 0, p, c->err,
-                      "must be a layer name (got '%s')", lname);
-  }
-  int t = choice(c, n, path, "type", 1, TYPES);
-  if (t < 0) return IDR_ERR_INPUT;
-  T->type = t == 0 ? IDR_TRAP_ACCEPTOR : IDR_TRAP_DONOR;
-
-  /* `from_composition: band_II | band_III`: density and level (above Ev)
-   * from the layer's composition; explicit keys still override them. */
-  int band = choice(c, n, path, "from_composition", 0, BANDS);
-  if (band == -2) return IDR_ERR_INPUT;
-  if (band >= 0) {
-    if (!c->has_comp[T->layer]) {
-      jkey(p, path, "from_composition");
-      return idr_yerror(c->doc, idr_ynode_get(n, "from_composition"), 0, p, c->err,
-                        "must be used in a layer with a composition, and layer '%s' has none "
-                        "(got '%s')",
-                        lname, BANDS[band]);
-    }
-    const idr_composition *C = &c->comp[T->layer];
-    T->density_cm3 = band == 0 ? C->N_band_II_cm3 : C->N_band_III_cm3;
-    T->E_eV = band == 0 ? C->E_band_II_from_Ev_eV : C->E_band_III_from_Ev_eV;
-    T->ref = IDR_EREF_EV;
-  }
-  const idr_ynode *ec = idr_ynode_get(n, "E_from_Ec_eV");
-  const idr_ynode *ev = idr_ynode_get(n, "E_from_Ev_eV");
-  if (ec && ev) {
-    jkey(p, path, "E_from_Ev_eV");
-    got_raw(ev, got);
-    return idr_yerror(c->doc, ev, 1, p, c->err,
-                      "must be absent when E_from_Ec_eV is given: give exactly one of them (got "
-                      "%s)",
-                      got);
-  }
-  if (!ec && !ev && band < 0) {
-    jkey(p, path, "E_from_Ec_eV");
-    return idr_yerror(c->doc, n, 0, p, c->err,
-                      "must be given, or E_from_Ev_eV instead (got nothing)");
-  }
-  double Eg = d->layers[T->layer].mat.Eg_eV;
-  if (ec || ev) {
-    const char *ekey = ec ? "E_from_Ec_eV" : "E_from_Ev_eV";
-    T->ref = ec ? IDR_EREF_EC : IDR_EREF_EV;
-    if (num(c, n, path, ekey, 1, R_ANY, &T->E_eV) < 0) return IDR_ERR_INPUT;
-    if (!(T->E_eV > 0 && T->E_eV < Eg)) {
-      jkey(p, path, ekey);
-      got_raw(ec ? ec : ev, got);
-      return idr_yerror(c->doc, ec ? ec : ev, 0, p, c->err,
-                        "must be in (0, %g), inside the band gap of layer '%s' (got %s)", Eg, lname,
-                        got);
-    }
-  } else if (!(T->E_eV > 0 && T->E_eV < Eg)) {
-    jkey(p, path, "from_composition");
-    return idr_yerror(c->doc, idr_ynode_get(n, "from_composition"), 0, p, c->err,
-                      "must give a level inside the band gap (0, %g) of layer '%s' (got '%s' at "
-                      "%g eV above Ev)",
-                      Eg, lname, BANDS[band], T->E_eV);
-  }
-  if (num(c, n, path, "density_cm3", band < 0, R_GE0, &T->density_cm3) < 0) return IDR_ERR_INPUT;
-
-  const idr_ynode *cn = idr_ynode_get(n, "c_n_cm3_s"), *cp = idr_ynode_get(n, "c_p_cm3_s");
-  const idr_ynode *sn = idr_ynode_get(n, "sigma_n_cm2"), *sp = idr_ynode_get(n, "sigma_p_cm2");
-  const idr_ynode *vt = idr_ynode_get(n, "v_th_cm_s");
-  if ((cn || cp) && (sn || sp || vt)) {
-    const idr_ynode *bad = sn ? sn : sp ? sp : vt;
-    jkey(p, path, idr_ynode_key(bad));
-    got_raw(bad, got);
-    return idr_yerror(c->doc, bad, 1, p, c->err,
-                      "must be absent when capture coefficients c_n_cm3_s/c_p_cm3_s are given "
-                      "(got %s)",
-                      got);
-  }
-  if (sn || sp) {
-    double s_n = 0, s_p = 0, v_th = V_TH_DEFAULT_CM_S;
-    if (num(c, n, path, "sigma_n_cm2", 1, R_GE0, &s_n) < 0 ||
-        num(c, n, path, "sigma_p_cm2", 1, R_GE0, &s_p) < 0 ||
-        num(c, n, path, "v_th_cm_s", 0, R_GT0, &v_th) < 0)
-      return IDR_ERR_INPUT;
-    T->c_n_cm3_s = s_n * v_th;
-    T->c_p_cm3_s = s_p * v_th;
-  } else if (cn || cp) {
-    if (num(c, n, path, "c_n_cm3_s", 1, R_GE0, &T->c_n_cm3_s) < 0 ||
-        num(c, n, path, "c_p_cm3_s", 1, R_GE0, &T->c_p_cm3_s) < 0)
-      return IDR_ERR_INPUT;
-  } else {
-    jkey(p, path, vt ? "sigma_n_cm2" : "c_n_cm3_s");
-    if (vt)
-      return idr_yerror(c->doc, n, 0, p, c->err,
-                        "must be given with sigma_p_cm2 when v_th_cm_s is (got nothing)");
-    return idr_yerror(c->doc, n, 0, p, c->err,
-                      "must be given with c_p_cm3_s, or sigma_n_cm2 and sigma_p_cm2 instead "
-                      "(got nothing)");
-  }
-  if (num(c, n, path, "sigma_E_eV", 0, R_GE0, &T->sigma_E_eV) < 0) return IDR_ERR_INPUT;
-  long levels = T->sigma_E_eV > 0 ? TRAP_LEVELS_DEFAULT : 1;
-  int r = inum(c, n, path, "levels", 0, 1, TRAP_LEVELS_MAX, &levels);
-  if (r < 0) return IDR_ERR_INPUT;
-  if (r > 0) {
-    const idr_ynode *ln = idr_ynode_get(n, "levels");
-    jkey(p, path, "levels");
-    got_raw(ln, got);
-    if (T->sigma_E_eV == 0 && levels != 1)
-      return idr_yerror(c->doc, ln, 0, p, c->err, "must be 1 when sigma_E_eV is 0 (got %s)", got);
-    if (T->sigma_E_eV > 0 && (levels < 3 || levels % 2 == 0))
-      return idr_yerror(c->doc, ln, 0, p, c->err,
-                        "must be odd and >= 3 when sigma_E_eV > 0 (got %s)", got);
-  }
-  T->levels = (int)levels;
-  return IDR_OK;
-}
-
-static idr_status conv_traps(cv *c, const idr_ynode *root, idr_deck *d) {
-  const idr_ynode *s;
-  if (seq(c, root, "", "traps", 0, 0, IDR_MAX_TRAPS, "traps", &s) < 0) return IDR_ERR_INPUT;
-  for (size_t i = 0; s && i < idr_ynode_len(s); i++) {
-    char path[PATH_LEN], p[PATH_LEN];
-    const idr_ynode *n = idr_ynode_at(s, i);
-    jidx(path, "traps", i);
-    if (conv_trap(c, n, path, d, &d->traps[i]) != IDR_OK) return IDR_ERR_INPUT;
-    for (size_t j = 0; j < i; j++)
-      if (strcmp(d->traps[j].name, d->traps[i].name) == 0) {
-        jkey(p, path, "name");
-        return idr_yerror(c->doc, idr_ynode_get(n, "name"), 0, p, c->err,
-                          "must be unique (got '%s', also the name of traps[%zu])",
-                          d->traps[i].name, j);
-      }
-    d->n_traps = (int)i + 1;
   }
   return IDR_OK;
 }
@@ -959,7 +812,7 @@ static idr_status convert(cv *c, const idr_ynode *root, idr_deck *d) {
   }
   if (num(c, root, "", "temperature_K", 0, RT, &d->temperature_K) < 0) return IDR_ERR_INPUT;
   if (conv_layers(c, root, d) != IDR_OK || conv_interfaces(c, root, d) != IDR_OK ||
-      conv_ions(c, root, d) != IDR_OK || conv_traps(c, root, d) != IDR_OK ||
+      conv_ions(c, root, d) != IDR_OK || idr_deck_conv_traps(c, root, d) != IDR_OK ||
       conv_contacts(c, root, d) != IDR_OK || conv_generation(c, root, d) != IDR_OK ||
       conv_mesh_solver(c, root, d) != IDR_OK || conv_protocol(c, root, d) != IDR_OK ||
       conv_output(c, root, d) != IDR_OK)

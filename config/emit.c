@@ -146,6 +146,14 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
     kv_num(&b, "    ", "thickness_nm", L->thickness_nm);
     kv_num(&b, "    ", "N_A_cm3", L->N_A_cm3);
     kv_num(&b, "    ", "N_D_cm3", L->N_D_cm3);
+    if (L->E_D_eV > 0) {
+      kv_num(&b, "    ", "E_D_eV", L->E_D_eV);
+      kv_num(&b, "    ", "g_D", L->g_D);
+    }
+    if (L->E_A_eV > 0) {
+      kv_num(&b, "    ", "E_A_eV", L->E_A_eV);
+      kv_num(&b, "    ", "g_A", L->g_A);
+    }
     sb_printf(&b, "    nodes: %d\n", L->nodes);
     for (int k = 0; k < IDR_MATP_COUNT; k++)
       kv_num(&b, "    ", idr_material_param_key(k), idr_material_param_get(&L->mat, k));
@@ -185,7 +193,21 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
     sb_str(&b, d->layers[T->layer].name);
     sb_printf(&b, "\n    type: %s\n", T->type == IDR_TRAP_DONOR ? "donor" : "acceptor");
     kv_num(&b, "    ", T->ref == IDR_EREF_EV ? "E_from_Ev_eV" : "E_from_Ec_eV", T->E_eV);
-    kv_num(&b, "    ", "density_cm3", T->density_cm3);
+    if (T->at_interface) {
+      sb_printf(&b, "    interface: ");
+      sb_str(&b, d->layers[T->interface_layer].name);
+      sb_printf(&b, "\n");
+      kv_num(&b, "    ", "sheet_density_cm2", T->sheet_density_cm2);
+    } else {
+      kv_num(&b, "    ", "density_cm3", T->density_cm3);
+    }
+    if (T->from_nm > 0) kv_num(&b, "    ", "from_nm", T->from_nm);
+    if (T->to_nm > 0) kv_num(&b, "    ", "to_nm", T->to_nm);
+    if (T->bound) {
+      sb_printf(&b, "    follows_ion: ");
+      sb_str(&b, d->ions[T->ion].name);
+      sb_printf(&b, "\n");
+    }
     kv_num(&b, "    ", "c_n_cm3_s", T->c_n_cm3_s);
     kv_num(&b, "    ", "c_p_cm3_s", T->c_p_cm3_s);
     kv_num(&b, "    ", "sigma_E_eV", T->sigma_E_eV);

@@ -25,6 +25,8 @@ extern "C" {
 #define IDR_MAX_IONS 4
 #define IDR_MAX_TRAPS 8
 #define IDR_TEMPERATURE_MAX_K 1000.0 /* upper bound of every temperature [K] */
+#define IDR_G_DONOR 2.0              /* degeneracy factor of a donor level (spin) [-] */
+#define IDR_G_ACCEPTOR 4.0           /* of an acceptor level (spin, two valence bands) [-] */
 
 /* Where a value came from in a deck (line and column are 1-based; 0 = a
  * default or a --set override). */
@@ -57,10 +59,17 @@ typedef struct idr_layer {
   idr_material mat;                /* resolved: material file merged with inline keys */
   char material_ref[IDR_NAME_LEN]; /* `material:` name, "" if fully inline */
   double thickness_nm;             /* [nm] */
-  double N_D_cm3;                  /* ionised donor density [cm^-3] */
-  double N_A_cm3;                  /* ionised acceptor density [cm^-3] */
-  int nodes;                       /* mesh nodes in this layer, 0 = automatic */
-  idr_srcloc loc;                  /* location of this layer's mapping */
+  double N_D_cm3;                  /* donor density [cm^-3] (all ionised unless E_D_eV > 0) */
+  double N_A_cm3;                  /* acceptor density [cm^-3] (all ionised unless E_A_eV > 0) */
+  /* incomplete ionisation (0: every dopant ionised, the default): donor
+   * level E_D_eV below Ec, acceptor level E_A_eV above Ev, degeneracy
+   * factors g_D, g_A; N_D+ = N_D / (1 + g_D n / (Nc e^{-E_D/kT})) */
+  double E_D_eV;  /* donor ionisation energy [eV], 0 = fully ionised */
+  double E_A_eV;  /* acceptor ionisation energy [eV], 0 = fully ionised */
+  double g_D;     /* donor degeneracy factor [-]; 0 (a struct built in code): IDR_G_DONOR */
+  double g_A;     /* acceptor degeneracy factor [-]; 0: IDR_G_ACCEPTOR */
+  int nodes;      /* mesh nodes in this layer, 0 = automatic */
+  idr_srcloc loc; /* location of this layer's mapping */
   idr_srcloc loc_thickness;
   /* `composition: {family, x}` (or the label `composition_ref`): the family
    * name, "" when the layer has none, and the composition variable [-]. */
@@ -93,6 +102,16 @@ typedef struct idr_trap_spec {
   double c_p_cm3_s;   /* hole capture coefficient [cm^3/s] */
   double sigma_E_eV;  /* Gaussian width [eV], 0 = single level */
   int levels;         /* levels the Gaussian is split into (1 if sigma_E_eV = 0) */
+  /* where the level sits (docs/deck.md `traps[j]`); all zero: uniform in
+   * the whole layer */
+  int at_interface;         /* 1: a sheet at the interface with layers[interface_layer] */
+  int interface_layer;      /* the layer next to `layer` (when at_interface) */
+  double sheet_density_cm2; /* sheet density of an interface level [cm^-2] */
+  double from_nm;           /* the level starts this far from the layer's left edge [nm] */
+  double to_nm;             /* ... and ends here [nm]; 0: at the layer's right edge */
+  int bound;                /* 1: bound to ions[ion]: its density profile is that species'
+                               density (density_cm3 its mean over the species' layers) */
+  int ion;                  /* the species (when bound) */
   idr_srcloc loc;
 } idr_trap_spec;
 

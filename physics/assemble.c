@@ -233,6 +233,14 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
         addF(&A, pi, inv * hc->vol * (p - n + hc->dop));
         addJ(&A, pi, up, inv * hc->vol * hc->gam_p * N0);
         addJ(&A, pi, un, -inv * hc->vol * hc->gam_n * N0);
+        if (hc->ND_inc > 0.0 || hc->NA_inc > 0.0) {
+          /* dopants of incomplete ionisation: N_D+(n) - N_A-(p) */
+          double d_dn, d_dp;
+          double rho = idr_dopant_charge(hc, n, p, &d_dn, &d_dp) - hc->dop;
+          addF(&A, pi, inv * hc->vol * rho);
+          addJ(&A, pi, un, inv * hc->vol * d_dn * hc->gam_n * N0);
+          addJ(&A, pi, up, inv * hc->vol * d_dp * hc->gam_p * N0);
+        }
         /* storage */
         if (yp) {
           addF(&A, un, inv * hc->vol * hc->gam_n * N0 * yp[un]);
@@ -281,7 +289,8 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
         addJ(&A, pi, u, inv * vol * io->z * N0);
       }
     }
-    /* traps */
+    /* traps: u the occupied fraction of the mean density Nt, s the site
+     * density relative to Nt (1, or c/c0 of the ion a level is bound to) */
     for (int j = 0; j < nt; j++) {
       size_t q = (size_t)i * nt + j;
       int u = d->itrap[q];
@@ -292,10 +301,17 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
       if (!isfinite(f)) return 1;
       double gn = d->tg_n[q] * N0, gp = d->tg_p[q] * N0;
       double n = gn * yn, p = gp * yp_;
+      double s = 1.0, ds = 0.0; /* ds = ds / dy[uc] */
+      int uc = -1;
+      if (lv->ion >= 0) {
+        uc = d->iion[(size_t)i * ni + lv->ion];
+        ds = N0 * lv->inv_c0;
+        s = ds * y[uc];
+      }
       /* electron capture - emission, hole capture - emission (per trap) */
-      double rn = lv->c_n * (n * (1.0 - f) - d->n1[q] * f);
-      double rp = lv->c_p * (p * f - d->p1[q] * (1.0 - f));
-      double drn_dn = lv->c_n * (1.0 - f) * gn, drn_df = -lv->c_n * (n + d->n1[q]);
+      double rn = lv->c_n * (n * (s - f) - d->n1[q] * f);
+      double rp = lv->c_p * (p * f - d->p1[q] * (s - f));
+      double drn_dn = lv->c_n * (s - f) * gn, drn_df = -lv->c_n * (n + d->n1[q]);
       double drp_dp = lv->c_p * f * gp, drp_df = lv->c_p * (p + d->p1[q]);
       /* occupation: f' - (rn - rp) = 0 */
       if (yp) addF(&A, u, yp[u]);
@@ -304,6 +320,12 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
       addJ(&A, u, u, -(drn_df - drp_df));
       addJ(&A, u, un, -drn_dn);
       addJ(&A, u, up, drp_dp);
+      double drn_dc = 0.0, drp_dc = 0.0;
+      if (uc >= 0) {
+        drn_dc = lv->c_n * n * ds;
+        drp_dc = -lv->c_p * d->p1[q] * ds;
+        addJ(&A, u, uc, -(drn_dc - drp_dc));
+      }
       if (!contact) {
         /* carriers lose Nt rn electrons, Nt rp holes */
         double w = inv * vol * lv->Nt;
@@ -313,9 +335,14 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
         addF(&A, up, w * rp);
         addJ(&A, up, up, w * drp_dp);
         addJ(&A, up, u, w * drp_df);
-        /* charge: acceptor -Nt f, donor +Nt (1-f) */
-        addF(&A, pi, w * (lv->acceptor ? -f : 1.0 - f));
+        /* charge: acceptor -Nt u, donor +Nt (s - u) */
+        addF(&A, pi, w * (lv->acceptor ? -f : s - f));
         addJ(&A, pi, u, -w);
+        if (uc >= 0) {
+          addJ(&A, un, uc, w * drn_dc);
+          addJ(&A, up, uc, w * drp_dc);
+          if (!lv->acceptor) addJ(&A, pi, uc, w * ds);
+        }
       }
     }
   }
@@ -404,7 +431,7 @@ static edge_flux edge_fluxes(const idr_device *d, const double *y, int e) {
     double zd = io->z * dpsi;
     if (io->c_max > 0.0) zd *= 1.0 - 0.5 * (ci + ck) / io->c_max;
     double ki = io->D / d->h[e];
-    r.Gion += io->z * idr_sg_flux(ki, ck, ci, zd).F;
+    r.Gion += io->z_current * idr_sg_flux(ki, ck, ci, zd).F;
     r.drift_max = fmax(r.drift_max, fmax(fabs(ki * 0.5 * (ci + ck) * zd), fabs(ki * (ck - ci))));
   }
   return r;
@@ -499,7 +526,13 @@ void idr_eq_node_charge(const idr_device *d, int i, double psi, const double *mu
     double n = hc->gam_n * nn, p = hc->gam_p * pp;
     r += hc->vol * (p - n + hc->dop);
     dr += hc->vol * (-p - n);
+    if (hc->ND_inc > 0.0 || hc->NA_inc > 0.0) {
+      double d_dn, d_dp;
+      r += hc->vol * (idr_dopant_charge(hc, n, p, &d_dn, &d_dp) - hc->dop);
+      dr += hc->vol * (d_dn * n - d_dp * p); /* dn/dpsi = n, dp/dpsi = -p */
+    }
   }
+  double cq[IDR_MAX_IONS] = {0}, dcq[IDR_MAX_IONS] = {0}; /* c, dc/dx of each species here */
   if (y) {
     y[d->iphi[i]] = psi;
     y[d->in[i]] = nn / N0;
@@ -524,6 +557,8 @@ void idr_eq_node_charge(const idr_device *d, int i, double psi, const double *mu
       c = io->c0 * exp(x);
       dc_dx = c;
     }
+    cq[q] = c;
+    dcq[q] = dc_dx;
     r += vol * io->z * (c - io->c0);
     dr += vol * io->z * dc_dx * (-io->z);
     if (drho_dmu) drho_dmu[q] = inv * vol * io->z * dc_dx;
@@ -537,6 +572,17 @@ void idr_eq_node_charge(const idr_device *d, int i, double psi, const double *mu
     double n = d->tg_n[q] * nn;
     double f = n / (n + d->n1[q]);
     double df = f * (1.0 - f); /* df/dpsi */
+    if (lv->ion >= 0) {
+      /* sites s = c/c0 of the ion the level is bound to, occupied s f */
+      const int k = lv->ion;
+      const double w = d->trap_vol[q] * lv->Nt, s = cq[k] * lv->inv_c0;
+      const double ds_dpsi = -d->ions[k].z * dcq[k] * lv->inv_c0, ch = lv->acceptor ? -f : 1.0 - f;
+      r += w * s * ch;
+      dr += w * (ds_dpsi * ch - s * df);
+      if (drho_dmu) drho_dmu[k] += inv * w * ch * dcq[k] * lv->inv_c0;
+      if (y) y[u] = s * f;
+      continue;
+    }
     r += d->trap_vol[q] * lv->Nt * (lv->acceptor ? -f : 1.0 - f);
     dr += -d->trap_vol[q] * lv->Nt * df;
     if (y) y[u] = f;
@@ -598,10 +644,10 @@ void idr_current_gradient(const idr_device *d, const double *y, double *g_cond, 
         dFk = s.dFa * N0;
         dFp = s.dFd;
       }
-      g_cond[ui] += w * io->z * dFi;
-      g_cond[uk] += w * io->z * dFk;
-      g_cond[pk] += w * io->z * dFp;
-      g_cond[pi] -= w * io->z * dFp;
+      g_cond[ui] += w * io->z_current * dFi;
+      g_cond[uk] += w * io->z_current * dFk;
+      g_cond[pk] += w * io->z_current * dFp;
+      g_cond[pi] -= w * io->z_current * dFp;
     }
     double gd = d->eps_e[e] * d->Vt / L;
     g_disp[pk] -= gd;

@@ -16,8 +16,6 @@
 #define IDR_L0 1e-9
 /* Absolute tolerance on trap occupations (dimensionless). */
 #define IDR_ATOL_TRAP 1e-10
-/* Gaussian trap bands are sampled over +-this many standard deviations. */
-#define IDR_GAUSS_SPAN 2.5
 
 static double dens_T(double N300_cm3, double T) {
   return N300_cm3 * IDR_CM3_TO_M3 * pow(T / 300.0, 1.5);
@@ -34,6 +32,17 @@ static void fill_halfcell(idr_halfcell *hc, const idr_layer *ly, int layer, doub
   hc->chi = m->chi_eV;
   hc->Eg = m->Eg_eV;
   hc->dop = (ly->N_D_cm3 - ly->N_A_cm3) * IDR_CM3_TO_M3;
+  hc->ND_inc = hc->nD1 = hc->NA_inc = hc->pA1 = 0.0;
+  if (ly->E_D_eV > 0.0) { /* donors of incomplete ionisation */
+    hc->ND_inc = ly->N_D_cm3 * IDR_CM3_TO_M3;
+    hc->nD1 = hc->Nc * exp(-ly->E_D_eV / Vt) / (ly->g_D > 0.0 ? ly->g_D : IDR_G_DONOR);
+    hc->dop = -ly->N_A_cm3 * IDR_CM3_TO_M3;
+  }
+  if (ly->E_A_eV > 0.0) {
+    hc->NA_inc = ly->N_A_cm3 * IDR_CM3_TO_M3;
+    hc->pA1 = hc->Nv * exp(-ly->E_A_eV / Vt) / (ly->g_A > 0.0 ? ly->g_A : IDR_G_ACCEPTOR);
+    hc->dop = (ly->E_D_eV > 0.0 ? 0.0 : ly->N_D_cm3) * IDR_CM3_TO_M3;
+  }
   hc->ni2 = hc->Nc * hc->Nv * exp(-m->Eg_eV / Vt);
   hc->ni = sqrt(hc->ni2);
   hc->k_rad = m->k_rad_cm3_s * 1e-6;
@@ -64,6 +73,47 @@ static int ref_side(const idr_device *d, int i, int electrons) {
   double a = electrons ? ln_n_scale(L, d->chi_ref, d->Vt) : ln_p_scale(L, d->chi_ref, d->Vt);
   double b = electrons ? ln_n_scale(R, d->chi_ref, d->Vt) : ln_p_scale(R, d->chi_ref, d->Vt);
   return a >= b ? IDR_SIDE_L : IDR_SIDE_R;
+}
+
+/* Charge of the dopants in a half cell with densities n, p [m^-3]:
+ * dop + N_D+(n) - N_A-(p) (incomplete ionisation, idr_halfcell). */
+double idr_dopant_charge(const idr_halfcell *hc, double n, double p, double *d_dn, double *d_dp) {
+  double rho = hc->dop, dn = 0.0, dp = 0.0;
+  if (hc->ND_inc > 0.0) {
+    double a = 1.0 / (1.0 + n / hc->nD1);
+    rho += hc->ND_inc * a;
+    dn = -hc->ND_inc * a * a / hc->nD1;
+  }
+  if (hc->NA_inc > 0.0) {
+    double a = 1.0 / (1.0 + p / hc->pA1);
+    rho -= hc->NA_inc * a;
+    dp = hc->NA_inc * a * a / hc->pA1;
+  }
+  if (d_dn) *d_dn = dn;
+  if (d_dp) *d_dp = dp;
+  return rho;
+}
+
+/* Bisection steps of the neutral density (in ln n: 1e-15 relative at the end). */
+#define IDR_NEUTRAL_BISECT 200
+
+double idr_neutral_ln_n(const idr_halfcell *hc, double Vt) {
+  const double ln_ni2 = log(hc->Nc) + log(hc->Nv) - hc->Eg / Vt;
+  double big = fmax(fmax(fabs(hc->dop), hc->ND_inc + hc->NA_inc), 1.0);
+  double lo = ln_ni2 - log(big) - 10.0, hi = log(big) + 10.0;
+  if (lo > hi) { /* ni above every dopant: the intrinsic density brackets it */
+    lo = 0.5 * ln_ni2 - 10.0;
+    hi = 0.5 * ln_ni2 + 10.0;
+  }
+  for (int it = 0; it < IDR_NEUTRAL_BISECT && hi - lo > 1e-15 * fmax(1.0, fabs(hi)); it++) {
+    double m = 0.5 * (lo + hi), n = exp(m), p = exp(ln_ni2 - m);
+    /* n - p - (dopant charge) increases with n */
+    if (n - p - idr_dopant_charge(hc, n, p, NULL, NULL) > 0.0)
+      hi = m;
+    else
+      lo = m;
+  }
+  return 0.5 * (lo + hi);
 }
 
 void idr_device_free(idr_device **dp) {
@@ -115,59 +165,6 @@ void idr_device_free(idr_device **dp) {
       goto out_free;                                                                               \
     }                                                                                              \
   } while (0)
-
-/* Expand the deck's trap specs into discrete levels. */
-static idr_status build_levels(const idr_deck *deck, idr_device *d, idr_error *err) {
-  idr_status st = IDR_OK;
-  int total = 0;
-  for (int t = 0; t < deck->n_traps; t++) {
-    const idr_trap_spec *ts = &deck->traps[t];
-    total += (ts->sigma_E_eV > 0 && ts->levels > 1) ? ts->levels : 1;
-  }
-  d->n_levels = total;
-  ALLOC(d->levels, total);
-  ALLOC(d->level_names, total);
-  int j = 0;
-  for (int t = 0; t < deck->n_traps; t++) {
-    const idr_trap_spec *ts = &deck->traps[t];
-    const idr_layer *ly = &deck->layers[ts->layer];
-    double Eg = ly->mat.Eg_eV;
-    double E_c = ts->ref == IDR_EREF_EC ? ts->E_eV : Eg - ts->E_eV; /* Ec - Et */
-    int m = (ts->sigma_E_eV > 0 && ts->levels > 1) ? ts->levels : 1;
-    double wsum = 0.0;
-    double w[256];
-    double Ek[256];
-    if (m > 256) m = 256;
-    for (int k = 0; k < m; k++) {
-      double u = m == 1 ? 0.0 : (2.0 * k / (m - 1) - 1.0) * IDR_GAUSS_SPAN;
-      Ek[k] = E_c + u * ts->sigma_E_eV;
-      w[k] = exp(-0.5 * u * u);
-      wsum += w[k];
-    }
-    for (int k = 0; k < m; k++, j++) {
-      if (!(Ek[k] > 0.0 && Ek[k] < Eg)) {
-        return idr_error_set(err, IDR_ERR_INPUT,
-                             "%s:%d:%d: traps[%d] level %d lies outside the gap of layer '%s' "
-                             "(Ec - Et = %.4g eV, Eg = %.4g eV); narrow sigma_E_eV",
-                             deck->path, ts->loc.line, ts->loc.col, t, k, ly->name, Ek[k], Eg);
-      }
-      idr_trap_level *lv = &d->levels[j];
-      lv->layer = ts->layer;
-      lv->acceptor = ts->type == IDR_TRAP_ACCEPTOR;
-      lv->Nt = ts->density_cm3 * IDR_CM3_TO_M3 * w[k] / wsum;
-      lv->c_n = ts->c_n_cm3_s * 1e-6;
-      lv->c_p = ts->c_p_cm3_s * 1e-6;
-      lv->Et_from_Ec = Ek[k];
-      lv->spec = t;
-      if (m == 1)
-        snprintf(d->level_names[j], IDR_NAME_LEN, "%s", ts->name);
-      else
-        snprintf(d->level_names[j], IDR_NAME_LEN, "%.40s_%d", ts->name, k);
-    }
-  }
-out_free:
-  return st;
-}
 
 idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T_K,
                             idr_device **out, idr_error *err) {
@@ -319,39 +316,9 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
       d->ion_vol[(size_t)i * deck->n_ions + k] = v;
     }
   }
-  /* traps */
-  st = build_levels(deck, d, err);
+  /* traps (device_traps.c) */
+  st = idr_device_build_traps(deck, d, err);
   if (st) goto out_free;
-  {
-    int nl = d->n_levels > 0 ? d->n_levels : 1;
-    ALLOC(d->trap_vol, (size_t)N * nl);
-    ALLOC(d->n1, (size_t)N * nl);
-    ALLOC(d->p1, (size_t)N * nl);
-    ALLOC(d->tg_n, (size_t)N * nl);
-    ALLOC(d->tg_p, (size_t)N * nl);
-  }
-  for (int j = 0; j < d->n_levels; j++) {
-    const idr_trap_level *lv = &d->levels[j];
-    for (int i = 0; i < N; i++) {
-      double v = 0.0;
-      const idr_halfcell *in_layer = NULL;
-      for (int s = 0; s < 2; s++) {
-        const idr_halfcell *hc = &d->hc[2 * i + s];
-        if (hc->layer == lv->layer) {
-          v += hc->vol;
-          in_layer = hc;
-        }
-      }
-      size_t q = (size_t)i * d->n_levels + j;
-      d->trap_vol[q] = v;
-      if (in_layer) {
-        d->n1[q] = in_layer->Nc * exp(-lv->Et_from_Ec / d->Vt);
-        d->p1[q] = in_layer->Nv * exp(-(in_layer->Eg - lv->Et_from_Ec) / d->Vt);
-        d->tg_n[q] = in_layer->gam_n;
-        d->tg_p[q] = in_layer->gam_p;
-      }
-    }
-  }
 
   /* contacts */
   for (int c = 0; c < 2; c++) {
@@ -360,7 +327,9 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
     const idr_contact_spec *cs = c == 0 ? &deck->contact_left : &deck->contact_right;
     double lnn = ln_n_scale(hc, d->chi_ref, d->Vt);
     double psi;
-    if (isnan(cs->work_function_eV)) {
+    if (isnan(cs->work_function_eV) && (hc->ND_inc > 0.0 || hc->NA_inc > 0.0)) {
+      psi = idr_neutral_ln_n(hc, d->Vt) - lnn;
+    } else if (isnan(cs->work_function_eV)) {
       double dop = hc->dop, n, p;
       double r = sqrt(0.25 * dop * dop + hc->ni2);
       if (dop >= 0) {

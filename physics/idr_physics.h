@@ -61,13 +61,17 @@ enum { IDR_SIDE_L = 0, IDR_SIDE_R = 1 };
 
 /* Per half-cell material data (SI) at the device temperature. */
 typedef struct idr_halfcell {
-  int layer;           /* layer index, -1 if the half cell does not exist */
-  double vol;          /* half-cell width [m] (per unit area: volume) */
-  double eps;          /* permittivity [F/m] */
-  double Nc, Nv;       /* effective densities of states at T [m^-3] */
-  double chi;          /* electron affinity [eV] */
-  double Eg;           /* band gap [eV] */
-  double dop;          /* N_D - N_A [m^-3] */
+  int layer;     /* layer index, -1 if the half cell does not exist */
+  double vol;    /* half-cell width [m] (per unit area: volume) */
+  double eps;    /* permittivity [F/m] */
+  double Nc, Nv; /* effective densities of states at T [m^-3] */
+  double chi;    /* electron affinity [eV] */
+  double Eg;     /* band gap [eV] */
+  double dop;    /* N_D - N_A of the fully ionised dopants [m^-3] */
+  /* dopants of incomplete ionisation (0: none): N_D+ = ND_inc / (1 + n/nD1),
+   * N_A- = NA_inc / (1 + p/pA1), n, p the half cell's densities */
+  double ND_inc, nD1;  /* [m^-3]; nD1 = Nc exp(-E_D/kT) / g_D */
+  double NA_inc, pA1;  /* [m^-3]; pA1 = Nv exp(-E_A/kT) / g_A */
   double ni2;          /* intrinsic density squared [m^-6] */
   double ni;           /* sqrt(ni2) [m^-3] */
   double gam_n;        /* electron density here = gam_n * nodal unknown */
@@ -78,10 +82,20 @@ typedef struct idr_halfcell {
   double G1;           /* generation at 1 sun integrated over the half cell [m^-2 s^-1] */
 } idr_halfcell;
 
+/* A trap level. Its unknown u at a node is the occupied fraction of the
+ * level's mean density Nt: the occupied density is Nt u, the empty one
+ * Nt (s - u), where s is the local site density relative to Nt: 1, or for
+ * a level bound to an ion species (ion >= 0) s = c_ion / c0_ion, so that
+ * the sites move with the ions while the trapped electrons are exchanged
+ * with the carriers of the node only (charge is conserved exactly). For an
+ * ordinary level u is the occupation f. */
 typedef struct idr_trap_level {
   int layer;         /* layer index */
-  int acceptor;      /* 1: charge -q f Nt; 0 (donor): +q (1-f) Nt */
-  double Nt;         /* density of this level [m^-3] */
+  int acceptor;      /* 1: charge -q Nt u; 0 (donor): +q Nt (s - u) */
+  int ion;           /* -1, or the ion species the level is bound to */
+  double inv_c0;     /* bound level: 1 / c0 of its species [m^3] (0 if c0 = 0), else 0 */
+  double Nt;         /* density of this level [m^-3] (an interface level: sheet / control
+                        volume of its node) */
   double c_n, c_p;   /* capture coefficients [m^3/s] */
   double Et_from_Ec; /* Ec - Et [eV] */
   int spec;          /* index of the deck trap it came from */
@@ -89,6 +103,8 @@ typedef struct idr_trap_level {
 
 typedef struct idr_ion {
   int z;               /* charge number */
+  double z_current;    /* charge per ion its flux carries [q]: z, plus the empty donor
+                          levels bound to it (Nt/c0 each) */
   unsigned layer_mask; /* layers it lives in */
   double c0;           /* background (mean) density [m^-3] */
   double D;            /* diffusion coefficient at T [m^2/s] */
@@ -151,6 +167,18 @@ typedef struct idr_device {
   long *rowind;   /* [nnz] */
   long *csc_base; /* [n_unknowns] entry (r, c) of the pattern is at csc_base[c] + r */
 } idr_device;
+
+/* The dopants' charge in half cell hc at densities n, p [m^-3]: the fully
+ * ionised part dop plus N_D+(n) - N_A-(p) of incomplete ionisation, and its
+ * derivatives (d_dn, d_dp may be NULL). */
+double idr_dopant_charge(const idr_halfcell *hc, double n, double p, double *d_dn, double *d_dp);
+/* ln n [n in m^-3] of the neutral half cell in equilibrium (n - p equal to
+ * the dopants' charge, n p = ni2), incomplete ionisation included. */
+double idr_neutral_ln_n(const idr_halfcell *hc, double Vt);
+/* The traps of the deck as levels with their nodal parameters (levels,
+ * level_names, trap_vol, n1, p1, tg_n, tg_p, ions' z_current); called by
+ * idr_device_build after the half cells and ions (device_traps.c). */
+idr_status idr_device_build_traps(const idr_deck *deck, idr_device *dev, idr_error *err);
 
 /* Build the device at temperature T [K] from a validated deck on a mesh.
  * All checks that need more than one key (trap level inside the gap at this

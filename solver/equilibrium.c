@@ -99,6 +99,33 @@ static double neutral_psi(const idr_device *d, int i) {
   return D > 0 ? log(D + r) - log(2.0) - ln_a : log(2.0) + ln_b - log(r - D);
 }
 
+/* Bisection steps and half-width [V_T] of the neutral potential of a node
+ * with dopants of incomplete ionisation. */
+#define IDR_EQ_NEUTRAL_BISECT 200
+#define IDR_EQ_NEUTRAL_SPAN 100.0
+
+/* The neutral potential of node i when a dopant is incompletely ionised:
+ * the node's carrier and dopant charge decreases with psi; bisection from
+ * the fully ionised guess psi0. */
+static double neutral_psi_incomplete(const idr_device *d, int i, double psi0) {
+  double lo = psi0 - IDR_EQ_NEUTRAL_SPAN, hi = psi0 + IDR_EQ_NEUTRAL_SPAN;
+  for (int it = 0; it < IDR_EQ_NEUTRAL_BISECT && hi - lo > 1e-13; it++) {
+    double m = 0.5 * (lo + hi), q = 0.0;
+    double nn = exp(d->lnn0[i] + m), pp = exp(d->lnp0[i] - m);
+    for (int s = 0; s < 2; s++) {
+      const idr_halfcell *hc = &d->hc[2 * i + s];
+      if (hc->layer < 0) continue;
+      double n = hc->gam_n * nn, p = hc->gam_p * pp;
+      q += hc->vol * (p - n + idr_dopant_charge(hc, n, p, NULL, NULL));
+    }
+    if (q > 0.0)
+      lo = m;
+    else
+      hi = m;
+  }
+  return 0.5 * (lo + hi);
+}
+
 idr_status idr_equilibrium(const idr_device *d, double *y, idr_eq_stats *stats, idr_error *err) {
   const int N = d->N, K = d->n_ions, M = N - 2;
   idr_status st = IDR_OK;
@@ -122,8 +149,12 @@ idr_status idr_equilibrium(const idr_device *d, double *y, idr_eq_stats *stats, 
   /* initial guess: local neutrality, contacts fixed, ions near c0 */
   psi[0] = d->psi_bc[0];
   psi[N - 1] = d->psi_bc[1];
-  for (int i = 1; i < N - 1; i++)
+  for (int i = 1; i < N - 1; i++) {
     psi[i] = neutral_psi(d, i);
+    const idr_halfcell *hl = &d->hc[2 * i], *hr = &d->hc[2 * i + 1];
+    if (hl->ND_inc > 0.0 || hl->NA_inc > 0.0 || hr->ND_inc > 0.0 || hr->NA_inc > 0.0)
+      psi[i] = neutral_psi_incomplete(d, i, psi[i]);
+  }
   /* mu_k such that the initial potential already holds the right number:
    * c0 V_k = sum_i vol_ik c0 exp(mu_k - z psi_i) (log-sum-exp) */
   for (int k = 0; k < K; k++) {

@@ -99,6 +99,29 @@ static const char *FULL =
     "  profile_times_s: [0, 1.25, 2.501]\n"
     "output: {h5: res.h5, csv: \"\"}\n";
 
+/* The physics of thermal admittance spectroscopy: incomplete ionisation,
+ * an interface level, a level in part of a layer, a level bound to an ion. */
+static const char *TAS =
+    "layers:\n"
+    "  - {name: abs, thickness_nm: 400, N_A_cm3: 1e16, E_A_eV: 0.05, eps_r: 24.1, chi_eV: 3.9,\n"
+    "     Eg_eV: 1.6, Nc_cm3: 2.2e18, Nv_cm3: 1.8e19, mu_n_cm2_Vs: 2.385, mu_p_cm2_Vs: 1.5}\n"
+    "  - {name: etl, thickness_nm: 40, N_D_cm3: 1e18, E_D_eV: 0.15, g_D: 2.5, eps_r: 4.2,\n"
+    "     chi_eV: 4.1, Eg_eV: 2.3, Nc_cm3: 1e20, Nv_cm3: 1e20, mu_n_cm2_Vs: 0.01,\n"
+    "     mu_p_cm2_Vs: 1e-4}\n"
+    "ions:\n"
+    "  - {name: hal, charge: -1, layers: [abs], density_cm3: 5e15, D0_cm2_s: 1e-6, Ea_eV: 0.2}\n"
+    "traps:\n"
+    "  - {name: if, layer: abs, interface: etl, type: acceptor, E_from_Ev_eV: 0.6,\n"
+    "     sheet_density_cm2: 2e10, c_n_cm3_s: 1e-9, c_p_cm3_s: 1e-9}\n"
+    "  - {name: part, layer: abs, type: donor, E_from_Ec_eV: 0.5, density_cm3: 3e14,\n"
+    "     from_nm: 100, to_nm: 250, c_n_cm3_s: 1e-9, c_p_cm3_s: 1e-9}\n"
+    "  - {name: bound, layer: abs, type: acceptor, E_from_Ev_eV: 0.42, follows_ion: hal,\n"
+    "     c_n_cm3_s: 1e-9, c_p_cm3_s: 1e-8}\n"
+    "  - {name: half, layer: abs, type: acceptor, E_from_Ev_eV: 0.3, density_cm3: 1e15,\n"
+    "     follows_ion: hal, c_n_cm3_s: 1e-9, c_p_cm3_s: 1e-8, sigma_E_eV: 0.05}\n"
+    "  - {name: tail, layer: abs, type: acceptor, E_from_Ev_eV: 0.3, density_cm3: 1e15,\n"
+    "     from_nm: 300, to_nm: 400, c_n_cm3_s: 1e-9, c_p_cm3_s: 1e-8}\n";
+
 static idr_status load_str(const char *text, const char *const *sets, int n_sets, idr_deck *d,
                            idr_error *e) {
   idr_error_clear(e);
@@ -389,6 +412,39 @@ static const bad_case BAD[] = {
      "traps:\n  - {name: t, layer: htl, type: donor, E_from_Ec_eV: 0.3, density_cm3: 1,"
      " c_n_cm3_s: 1, c_p_cm3_s: 1}\n",
      NULL, "traps[0].layer must be a layer name (got 'htl')"},
+    {"    thickness_nm: 400\n", "    thickness_nm: 400\n    E_D_eV: 1.6\n", NULL,
+     "layers[0].E_D_eV must be in [0, 1.6) (got 1.6)"},
+    {"    thickness_nm: 400\n", "    thickness_nm: 400\n    g_A: 0\n", NULL,
+     "layers[0].g_A must be > 0 (got 0)"},
+    {"",
+     "traps:\n  - {name: t, layer: abs, interface: abs, type: donor, E_from_Ec_eV: 0.3,"
+     " sheet_density_cm2: 1, c_n_cm3_s: 1, c_p_cm3_s: 1}\n",
+     NULL, "traps[0].interface must be the name of a layer next to layer 'abs' (got 'abs')"},
+    {"",
+     "traps:\n  - {name: t, layer: abs, type: donor, E_from_Ec_eV: 0.3, density_cm3: 1,"
+     " sheet_density_cm2: 1e10, c_n_cm3_s: 1, c_p_cm3_s: 1}\n",
+     NULL,
+     "traps[0].sheet_density_cm2 must be absent unless the level sits at an interface (give "
+     "interface: LAYER) (got 1e10)"},
+    {"",
+     "traps:\n  - {name: t, layer: abs, type: donor, E_from_Ec_eV: 0.3, density_cm3: 1,"
+     " from_nm: 50, to_nm: 10, c_n_cm3_s: 1, c_p_cm3_s: 1}\n",
+     NULL, "traps[0].to_nm must leave from_nm < to_nm inside layer 'abs' (0 .. 400 nm) (got 10)"},
+    {"",
+     "traps:\n  - {name: t, layer: abs, type: donor, E_from_Ec_eV: 0.3, density_cm3: 1,"
+     " to_nm: 401, c_n_cm3_s: 1, c_p_cm3_s: 1}\n",
+     NULL, "traps[0].to_nm must be in [0, 400] (got 401)"},
+    {"",
+     "traps:\n  - {name: t, layer: abs, type: donor, E_from_Ec_eV: 0.3,"
+     " follows_ion: hal, c_n_cm3_s: 1, c_p_cm3_s: 1}\n",
+     NULL, "traps[0].follows_ion must be the name of an ion species (got 'hal')"},
+    {"",
+     "ions:\n  - {name: h, charge: 1, layers: [abs], density_cm3: 1, D0_cm2_s: 1, Ea_eV: 0}\n"
+     "traps:\n  - {name: t, layer: abs, type: donor, E_from_Ec_eV: 0.3,"
+     " follows_ion: h, from_nm: 5, c_n_cm3_s: 1, c_p_cm3_s: 1}\n",
+     NULL,
+     "traps[0].from_nm must be absent for a level bound to an ion (it is where the ions are) "
+     "(got 5)"},
     {"", "protocol: {type: jv}\n", NULL,
      "protocol.type must be one of equilibrate | waveform | tid | cf | cv (got 'jv')"},
     {"", "protocol: {type: tid, segments: []}\n", NULL,
@@ -569,8 +625,34 @@ static void round_trip(const char *text, const char *path) {
   free(keep_b);
 }
 
+static void test_tas_keys(void **state) {
+  (void)state;
+  idr_deck d;
+  idr_error e;
+  assert_int_equal(load_str(TAS, NULL, 0, &d, &e), IDR_OK);
+  assert_double_equal(d.layers[0].E_A_eV, 0.05, 0);
+  assert_double_equal(d.layers[0].E_D_eV, 0, 0);
+  assert_double_equal(d.layers[0].g_A, IDR_G_ACCEPTOR, 0);
+  assert_double_equal(d.layers[1].E_D_eV, 0.15, 0);
+  assert_double_equal(d.layers[1].g_D, 2.5, 0);
+  assert_int_equal(d.traps[0].at_interface, 1);
+  assert_int_equal(d.traps[0].interface_layer, 1);
+  assert_double_equal(d.traps[0].sheet_density_cm2, 2e10, 0);
+  assert_double_equal(d.traps[0].density_cm3, 0, 0);
+  assert_int_equal(d.traps[1].at_interface, 0);
+  assert_double_equal(d.traps[1].from_nm, 100, 0);
+  assert_double_equal(d.traps[1].to_nm, 250, 0);
+  assert_int_equal(d.traps[2].bound, 1);
+  assert_int_equal(d.traps[2].ion, 0);
+  assert_double_equal(d.traps[2].density_cm3, 5e15, 0); /* the species' density */
+  assert_double_equal(d.traps[3].density_cm3, 1e15, 0); /* a given mean density */
+  assert_double_equal(d.traps[4].to_nm, 0, 0);          /* to the right edge */
+  idr_deck_free(&d);
+}
+
 static void test_round_trip(void **state) {
   (void)state;
+  round_trip(TAS, NULL);
   round_trip(NULL, EXAMPLE);
   round_trip(FULL, NULL);
   round_trip(MINI, NULL);
@@ -649,7 +731,7 @@ int main(void) {
       cmocka_unit_test(test_conversions),     cmocka_unit_test(test_bad_input),
       cmocka_unit_test(test_document_errors), cmocka_unit_test(test_set_overrides),
       cmocka_unit_test(test_round_trip),      cmocka_unit_test(test_error_at),
-      cmocka_unit_test(test_threads),
+      cmocka_unit_test(test_threads),         cmocka_unit_test(test_tas_keys),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,5 +154,48 @@ int main(void) {
   int k = idr_vdeck_ion(&d2, "x", +1, p, 1e16, 1e-5, 0.1);
   d2.ions[k].layer_mask |= 1u << nn;
   check_device(&vc, "p-n homojunction, ions across the junction", &d2, 0.3, 0.0);
+  /* the physics of thermal admittance spectroscopy: dopants of incomplete
+   * ionisation in both transport layers, interface levels on both
+   * heterointerfaces, a level in part of the absorber, levels bound to a
+   * mobile anion (acceptor-like, a Gaussian band) and to a cation living in
+   * the absorber only (donor-like: its empty sites carry charge with it) */
+  idr_deck d3;
+  idr_vdeck_init(&d3, 231.7);
+  d3.mesh.nodes = 36;
+  d3.mesh.h_min_nm = 0.5;
+  int h3 = idr_vdeck_layer(&d3, "HTL", 15, 3.5, 2.3, 3.0, 1e20, 1e20, 1e-3, 2e-3, 0, 3e18);
+  int a3 =
+      idr_vdeck_layer(&d3, "absorber", 110, 46.9, 3.95, 1.53, 2.2e18, 1.8e19, 7.3, 11.2, 0, 3e16);
+  int e3 = idr_vdeck_layer(&d3, "ETL", 25, 4.2, 4.0, 2.0, 1e20, 1e20, 1e-2, 1e-2, 2e18, 1e17);
+  d3.layers[h3].E_A_eV = 0.12;
+  d3.layers[e3].E_D_eV = 0.09;
+  d3.layers[e3].E_A_eV = 0.21;
+  d3.layers[a3].E_A_eV = 0.05;
+  int an3 = idr_vdeck_ion(&d3, "anion", -1, a3, 5e16, 1e-6, 0.2);
+  int ca3 = idr_vdeck_ion(&d3, "cation", +1, a3, 2e16, 2e-7, 0.3);
+  int t1 = idr_vdeck_trap(&d3, "if_htl", a3, 1, 0.7, 0, 1e-8, 3e-9);
+  d3.traps[t1].at_interface = 1;
+  d3.traps[t1].interface_layer = h3;
+  d3.traps[t1].sheet_density_cm2 = 3e11;
+  int t2 = idr_vdeck_trap(&d3, "if_etl", a3, 0, 0.6, 0, 2e-9, 1e-8);
+  d3.traps[t2].at_interface = 1;
+  d3.traps[t2].interface_layer = e3;
+  d3.traps[t2].sheet_density_cm2 = 1e11;
+  d3.traps[t2].sigma_E_eV = 0.04;
+  d3.traps[t2].levels = 3;
+  int t3 = idr_vdeck_trap(&d3, "part", a3, 1, 0.5, 4e15, 1e-9, 1e-9);
+  d3.traps[t3].from_nm = 23.0;
+  d3.traps[t3].to_nm = 71.5;
+  int t4 = idr_vdeck_trap(&d3, "bound_acc", a3, 1, 0.9, 3e16, 1e-8, 2e-8);
+  d3.traps[t4].bound = 1;
+  d3.traps[t4].ion = an3;
+  d3.traps[t4].sigma_E_eV = 0.05;
+  d3.traps[t4].levels = 3;
+  int t5 = idr_vdeck_trap(&d3, "bound_don", a3, 0, 0.4, 1e16, 3e-9, 1e-8);
+  d3.traps[t5].bound = 1;
+  d3.traps[t5].ion = ca3;
+  check_device(&vc, "TAS physics (incomplete ionisation, interface, part, ion-bound), 0.41 V", &d3,
+               0.41, 0.0);
+  check_device(&vc, "TAS physics, -0.7 V", &d3, -0.7, 0.0);
   return idr_vcase_end(&vc);
 }
