@@ -323,6 +323,104 @@ idr_status idr_mott_schottky_fit(const double *V, const double *C_F, size_t n,
  * cm^-3: most often a capacitance in the wrong unit or a wrong area). */
 const char *idr_mott_schottky_implausible(const idr_mott_schottky *r);
 
+/* ---- thermal admittance spectroscopy (TAS) ----------------------------- */
+/* C(f) at several temperatures -> the inflection frequencies w0 of each
+ * capacitance step (peaks of -w dC/dw = -dC/dln w), followed across
+ * temperatures as levels; the Arrhenius law of each level
+ *   w0 = 2 xi0 T^2 exp(-E/kT)   (ln(w0/T^2) vs 1/T: E and xi0);
+ * Walter's trap density of states (Walter et al., J. Appl. Phys. 80 (1996)
+ * 4411) with the xi0 of the level each point belongs to
+ *   N_t(E_w) = -(V_bi/(q W)) (dC/dw) (w/kT),   E_w = kT ln(2 xi0 T^2/w),
+ * a Gaussian band fitted to each level's tDOS (centre, width, density with
+ * standard errors), and each level's density from its capacitance step in
+ * a one-sided junction with the crossing-point correction (docs/tas.md):
+ *   C_lf/C_hf = (N_A + N_t) W / (N_A W + N_t (W - lambda)),
+ *   lambda = sqrt(2 eps (E - kT ln(N_band(T)/N_A)) / (q^2 N_A)).
+ * The same code runs on simulated and measured curves. */
+
+#define IDR_TAS_MAX_T 64     /* temperatures at most */
+#define IDR_TAS_MAX_LEVELS 8 /* levels followed at most */
+
+/* One C(f) curve at one temperature: f > 0 strictly increasing, >= 5 points. */
+typedef struct idr_tas_curve {
+  double T_K;         /* temperature [K] */
+  size_t n;           /* frequencies [-] */
+  const double *f_Hz; /* [n] frequencies [Hz] */
+  const double *C;    /* [n] capacitance [caller's unit; C_to_F_m2 converts] */
+} idr_tas_curve;
+
+typedef struct idr_tas_options {
+  double C_to_F_m2;    /* factor from the unit of C to F/m^2 (1/area; 1 for F/m^2) */
+  double eps_r;        /* relative permittivity of the depleted layer [-] (required) */
+  double V_bi_V;       /* built-in voltage for Walter's tDOS [V]; NAN: no tDOS, no bands */
+  double W_nm;         /* depletion width [nm]; NAN: eps/C(f_max) at each temperature */
+  double N_A_cm3;      /* majority doping (Mott-Schottky) for the level densities; NAN: none */
+  double band_dos_cm3; /* effective DOS of the majority band at 300 K (~T^1.5) [cm^-3];
+                          NAN: no level densities */
+  double peak_min_rel; /* peaks of -dC/dln w below this fraction of the largest: noise (0.01) */
+  double edge_margin;  /* peaks this close to a window end [in ln w] are not used (0.5) */
+  double track_tol;    /* a peak continues a level when |ln w0 - predicted| <= this (1.5) */
+  double xi_nominal;   /* xi0 [s^-1 K^-2] assumed for a level seen at one temperature (1e6) */
+  size_t min_points;   /* temperatures a level needs (3) */
+  size_t smooth;       /* half width of a moving average of C before the derivative (0) */
+} idr_tas_options;
+
+void idr_tas_options_default(idr_tas_options *o);
+
+/* One level: its inflections and Arrhenius law. */
+typedef struct idr_tas_level {
+  double E_eV, E_err_eV;        /* activation energy and its standard error [eV] */
+  double ln_xi, ln_xi_err;      /* ln xi0 [ln(s^-1 K^-2)] and its standard error */
+  double xi_s_K2;               /* xi0 [s^-1 K^-2] (the attempt-to-escape prefactor) */
+  double r2;                    /* coefficient of determination of the regression [-] */
+  size_t n_T;                   /* temperatures where its inflection was found [-] */
+  double T_K[IDR_TAS_MAX_T];    /* those temperatures [K] */
+  double w0[IDR_TAS_MAX_T];     /* its inflection angular frequency there [rad/s] */
+  double dC_rel[IDR_TAS_MAX_T]; /* its step (C_lf - C_hf)/C_hf there [-] */
+  double N_cm3, N_err_cm3;      /* density from the step (crossing-point corrected);
+                                   NAN without N_A_cm3 and band_dos_cm3 */
+  double lambda_nm;             /* mean crossing-point distance lambda used [nm] (NAN) */
+} idr_tas_level;
+
+/* A Gaussian band fitted to the tDOS of one level:
+ *   N_t(E) = N / (sigma sqrt(2 pi)) exp(-(E - E0)^2 / (2 sigma^2)). */
+typedef struct idr_tas_band {
+  int level;                     /* the level whose tDOS points it fits */
+  double E_eV, E_err_eV;         /* centre E0 [eV] */
+  double sigma_eV, sigma_err_eV; /* width [eV] */
+  double N_cm3, N_err_cm3;       /* density (area of the band) [cm^-3] */
+  double chi2;                   /* residual sum of squares [(cm^-3 eV^-1)^2] */
+  size_t n_points;               /* tDOS points fitted [-] */
+  int converged;                 /* 1 if the fit met a tolerance */
+} idr_tas_band;
+
+typedef struct idr_tas_extraction {
+  size_t m;          /* temperatures, in the order given [-] */
+  double *T_K;       /* [m] */
+  double *W_nm;      /* [m] depletion width used at each temperature [nm] */
+  size_t *off;       /* [m + 1] temperature j owns points off[j] .. off[j+1]-1 */
+  size_t n;          /* points [-] */
+  double *f_Hz;      /* [n] frequency [Hz] */
+  double *C_F_m2;    /* [n] capacitance [F/m^2] */
+  double *mwdC;      /* [n] -w dC/dw = -dC/dln w [F/m^2] */
+  int *level_of;     /* [n] the level a point belongs to (-1: none) */
+  double *E_w_eV;    /* [n] Walter's energy with its level's xi0 [eV] (NAN: no level) */
+  double *Nt_cm3_eV; /* [n] Walter's tDOS [cm^-3 eV^-1] (NAN: no V_bi or no level) */
+  double V_bi_V;     /* built-in voltage used [V] (NAN: none) */
+  size_t n_levels;   /* [-] */
+  idr_tas_level levels[IDR_TAS_MAX_LEVELS]; /* sorted by energy */
+  size_t n_bands;                           /* [-] */
+  idr_tas_band bands[IDR_TAS_MAX_LEVELS];
+} idr_tas_extraction;
+
+/* The whole TAS analysis of m curves (any order of temperature). Fails for
+ * bad input (fewer than 2 curves, a curve with < 5 points, unsorted or
+ * non-positive f, non-finite values, missing eps_r or C_to_F_m2). Finding no
+ * level is not an error (n_levels = 0). Free x with idr_tas_extraction_free. */
+idr_status idr_tas_extract(const idr_tas_curve *curves, size_t m, const idr_tas_options *o,
+                           idr_tas_extraction *x, idr_error *err);
+void idr_tas_extraction_free(idr_tas_extraction *x);
+
 /* ---- inversion of a costly increasing map ------------------------------ */
 
 /* g(p) for the inversion: 0 on success, else a status with err set. */

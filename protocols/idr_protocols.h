@@ -9,6 +9,8 @@
  *   cf, cv       small-signal C-f and C-V about steady states
  *   tid          transient ion drift across temperature (the shared
  *                temperature-scan helper, tscan.c)
+ *   tas          thermal admittance spectroscopy: C-f at each temperature
+ *                (the same temperature scan) and its analysis
  * run.c drives one deck end to end into a result set (the layout of
  * docs/outputs.md). Protocols are built on the solver API only; they
  * allocate their results, report progress through a callback and never
@@ -101,14 +103,32 @@ typedef struct idr_tid_spec {
   double fill_rtol;
 } idr_tid_spec;
 
+/* tas: thermal admittance spectroscopy (per temperature: the steady state
+ * at V_V with the ions equilibrated, C and G on log-spaced frequencies) */
+typedef struct idr_tas_spec {
+  int n_temperatures;
+  double temperatures_K[IDR_MAX_TEMPS]; /* (default 340, 320, ..., 140) */
+  double V_V;                           /* DC bias [V] (default 0) */
+  double f_min_Hz;                      /* lowest frequency [Hz] (default 0.1) */
+  double f_max_Hz;                      /* highest frequency [Hz] (default 1e6) */
+  int points;                           /* log-spaced frequencies, both ends (default 61) */
+  int threads;                          /* OpenMP threads, 0 = the runtime's default */
+  /* the analysis (analysis/tas.c): Walter's V_bi [V] and depletion width
+   * [nm]; 0: V_bi the device's built-in voltage, W = eps/C(f_max) per T */
+  double vbi_V;
+  double W_nm;
+} idr_tas_spec;
+
 /* The deck's spec of a protocol: NULL unless the deck runs that protocol. */
 const idr_waveform_spec *idr_waveform_spec_of(const idr_deck *d);
 const idr_cf_spec *idr_cf_spec_of(const idr_deck *d);
 const idr_cv_spec *idr_cv_spec_of(const idr_deck *d);
 const idr_tid_spec *idr_tid_spec_of(const idr_deck *d);
+const idr_tas_spec *idr_tas_spec_of(const idr_deck *d);
 /* The same, writable (programs that build decks in code: tests, bench). */
 idr_waveform_spec *idr_waveform_spec_edit(idr_deck *d);
 idr_tid_spec *idr_tid_spec_edit(idr_deck *d);
+idr_tas_spec *idr_tas_spec_edit(idr_deck *d);
 
 /* Switch a deck to protocol `name` with that protocol's defaults (the
  * resolved text is not updated). IDR_ERR_INPUT for an unknown name. */
@@ -286,6 +306,40 @@ const char *idr_tid_model_name(idr_transient_model m); /* "single", "stretched",
 const char *idr_tid_sign_name(idr_ion_sign s);         /* "anion", "cation", "unassigned" */
 const char *idr_tid_polarity_name(idr_tid_polarity p); /* "pin", "nip", "unknown" */
 
+/* ---- thermal admittance spectroscopy (tas.c) ----------------------------- */
+typedef struct idr_tas_result {
+  int n_T, n_f;  /* temperatures (deck order), frequencies */
+  double *T_K;   /* [n_T] [K] */
+  double *f_Hz;  /* [n_f] [Hz] */
+  double *C, *G; /* [n_T * n_f] row-major: C [F/m^2], G [S/m^2] */
+  double *wall;  /* [n_T] wall time of each temperature [s] */
+  double V_V;    /* DC bias [V] */
+  int threads;   /* OpenMP threads used */
+  double wall_s; /* wall time of the scan [s] */
+} idr_tas_result;
+
+void idr_tas_result_free(idr_tas_result *r);
+
+/* The deck's TAS scan on the mesh (the device rebuilt at each temperature,
+ * in parallel through the temperature scan of tscan.c); threads 0:
+ * protocol.threads, then the runtime's default. A failure names the
+ * temperature. */
+idr_status idr_run_tas(const idr_deck *deck, const idr_mesh *mesh, const idr_sim_opts *opts,
+                       int threads, idr_progress_fn progress, void *progress_user,
+                       idr_tas_result *res, idr_error *err);
+
+/* The deck's analysis of a TAS result (analysis/tas.c): the absorber's
+ * permittivity, doping and majority band DOS, V_bi = protocol.vbi_V or
+ * vbi_device_V when 0, W = protocol.W_nm or eps/C(f_max). */
+idr_status idr_tas_extract_deck(const idr_deck *deck, const idr_tas_result *r, double vbi_device_V,
+                                idr_tas_extraction *x, idr_error *err);
+
+/* The TAS analysis as a result group g (docs/outputs.md): the points
+ * (-w dC/dw, Walter's tDOS), the levels and the bands; for a run's
+ * tas/extraction and `iondrift tas-extract -o`. */
+idr_status idr_tas_write_extraction(idr_rset *rs, const char *g, const idr_tas_extraction *x,
+                                    idr_error *err);
+
 /* Sample times of one segment (absolute), as the waveform protocol uses them:
  * the segment start, then `samples` times, log-spaced over [1e-6, 1] x
  * duration from the start (or linear). Returns the count written (<= cap). */
@@ -350,7 +404,7 @@ typedef struct idr_protocol {
 } idr_protocol;
 
 extern const idr_protocol idr_protocol_equilibrate, idr_protocol_waveform, idr_protocol_cf,
-    idr_protocol_cv, idr_protocol_tid;
+    idr_protocol_cv, idr_protocol_tid, idr_protocol_tas;
 
 /* The table, NULL-terminated, and its deck-keys view for idr_deck_resolver. */
 const idr_protocol *const *idr_protocol_table(void);

@@ -11,14 +11,22 @@
 
 #include <string.h>
 
-static const idr_protocol *const TABLE[] = {&idr_protocol_equilibrate, &idr_protocol_waveform,
-                                            &idr_protocol_tid,         &idr_protocol_cf,
-                                            &idr_protocol_cv,          NULL};
+static const idr_protocol *const TABLE[] = {&idr_protocol_equilibrate,
+                                            &idr_protocol_waveform,
+                                            &idr_protocol_tid,
+                                            &idr_protocol_cf,
+                                            &idr_protocol_cv,
+                                            &idr_protocol_tas,
+                                            NULL};
 
 /* The same entries seen by config/ (the keys are each entry's first member). */
-static const idr_protocol_keys *const KEYS[] = {
-    &idr_protocol_equilibrate.keys, &idr_protocol_waveform.keys, &idr_protocol_tid.keys,
-    &idr_protocol_cf.keys,          &idr_protocol_cv.keys,       NULL};
+static const idr_protocol_keys *const KEYS[] = {&idr_protocol_equilibrate.keys,
+                                                &idr_protocol_waveform.keys,
+                                                &idr_protocol_tid.keys,
+                                                &idr_protocol_cf.keys,
+                                                &idr_protocol_cv.keys,
+                                                &idr_protocol_tas.keys,
+                                                NULL};
 
 const idr_protocol *const *idr_protocol_table(void) {
   return TABLE;
@@ -55,11 +63,17 @@ const idr_cv_spec *idr_cv_spec_of(const idr_deck *d) {
 const idr_tid_spec *idr_tid_spec_of(const idr_deck *d) {
   return spec_of(d, &idr_protocol_tid);
 }
+const idr_tas_spec *idr_tas_spec_of(const idr_deck *d) {
+  return spec_of(d, &idr_protocol_tas);
+}
 idr_waveform_spec *idr_waveform_spec_edit(idr_deck *d) {
   return d->protocol.keys == &idr_protocol_waveform.keys ? (void *)d->protocol.spec.bytes : NULL;
 }
 idr_tid_spec *idr_tid_spec_edit(idr_deck *d) {
   return d->protocol.keys == &idr_protocol_tid.keys ? (void *)d->protocol.spec.bytes : NULL;
+}
+idr_tas_spec *idr_tas_spec_edit(idr_deck *d) {
+  return d->protocol.keys == &idr_protocol_tas.keys ? (void *)d->protocol.spec.bytes : NULL;
 }
 
 idr_status idr_protocol_select(idr_deck *d, const char *name, idr_error *err) {
