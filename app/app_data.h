@@ -11,7 +11,8 @@
 /* Which options a command accepts besides --columns and the unit options. */
 enum {
   IDR_APP_DATA_GROUP = 1, /* --temp-tol-K */
-  IDR_APP_DATA_TIME = 2   /* --t-min-s, --t-max-s */
+  IDR_APP_DATA_TIME = 2,  /* --t-min-s, --t-max-s */
+  IDR_APP_DATA_FREQ = 4   /* --f-min-Hz, --f-max-Hz (C-f-T tables) */
 };
 
 /* Defaults (idr_mdata_options_default) with the option names filled in, so

@@ -86,10 +86,42 @@ int idr_app_data_option(const char *cmd, int accept, int argc, char **argv, int 
                                  o->x_max);
     return 1;
   }
+  if ((accept & IDR_APP_DATA_FREQ) &&
+      (idr_app_is_opt(a, "--f-min-Hz") || idr_app_is_opt(a, "--f-max-Hz"))) {
+    const int lo = idr_app_is_opt(a, "--f-min-Hz");
+    const char *opt = lo ? "--f-min-Hz" : "--f-max-Hz";
+    const char *v = idr_app_opt_value(argc, argv, i, opt);
+    double f;
+    if (number(cmd, opt, v, &f)) return IDR_EXIT_INPUT;
+    if (!(f > 0.0))
+      return idr_app_usage_error(cmd, "%s needs a frequency > 0 Hz (got '%s')", opt, v);
+    *(lo ? &o->x_min : &o->x_max) = f;
+    if (!(o->x_min < o->x_max))
+      return idr_app_usage_error(cmd, "--f-min-Hz must be below --f-max-Hz (%g, %g)", o->x_min,
+                                 o->x_max);
+    return 1;
+  }
   return 0;
 }
 
 const char *idr_app_data_usage(int accept) {
+  if (accept & IDR_APP_DATA_FREQ)
+    return "  --columns Q=HEADER[,Q=HEADER...]\n"
+           "                     which column holds quantity Q (temperature_K,\n"
+           "                     frequency_Hz, capacitance_F, conductance_S), by its header\n"
+           "                     text or #N (N-th field); unmapped columns are found by\n"
+           "                     name (docs/data.md)\n"
+           "  --temp-unit U      unit of the temperature column: K (default), C, mK\n"
+           "  --freq-unit U      unit of the frequency column: Hz (default), kHz, MHz\n"
+           "  --cap-unit U       unit of the capacitance column: F (default), mF, uF, nF,\n"
+           "                     pF, fF (a unit in the header, 'Cp (nF)', is read without\n"
+           "                     this option)\n"
+           "  --cond-unit U      unit of the conductance column: S (default), mS, uS, nS\n"
+           "  --temp-tol-K X     readings closer than X form one temperature, reported as\n"
+           "                     their mean (default 0.5)\n"
+           "  --f-min-Hz F, --f-max-Hz F\n"
+           "                     analyse only the points with F_MIN <= f <= F_MAX [Hz]\n"
+           "  --skip-lines N     ignore the first N lines (an instrument preamble)\n";
   if (accept & IDR_APP_DATA_TIME)
     return "  --columns Q=HEADER[,Q=HEADER...]\n"
            "                     which column holds quantity Q (temperature_K, time_s,\n"

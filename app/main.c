@@ -5,6 +5,8 @@
  *   iondrift mott-schottky CV.csv --area-cm2 A --eps-r E [options]  (analyze.c)
  *   iondrift extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E
  *                    (--doping-cm3 N | --cv CV.csv) [options]       (extract.c)
+ *   iondrift tas-extract DATA.csv --area-cm2 A --eps-r E
+ *                    (--vbi V | --cv CV.csv) [options]               (tas_extract.c)
  *   iondrift reproduce xiang2026 [-o DIR] [--threads N] [--invert]     (reproduce.c)
  *   iondrift plot RESULT.h5 [-o FIGURE.png|.pdf|.svg]                 (plot.c)
  *   iondrift help [COMMAND]
@@ -28,6 +30,9 @@ int idr_app_mott_schottky(int argc, char **argv);
 /* extract.c (likewise). */
 void idr_app_extract_print_usage(FILE *f);
 int idr_app_extract(int argc, char **argv);
+/* tas_extract.c (likewise). */
+void idr_app_tas_extract_usage(FILE *f);
+int idr_app_tas_extract(int argc, char **argv);
 /* plot.c (likewise). */
 void idr_app_plot_usage(FILE *f);
 int idr_app_plot(int argc, char **argv);
@@ -44,6 +49,9 @@ static const char USAGE[] =
     "  extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E (--doping-cm3 N | --cv CV.csv)\n"
     "                           ion parameters (Ea, N_ion, D) from C(t) transients\n"
     "                           at several temperatures (TID)\n"
+    "  tas-extract DATA.csv --area-cm2 A --eps-r E (--vbi V | --cv CV.csv)\n"
+    "                           trap levels (E, nu0), Walter's tDOS and Gaussian\n"
+    "                           bands from C(f) at several temperatures (TAS)\n"
     "  reproduce xiang2026 [-o DIR] [--threads N] [--deck FILE] [--samples LIST]\n"
     "                      [--invert] [-q]\n"
     "                           reproduce the dark TID study of Xiang et al. 2026\n"
@@ -57,7 +65,8 @@ static const char USAGE[] =
     "  --version                print the version and exit\n"
     "  -h, --help               show this help\n"
     "\n"
-    "Run 'iondrift help COMMAND' (run, mott-schottky, extract, reproduce, plot)\n"
+    "Run 'iondrift help COMMAND' (run, mott-schottky, extract, tas-extract,\n"
+    "reproduce, plot)\n"
     "for the options of a command.\n";
 
 static const char USAGE_RUN[] =
@@ -81,6 +90,12 @@ static const char USAGE_RUN[] =
     "               back to rest_V_V, C(t) at f_Hz on log times t_first_s..t_last_s;\n"
     "               then the experimenters' extraction (Ea, N_ion, D0, D(300 K))\n"
     "               beside the true inputs; temperatures run in parallel (threads)\n"
+    "  tas          thermal admittance spectroscopy: at each of temperatures_K\n"
+    "               (default 340..140 K), the steady state at V_V (ions\n"
+    "               equilibrated), C and G on points log-spaced frequencies\n"
+    "               f_min_Hz..f_max_Hz (default 0.1 Hz..1 MHz, 61); then the\n"
+    "               analysis (levels E, nu0; Walter's tDOS; Gaussian bands) beside\n"
+    "               the true trap levels; temperatures run in parallel (threads)\n"
     "  e.g. --set 'protocol={type: cf, V_V: 0, f_min_Hz: 1, f_max_Hz: 1e6}'\n"
     "       --set 'protocol={type: cv, V_start_V: -0.5, V_stop_V: 0.5, f_Hz: 1e4,\n"
     "                        ions: frozen}'\n"
@@ -101,7 +116,7 @@ static const char USAGE_RUN[] =
     "Outputs (written only when the whole run succeeded; published atomically):\n"
     "  OUT.h5        root attributes iondrift_version, deck_yaml (the resolved deck),\n"
     "                temperature_K, title; groups mesh, equilibrium, and transient\n"
-    "                (waveform; C, G when sampled), cf, cv or tid (see\n"
+    "                (waveform; C, G when sampled), cf, cv, tid or tas (see\n"
     "                docs/outputs.md)\n"
     "  <stem>_J.csv  time_s,V_V,light_suns,J_A_m2,Jn_A_m2,Jp_A_m2,Jion_A_m2,Jdisp_A_m2\n"
     "                [,C_F_m2,G_S_m2 when protocol.capacitance_f_Hz > 0]\n"
@@ -111,6 +126,9 @@ static const char USAGE_RUN[] =
     "                _cv.csv feeds 'iondrift mott-schottky ... --area-cm2 1')\n"
     "  <stem>_tid.csv temperature_K,time_s,capacitance_F,C_F_m2 (long format: it\n"
     "                feeds 'iondrift extract ... --area-cm2 1')\n"
+    "  <stem>_tas.csv temperature_K,frequency_Hz,capacitance_F,conductance_S,C_F_m2,\n"
+    "                G_S_m2 (long format: it feeds 'iondrift tas-extract ...\n"
+    "                --area-cm2 1')\n"
     "\n"
     "Units: deck keys carry their unit in their name (thickness_nm, density_cm3,\n"
     "Ea_eV, duration_s); result files are SI (m, s, V, A/m^2, m^-3) with a 'units'\n"
@@ -140,6 +158,10 @@ static int cmd_help(int argc, char **argv) {
   }
   if (strcmp(argv[2], "extract") == 0) {
     idr_app_extract_print_usage(stdout);
+    return IDR_EXIT_OK;
+  }
+  if (strcmp(argv[2], "tas-extract") == 0) {
+    idr_app_tas_extract_usage(stdout);
     return IDR_EXIT_OK;
   }
   if (strcmp(argv[2], "reproduce") == 0) {
@@ -229,6 +251,8 @@ int main(int argc, char **argv) {
     code = idr_app_mott_schottky(argc, argv);
   } else if (strcmp(cmd, "extract") == 0) {
     code = idr_app_extract(argc, argv);
+  } else if (strcmp(cmd, "tas-extract") == 0) {
+    code = idr_app_tas_extract(argc, argv);
   } else if (strcmp(cmd, "reproduce") == 0) {
     code = idr_app_reproduce(argc, argv);
   } else if (strcmp(cmd, "plot") == 0) {
