@@ -326,6 +326,7 @@ static const char *const LAYER_KEYS[] = {"name",
                                          "E_A_eV",
                                          "g_D",
                                          "g_A",
+                                         "c_dopant_cm3_s",
                                          "nodes",
                                          "eps_r",
                                          "chi_eV",
@@ -494,10 +495,12 @@ static idr_status conv_layer(cv *c, const idr_ynode *n, size_t i, idr_layer *L) 
   const range R_GAP = {1, 0, 1, 1, 0.0, L->mat.Eg_eV};
   L->g_D = IDR_G_DONOR;
   L->g_A = IDR_G_ACCEPTOR;
+  L->c_dopant_cm3_s = IDR_C_DOPANT;
   if (num(c, n, path, "E_D_eV", 0, R_GAP, &L->E_D_eV) < 0 ||
       num(c, n, path, "E_A_eV", 0, R_GAP, &L->E_A_eV) < 0 ||
       num(c, n, path, "g_D", 0, R_GT0, &L->g_D) < 0 ||
-      num(c, n, path, "g_A", 0, R_GT0, &L->g_A) < 0)
+      num(c, n, path, "g_A", 0, R_GT0, &L->g_A) < 0 ||
+      num(c, n, path, "c_dopant_cm3_s", 0, R_GT0, &L->c_dopant_cm3_s) < 0)
     return IDR_ERR_INPUT;
   long nodes = 0;
   if (inum(c, n, path, "nodes", 0, 0, MESH_NODES_MAX, &nodes) < 0) return IDR_ERR_INPUT;

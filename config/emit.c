@@ -154,6 +154,7 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
       kv_num(&b, "    ", "E_A_eV", L->E_A_eV);
       kv_num(&b, "    ", "g_A", L->g_A);
     }
+    if (L->E_D_eV > 0 || L->E_A_eV > 0) kv_num(&b, "    ", "c_dopant_cm3_s", L->c_dopant_cm3_s);
     sb_printf(&b, "    nodes: %d\n", L->nodes);
     for (int k = 0; k < IDR_MATP_COUNT; k++)
       kv_num(&b, "    ", idr_material_param_key(k), idr_material_param_get(&L->mat, k));

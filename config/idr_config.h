@@ -27,6 +27,7 @@ extern "C" {
 #define IDR_TEMPERATURE_MAX_K 1000.0 /* upper bound of every temperature [K] */
 #define IDR_G_DONOR 2.0              /* degeneracy factor of a donor level (spin) [-] */
 #define IDR_G_ACCEPTOR 4.0           /* of an acceptor level (spin, two valence bands) [-] */
+#define IDR_C_DOPANT 1e-8            /* majority capture coefficient of dopant levels [cm^3/s] */
 
 /* Where a value came from in a deck (line and column are 1-based; 0 = a
  * default or a --set override). */
@@ -63,11 +64,16 @@ typedef struct idr_layer {
   double N_A_cm3;                  /* acceptor density [cm^-3] (all ionised unless E_A_eV > 0) */
   /* incomplete ionisation (0: every dopant ionised, the default): donor
    * level E_D_eV below Ec, acceptor level E_A_eV above Ev, degeneracy
-   * factors g_D, g_A; N_D+ = N_D / (1 + g_D n / (Nc e^{-E_D/kT})) */
-  double E_D_eV;  /* donor ionisation energy [eV], 0 = fully ionised */
-  double E_A_eV;  /* acceptor ionisation energy [eV], 0 = fully ionised */
-  double g_D;     /* donor degeneracy factor [-]; 0 (a struct built in code): IDR_G_DONOR */
-  double g_A;     /* acceptor degeneracy factor [-]; 0: IDR_G_ACCEPTOR */
+   * factors g_D, g_A; in equilibrium N_D+ = N_D / (1 + g_D n / (Nc e^{-E_D/kT})).
+   * Such dopants are dynamic trap levels (capture and emission): their
+   * occupation follows a signal with their own emission rate. */
+  double E_D_eV; /* donor ionisation energy [eV], 0 = fully ionised */
+  double E_A_eV; /* acceptor ionisation energy [eV], 0 = fully ionised */
+  double g_D;    /* donor degeneracy factor [-]; 0 (a struct built in code): IDR_G_DONOR */
+  double g_A;    /* acceptor degeneracy factor [-]; 0: IDR_G_ACCEPTOR */
+  /* capture coefficient of those dopant levels for the majority carrier
+   * [cm^3/s] (they are dynamic levels); 0: IDR_C_DOPANT */
+  double c_dopant_cm3_s;
   int nodes;      /* mesh nodes in this layer, 0 = automatic */
   idr_srcloc loc; /* location of this layer's mapping */
   idr_srcloc loc_thickness;

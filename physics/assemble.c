@@ -233,14 +233,6 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
         addF(&A, pi, inv * hc->vol * (p - n + hc->dop));
         addJ(&A, pi, up, inv * hc->vol * hc->gam_p * N0);
         addJ(&A, pi, un, -inv * hc->vol * hc->gam_n * N0);
-        if (hc->ND_inc > 0.0 || hc->NA_inc > 0.0) {
-          /* dopants of incomplete ionisation: N_D+(n) - N_A-(p) */
-          double d_dn, d_dp;
-          double rho = idr_dopant_charge(hc, n, p, &d_dn, &d_dp) - hc->dop;
-          addF(&A, pi, inv * hc->vol * rho);
-          addJ(&A, pi, un, inv * hc->vol * d_dn * hc->gam_n * N0);
-          addJ(&A, pi, up, inv * hc->vol * d_dp * hc->gam_p * N0);
-        }
         /* storage */
         if (yp) {
           addF(&A, un, inv * hc->vol * hc->gam_n * N0 * yp[un]);
@@ -526,11 +518,6 @@ void idr_eq_node_charge(const idr_device *d, int i, double psi, const double *mu
     double n = hc->gam_n * nn, p = hc->gam_p * pp;
     r += hc->vol * (p - n + hc->dop);
     dr += hc->vol * (-p - n);
-    if (hc->ND_inc > 0.0 || hc->NA_inc > 0.0) {
-      double d_dn, d_dp;
-      r += hc->vol * (idr_dopant_charge(hc, n, p, &d_dn, &d_dp) - hc->dop);
-      dr += hc->vol * (d_dn * n - d_dp * p); /* dn/dpsi = n, dp/dpsi = -p */
-    }
   }
   double cq[IDR_MAX_IONS] = {0}, dcq[IDR_MAX_IONS] = {0}; /* c, dc/dx of each species here */
   if (y) {

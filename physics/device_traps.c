@@ -30,9 +30,48 @@
     if (!(ptr)) return idr_error_set(err, IDR_ERR_NOMEM, "device: out of memory");                 \
   } while (0)
 
-/* Expand the deck's trap specs into discrete levels. */
+/* Levels of the dopants of incomplete ionisation of layer l (0, 1 or 2). */
+static int dopant_levels(const idr_layer *ly) {
+  return (ly->E_D_eV > 0.0 && ly->N_D_cm3 > 0.0) + (ly->E_A_eV > 0.0 && ly->N_A_cm3 > 0.0);
+}
+
+/* The dopant levels of every layer from level j on; returns the next j. A
+ * donor is a donor-like level E_D below Ec capturing electrons, an acceptor
+ * an acceptor-like level E_A above Ev capturing holes (majority capture
+ * c_dopant, no minority capture). */
+static int add_dopants(const idr_deck *deck, idr_device *d, int j) {
+  for (int l = 0; l < deck->n_layers; l++) {
+    const idr_layer *ly = &deck->layers[l];
+    const double c = (ly->c_dopant_cm3_s > 0.0 ? ly->c_dopant_cm3_s : IDR_C_DOPANT) * 1e-6;
+    for (int a = 0; a < 2; a++) {
+      const double E = a ? ly->E_A_eV : ly->E_D_eV, N = a ? ly->N_A_cm3 : ly->N_D_cm3;
+      if (!(E > 0.0 && N > 0.0)) continue;
+      const double g =
+          a ? (ly->g_A > 0.0 ? ly->g_A : IDR_G_ACCEPTOR) : (ly->g_D > 0.0 ? ly->g_D : IDR_G_DONOR);
+      idr_trap_level *lv = &d->levels[j];
+      lv->layer = l;
+      lv->acceptor = a;
+      lv->ion = -1;
+      lv->inv_c0 = 0.0;
+      lv->Nt = N * IDR_CM3_TO_M3;
+      lv->c_n = a ? 0.0 : c;
+      lv->c_p = a ? c : 0.0;
+      lv->Et_from_Ec = a ? ly->mat.Eg_eV - E : E;
+      lv->spec = -1;
+      lv->g = a ? 1.0 / g : g;
+      snprintf(d->level_names[j], IDR_NAME_LEN, "%s_%.40s", a ? "N_A" : "N_D", ly->name);
+      j++;
+    }
+  }
+  return j;
+}
+
+/* Expand the deck's trap specs (and the dopants of incomplete ionisation)
+ * into discrete levels. */
 static idr_status build_levels(const idr_deck *deck, idr_device *d, idr_error *err) {
   int total = 0;
+  for (int l = 0; l < deck->n_layers; l++)
+    total += dopant_levels(&deck->layers[l]);
   for (int t = 0; t < deck->n_traps; t++) {
     const idr_trap_spec *ts = &deck->traps[t];
     int m = (ts->sigma_E_eV > 0 && ts->levels > 1) ? ts->levels : 1;
@@ -76,6 +115,7 @@ static idr_status build_levels(const idr_deck *deck, idr_device *d, idr_error *e
       lv->c_p = ts->c_p_cm3_s * 1e-6;
       lv->Et_from_Ec = Ek[k];
       lv->spec = t;
+      lv->g = 1.0;
       lv->ion = ts->bound ? ts->ion : -1;
       lv->inv_c0 = 0.0;
       if (ts->bound && d->ions[ts->ion].c0 > 0.0) lv->inv_c0 = 1.0 / d->ions[ts->ion].c0;
@@ -85,6 +125,7 @@ static idr_status build_levels(const idr_deck *deck, idr_device *d, idr_error *e
         snprintf(d->level_names[j], IDR_NAME_LEN, "%.40s_%d", ts->name, k);
     }
   }
+  add_dopants(deck, d, j);
   return IDR_OK;
 }
 
@@ -107,12 +148,12 @@ static double part_volume(const idr_device *d, int i, int layer, double lo, doub
 /* A bulk level (whole layer or part of it) at every node. */
 static void place_bulk(const idr_deck *deck, idr_device *d, int j) {
   const idr_trap_level *lv = &d->levels[j];
-  const idr_trap_spec *ts = &deck->traps[lv->spec];
-  const int whole = ts->from_nm == 0.0 && ts->to_nm == 0.0;
+  const idr_trap_spec *ts = lv->spec >= 0 ? &deck->traps[lv->spec] : NULL;
+  const int whole = !ts || (ts->from_nm == 0.0 && ts->to_nm == 0.0);
   const double x0 = d->x[d->layer_first[lv->layer]];
-  const double lo = x0 + ts->from_nm * IDR_NM_TO_M;
+  const double lo = x0 + (ts ? ts->from_nm * IDR_NM_TO_M : 0.0);
   const double hi =
-      ts->to_nm > 0.0 ? x0 + ts->to_nm * IDR_NM_TO_M : d->x[d->layer_first[lv->layer + 1]];
+      ts && ts->to_nm > 0.0 ? x0 + ts->to_nm * IDR_NM_TO_M : d->x[d->layer_first[lv->layer + 1]];
   for (int i = 0; i < d->N; i++) {
     double v = 0.0;
     const idr_halfcell *in_layer = NULL;
@@ -127,8 +168,8 @@ static void place_bulk(const idr_deck *deck, idr_device *d, int j) {
     size_t q = (size_t)i * d->n_levels + j;
     d->trap_vol[q] = v;
     if (in_layer && v > 0.0) {
-      d->n1[q] = in_layer->Nc * exp(-lv->Et_from_Ec / d->Vt);
-      d->p1[q] = in_layer->Nv * exp(-(in_layer->Eg - lv->Et_from_Ec) / d->Vt);
+      d->n1[q] = in_layer->Nc * exp(-lv->Et_from_Ec / d->Vt) / lv->g;
+      d->p1[q] = in_layer->Nv * exp(-(in_layer->Eg - lv->Et_from_Ec) / d->Vt) * lv->g;
       d->tg_n[q] = in_layer->gam_n;
       d->tg_p[q] = in_layer->gam_p;
     }
@@ -175,7 +216,7 @@ idr_status idr_device_build_traps(const idr_deck *deck, idr_device *d, idr_error
     d->ions[k].z_current = d->ions[k].z;
   for (int j = 0; j < d->n_levels; j++) {
     idr_trap_level *lv = &d->levels[j];
-    if (deck->traps[lv->spec].at_interface)
+    if (lv->spec >= 0 && deck->traps[lv->spec].at_interface)
       place_interface(deck, d, j);
     else
       place_bulk(deck, d, j);

@@ -68,8 +68,9 @@ typedef struct idr_halfcell {
   double chi;    /* electron affinity [eV] */
   double Eg;     /* band gap [eV] */
   double dop;    /* N_D - N_A of the fully ionised dopants [m^-3] */
-  /* dopants of incomplete ionisation (0: none): N_D+ = ND_inc / (1 + n/nD1),
-   * N_A- = NA_inc / (1 + p/pA1), n, p the half cell's densities */
+  /* dopants of incomplete ionisation (0: none), dynamic levels of the
+   * layer; in equilibrium N_D+ = ND_inc / (1 + n/nD1), N_A- = NA_inc /
+   * (1 + p/pA1), n, p the half cell's densities (contacts, initial guess) */
   double ND_inc, nD1;  /* [m^-3]; nD1 = Nc exp(-E_D/kT) / g_D */
   double NA_inc, pA1;  /* [m^-3]; pA1 = Nv exp(-E_A/kT) / g_A */
   double ni2;          /* intrinsic density squared [m^-6] */
@@ -98,7 +99,10 @@ typedef struct idr_trap_level {
                         volume of its node) */
   double c_n, c_p;   /* capture coefficients [m^3/s] */
   double Et_from_Ec; /* Ec - Et [eV] */
-  int spec;          /* index of the deck trap it came from */
+  int spec;          /* index of the deck trap it came from; -1: a dopant of incomplete
+                        ionisation of its layer (docs/equations.md) */
+  double g;          /* degeneracy: n1 = Nc e^{-(Ec-Et)/kT} / g, p1 = Nv e^{-(Et-Ev)/kT} g
+                        (1; g_D for a donor dopant, 1/g_A for an acceptor dopant) */
 } idr_trap_level;
 
 typedef struct idr_ion {

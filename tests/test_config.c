@@ -446,7 +446,7 @@ static const bad_case BAD[] = {
      "traps[0].from_nm must be absent for a level bound to an ion (it is where the ions are) "
      "(got 5)"},
     {"", "protocol: {type: jv}\n", NULL,
-     "protocol.type must be one of equilibrate | waveform | tid | cf | cv (got 'jv')"},
+     "protocol.type must be one of equilibrate | waveform | tid | cf | cv | tas (got 'jv')"},
     {"", "protocol: {type: tid, segments: []}\n", NULL,
      "protocol.segments must be one of the keys type, temperatures_K, fill_V_V, fill_duration_s, "
      "rest_V_V, light_suns, f_Hz, t_first_s, t_last_s, samples, threads, power, model, "
