@@ -350,19 +350,21 @@ typedef struct idr_tas_curve {
 } idr_tas_curve;
 
 typedef struct idr_tas_options {
-  double C_to_F_m2;    /* factor from the unit of C to F/m^2 (1/area; 1 for F/m^2) */
-  double eps_r;        /* relative permittivity of the depleted layer [-] (required) */
-  double V_bi_V;       /* built-in voltage for Walter's tDOS [V]; NAN: no tDOS, no bands */
-  double W_nm;         /* depletion width [nm]; NAN: eps/C(f_max) at each temperature */
-  double N_A_cm3;      /* majority doping (Mott-Schottky) for the level densities; NAN: none */
-  double band_dos_cm3; /* effective DOS of the majority band at 300 K (~T^1.5) [cm^-3];
-                          NAN: no level densities */
-  double peak_min_rel; /* peaks of -dC/dln w below this fraction of the largest: noise (0.01) */
-  double edge_margin;  /* peaks this close to a window end [in ln w] are not used (0.5) */
-  double track_tol;    /* a peak continues a level when |ln w0 - predicted| <= this (1.5) */
-  double xi_nominal;   /* xi0 [s^-1 K^-2] assumed for a level seen at one temperature (1e6) */
-  size_t min_points;   /* temperatures a level needs (3) */
-  size_t smooth;       /* half width of a moving average of C before the derivative (0) */
+  double C_to_F_m2;       /* factor from the unit of C to F/m^2 (1/area; 1 for F/m^2) */
+  double eps_r;           /* relative permittivity of the depleted layer [-] (required) */
+  double V_bi_V;          /* built-in voltage for Walter's tDOS [V]; NAN: no tDOS, no bands */
+  double W_nm;            /* depletion width [nm]; NAN: eps/C(f_max) at each temperature */
+  double N_A_cm3;         /* majority doping (Mott-Schottky) for the level densities; NAN: none */
+  double band_dos_cm3;    /* effective DOS of the majority band at 300 K (~T^1.5) [cm^-3];
+                             NAN: no level densities */
+  double peak_min_rel;    /* peaks of -dC/dln w below this fraction of the largest: noise (0.01) */
+  double edge_margin;     /* peaks this close to a window end [in ln w] are not used (0.5) */
+  double peak_prominence; /* a peak must stand this fraction of its height above the lowest
+                             point between it and a higher one (0.3) */
+  double track_tol;       /* a peak continues a level when |ln w0 - predicted| <= this (1.5) */
+  double xi_nominal;      /* xi0 [s^-1 K^-2] assumed for a level seen at one temperature (1e6) */
+  size_t min_points;      /* temperatures a level needs (3) */
+  size_t smooth;          /* half width of a moving average of C before the derivative (0) */
 } idr_tas_options;
 
 void idr_tas_options_default(idr_tas_options *o);
@@ -389,6 +391,9 @@ typedef struct idr_tas_band {
   double E_eV, E_err_eV;         /* centre E0 [eV] */
   double sigma_eV, sigma_err_eV; /* width [eV] */
   double N_cm3, N_err_cm3;       /* density (area of the band) [cm^-3] */
+  double ln_xi, ln_xi_err;       /* ln xi0 of the energy scale [ln(s^-1 K^-2)] (fitted: the
+                                    temperatures' curves overlap; err NAN: the level's held) */
+  double xi_s_K2;                /* xi0 [s^-1 K^-2] */
   double chi2;                   /* residual sum of squares [(cm^-3 eV^-1)^2] */
   size_t n_points;               /* tDOS points fitted [-] */
   int converged;                 /* 1 if the fit met a tolerance */

@@ -43,6 +43,7 @@ void idr_tas_options_default(idr_tas_options *o) {
   o->band_dos_cm3 = NAN;
   o->peak_min_rel = 0.01;
   o->edge_margin = 0.5;
+  o->peak_prominence = 0.3;
   o->track_tol = 1.5;
   o->xi_nominal = 1e6;
   o->min_points = 3;
@@ -131,12 +132,26 @@ static void fill_curve(const idr_tas_curve *c, const idr_tas_options *o, idr_tas
   derivative(u + a, x->C_F_m2 + a, n, x->mwdC + a);
 }
 
-/* Maxima of y on curve j (points a..b-1) into pk (u0, height); count. */
+/* The smaller of the drops of y from point i to the lowest point on each
+ * side before y exceeds y[i] again (its topographic prominence). */
+static double prominence(const double *y, size_t a, size_t b, size_t i) {
+  double lo_l = y[i], lo_r = y[i];
+  for (size_t k = i; k-- > a && y[k] <= y[i];)
+    lo_l = fmin(lo_l, y[k]);
+  for (size_t k = i + 1; k < b && y[k] <= y[i]; k++)
+    lo_r = fmin(lo_r, y[k]);
+  return y[i] - fmax(lo_l, lo_r);
+}
+
+/* Maxima of y on curve j (points a..b-1) into pk (u0, height); count. A
+ * maximum counts when it stands out by prom x its height (the shoulders of
+ * a band sampled by discrete levels do not). */
 static size_t find_peaks(const double *u, const double *y, size_t a, size_t b, double floor_y,
-                         double margin, tas_peak *pk, size_t cap) {
+                         double margin, double prom, tas_peak *pk, size_t cap) {
   size_t k = 0;
   for (size_t i = a + 1; i + 1 < b && k < cap; i++) {
     if (!(y[i] > y[i - 1] && y[i] >= y[i + 1] && y[i] > floor_y)) continue;
+    if (prominence(y, a, b, i) < prom * y[i]) continue;
     /* vertex of the parabola through the three points */
     double u1 = u[i - 1], u2 = u[i], u3 = u[i + 1];
     double d1 = (y[i] - y[i - 1]) / (u2 - u1), d2 = (y[i + 1] - y[i]) / (u3 - u2);
@@ -191,7 +206,7 @@ static size_t follow(const idr_tas_extraction *x, const double *u, const idr_tas
     size_t j = order[a];
     tas_peak pk[IDR_TAS_MAX_TRACKS];
     size_t np = find_peaks(u, x->mwdC, x->off[j], x->off[j + 1], o->peak_min_rel * ymax,
-                           o->edge_margin, pk, IDR_TAS_MAX_TRACKS);
+                           o->edge_margin, o->peak_prominence, pk, IDR_TAS_MAX_TRACKS);
     int used[IDR_TAS_MAX_TRACKS] = {0}, taken[IDR_TAS_MAX_TRACKS] = {0};
     /* greedy: the closest (track, peak) pair first */
     for (;;) {

@@ -177,11 +177,12 @@ static idr_status write_level(idr_rset *rs, const char *g, const idr_tas_level *
 }
 
 static idr_status write_band(idr_rset *rs, const char *g, const idr_tas_band *b, idr_error *err) {
-  static const char *const names[] = {"level", "E_eV",      "E_err_eV", "sigma_eV", "sigma_err_eV",
-                                      "N_cm3", "N_err_cm3", "chi2",     "n_points", "converged"};
-  const double v[] = {
-      (double)b->level, b->E_eV,      b->E_err_eV, b->sigma_eV,         b->sigma_err_eV,
-      b->N_cm3,         b->N_err_cm3, b->chi2,     (double)b->n_points, (double)b->converged};
+  static const char *const names[] = {"level",        "E_eV",  "E_err_eV",  "sigma_eV",
+                                      "sigma_err_eV", "N_cm3", "N_err_cm3", "xi_s_K2",
+                                      "ln_xi_err",    "chi2",  "n_points",  "converged"};
+  const double v[] = {(double)b->level, b->E_eV,  b->E_err_eV,         b->sigma_eV,
+                      b->sigma_err_eV,  b->N_cm3, b->N_err_cm3,        b->xi_s_K2,
+                      b->ln_xi_err,     b->chi2,  (double)b->n_points, (double)b->converged};
   return attrs(rs, g, names, v, sizeof v / sizeof v[0], err);
 }
 

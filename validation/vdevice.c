@@ -279,3 +279,32 @@ void idr_v_standard_tid_devices(idr_vcase *vc,
   idr_v_cation_stack(cation);
   compare(vc, "V15-like cation stack", cation);
 }
+
+int idr_v_tas_deck(const char *name, const char *const *sets, int n_sets, idr_deck *d,
+                   idr_tas_result *r, idr_tas_extraction *x, idr_error *err) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/validation/tas/%s.yaml", IDR_VDEV_SOURCE_DIR, name);
+  memset(r, 0, sizeof *r);
+  memset(x, 0, sizeof *x);
+  if (idr_deck_load(path, sets, n_sets, IDR_VDEV_MATERIALS_DIR, d, err) != IDR_OK) return 1;
+  idr_mesh *m = NULL;
+  idr_device *dev = NULL;
+  double *y = NULL;
+  idr_eq_stats es;
+  idr_sim_opts o = idr_sim_opts_from_deck(d);
+  idr_status st = idr_vdevice(d, d->temperature_K, &m, &dev, err);
+  if (!st && !(y = malloc((size_t)dev->n_unknowns * sizeof *y)))
+    st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  if (!st) st = idr_equilibrium(dev, y, &es, err);
+  if (!st) st = idr_run_tas(d, m, &o, 0, NULL, NULL, r, err);
+  if (!st) {
+    double vbi = fabs(idr_phi(dev, y, 0) - idr_phi(dev, y, dev->N - 1));
+    st = idr_tas_extract_deck(d, r, vbi, x, err);
+    if (st) idr_tas_result_free(r);
+  }
+  free(y);
+  idr_device_free(&dev);
+  idr_mesh_free(&m);
+  if (st) idr_deck_free(d);
+  return st != IDR_OK;
+}

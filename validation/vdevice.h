@@ -76,6 +76,16 @@ typedef struct idr_v_tid_tols {
 void idr_v_tid_compare(idr_vcase *vc, const char *label, idr_deck *a, const char *la, idr_deck *b,
                        const char *lb, const idr_v_tid_tols *tol);
 
+/* ---- thermal admittance spectroscopy ------------------------------------ */
+
+/* A TAS run of validation/tas/NAME.yaml (sets: --set overrides, n_sets of
+ * them): the deck loaded into *d (free with idr_deck_free), the scan into
+ * *r (idr_tas_result_free) and the analysis of the run into *x
+ * (idr_tas_extraction_free), V_bi the device's built-in voltage at the
+ * deck's temperature. 0 on success; on failure nothing is left allocated. */
+int idr_v_tas_deck(const char *name, const char *const *sets, int n_sets, idr_deck *d,
+                   idr_tas_result *r, idr_tas_extraction *x, idr_error *err);
+
 /* ---- explicit meshes --------------------------------------------------- */
 
 /* Steps on [x0, x0 + L] of h_left at x0 and h_right at x0 + L, growing by
