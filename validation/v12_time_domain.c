@@ -110,7 +110,7 @@ static int td_run(const idr_device *dev, const double *y_eq, double w, double e_
       if (idr_sim_set_stop_time(sim, tk + dt, err)) goto out_free;
       /* g(t) = J_cond e^{-iwt}, h(t) = D e^{-iwt} at t_k (just after the step) */
       idr_current c;
-      idr_terminal_current(dev, idr_sim_y(sim), NULL, &c);
+      idr_terminal_current_mean(dev, idr_sim_y(sim), NULL, &c);
       double complex ph = cexp(-I * w * tk);
       double complex g_prev = c.J * ph, h_prev = disp_D(dev, idr_sim_y(sim)) * ph;
       double complex Gq[V12_MAX_Q], Hq[V12_MAX_Q]; /* g tau, h tau at the nodes */
@@ -118,7 +118,7 @@ static int td_run(const idr_device *dev, const double *y_eq, double w, double e_
         double tau = j == n_q - 1 ? dt : V12_TAU0 * exp(dl * j);
         if (idr_sim_advance(sim, tk + tau, err)) goto out_free;
         if (!last) continue;
-        idr_terminal_current(dev, idr_sim_y(sim), NULL, &c);
+        idr_terminal_current_mean(dev, idr_sim_y(sim), NULL, &c);
         ph = cexp(-I * w * (tk + tau));
         double complex g = c.J * ph, h = disp_D(dev, idr_sim_y(sim)) * ph;
         if (j == 0) {
