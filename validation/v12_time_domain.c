@@ -12,7 +12,7 @@
  * in linear theory; the residual error is the nonlinearity at A = 1 mV
  * (~(A/V_T)^2 ~ 0.15 %) and the quadrature.
  * Current: J = J_cond + dD/dt with D = (1/L) sum_e eps_e E_e h_e (the
- * displacement part as idr_terminal_current defines it), so over whole
+ * displacement part of idr_terminal_current_mean: length-weighted means), so over whole
  * periods
  *   (T/2) I1 = int J e^{-iwt} dt = int J_cond e^{-iwt} dt + i w int D e^{-iwt} dt
  *              + [D e^{-iwt}] (boundary term, ~0 once periodic),
@@ -56,7 +56,7 @@
 
 static const double V12_NT_CM3 = 1e16, V12_ET_FROM_EC = 1.098, V12_CP = 1e-8, V12_CN = 1e-8;
 
-/* Displacement field averaged as in idr_terminal_current [C/m^2]. */
+/* Displacement field averaged as in idr_terminal_current_mean [C/m^2]. */
 static double disp_D(const idr_device *d, const double *y) {
   double s = 0.0, L = d->x[d->N - 1] - d->x[0];
   for (int e = 0; e < d->N - 1; e++)
