@@ -120,6 +120,15 @@ void idr_terminal_current(const idr_device *d, const double *y, const double *yp
   out->J = IDR_Q * Jw / W;
 }
 
+void idr_edge_currents(const idr_device *d, const double *y, const double *yp, double *Jcond,
+                       double *Jdisp) {
+  for (int e = 0; e < d->N - 1; e++) {
+    edge_flux f = edge_fluxes(d, y, yp, e);
+    Jcond[e] = IDR_Q * ((f.Gn + f.Gp) + f.Gion);
+    Jdisp[e] = IDR_Q * f.Gdisp;
+  }
+}
+
 void idr_terminal_current_mean(const idr_device *d, const double *y, const double *yp,
                                idr_current *out) {
   idr_terminal_current(d, y, yp, out);

@@ -213,6 +213,10 @@ void idr_terminal_current(const idr_device *dev, const double *y, const double *
  * edges (the Ramo-Shockley form for a uniform permittivity; tests). */
 void idr_terminal_current_mean(const idr_device *dev, const double *y, const double *yp,
                                idr_current *out);
+/* Per edge e (N-1 values): the conduction current Jn + Jp + Jion and the
+ * displacement current -eps d/dt(dphi/dx) [A/m^2] (0 when yp is NULL). */
+void idr_edge_currents(const idr_device *dev, const double *y, const double *yp, double *Jcond,
+                       double *Jdisp);
 /* The weights of idr_terminal_current's J, one per edge (N-1), summing to 1. */
 void idr_current_weights(const idr_device *dev, const double *y, const double *yp, double *w);
 

@@ -62,6 +62,8 @@ struct idr_sim {
   double t_start; /* time of the last start or bias change: IDA's time is t - t_start */
   double tstop;   /* integration never passes this time (INFINITY: none) */
   int started;
+  double *rate_jx;      /* [nnz] work: the Jacobian for the potential's rate */
+  double *rate_work;    /* [2 N] work: its tridiagonal solve */
   idr_sim_stats before; /* counters of the integrations before the last IDAReInit */
   char ida_msg[512];    /* last message from IDA's error handler */
 };
@@ -136,6 +138,8 @@ void idr_sim_free(idr_sim **sp) {
   if (s->atol) N_VDestroy(s->atol);
   if (s->ewt) N_VDestroy(s->ewt);
   if (s->ctx) SUNContext_Free(&s->ctx);
+  free(s->rate_jx);
+  free(s->rate_work);
   free(s);
   *sp = NULL;
 }
@@ -171,7 +175,10 @@ idr_status idr_sim_create(const idr_device *dev, const idr_sim_opts *opts, idr_s
   s->cons = N_VNew_Serial(n, s->ctx);
   s->atol = N_VNew_Serial(n, s->ctx);
   s->ewt = N_VNew_Serial(n, s->ctx);
-  if (!s->y || !s->yp || !s->id || !s->cons || !s->atol || !s->ewt) {
+  s->rate_jx = malloc((size_t)dev->nnz * sizeof *s->rate_jx);
+  s->rate_work = malloc(2 * (size_t)dev->N * sizeof *s->rate_work);
+  if (!s->y || !s->yp || !s->id || !s->cons || !s->atol || !s->ewt || !s->rate_jx ||
+      !s->rate_work) {
     st = idr_error_set(err, IDR_ERR_NOMEM, "solver: out of memory (vectors)");
     goto out_free;
   }
@@ -246,21 +253,28 @@ static void ida_counters(const idr_sim *s, idr_sim_stats *st) {
   if (IDAGetLastStep(s->ida, &h) == IDA_SUCCESS) st->last_h = h;
 }
 
-/* Make algebraic unknowns and derivatives consistent at the current time.
- * IDAReInit resets IDA's counters: those so far are kept in s->before. */
+/* IDAReInit resets IDA's counters: add those so far to s->before. */
+static void keep_counters(idr_sim *s) {
+  idr_sim_stats c;
+  ida_counters(s, &c);
+  s->before.steps += c.steps;
+  s->before.res_evals += c.res_evals;
+  s->before.jac_evals += c.jac_evals;
+  s->before.lin_setups += c.lin_setups;
+  s->before.nonlin_iters += c.nonlin_iters;
+  s->before.nonlin_conv_fails += c.nonlin_conv_fails;
+  s->before.err_test_fails += c.err_test_fails;
+}
+
+/* Make algebraic unknowns and derivatives consistent at the current time:
+ * IDACalcIC gives the potential and the densities' rates; the potential's
+ * rate follows from the time derivative of Poisson's rows
+ * (idr_potential_rate), so that the state just after a bias change carries
+ * its displacement current (every edge the same total current) and IDA's
+ * first predictor moves the potential with the densities. */
 static idr_status consistent_start(idr_sim *s, double t0, idr_error *err) {
   idr_status st = IDR_OK;
-  if (s->started) {
-    idr_sim_stats c;
-    ida_counters(s, &c);
-    s->before.steps += c.steps;
-    s->before.res_evals += c.res_evals;
-    s->before.jac_evals += c.jac_evals;
-    s->before.lin_setups += c.lin_setups;
-    s->before.nonlin_iters += c.nonlin_iters;
-    s->before.nonlin_conv_fails += c.nonlin_conv_fails;
-    s->before.err_test_fails += c.err_test_fails;
-  }
+  if (s->started) keep_counters(s);
   double *yp = N_VGetArrayPointer(s->yp);
   memset(yp, 0, (size_t)s->dev->n_unknowns * sizeof *yp);
   /* IDA integrates in the time since this start, so that femtosecond steps
@@ -277,6 +291,14 @@ static idr_status consistent_start(idr_sim *s, double t0, idr_error *err) {
                          "bias to V = %.6g V, light = %.6g suns (IDACalcIC flag %d: %s)",
                          t0, s->bias.V, s->bias.light, flag, s->ida_msg);
   CHECK_IDA(IDAGetConsistentIC(s->ida, s->y, s->yp), "IDAGetConsistentIC");
+  if (idr_potential_rate(s->dev, &s->bias, N_VGetArrayPointer(s->y), yp, s->rate_jx,
+                         s->rate_work))
+    return idr_error_set(err, IDR_ERR_SOLVER,
+                         "the potential's rate after the change of bias to V = %.6g V at t = "
+                         "%.6g s is not finite",
+                         s->bias.V, t0);
+  keep_counters(s);
+  CHECK_IDA(IDAReInit(s->ida, 0.0, s->y, s->yp), "IDAReInit");
   s->t = t0;
   s->t_start = t0;
   s->started = 1;
