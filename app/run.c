@@ -284,6 +284,11 @@ int idr_app_run(const idr_run_opts *o) {
       goto out_free;
     }
     have_tid = 1;
+    for (int k = 0; k < tid.n_failed; k++)
+      fprintf(stderr,
+              "iondrift: warning: the TID scan at T = %g K failed and is left out (%d of %d "
+              "temperatures kept): %s\n",
+              tid.failed[k].T_K, tid.n_T, tid.n_T + tid.n_failed, tid.failed[k].msg);
     idr_error xerr;
     idr_error_clear(&xerr);
     if (idr_tid_extract_deck(&deck, &tid, &tx, &xerr) == IDR_OK)

@@ -47,6 +47,25 @@ static idr_status write_species(idr_h5 *h, const char *g, const idr_tid_species 
   return st;
 }
 
+/* The temperatures that failed: dataset failed_T [K] and, per temperature,
+ * the attribute failed_<k> with its message (k in the order of failed_T). */
+static idr_status write_failures(idr_h5 *h, const char *g, const idr_tid_result *tr,
+                                 idr_error *err) {
+  char p1[OBJ_LEN], name[32];
+  double *T = calloc((size_t)tr->n_failed, sizeof *T);
+  if (!T) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  for (int k = 0; k < tr->n_failed; k++)
+    T[k] = tr->failed[k].T_K;
+  snprintf(p1, sizeof p1, "%s/failed_T", g);
+  idr_status st = idr_h5_write_double_1d(h, p1, T, (size_t)tr->n_failed, "K", err);
+  for (int k = 0; !st && k < tr->n_failed; k++) {
+    snprintf(name, sizeof name, "failed_%d", k);
+    st = idr_h5_set_attr_string(h, g, name, tr->failed[k].msg, err);
+  }
+  free(T);
+  return st;
+}
+
 /* path under the group g */
 static const char *sub(char *buf, const char *g, const char *rel) {
   snprintf(buf, OBJ_LEN, "%s/%s", g, rel);
@@ -102,6 +121,7 @@ idr_status idr_app_write_tid(idr_h5 *h, const char *g, const idr_deck *d, const 
             {"scan_wall_time_s", tr->wall_s}};
   for (size_t i = 0; !st && i < sizeof at / sizeof at[0]; i++)
     st = idr_h5_set_attr_double(h, g, at[i].name, at[i].v, err);
+  if (!st && tr->n_failed > 0) st = write_failures(h, g, tr, err);
   /* the true input parameters, beside the extraction */
   for (int k = 0; !st && k < ni; k++) {
     char gt[OBJ_LEN];
@@ -213,6 +233,9 @@ void idr_app_print_tid(const idr_deck *d, const idr_tid_result *tr, const idr_ti
          "(%d threads, %ld IDA steps)\n",
          tr->n_T, tr->curves[0].T_K, tr->curves[tr->n_T - 1].T_K, tr->curves[0].n, d->protocol.f_Hz,
          tr->wall_s, tr->threads, steps);
+  for (int k = 0; k < tr->n_failed; k++)
+    printf("    T = %5.1f K  failed (not in the results): %s\n", tr->failed[k].T_K,
+           tr->failed[k].msg);
   for (int j = 0; j < tr->n_T; j++) {
     const idr_tid_curve *cv = &tr->curves[j];
     printf(

@@ -121,9 +121,18 @@ typedef struct idr_tid_curve {
   double wall_s;                      /* wall time of this temperature [s] */
 } idr_tid_curve;
 
+/* A temperature of the scan whose run failed. */
+typedef struct idr_tid_failure {
+  double T_K;                /* temperature [K] */
+  idr_status status;         /* what failed */
+  char msg[IDR_ERRMSG_LEN];  /* the solver's message */
+} idr_tid_failure;
+
 typedef struct idr_tid_result {
-  int n_T;               /* temperatures, in the deck's order */
+  int n_T;               /* temperatures that ran to the end, in the deck's order */
   idr_tid_curve *curves; /* [n_T] */
+  int n_failed;          /* temperatures that failed (not in curves) */
+  idr_tid_failure *failed; /* [n_failed], in the deck's order */
   int threads;           /* OpenMP threads used */
   double wall_s;         /* wall time of the scan [s] */
 } idr_tid_result;
@@ -135,7 +144,10 @@ int idr_tid_times(const idr_protocol_spec *P, double *t, int cap);
 
 /* Run the deck's TID protocol on the mesh (the device is rebuilt at each
  * temperature). progress is called from one thread at a time, after each
- * temperature (fraction done, index, T). A failure names the temperature. */
+ * temperature (fraction done, index, T). Temperatures are independent: one
+ * that fails is moved to res->failed with its message and the others are
+ * kept (IDR_OK with n_failed > 0); only when every temperature fails is the
+ * scan an error, naming the first. */
 idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim_opts *opts,
                        idr_progress_fn progress, void *progress_user, idr_tid_result *res,
                        idr_error *err);
@@ -143,7 +155,8 @@ idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim
 /* The absorber of a TID deck: the first layer of the first ion species, else
  * the thickest layer. */
 int idr_tid_absorber_layer(const idr_deck *deck);
-/* The deck's TID protocol on its own mesh and solver settings (no progress). */
+/* The deck's TID protocol on its own mesh and solver settings (no progress);
+ * every temperature must run (one that fails is the error). */
 idr_status idr_run_tid_deck(const idr_deck *deck, idr_tid_result *res, idr_error *err);
 /* The experimenters' extraction of a TID result: the absorber's net doping
  * |N_A - N_D| and permittivity, the deck's protocol.power and fit model. On

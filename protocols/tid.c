@@ -44,6 +44,7 @@ void idr_tid_result_free(idr_tid_result *r) {
     }
   }
   free(r->curves);
+  free(r->failed);
   memset(r, 0, sizeof *r);
 }
 
@@ -176,6 +177,45 @@ out_free:
   return st;
 }
 
+/* Move the failed temperatures out of res->curves into res->failed (deck
+ * order kept on both sides). An error only when none succeeded. */
+static idr_status keep_successes(idr_tid_result *res, const idr_status *sts, const idr_error *errs,
+                                 const idr_protocol_spec *P, idr_error *err) {
+  const int nT = res->n_T;
+  int nf = 0, first = -1;
+  for (int j = 0; j < nT; j++)
+    if (sts[j]) {
+      nf++;
+      if (first < 0) first = j;
+    }
+  if (nf == 0) return IDR_OK;
+  if (nf == nT) {
+    idr_status st = idr_error_set(err, sts[first], "%s", errs[first].msg);
+    idr_error_context(err, "the TID scan at T = %g K (every one of the %d temperatures failed)",
+                      P->temperatures_K[first], nT);
+    return st;
+  }
+  res->failed = calloc((size_t)nf, sizeof *res->failed);
+  if (!res->failed) return idr_error_set(err, IDR_ERR_NOMEM, "TID: out of memory");
+  int k = 0, f = 0;
+  for (int j = 0; j < nT; j++) {
+    if (!sts[j]) {
+      res->curves[k++] = res->curves[j];
+      continue;
+    }
+    idr_tid_failure *x = &res->failed[f++];
+    x->T_K = P->temperatures_K[j];
+    x->status = sts[j];
+    snprintf(x->msg, sizeof x->msg, "%s", errs[j].msg);
+    free(res->curves[j].t);
+    free(res->curves[j].C);
+    free(res->curves[j].G);
+  }
+  res->n_T = k;
+  res->n_failed = nf;
+  return IDR_OK;
+}
+
 idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim_opts *opts,
                        idr_progress_fn progress, void *progress_user, idr_tid_result *res,
                        idr_error *err) {
@@ -229,13 +269,7 @@ idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim
     }
   }
   res->wall_s = wall_now() - t0;
-  idr_status st = IDR_OK;
-  for (int j = 0; j < nT && !st; j++) {
-    if (sts[j]) {
-      st = idr_error_set(err, sts[j], "%s", errs[j].msg);
-      idr_error_context(err, "the TID scan at T = %g K", P->temperatures_K[j]);
-    }
-  }
+  idr_status st = keep_successes(res, sts, errs, P, err);
   free(errs);
   free(sts);
   if (st) idr_tid_result_free(res);

@@ -2,8 +2,9 @@
  * The TID protocol at the level of a deck: the scan on the deck's own mesh
  * and solver settings, and the experimenters' extraction (analysis/) with
  * the absorber's net doping and permittivity, the deck's Arrhenius power and
- * transient model. One path for `iondrift run`, `iondrift reproduce`, the
- * validation cases and the bench.
+ * transient model. One path for `iondrift reproduce`, the validation cases
+ * and the bench, which need every temperature: a temperature that fails
+ * fails idr_run_tid_deck (idr_run_tid keeps the others).
  */
 #include "idr_protocols.h"
 
@@ -53,5 +54,12 @@ idr_status idr_run_tid_deck(const idr_deck *d, idr_tid_result *res, idr_error *e
   idr_status st = idr_mesh_build(d, &m, err);
   if (!st) st = idr_run_tid(d, m, &so, NULL, NULL, res, err);
   idr_mesh_free(&m);
+  if (!st && res->n_failed > 0) {
+    const idr_tid_failure *f = &res->failed[0];
+    st = idr_error_set(err, f->status, "%s", f->msg);
+    idr_error_context(err, "the TID scan at T = %g K (%d of %d temperatures failed)", f->T_K,
+                      res->n_failed, res->n_failed + res->n_T);
+    idr_tid_result_free(res);
+  }
   return st;
 }
