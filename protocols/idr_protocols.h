@@ -123,18 +123,18 @@ typedef struct idr_tid_curve {
 
 /* A temperature of the scan whose run failed. */
 typedef struct idr_tid_failure {
-  double T_K;                /* temperature [K] */
-  idr_status status;         /* what failed */
-  char msg[IDR_ERRMSG_LEN];  /* the solver's message */
+  double T_K;               /* temperature [K] */
+  idr_status status;        /* what failed */
+  char msg[IDR_ERRMSG_LEN]; /* the solver's message */
 } idr_tid_failure;
 
 typedef struct idr_tid_result {
-  int n_T;               /* temperatures that ran to the end, in the deck's order */
-  idr_tid_curve *curves; /* [n_T] */
-  int n_failed;          /* temperatures that failed (not in curves) */
+  int n_T;                 /* temperatures that ran to the end, in the deck's order */
+  idr_tid_curve *curves;   /* [n_T] */
+  int n_failed;            /* temperatures that failed (not in curves) */
   idr_tid_failure *failed; /* [n_failed], in the deck's order */
-  int threads;           /* OpenMP threads used */
-  double wall_s;         /* wall time of the scan [s] */
+  int threads;             /* OpenMP threads used */
+  double wall_s;           /* wall time of the scan [s] */
 } idr_tid_result;
 
 void idr_tid_result_free(idr_tid_result *r);

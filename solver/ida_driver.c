@@ -322,8 +322,7 @@ static idr_status consistent_start(idr_sim *s, double t0, idr_error *err) {
                          "bias to V = %.6g V, light = %.6g suns (IDACalcIC flag %d: %s)",
                          t0, s->bias.V, s->bias.light, flag, s->ida_msg);
   CHECK_IDA(IDAGetConsistentIC(s->ida, s->y, s->yp), "IDAGetConsistentIC");
-  if (idr_potential_rate(s->dev, &s->bias, N_VGetArrayPointer(s->y), yp, s->rate_jx,
-                         s->rate_work))
+  if (idr_potential_rate(s->dev, &s->bias, N_VGetArrayPointer(s->y), yp, s->rate_jx, s->rate_work))
     return idr_error_set(err, IDR_ERR_SOLVER,
                          "the potential's rate after the change of bias to V = %.6g V at t = "
                          "%.6g s is not finite",
