@@ -28,7 +28,7 @@
  * The growth g is common to the automatic layers (spends mesh.nodes), so a
  * thin layer gets nodes in proportion to the log of its thickness. The
  * defaults (h_min 0.05 nm, share 0.3, 400 nodes) put J(t) of the example
- * deck within 0.4 % of a converged mesh (docs/validation.md, V23).
+ * deck within 0.4 % of a converged mesh (docs/accuracy.md, V26).
  *
  * Intervals of a layer of thickness d [nm] at growth g (> 0). */
 static double grad_intervals(double g, double d, double h_min, double share) {

@@ -1,5 +1,5 @@
 /*
- * Accuracy at the default settings (validation V24-V26): a deck run as the
+ * Accuracy at the default settings (validation V25-V27): a deck run as the
  * user gives it against a converged reference, the same deck at
  * solver.rtol 1e-10 on twice the mesh nodes (same h_min). docs/accuracy.md
  * states what is compared and why.

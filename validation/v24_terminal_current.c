@@ -1,5 +1,5 @@
 /*
- * V23: the terminal current next to degenerate contacts, without a
+ * V24: the terminal current next to degenerate contacts, without a
  * round-off floor.
  *
  * Law (charge conservation of the discrete equations, physics/current.c):
@@ -46,15 +46,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define V23_SAMPLES 31       /* log samples 1e-5 .. 10 s after the switch */
-#define V23_DRAWS 32         /* perturbed states per sample */
-#define V23_ULP 2.2e-16      /* relative perturbation of every unknown */
-#define V23_FLOOR_REL 1e-12  /* (a): floor / max |J| */
-#define V23_RTOL_REL 1e-3    /* (b): |J(1e-6) - J(1e-9)| / |J| */
-#define V23_RTOL_WINDOW 1e-6 /* (b): where |J| > this x max |J| */
-#define V23_EDGE_REL 1e-2    /* (c): edge spread / (rtol x largest edge term) */
-#define V23_RS_REL 1e-9      /* (c): J vs the Ramo-Shockley form */
-#define V23_EQ_REL 1e-25     /* (d): |J| / max flux term at equilibrium */
+#define V24_SAMPLES 31       /* log samples 1e-5 .. 10 s after the switch */
+#define V24_DRAWS 32         /* perturbed states per sample */
+#define V24_ULP 2.2e-16      /* relative perturbation of every unknown */
+#define V24_FLOOR_REL 1e-12  /* (a): floor / max |J| */
+#define V24_RTOL_REL 1e-3    /* (b): |J(1e-6) - J(1e-9)| / |J| */
+#define V24_RTOL_WINDOW 1e-6 /* (b): where |J| > this x max |J| */
+#define V24_EDGE_REL 1e-2    /* (c): edge spread / (rtol x largest edge term) */
+#define V24_RS_REL 1e-9      /* (c): J vs the Ramo-Shockley form */
+#define V24_EQ_REL 1e-25     /* (d): |J| / max flux term at equilibrium */
 
 static double urand(unsigned long long *s) {
   *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -71,7 +71,7 @@ static void stack(idr_deck *d) {
 }
 
 /* Largest change of J (weighted) and of the length-weighted mean over
- * V23_DRAWS states perturbed at round-off level. */
+ * V24_DRAWS states perturbed at round-off level. */
 static void floors(const idr_device *d, const double *y, const double *yp, double *work, double *fl,
                    double *fl_mean) {
   const int n = d->n_unknowns;
@@ -82,10 +82,10 @@ static void floors(const idr_device *d, const double *y, const double *yp, doubl
   unsigned long long seed = 2385;
   *fl = 0.0;
   *fl_mean = 0.0;
-  for (int k = 0; k < V23_DRAWS; k++) {
+  for (int k = 0; k < V24_DRAWS; k++) {
     for (int u = 0; u < n; u++) {
-      yk[u] = y[u] * (1.0 + V23_ULP * (2.0 * urand(&seed) - 1.0));
-      ypk[u] = yp[u] * (1.0 + V23_ULP * (2.0 * urand(&seed) - 1.0));
+      yk[u] = y[u] * (1.0 + V24_ULP * (2.0 * urand(&seed) - 1.0));
+      ypk[u] = yp[u] * (1.0 + V24_ULP * (2.0 * urand(&seed) - 1.0));
     }
     idr_current c, m;
     idr_terminal_current(d, yk, ypk, &c);
@@ -116,9 +116,9 @@ static void check_switch(idr_vcase *vc, const idr_device *d, const double *y, co
   printf("    after the switch: J = %.9e A/m^2, largest edge term %.3e A/m^2\n", c.J, big);
   char what[128];
   snprintf(what, sizeof what, "(c) rtol %g: max_e |J_e - J| / (rtol x largest edge term)", rtol);
-  idr_vcheck_le(vc, what, spread / (rtol * big), V23_EDGE_REL);
+  idr_vcheck_le(vc, what, spread / (rtol * big), V24_EDGE_REL);
   snprintf(what, sizeof what, "(c) rtol %g: J vs sum (h/eps) Jcond / sum (h/eps) [A/m^2]", rtol);
-  idr_vcheck_rel(vc, what, c.J, num / den, V23_RS_REL);
+  idr_vcheck_rel(vc, what, c.J, num / den, V24_RS_REL);
 out_free:
   free(Jc);
   free(Jd);
@@ -133,7 +133,7 @@ static int relaxation(idr_vcase *vc, const idr_device *d, const double *y_eq, do
   idr_sim *sim = NULL;
   idr_sim_opts so = {.rtol = rtol, .max_steps = 500000, .h_max = 0};
   double *work = malloc(2 * (size_t)d->n_unknowns * sizeof *work);
-  double fl[V23_SAMPLES], flm[V23_SAMPLES];
+  double fl[V24_SAMPLES], flm[V24_SAMPLES];
   idr_bias fill = {1.0, 0.0}, rest = {0.0, 0.0};
   int rc = 1;
   if (!work || idr_sim_create(d, &so, &sim, &err) || idr_sim_start(sim, 0.0, y_eq, &fill, &err) ||
@@ -144,7 +144,7 @@ static int relaxation(idr_vcase *vc, const idr_device *d, const double *y_eq, do
   }
   check_switch(vc, d, idr_sim_y(sim), idr_sim_yp(sim), rtol);
   double Jmax = 0.0;
-  for (int k = 0; k < V23_SAMPLES; k++) {
+  for (int k = 0; k < V24_SAMPLES; k++) {
     if (idr_sim_advance(sim, 5.0 + t[k], &err)) {
       printf("  %s\n", err.msg);
       goto out_free;
@@ -157,7 +157,7 @@ static int relaxation(idr_vcase *vc, const idr_device *d, const double *y_eq, do
   }
   if (vc_checks) {
     double worst = 0.0, worst_mean = 0.0;
-    for (int k = 0; k < V23_SAMPLES; k++) {
+    for (int k = 0; k < V24_SAMPLES; k++) {
       worst = fmax(worst, fl[k]);
       worst_mean = fmax(worst_mean, flm[k]);
       if (k % 5 == 0)
@@ -169,7 +169,7 @@ static int relaxation(idr_vcase *vc, const idr_device *d, const double *y_eq, do
     printf("    floor of the length-weighted mean: %.3e A/m^2 = %.2e of max |J|\n", worst_mean,
            worst_mean / Jmax);
     idr_vcheck_le(vc, "(a) round-off floor of J / max |J| of the relaxation", worst / Jmax,
-                  V23_FLOOR_REL);
+                  V24_FLOOR_REL);
   }
   rc = 0;
 out_free:
@@ -180,7 +180,7 @@ out_free:
 
 int main(void) {
   idr_vcase vc;
-  idr_vcase_begin(&vc, "V23 terminal current",
+  idr_vcase_begin(&vc, "V24 terminal current",
                   "the same J on every edge, read where it is not a difference of large terms");
   idr_deck deck;
   stack(&deck);
@@ -189,7 +189,7 @@ int main(void) {
   idr_mesh *m = NULL;
   idr_device *d = NULL;
   double *y = NULL;
-  double t[V23_SAMPLES], J6[V23_SAMPLES], J9[V23_SAMPLES];
+  double t[V24_SAMPLES], J6[V24_SAMPLES], J9[V24_SAMPLES];
   int ok = idr_vdevice(&deck, deck.temperature_K, &m, &d, &err) == IDR_OK;
   if (ok) {
     y = malloc((size_t)d->n_unknowns * sizeof *y);
@@ -206,10 +206,10 @@ int main(void) {
     double big = idr_max_flux_term(d, y);
     printf("    equilibrium: largest flux term %.3e A/m^2, length-weighted mean J = %.3e A/m^2\n",
            big, cm.J);
-    idr_vcheck_le(&vc, "(d) equilibrium |J| / largest flux term", fabs(c.J) / big, V23_EQ_REL);
+    idr_vcheck_le(&vc, "(d) equilibrium |J| / largest flux term", fabs(c.J) / big, V24_EQ_REL);
   }
-  for (int k = 0; k < V23_SAMPLES; k++)
-    t[k] = 1e-5 * pow(10.0, 6.0 * k / (V23_SAMPLES - 1));
+  for (int k = 0; k < V24_SAMPLES; k++)
+    t[k] = 1e-5 * pow(10.0, 6.0 * k / (V24_SAMPLES - 1));
   if (!idr_vcheck_true(&vc, "relaxation at rtol 1e-6",
                        relaxation(&vc, d, y, 1e-6, t, J6, 1) == 0) ||
       !idr_vcheck_true(&vc, "relaxation at rtol 1e-9", relaxation(&vc, d, y, 1e-9, t, J9, 0) == 0))
@@ -217,16 +217,16 @@ int main(void) {
   {
     double Jmax = 0.0, worst = 0.0;
     int used = 0;
-    for (int k = 0; k < V23_SAMPLES; k++)
+    for (int k = 0; k < V24_SAMPLES; k++)
       Jmax = fmax(Jmax, fabs(J9[k]));
-    for (int k = 0; k < V23_SAMPLES; k++)
-      if (fabs(J9[k]) > V23_RTOL_WINDOW * Jmax) {
+    for (int k = 0; k < V24_SAMPLES; k++)
+      if (fabs(J9[k]) > V24_RTOL_WINDOW * Jmax) {
         worst = fmax(worst, fabs(J6[k] - J9[k]) / fabs(J9[k]));
         used++;
       }
     char what[128];
     snprintf(what, sizeof what, "(b) max |J(rtol 1e-6) / J(rtol 1e-9) - 1| over %d samples", used);
-    idr_vcheck_le(&vc, what, worst, V23_RTOL_REL);
+    idr_vcheck_le(&vc, what, worst, V24_RTOL_REL);
   }
 out_free:
   free(y);

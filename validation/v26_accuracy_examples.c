@@ -1,7 +1,7 @@
 /*
- * V25: accuracy at the default settings, the example decks.
+ * V26: accuracy at the default settings, the example decks.
  *
- * Law (convergence): as V24. Decks: examples/fapbi3_pin.yaml as shipped
+ * Law (convergence): as V25. Decks: examples/fapbi3_pin.yaml as shipped
  * (+1 V for 5 s, 0 V for 10 s; C sampled at 10 kHz) and through the tid
  * protocol, and examples/xiang2026.yaml (its tid protocol, degenerate
  * contacts), both scans at 300, 250 and 200 K (the full 300..200 K table is
@@ -10,7 +10,7 @@
  * C within 1 % (the issue's); the TID transient dC(t) = C(t) - C(t_last),
  * the signal the extraction reads, within 2 % of its amplitude (measured
  * 0.27 % for J, <= 0.06 % for C, <= 0.6 % for dC; on the mesh of 0.2 nm
- * tanh-refined interfaces before V23-V26 dC was off by up to 7 %).
+ * tanh-refined interfaces before V24-V27 dC was off by up to 7 %).
  */
 #include "harness.h"
 #include "vaccuracy.h"
@@ -46,7 +46,7 @@ static void one(idr_vcase *vc, const char *label, const char *file, const char *
 
 int main(void) {
   idr_vcase vc;
-  idr_vcase_begin(&vc, "V25 accuracy, example decks",
+  idr_vcase_begin(&vc, "V26 accuracy, example decks",
                   "J(t), C(t) at the defaults within 1 % of rtol 1e-10 on twice the nodes");
   static const char *const wf[] = {"protocol.capacitance_f_Hz=1e4"};
   one(&vc, "fapbi3_pin.yaml, waveform", "fapbi3_pin.yaml", wf, 1, 0);

@@ -1,5 +1,5 @@
 /*
- * V24: accuracy at the default settings, three-layer stack with a deep
+ * V25: accuracy at the default settings, three-layer stack with a deep
  * acceptor level whose emission carries the relaxation current.
  *
  * Law (convergence): the transient at the defaults (400 nodes on the graded
@@ -32,7 +32,7 @@
 
 int main(void) {
   idr_vcase vc;
-  idr_vcase_begin(&vc, "V24 accuracy, deep-trap stack",
+  idr_vcase_begin(&vc, "V25 accuracy, deep-trap stack",
                   "J(t), C(t) at the defaults within 1 % of rtol 1e-10 on twice the nodes");
   static const char *const sets[] = {
       "layers[0].thickness_nm=50", "layers[2].thickness_nm=50", "ions[0].density_cm3=1e15",

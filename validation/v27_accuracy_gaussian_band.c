@@ -1,8 +1,8 @@
 /*
- * V26: accuracy at the default settings, a stack with a dynamic Gaussian
+ * V27: accuracy at the default settings, a stack with a dynamic Gaussian
  * trap band.
  *
- * Law (convergence): as V24. Device: examples/fapbi3_pin.yaml with 50 nm
+ * Law (convergence): as V25. Device: examples/fapbi3_pin.yaml with 50 nm
  * transport layers, perovskite N_A 1e16 cm^-3, mobile anions 1e15 cm^-3 and
  * an acceptor band of 1e16 cm^-3 centred 0.55 eV below Ec, sigma 0.05 eV,
  * 5 levels (0.425..0.675 eV: electron emission 1.6e3..0.1 /s), c_n = c_p =
@@ -31,7 +31,7 @@
 
 int main(void) {
   idr_vcase vc;
-  idr_vcase_begin(&vc, "V26 accuracy, Gaussian trap band",
+  idr_vcase_begin(&vc, "V27 accuracy, Gaussian trap band",
                   "J(t), C(t) at the defaults within 1 % of rtol 1e-10 on twice the nodes");
   static const char *const sets[] = {
       "layers[0].thickness_nm=50",
