@@ -1060,6 +1060,39 @@ static idr_status conv_output(cv *c, const idr_ynode *root, idr_deck *d) {
   return IDR_OK;
 }
 
+/* Light in the protocol needs a light source: with generation.model none a
+ * light_suns > 0 would silently run dark. The error points at the light. */
+static idr_status check_light(cv *c, const idr_ynode *root, const idr_deck *d) {
+  if (d->generation.model != IDR_GEN_NONE) return IDR_OK;
+  const idr_ynode *pn = idr_ynode_get(root, "protocol");
+  const idr_protocol_spec *P = &d->protocol;
+  char path[PATH_LEN], got[GOT_LEN];
+  const idr_ynode *at = NULL;
+  if (P->type == IDR_PROTO_WAVEFORM) {
+    const idr_ynode *segs = pn ? idr_ynode_get(pn, "segments") : NULL;
+    for (int i = 0; i < P->n_segments && !at; i++)
+      if (P->segments[i].light_suns > 0) {
+        char sp[PATH_LEN];
+        jidx(sp, "protocol.segments", (size_t)i);
+        jkey(path, sp, "light_suns");
+        const idr_ynode *sn = segs ? idr_ynode_at(segs, (size_t)i) : NULL;
+        at = sn ? idr_ynode_get(sn, "light_suns") : NULL;
+        if (!at) at = sn ? sn : root;
+      }
+  } else if (P->type == IDR_PROTO_TID && P->light_suns > 0) {
+    snprintf(path, sizeof path, "protocol.light_suns");
+    at = pn ? idr_ynode_get(pn, "light_suns") : NULL;
+    if (!at) at = pn ? pn : root;
+  }
+  if (!at) return IDR_OK;
+  got_raw(at, got);
+  return idr_yerror(c->doc, at, 0, path, c->err,
+                    "must be 0 while generation.model is none: the deck has no light source "
+                    "(set generation: {model: beer_lambert, photon_flux_cm2_s: ...} or "
+                    "{model: uniform}) (got %s)",
+                    got);
+}
+
 static idr_status convert(cv *c, const idr_ynode *root, idr_deck *d) {
   static const char *const KEYS[] = {
       "title",      "temperature_K", "layers", "interfaces", "ions",   "traps", "contacts",
@@ -1077,7 +1110,7 @@ static idr_status convert(cv *c, const idr_ynode *root, idr_deck *d) {
       conv_ions(c, root, d) != IDR_OK || conv_traps(c, root, d) != IDR_OK ||
       conv_contacts(c, root, d) != IDR_OK || conv_generation(c, root, d) != IDR_OK ||
       conv_mesh_solver(c, root, d) != IDR_OK || conv_protocol(c, root, d) != IDR_OK ||
-      conv_output(c, root, d) != IDR_OK)
+      conv_output(c, root, d) != IDR_OK || check_light(c, root, d) != IDR_OK)
     return IDR_ERR_INPUT;
   return IDR_OK;
 }

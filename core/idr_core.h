@@ -11,6 +11,7 @@
 #ifndef IDR_CORE_H
 #define IDR_CORE_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -61,6 +62,15 @@ idr_status idr_error_context(idr_error *err, const char *fmt, ...)
 /* Thermal voltage kT/q [V] at temperature T [K]. */
 static inline double idr_thermal_voltage(double T_K) {
   return IDR_KB_EV * T_K;
+}
+
+/* ---- NaN-proof comparisons -------------------------------------------- */
+/* max(m, |v|) that keeps a NaN of either argument (fmax drops it, and
+ * `if (e > worst)` never sees it): a guard or a test comparison built on it
+ * fails on a NaN instead of passing. */
+static inline double idr_max_abs(double m, double v) {
+  const double a = fabs(v);
+  return (isnan(a) || a > m) ? a : m;
 }
 
 /* ---- units: practical <-> SI ------------------------------------------ */

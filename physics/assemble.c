@@ -422,6 +422,10 @@ double idr_ion_count(const idr_device *d, const double *y, int k) {
   }
   return s;
 }
+double idr_ion_number_drift(double N0, double N1) {
+  if (N0 == 0.0) return N1 == 0.0 ? 0.0 : INFINITY;
+  return fabs(N1 / N0 - 1.0);
+}
 
 /* ---- equilibrium charge for the Poisson-Boltzmann solve ---- */
 void idr_eq_node_charge(const idr_device *d, int i, double psi, const double *mu, double *rho,
@@ -450,7 +454,10 @@ void idr_eq_node_charge(const idr_device *d, int i, double psi, const double *mu
     double vol = d->ion_vol[(size_t)i * ni + q];
     double c, dc_dx; /* x = mu - z psi */
     double x = mu[q] - io->z * psi;
-    if (io->c_max > 0.0) {
+    if (io->c0 == 0.0) { /* a species of zero density: none anywhere */
+      c = 0.0;
+      dc_dx = 0.0;
+    } else if (io->c_max > 0.0) {
       double a = (io->c_max / io->c0 - 1.0) * exp(-x);
       c = io->c_max / (1.0 + a);
       dc_dx = c * a / (1.0 + a);

@@ -7,6 +7,7 @@
  */
 #include "idr_physics.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,7 +370,15 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
         p = -0.5 * dop + r;
         n = hc->ni2 / p;
       }
-      psi = log(n) - lnn;
+      if (n > DBL_MIN && p > DBL_MIN) {
+        psi = log(n) - lnn;
+      } else {
+        /* the minority density ni2 / majority underflows at low temperature
+         * (PTAA's ni2 below ~46 K): the same neutral contact in logarithms */
+        const double ln_ni2 = log(hc->Nc) + log(hc->Nv) - hc->Eg / d->Vt;
+        const double ln_n = dop == 0.0 ? 0.5 * ln_ni2 : dop > 0 ? log(n) : ln_ni2 - log(p);
+        psi = ln_n - lnn;
+      }
     } else {
       psi = (d->chi_ref - cs->work_function_eV) / d->Vt;
     }

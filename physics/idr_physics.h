@@ -252,6 +252,9 @@ double idr_Efp(const idr_device *dev, const double *y, int i);
 double idr_field(const idr_device *dev, const double *y, int e);
 /* Number of ions of species k per unit area [m^-2]. */
 double idr_ion_count(const idr_device *dev, const double *y, int k);
+/* Relative change |N1/N0 - 1| of an ion number [-]; 0 when both are 0 (a
+ * species of zero density keeps none), +inf when only N0 is 0. */
+double idr_ion_number_drift(double N0, double N1);
 
 /* ---- equilibrium charge (for the Poisson-Boltzmann solve) ------------- */
 /* Net charge density integral over node i's control volume, divided by q

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Minimum intervals per layer: resolves at least a coarse profile. */
+/* Minimum intervals of a layer meshed automatically: resolves at least a
+ * coarse profile. A layer's explicit `nodes` is used as given (>= 3). */
 #define IDR_MESH_MIN_INTERVALS 12
 /* Share of a layer's intervals spread uniformly over it (graded law). */
 #define IDR_MESH_UNIFORM_SHARE 0.3
@@ -146,13 +147,15 @@ idr_status idr_mesh_build(const idr_deck *deck, idr_mesh **out, idr_error *err) 
   for (int l = 0; l < nl; l++) {
     const idr_layer *ly = &deck->layers[l];
     int m;
-    if (ly->nodes > 0)
+    if (ly->nodes > 0) {
       m = ly->nodes - 1;
-    else if (g_all == 0.0)
+    } else if (g_all == 0.0) {
       m = (int)lround(auto_budget * ly->thickness_nm / (auto_len > 0 ? auto_len : 1.0));
-    else
+      if (m < IDR_MESH_MIN_INTERVALS) m = IDR_MESH_MIN_INTERVALS;
+    } else {
       m = (int)lround(grad_intervals(g_all, ly->thickness_nm, h_min, share));
-    if (m < IDR_MESH_MIN_INTERVALS) m = IDR_MESH_MIN_INTERVALS;
+      if (m < IDR_MESH_MIN_INTERVALS) m = IDR_MESH_MIN_INTERVALS;
+    }
     intervals[l] = m;
     total += m;
   }

@@ -127,6 +127,10 @@ idr_status idr_run_cv(idr_device *dev, const idr_sim_opts *opts, const double *y
     else
       st = idr_sim_set_bias(sim, &b, err);
     if (!st) st = idr_sim_relax(sim, IDR_RELAX_T_MAX, err);
+    /* the DC current of the state just solved, with the ions as they were
+     * in it (frozen: no ionic current) */
+    idr_current c;
+    idr_terminal_current(dev, idr_sim_y(sim), NULL, &c);
     for (int k = 0; k < dev->n_ions; k++)
       dev->ions[k].D = D_saved[k];
     if (st) {
@@ -137,8 +141,6 @@ idr_status idr_run_cv(idr_device *dev, const idr_sim_opts *opts, const double *y
     st = idr_admittance_set_state(adm, idr_sim_y(sim), &b, err);
     if (!st) st = idr_admittance_eval(adm, 2.0 * IDR_PI * f_Hz, &p, err);
     if (st) goto out_free;
-    idr_current c;
-    idr_terminal_current(dev, idr_sim_y(sim), NULL, &c);
     res->V[j] = V;
     res->C[j] = p.C;
     res->G[j] = p.G;

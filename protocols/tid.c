@@ -142,7 +142,7 @@ static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_
   }
   for (int k = 0; k < dev->n_ions; k++) {
     double n0 = idr_ion_count(dev, y, k), n1 = idr_ion_count(dev, idr_sim_y(sim), k);
-    cv->ion_drift_max[k] = fabs(n1 / n0 - 1.0);
+    cv->ion_drift_max[k] = idr_ion_number_drift(n0, n1);
   }
   /* back to rest: C(t) */
   double t_end = t + P->fill_duration_s;
@@ -163,7 +163,7 @@ static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_
     cv->C[j] = ap.C;
     cv->G[j] = ap.G;
     for (int k = 0; k < dev->n_ions; k++) {
-      double d = fabs(idr_ion_count(dev, yj, k) / idr_ion_count(dev, y, k) - 1.0);
+      double d = idr_ion_number_drift(idr_ion_count(dev, y, k), idr_ion_count(dev, yj, k));
       if (d > cv->ion_drift_max[k]) cv->ion_drift_max[k] = d;
     }
   }

@@ -213,7 +213,7 @@ idr_status idr_run_waveform(const idr_device *d, const idr_protocol_spec *proto,
       }
       ns++;
       for (int k = 0; k < d->n_ions; k++) {
-        double drift = fabs(idr_ion_count(d, y, k) / res->ion_number0[k] - 1.0);
+        double drift = idr_ion_number_drift(res->ion_number0[k], idr_ion_count(d, y, k));
         if (drift > res->ion_drift_max[k]) res->ion_drift_max[k] = drift;
       }
       if (progress) progress(progress_user, T_total > 0 ? tj / T_total : 1.0, s, tj);

@@ -13,6 +13,7 @@
  */
 #include "idr_solver.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,19 +72,31 @@ static int dense_solve(int n, double *A, double *x) {
   return 0;
 }
 
-/* Potential that makes node i's carriers and doping neutral (ions at c0). */
+/* Potential that makes node i's carriers and doping neutral (ions at c0):
+ * X = exp(psi) solves a X - b / X + D = 0 with a = sum vol gam_n e^lnn0,
+ * b = sum vol gam_p e^lnp0. In logarithms when a or b underflows (a
+ * wide-gap layer's minority density at low temperature, e.g. 1e-330 m^-3 in
+ * PTAA at 40 K). */
 static double neutral_psi(const idr_device *d, int i) {
-  double a = 0.0, b = 0.0, D = 0.0;
+  double a = 0.0, b = 0.0, D = 0.0, sa = 0.0, sb = 0.0;
   for (int s = 0; s < 2; s++) {
     const idr_halfcell *hc = &d->hc[2 * i + s];
     if (hc->layer < 0) continue;
     a += hc->vol * hc->gam_n * exp(d->lnn0[i]);
     b += hc->vol * hc->gam_p * exp(d->lnp0[i]);
+    sa += hc->vol * hc->gam_n;
+    sb += hc->vol * hc->gam_p;
     D += hc->vol * hc->dop;
   }
-  double r = sqrt(D * D + 4.0 * a * b);
-  double X = D >= 0 ? (D + r) / (2.0 * a) : 2.0 * b / (r - D);
-  return log(X);
+  if (a > DBL_MIN && b > DBL_MIN && isfinite(a) && isfinite(b)) {
+    double r = sqrt(D * D + 4.0 * a * b);
+    double X = D >= 0 ? (D + r) / (2.0 * a) : 2.0 * b / (r - D);
+    return log(X);
+  }
+  const double ln_a = log(sa) + d->lnn0[i], ln_b = log(sb) + d->lnp0[i];
+  if (D == 0.0) return 0.5 * (ln_b - ln_a);
+  const double r = sqrt(D * D + 4.0 * exp(ln_a + ln_b));
+  return D > 0 ? log(D + r) - log(2.0) - ln_a : log(2.0) + ln_b - log(r - D);
 }
 
 idr_status idr_equilibrium(const idr_device *d, double *y, idr_eq_stats *stats, idr_error *err) {
@@ -133,8 +146,10 @@ idr_status idr_equilibrium(const idr_device *d, double *y, idr_eq_stats *stats, 
   for (it = 1; it <= IDR_EQ_MAX_ITER; it++) {
     /* assemble */
     for (int k = 0; k < K; k++) {
-      Ck[k] = -1.0;
-      Dkk[k] = 0.0;
+      /* a species of zero density has no number to hold: its constraint
+       * becomes dmu_k = 0 (no ions anywhere whatever mu_k is) */
+      Ck[k] = d->ions[k].c0 > 0.0 ? -1.0 : 0.0;
+      Dkk[k] = d->ions[k].c0 > 0.0 ? 0.0 : 1.0;
     }
     for (int i = 0; i < N; i++) {
       double rho, drho, dmu[IDR_MAX_IONS];
@@ -142,7 +157,8 @@ idr_status idr_equilibrium(const idr_device *d, double *y, idr_eq_stats *stats, 
       /* ion constraints: vol dc/dx = dmu / (inv z) */
       for (int k = 0; k < K; k++) {
         double v = d->ion_vol[(size_t)i * K + k];
-        if (v <= 0.0) continue;
+        if (i >= 1 && i <= N - 2) Cr[(size_t)k * M + (i - 1)] = 0.0;
+        if (v <= 0.0 || d->ions[k].c0 == 0.0) continue;
         const idr_ion *io = &d->ions[k];
         double vdc = dmu[k] / (inv * io->z); /* vol * dc/dx */
         double x = mu[k] - io->z * psi[i];
@@ -201,12 +217,12 @@ idr_status idr_equilibrium(const idr_device *d, double *y, idr_eq_stats *stats, 
         for (int k = 0; k < K; k++)
           R[r] -= X[(size_t)k * M + r] * dmu_step[k];
     }
-    /* damped update */
+    /* damped update; a NaN anywhere makes mx NaN (fmax would drop it) */
     double mx = 0.0;
     for (int r = 0; r < M; r++)
-      mx = fmax(mx, fabs(R[r]));
+      mx = idr_max_abs(mx, R[r]);
     for (int k = 0; k < K; k++)
-      mx = fmax(mx, fabs(dmu_step[k]));
+      mx = idr_max_abs(mx, dmu_step[k]);
     if (!isfinite(mx)) {
       st = idr_error_set(err, IDR_ERR_SOLVER, "equilibrium: Newton update is not finite");
       goto out_free;
@@ -232,6 +248,16 @@ idr_status idr_equilibrium(const idr_device *d, double *y, idr_eq_stats *stats, 
     double rho, drho, dmu[IDR_MAX_IONS];
     idr_eq_node_charge(d, i, psi[i], mu, &rho, &drho, dmu, y);
   }
+  for (int u = 0; u < d->n_unknowns; u++)
+    if (!isfinite(y[u])) {
+      const int i = d->node_of[u];
+      st =
+          idr_error_set(err, IDR_ERR_SOLVER,
+                        "equilibrium: unknown %d at node %d (x = %.4g nm) is not finite (%g) after "
+                        "%d Newton iterations",
+                        u - d->off[i], i, 1e9 * d->x[i], y[u], it);
+      goto out_free;
+    }
   if (stats) {
     stats->iterations = it;
     stats->last_update = last;
