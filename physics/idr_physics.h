@@ -46,9 +46,9 @@ typedef struct idr_mesh {
   int *layer_first; /* node index of each layer's left edge; [n_layers] = n-1 */
 } idr_mesh;
 
-/* Build a mesh for the deck's stack: each layer gets nodes in proportion to
- * its thickness (at least a minimum), spaced by a tanh law that refines
- * towards both of its edges down to mesh.h_min_nm. Layer boundaries are nodes. */
+/* Build a mesh for the deck's stack: each layer (at least a minimum of
+ * intervals, or its explicit `nodes`) graded from mesh.h_min_nm at both of
+ * its edges plus a uniform share (mesh.c). Layer boundaries are nodes. */
 idr_status idr_mesh_build(const idr_deck *deck, idr_mesh **out, idr_error *err);
 /* A mesh from explicit positions (validation, convergence studies): x [m],
  * strictly increasing; layer_first[n_layers] must be n-1. */
