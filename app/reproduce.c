@@ -245,15 +245,16 @@ static int run_plot(const char *dir, int quiet) {
   snprintf(script, sizeof script, "%s/plot_reproduce.py", tools ? tools : IDR_TOOLS_DIR);
   snprintf(h5, sizeof h5, "%s/reproduce.h5", dir);
   snprintf(png, sizeof png, "%s/reproduce.png", dir);
-  if (access("/usr/bin/python3", X_OK) != 0 || access(script, R_OK) != 0) {
-    if (!quiet)
-      fprintf(stderr, "iondrift: note: no plot (needs /usr/bin/python3 and %s)\n", script);
+  const char *python = getenv("IONDRIFT_PYTHON");
+  if (!python || !python[0]) python = IDR_PYTHON; /* the one found at configure time */
+  if (access(python, X_OK) != 0 || access(script, R_OK) != 0) {
+    if (!quiet) fprintf(stderr, "iondrift: note: no plot (needs %s and %s)\n", python, script);
     return 0;
   }
   pid_t pid = fork();
   if (pid < 0) return 0;
   if (pid == 0) {
-    execl("/usr/bin/python3", "python3", script, h5, "-o", png, (char *)NULL);
+    execl(python, python, script, h5, "-o", png, (char *)NULL);
     _exit(127);
   }
   int status = 0;

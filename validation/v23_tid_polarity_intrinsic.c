@@ -31,9 +31,9 @@
 #include <math.h>
 #include <stdio.h>
 
-#define V23_ND_LO 0.5   /* N_ion D extracted / true, lower bound [-] */
-#define V23_ND_HI 1.25  /* upper bound [-] */
-#define V23_EA_TOL 0.03 /* |Ea extracted - barrier| [eV] */
+#define V23_ND_LO 0.5    /* N_ion D extracted / true, lower bound [-] */
+#define V23_ND_HI 1.25   /* upper bound [-] */
+#define V23_EA_TOL 0.03  /* |Ea extracted - barrier| [eV] */
 #define V23_CONTROL 10.0 /* the transit-regime control reads at least this x true [-] */
 
 /* Five temperatures 320..240 K, times 10 ns .. 100 s. */
@@ -66,8 +66,8 @@ static void polarity(idr_vcase *vc) {
   static const struct {
     double NA, ND, N_ion, contacts;
     int z;
-    int want_sign;       /* sign of Delta C */
-    idr_ion_sign want;   /* the ion read */
+    int want_sign;     /* sign of Delta C */
+    idr_ion_sign want; /* the ion read */
     const char *label;
   } CASES[] = {
       {0, 1e17, 1e16, 1e20, +1, -1, IDR_ION_CATION, "n-type absorber, cation"},
@@ -91,8 +91,10 @@ static void polarity(idr_vcase *vc) {
            idr_tid_polarity_of(&d) == IDR_POLARITY_NIP   ? "nip"
            : idr_tid_polarity_of(&d) == IDR_POLARITY_PIN ? "pin"
                                                          : "unknown",
-           sp->dC_rel, sp->sign == IDR_ION_ANION ? "anion" : sp->sign == IDR_ION_CATION ? "cation"
-                                                                                       : "unassigned");
+           sp->dC_rel,
+           sp->sign == IDR_ION_ANION    ? "anion"
+           : sp->sign == IDR_ION_CATION ? "cation"
+                                        : "unassigned");
     char what[160];
     if (CASES[k].want_sign) {
       snprintf(what, sizeof what, "%s: Delta C %s 0 and read as the %s", CASES[k].label,
