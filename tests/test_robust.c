@@ -83,7 +83,7 @@ static void test_zero_density_species(void **state) {
   assert_true(cmax == 0.0);
 
   /* +1 V for 1 ms, then 0 V for 1 ms */
-  idr_protocol_spec P = a.deck.protocol;
+  idr_waveform_spec P = *idr_waveform_spec_of(&a.deck);
   P.n_segments = 2;
   P.segments[0].duration_s = 1e-3;
   P.segments[0].samples = 5;

@@ -46,7 +46,8 @@ static void test_block_vs_klu(void **state) {
   for (int k = 0; k < 2; k++) {
     idr_sim_opts so = idr_sim_opts_from_deck(&deck);
     so.linear = k ? IDR_LINEAR_KLU : IDR_LINEAR_BLOCK;
-    idr_status st = idr_run_waveform(d, &deck.protocol, &so, y, NULL, NULL, &w[k], &err);
+    idr_status st =
+        idr_run_waveform(d, idr_waveform_spec_of(&deck), &so, y, NULL, NULL, &w[k], &err);
     if (st) printf("  %s\n", err.msg);
     assert_int_equal(st, IDR_OK);
   }
@@ -63,23 +64,18 @@ static void test_block_vs_klu(void **state) {
     idr_waveform_result_free(&w[k]);
 
   idr_deck tid = deck;
-  tid.protocol.type = IDR_PROTO_TID;
-  tid.protocol.n_temperatures = 2;
-  tid.protocol.temperatures_K[0] = 300.0;
-  tid.protocol.temperatures_K[1] = 220.0;
-  tid.protocol.fill_V_V = 1.0;
-  tid.protocol.fill_duration_s = 5.0;
-  tid.protocol.rest_V_V = 0.0;
-  tid.protocol.f_Hz = 1e4;
-  tid.protocol.t_first_s = 1e-6;
-  tid.protocol.t_last_s = 10.0;
-  tid.protocol.samples = 31;
-  tid.protocol.threads = 1;
+  assert_int_equal(idr_protocol_select(&tid, "tid", &err), IDR_OK);
+  idr_tid_spec *P = idr_tid_spec_edit(&tid); /* the defaults: +1 V for 5 s, 10 kHz, 1e-6..10 s */
+  P->n_temperatures = 2;
+  P->temperatures_K[0] = 300.0;
+  P->temperatures_K[1] = 220.0;
+  P->samples = 31;
+  P->threads = 1;
   idr_tid_result r[2];
   for (int k = 0; k < 2; k++) {
     idr_sim_opts so = idr_sim_opts_from_deck(&deck);
     so.linear = k ? IDR_LINEAR_KLU : IDR_LINEAR_BLOCK;
-    idr_status st = idr_run_tid(&tid, m, &so, NULL, NULL, &r[k], &err);
+    idr_status st = idr_run_tid(&tid, m, &so, 0, NULL, NULL, &r[k], &err);
     if (st) printf("  %s\n", err.msg);
     assert_int_equal(st, IDR_OK);
     assert_int_equal(r[k].n_failed, 0);
@@ -225,7 +221,7 @@ static void test_reverse_pulse_switch(void **state) {
   idr_waveform_result wr;
   memset(&wr, 0, sizeof wr);
   idr_sim_opts so = idr_sim_opts_from_deck(&deck);
-  if (!st) st = idr_run_waveform(d, &deck.protocol, &so, y, NULL, NULL, &wr, &err);
+  if (!st) st = idr_run_waveform(d, idr_waveform_spec_of(&deck), &so, y, NULL, NULL, &wr, &err);
   if (st) printf("  %s\n", err.msg);
   assert_int_equal(st, IDR_OK);
   for (int k = 0; k < wr.n_samples; k++)
@@ -247,22 +243,18 @@ static void test_tid_keeps_temperatures(void **state) {
   idr_example_fixture fx;
   idr_example_fixture_setup(&fx);
   idr_deck tid = fx.deck;
-  tid.protocol.type = IDR_PROTO_TID;
-  tid.protocol.fill_V_V = 1.0;
-  tid.protocol.fill_duration_s = 5.0;
-  tid.protocol.rest_V_V = 0.0;
-  tid.protocol.f_Hz = 1e4;
-  tid.protocol.t_first_s = 1e-6;
-  tid.protocol.t_last_s = 1.0;
-  tid.protocol.samples = 11;
-  tid.protocol.threads = 1;
+  assert_int_equal(idr_protocol_select(&tid, "tid", &err), IDR_OK);
+  idr_tid_spec *P = idr_tid_spec_edit(&tid); /* the defaults: +1 V for 5 s, 10 kHz */
+  P->t_last_s = 1.0;
+  P->samples = 11;
+  P->threads = 1;
   idr_sim_opts so = idr_sim_opts_from_deck(&tid);
   idr_tid_result r[2];
   const double T_pair[2] = {1.0, 300.0};
   for (int k = 0; k < 2; k++) {
-    tid.protocol.n_temperatures = 2 - k; /* {1, 300}, then {300} */
-    memcpy(tid.protocol.temperatures_K, T_pair + k, (size_t)(2 - k) * sizeof(double));
-    idr_status st = idr_run_tid(&tid, fx.m, &so, NULL, NULL, &r[k], &err);
+    P->n_temperatures = 2 - k; /* {1, 300}, then {300} */
+    memcpy(P->temperatures_K, T_pair + k, (size_t)(2 - k) * sizeof(double));
+    idr_status st = idr_run_tid(&tid, fx.m, &so, 0, NULL, NULL, &r[k], &err);
     if (st) printf("  %s\n", err.msg);
     assert_int_equal(st, IDR_OK);
   }
@@ -276,10 +268,10 @@ static void test_tid_keeps_temperatures(void **state) {
   for (int i = 0; i < r[0].curves[0].n; i++)
     assert_true(r[0].curves[0].C[i] == r[1].curves[0].C[i]);
   /* every temperature failing is an error */
-  tid.protocol.n_temperatures = 1;
-  tid.protocol.temperatures_K[0] = 1.0;
+  P->n_temperatures = 1;
+  P->temperatures_K[0] = 1.0;
   idr_tid_result rf;
-  assert_int_not_equal(idr_run_tid(&tid, fx.m, &so, NULL, NULL, &rf, &err), IDR_OK);
+  assert_int_not_equal(idr_run_tid(&tid, fx.m, &so, 0, NULL, NULL, &rf, &err), IDR_OK);
   assert_non_null(strstr(err.msg, "T = 1 K"));
   for (int k = 0; k < 2; k++)
     idr_tid_result_free(&r[k]);

@@ -53,7 +53,7 @@ static idr_status run_waveform(const idr_deck *deck, idr_waveform_result *r, dou
   idr_eq_stats es;
   if (!st) st = idr_equilibrium(d, y, &es, err);
   idr_sim_opts so = idr_sim_opts_from_deck(deck);
-  if (!st) st = idr_run_waveform(d, &deck->protocol, &so, y, NULL, NULL, r, err);
+  if (!st) st = idr_run_waveform(d, idr_waveform_spec_of(deck), &so, y, NULL, NULL, r, err);
   if (!st) *nodes = d->N;
   *wall = now_s() - t0;
   free(y);
