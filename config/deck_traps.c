@@ -16,32 +16,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PATH_LEN 256
 #define V_TH_DEFAULT_CM_S 1e7 /* thermal velocity for sigma -> c [cm/s] */
 #define TRAP_LEVELS_DEFAULT 5 /* levels of a Gaussian trap band when not given */
 #define TRAP_LEVELS_MAX 99
-
-typedef idr_deck_reader cv;
 
 /* A located error at node n (its key when at_key) of path.key. */
 #define KEY_ERROR(n, at_key, key, ...)                                                             \
   (idr_read_path_key(p, sizeof p, path, key),                                                      \
    idr_yerror(idr_read_doc(c), n, at_key, p, idr_read_err(c), __VA_ARGS__))
 
-/* A string under map[key]: 1 present, 0 absent, -1 error (also absent and
- * required). */
-static int str(cv *c, const idr_ynode *map, const char *path, const char *key, int required,
-               char *buf, size_t size) {
-  char p[PATH_LEN];
-  const idr_ynode *n = idr_ynode_get(map, key);
-  idr_read_path_key(p, sizeof p, path, key);
-  if (!n) {
-    if (!required) return 0;
-    idr_yerror(idr_read_doc(c), map, 0, p, idr_read_err(c), "must be given (got nothing)");
-    return -1;
-  }
-  return idr_yread_string(idr_read_doc(c), n, p, buf, size, idr_read_err(c)) == IDR_OK ? 1 : -1;
-}
+#define str idr_dk_str
 
 /* The level's energy: from_composition (band_II / band_III), or exactly one
  * of E_from_Ec_eV / E_from_Ev_eV, inside the gap of the trap's layer. Sets

@@ -121,7 +121,7 @@ idr_status idr_run_tas(const idr_deck *deck, const idr_mesh *mesh, const idr_sim
   tas_scan s = {deck, mesh, opts, res};
   idr_status st = idr_temperature_scan(res->T_K, nT, threads > 0 ? threads : P->threads, "TAS scan",
                                        tas_scan_one, &s, progress, progress_user, &res->threads,
-                                       &res->wall_s, err);
+                                       &res->wall_s, NULL, err);
   if (st) idr_tas_result_free(res);
   return st;
 }
