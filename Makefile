@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT   ?= out
 PREFIX     ?= /usr/local
 
-.PHONY: all deps configure build demo test test-fast asan bench install format format-check clean
+.PHONY: all deps configure build demo test test-fast asan bench install format format-check clean tas-figures
 
 all: build
 
@@ -49,6 +49,10 @@ install: deps
 bench: build
 	@./$(BUILD)/bench/idr_bench
 	@./$(BUILD)/bench/api_bench
+
+# The figures of docs/tas.md (the TAS validation decks run and drawn).
+tas-figures: build
+	@sh scripts/tas-figures.sh $(BUILD)
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i

@@ -53,6 +53,8 @@ double idr_app_attr(const idr_result *r, const char *obj, const char *name);
 /* ---- TID (tid_app.c) ---- */
 /* The summary lines of the group `tid` of a run's result. */
 void idr_app_print_tid(const idr_study *s, const idr_result *r);
+/* The summary of a TAS run (tas_app.c). */
+void idr_app_print_tas(const idr_result *r);
 
 /* ---- command-line helpers (cli_util.c) ---- */
 /* A command-line mistake: prints "iondrift: error: CMD: <message>" and

@@ -146,6 +146,8 @@ static void print_summary(const idr_study *s, const idr_result *r, const char *h
     print_smallsignal(r, protocol);
   } else if (strcmp(protocol, "tid") == 0) {
     idr_app_print_tid(s, r);
+  } else if (strcmp(protocol, "tas") == 0) {
+    idr_app_print_tas(r);
   }
   printf("  wrote         %s\n", h5);
   if (csv && csv[0]) printf("                %s\n", csv);

@@ -8,6 +8,10 @@ What is drawn (docs/plots.md):
                on a common baseline, the Arrhenius plot with error bars, the
                fitted law and Ea +- its error
   extract -o   the same for measured data (data/ and extraction/)
+  tas          C-f at every temperature, -w dC/dw, the Arrhenius plot of the
+               inflections with each level's law, Walter's tDOS with the
+               fitted bands and the deck's true trap levels
+  tas-extract -o  the same for a measured C-f-T table
   cf           C and G/w against f
   cv           C and 1/C^2 against V with the stored Mott-Schottky fit (N, V_bi)
   waveform     |J(t)| on log-log axes against the time since each bias step,
@@ -34,14 +38,16 @@ def kind_of(f):
         return "reproduce"
     if attr(f, "command") == "extract":
         return "extract"
-    for k in ("tid", "cf", "cv", "transient", "equilibrium"):
+    if attr(f, "command") == "tas-extract":
+        return "tas-extract"
+    for k in ("tid", "tas", "cf", "cv", "transient", "equilibrium"):
         if k in f:
             return k
     return None
 
 
 def draw(f, path, kind):
-    from idrplot import smallsignal, tid, waveform
+    from idrplot import smallsignal, tas, tid, waveform
     from idrplot.common import title_of
 
     if kind == "tid":
@@ -50,6 +56,10 @@ def draw(f, path, kind):
         src = f.attrs.get("input", b"?")
         src = src.decode() if isinstance(src, bytes) else str(src)
         return tid.figure(f, path, "extract", "TID extraction of %s (iondrift extract)" % src)
+    if kind == "tas":
+        return tas.figure(f, path, "tas", title_of(f, path, "TAS"))
+    if kind == "tas-extract":
+        return tas.figure(f, path, "tas-extract", tas.title_extract(f, path))
     if kind == "cf":
         return smallsignal.figure_cf(f, path, title_of(f, path, "C-f"))
     if kind == "cv":
@@ -87,8 +97,8 @@ def main(argv):
     with f:
         kind = kind_of(f)
         if kind is None:
-            print("iondrift plot: error: %s: not an iondrift result (no tid, cf, cv, transient, "
-                  "equilibrium, extraction or reproduction groups)" % args.file, file=sys.stderr)
+            print("iondrift plot: error: %s: not an iondrift result (no tid, tas, cf, cv, "
+                  "transient, equilibrium, extraction or reproduction groups)" % args.file, file=sys.stderr)
             return 2
         if kind == "reproduce":
             f.close()
