@@ -244,14 +244,20 @@ typedef struct idr_reproduce_options {
    * create the output directory); a failure stops the reproduction. NULL: none */
   idr_status (*ready)(void *user, idr_error *err);
   void *user; /* of on_progress and ready */
+  /* the TAS panel: per sample, the TAS deck (NULL: examples/xiang2026_tas.yaml)
+   * with the sample's composition, the apparent trap bands II and III */
+  const char *tas_deck;
+  int no_tas; /* 1: no TAS panel */
 } idr_reproduce_options;
 
 /* Run the reproduction; *out: root attributes (study, deck_yaml, wall_time_s,
  * inverted), summary/ (one row per sample: x, fai_sample, Ea_true,
  * Ea_extracted, Ea_err, Ea_stated, Ea_tid_target [eV], N_true, N_extracted,
  * N_err [cm^-3]; attributes `samples` and `species`: the names of the rows,
- * comma-separated) and samples/NAME/tid (each sample's TID group). Bad input
- * (the deck, a sample) is found before anything runs. */
+ * comma-separated; with the TAS panel N_band_II_true, N_band_II_TAS,
+ * N_band_II_TAS_err and the same for band III [cm^-3]) and samples/NAME/tid
+ * (each sample's TID group; samples/NAME/tas its TAS group). Bad input
+ * (the decks, a sample) is found before anything runs. */
 idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **out,
                                    idr_error *err);
 /* Write a reproduction's DIR/reproduce.h5 and DIR/reproduce.csv (one row per

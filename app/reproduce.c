@@ -32,13 +32,17 @@
 
 static const char USAGE_REPRO[] =
     "Usage: iondrift reproduce xiang2026 [-o DIR] [--threads N] [--deck DECK.yaml]\n"
-    "                                    [--samples S1,S2,...] [--invert] [-q]\n"
+    "                                    [--samples S1,S2,...] [--invert]\n"
+    "                                    [--tas-deck DECK.yaml | --no-tas] [-q]\n"
     "\n"
     "Reproduce the dark TID study of Xiang et al., J. Mater. Chem. A 2026, 14, 16493:\n"
     "for x = 0, 0.025, 0.05, 0.10, 0.15, 0.20, 0.25 (FAPb(I1-xBrx)3) and the\n"
     "FAPbI3 + 5 % FAI sample, run the TID scan (300..200 K, +1 V for 5 s, C at\n"
     "10 kHz) of examples/xiang2026.yaml with that composition, extract Ea and\n"
     "N_ion with the experimenters' analysis, and write them beside the inputs.\n"
+    "Beside it (Fig. 3c, d), per sample, thermal admittance spectroscopy of the same\n"
+    "cell with the trap bands II (bound to the halide) and III\n"
+    "(examples/xiang2026_tas.yaml): the apparent band densities of Walter's tDOS.\n"
     "\n"
     "Options:\n"
     "  -o DIR          output directory (default: reproduce_xiang2026), created if needed\n"
@@ -46,6 +50,8 @@ static const char USAGE_REPRO[] =
     "  --threads N     OpenMP threads for the temperatures of each sample (0 or absent:\n"
     "                  all the runtime offers)\n"
     "  --deck FILE     the base deck (default: the installed examples/xiang2026.yaml)\n"
+    "  --tas-deck FILE the TAS deck (default: the installed examples/xiang2026_tas.yaml)\n"
+    "  --no-tas        no TAS panel\n"
     "  --samples LIST  only these samples (comma-separated names: x0 x0.025 x0.05 x0.10\n"
     "                  x0.15 x0.20 x0.25 FAI; x0.1 is x0.10; default: all)\n"
     "  --invert        instead of the composition table's true halide Ea, find per sample\n"
@@ -57,7 +63,8 @@ static const char USAGE_REPRO[] =
     "\n"
     "Outputs: DIR/reproduce.h5, DIR/reproduce.csv\n"
     "  (sample,x,illuminated,species,Ea_true_eV,Ea_extracted_eV,Ea_err_eV,N_true_cm3,\n"
-    "   N_extracted_cm3,Ea_TID_eV,Ea_study_eV), DIR/reproduce.png (needs /usr/bin/python3\n"
+    "   N_extracted_cm3,Ea_TID_eV,Ea_study_eV,N_II_true_cm3,N_II_TAS_cm3,N_III_true_cm3,\n"
+    "   N_III_TAS_cm3), DIR/reproduce.png (needs /usr/bin/python3\n"
     "  with matplotlib and h5py). Exit status: 0 success, 1 runtime failure, 2 bad input.\n";
 
 void idr_app_reproduce_usage(FILE *f) {
@@ -172,6 +179,20 @@ static void print_table(const idr_result *r, const char *dir, int invert, int pl
     printf("  (Ea_true: inverted; max |Ea_extracted - Ea_TID| = %.2f meV, stopping rule %.1f "
            "meV)\n",
            1e3 * worst, 1e3 * REPRO_INVERT_TOL_EV);
+  const double *T2 = idr_app_data(r, "summary/N_band_II_true", &m);
+  const double *X2 = idr_app_data(r, "summary/N_band_II_TAS", &m);
+  const double *T3 = idr_app_data(r, "summary/N_band_III_true", &m);
+  const double *X3 = idr_app_data(r, "summary/N_band_III_TAS", &m);
+  if (T2 && X2 && T3 && X3) {
+    printf("  TAS (Walter's tDOS): %-7s %12s %12s %12s %12s\n", "sample", "N_II_true", "N_II_TAS",
+           "N_III_true", "N_III_TAS");
+    for (size_t k = 0; k < n; k++) {
+      char name[32] = "?";
+      idr_result_attr_item(r, "summary", "samples", k, name, sizeof name, NULL);
+      printf("                       %-7s %12.3g %12.3g %12.3g %12.3g\n", name, T2[k], X2[k], T3[k],
+             X3[k]);
+    }
+  }
   printf("  wrote         %s/reproduce.h5\n                %s/reproduce.csv\n", dir, dir);
   if (plotted) printf("                %s/reproduce.png\n", dir);
 }
@@ -203,6 +224,12 @@ static int parse_option(int argc, char **argv, int *i, const char **dir, idr_rep
     const char *v = idr_app_opt_value(argc, argv, i, "--samples");
     if (!v) return idr_app_usage_error("reproduce", "option '%s' needs a list", a);
     if (parse_samples(v, &o->samples)) return IDR_EXIT_INPUT;
+  } else if (idr_app_is_opt(a, "--tas-deck")) {
+    const char *v = idr_app_opt_value(argc, argv, i, "--tas-deck");
+    if (!v || !v[0]) return idr_app_usage_error("reproduce", "option '%s' needs a file", a);
+    o->tas_deck = v;
+  } else if (strcmp(a, "--no-tas") == 0) {
+    o->no_tas = 1;
   } else if (strcmp(a, "--invert") == 0) {
     o->invert = 1;
   } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -219,7 +246,7 @@ static int parse_option(int argc, char **argv, int *i, const char **dir, idr_rep
 int idr_app_reproduce(int argc, char **argv) {
   const char *dir = "reproduce_xiang2026";
   int quiet = 0;
-  idr_reproduce_options o = {NULL, 0, 0, 0, NULL, NULL, NULL};
+  idr_reproduce_options o = {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, 0};
   if (argc < 3 || strcmp(argv[2], "xiang2026") != 0) {
     fprintf(stderr,
             "iondrift: error: reproduce: the study to reproduce must be 'xiang2026'%s%s%s\n"

@@ -7,13 +7,17 @@
  * inputs and the study's stated values. With `invert`, each sample's true
  * halide Ea is first found such that the extraction returns the
  * composition's TID value (idr_study_invert). Every change of a deck goes
- * through the typed setter of the API; the deck file is read once.
+ * through the typed setter of the API; the deck file is read once. Beside
+ * it, per sample, the TAS panel (reproduce_tas.c): the TAS deck
+ * (examples/xiang2026_tas.yaml) with the same composition, the apparent
+ * densities of the trap bands II and III (Fig. 3c, d).
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "iondrift.h"
 
 #include "idr_materials.h"
+#include "reproduce_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -219,6 +223,27 @@ static idr_status run_sample(const idr_reproduce_options *o, idr_study *st_s, in
 
 /* ---- the summary ------------------------------------------------------------------- */
 
+/* summary/: the TAS panel's columns (NAN for a sample without TAS). */
+static idr_status write_tas_summary(idr_result *res, int n, const idr_repro_tas_row *tas,
+                                    idr_error *err) {
+  static const char *const NAMES[6] = {"N_band_II_true",  "N_band_II_TAS",  "N_band_II_TAS_err",
+                                       "N_band_III_true", "N_band_III_TAS", "N_band_III_TAS_err"};
+  const size_t dims[2] = {(size_t)n, 1};
+  idr_status st = IDR_OK;
+  for (int j = 0; !st && j < 6; j++) {
+    double c[IDR_XIANG2026_SAMPLES];
+    for (int k = 0; k < n; k++) {
+      const idr_repro_tas_row *t = &tas[k];
+      const int b = j / 3, w = j % 3;
+      c[k] = w == 0 ? t->N_true[b] : w == 1 ? t->N[b] : t->N_err[b];
+    }
+    char p[64];
+    snprintf(p, sizeof p, "summary/%s", NAMES[j]);
+    st = idr_result_put_double(res, p, c, 1, dims, "cm^-3", err);
+  }
+  return st;
+}
+
 static idr_status write_summary(idr_result *res, const int *idx, int n, const row *rows,
                                 idr_error *err) {
   double x[IDR_XIANG2026_SAMPLES], c[10][IDR_XIANG2026_SAMPLES];
@@ -254,6 +279,37 @@ static idr_status write_summary(idr_result *res, const int *idx, int n, const ro
   return st;
 }
 
+/* ---- the TAS panel ----------------------------------------------------------------- */
+
+/* The TAS deck (o->tas_deck, else examples/xiang2026_tas.yaml) and one study
+ * per sample with its composition. */
+static idr_status load_tas(const idr_reproduce_options *o, int absorber, const int *idx, int n,
+                           idr_study **base, idr_study **studies, idr_error *err) {
+  char deck[PATH_LEN];
+  if (o->tas_deck)
+    idr_strlcpy(deck, o->tas_deck, sizeof deck);
+  else
+    snprintf(deck, sizeof deck, "%s/xiang2026_tas.yaml", idr_data_dir("examples"));
+  idr_status st = idr_study_load(deck, NULL, 0, base, err);
+  if (!st) st = idr_repro_tas_check_base(*base, absorber, err);
+  for (int k = 0; !st && k < n; k++)
+    st = sample_study(*base, absorber, idx[k], &studies[k], err);
+  return st;
+}
+
+/* Sample `name`'s TAS into samples/NAME/tas and its row. */
+static idr_status run_tas(const idr_reproduce_options *o, const idr_study *s, const char *name,
+                          idr_result *res, idr_repro_tas_row *tr, idr_error *err) {
+  idr_result *one = NULL;
+  idr_status st = idr_repro_tas_run(s, o->threads, &one, tr, err);
+  char g[64];
+  snprintf(g, sizeof g, "samples/%s/tas", name);
+  if (!st) st = idr_result_copy_group(res, g, one, "tas", err);
+  idr_result_free(&one);
+  if (st) idr_error_context(err, "sample %s", name);
+  return st;
+}
+
 /* ---- the driver ------------------------------------------------------------------ */
 
 idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **out,
@@ -268,9 +324,14 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
   for (int s = 0; s < IDR_XIANG2026_SAMPLES; s++)
     if (!o->samples || (o->samples >> s & 1u)) idx[n++] = s;
   idr_study *base = NULL, *studies[IDR_XIANG2026_SAMPLES] = {NULL};
+  idr_study *tas_base = NULL, *tas_studies[IDR_XIANG2026_SAMPLES] = {NULL};
   idr_result *res = NULL, *one = NULL;
   row rows[IDR_XIANG2026_SAMPLES];
+  idr_repro_tas_row tas[IDR_XIANG2026_SAMPLES];
   memset(rows, 0, sizeof rows);
+  for (int k = 0; k < IDR_XIANG2026_SAMPLES; k++)
+    for (int b = 0; b < 2; b++)
+      tas[k].E_true[b] = tas[k].N_true[b] = tas[k].E[b] = tas[k].N[b] = tas[k].N_err[b] = NAN;
   int absorber;
   /* every sample's deck first: bad input stops before anything runs */
   idr_status st = idr_study_load(deck, NULL, 0, &base, err);
@@ -284,6 +345,7 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
                                 &comp, err);
     if (!st) rows[k].Ea_tid = comp.Ea_halide_TID_eV;
   }
+  if (!st && !o->no_tas) st = load_tas(o, absorber, idx, n, &tas_base, tas_studies, err);
   if (!st && o->ready) st = o->ready(o->user, err);
   if (!st) st = idr_result_create(&res, err);
   if (st) goto out_free;
@@ -310,9 +372,13 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
     if (!st && k == 0)
       st = idr_result_set_attr_string(res, "/", "deck_yaml", idr_study_deck_yaml(studies[k]), err);
     idr_result_free(&one);
+    if (!st && tas_studies[k]) st = run_tas(o, tas_studies[k], S->name, res, &tas[k], err);
     if (st) goto out_free;
-    char note[64] = "";
+    char note[128] = "";
     if (o->invert) snprintf(note, sizeof note, "; %d inversion scans", runs);
+    if (tas_studies[k])
+      snprintf(note + strlen(note), sizeof note - strlen(note),
+               "; TAS band II %.3g, III %.3g cm^-3", tas[k].N[0], tas[k].N[1]);
     progress(o, "%-7s (%d/%d) %.2f s: Ea true %.4f extracted %.4f eV (TID value %.4f%s)", S->name,
              k + 1, n, now_s() - ts, rows[k].Ea_true, rows[k].Ea_x, rows[k].Ea_tid, note);
   }
@@ -321,6 +387,8 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
   if (!st) st = idr_result_set_attr_double(res, "/", "wall_time_s", now_s() - t0, err);
   if (!st) st = idr_result_set_attr_double(res, "/", "inverted", o->invert ? 1.0 : 0.0, err);
   if (!st) st = write_summary(res, idx, n, rows, err);
+  if (!st) st = idr_result_set_attr_double(res, "/", "tas", o->no_tas ? 0.0 : 1.0, err);
+  if (!st && !o->no_tas) st = write_tas_summary(res, n, tas, err);
   if (!st) {
     *out = res;
     res = NULL;
@@ -328,9 +396,12 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
 out_free:
   idr_result_free(&one);
   idr_result_free(&res);
-  for (int k = 0; k < n; k++)
+  for (int k = 0; k < n; k++) {
     idr_study_free(&studies[k]);
+    idr_study_free(&tas_studies[k]);
+  }
   idr_study_free(&base);
+  idr_study_free(&tas_base);
   return st;
 }
 
@@ -360,14 +431,20 @@ static idr_status write_csv(const idr_result *r, const char *path, idr_error *er
   snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
   FILE *f = fopen(tmp, "w");
   if (!f) return idr_error_set(err, IDR_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+  const double *T2 = column(r, "summary/N_band_II_true", n),
+               *X2 = column(r, "summary/N_band_II_TAS", n);
+  const double *T3 = column(r, "summary/N_band_III_true", n);
+  const double *X3 = column(r, "summary/N_band_III_TAS", n);
   fprintf(f, "sample,x,illuminated,species,Ea_true_eV,Ea_extracted_eV,Ea_err_eV,N_true_cm3,"
-             "N_extracted_cm3,Ea_TID_eV,Ea_study_eV\n");
+             "N_extracted_cm3,Ea_TID_eV,Ea_study_eV,N_II_true_cm3,N_II_TAS_cm3,N_III_true_cm3,"
+             "N_III_TAS_cm3\n");
   for (size_t k = 0; k < n; k++) {
     char name[32] = "?", sp[16] = "?";
     idr_result_attr_item(r, "summary", "samples", k, name, sizeof name, NULL);
     idr_result_attr_item(r, "summary", "species", k, sp, sizeof sp, NULL);
-    fprintf(f, "%s,%.6g,0,%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", name, x[k], sp, Et[k],
-            Ex[k], Ee[k], Nt[k], Nx[k], Ed[k], Es[k]);
+    fprintf(f, "%s,%.6g,0,%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n",
+            name, x[k], sp, Et[k], Ex[k], Ee[k], Nt[k], Nx[k], Ed[k], Es[k], T2 ? T2[k] : NAN,
+            X2 ? X2[k] : NAN, T3 ? T3[k] : NAN, X3 ? X3[k] : NAN);
   }
   if (fclose(f) != 0 || rename(tmp, path) != 0) {
     remove(tmp);

@@ -11,7 +11,13 @@ One PNG with four panels:
       C(t) - C_inf(T) in nF/cm^2 on a log time axis (colour bar: T), each
       with its tau marked;
   (d) the Arrhenius plot of that sample, ln(T/tau) vs 1000/T, with the
-      line of slope -Ea_extracted/k_B through the mean of the used points.
+      line of slope -Ea_extracted/k_B through the mean of the used points;
+and, when the reproduction ran its TAS panel (summary/N_band_II_TAS ...):
+  (e) the trap bands II and III against x: the apparent densities of
+      Walter's tDOS (with their errors) and the deck's densities (Fig. 3c, d
+      of the study: band II bound to the halide interstitial);
+  (f) Walter's tDOS of the x = 0.025 sample (of the first sample run) at
+      every temperature with its fitted bands.
 
 The file layout is specified in docs/outputs.md (a `units` attribute on every
 dataset: the summary densities are in cm^-3 as in reproduce.csv, m^-3 in
@@ -34,6 +40,8 @@ FM2_TO_NFCM2 = 1e5  # F/m^2 -> nF/cm^2
 
 SUMMARY_FIELDS = ("x", "fai_sample", "Ea_true", "Ea_extracted", "Ea_err",
                   "Ea_stated", "N_true", "N_extracted", "N_err")
+TAS_FIELDS = ("N_band_II_true", "N_band_II_TAS", "N_band_II_TAS_err", "N_band_III_true",
+              "N_band_III_TAS", "N_band_III_TAS_err")
 TID_FIELDS = ("T", "t", "C", "extraction/tau", "extraction/used")
 
 
@@ -119,9 +127,84 @@ def load(h5py, path):
         name = tid.parent.name.rsplit("/", 1)[-1]
         d["label"] = "x = 0" if name == "x0" else "sample " + name
         d["name"] = name
+        if all(k in f["summary"] for k in TAS_FIELDS):
+            for k in TAS_FIELDS:
+                s[k] = dataset(h5py, f["summary"], k, "/summary")
+            d["tas"] = load_tas(h5py, f["samples"], order)
         study = as_text(f.attrs["study"]) if "study" in f.attrs else "iondrift reproduce"
         version = as_text(f.attrs["iondrift_version"]) if "iondrift_version" in f.attrs else "?"
     return study, version, s, d, order
+
+
+def load_tas(h5py, samples, order):
+    """Walter's tDOS of the x = 0.025 sample (else the first with a TAS
+    analysis): per temperature (E_w, N_t), and the fitted bands."""
+    names = ["x0.025"] + [n for n in order if n in samples]
+    for name in names:
+        if name not in samples or "tas/extraction" not in samples[name]:
+            continue
+        x = samples[name]["tas/extraction"]
+        off = np.asarray(x["curve_off"][()], dtype=int)
+        E, N = np.asarray(x["E_w"][()], float), np.asarray(x["Nt"][()], float)
+        T = np.asarray(x["T"][()], float)
+        bands = []
+        k = 0
+        while "band_%d" % k in x:
+            a = x["band_%d" % k].attrs
+            bands.append((float(a["E_eV"]), float(a["sigma_eV"]), float(a["N_cm3"])))
+            k += 1
+        return {"name": name, "T": T, "curves": [(E[off[j]:off[j + 1]], N[off[j]:off[j + 1]])
+                                                 for j in range(len(T))], "bands": bands}
+    return None
+
+
+def panel_tas(ax, s):
+    fai = s["fai_sample"] != 0
+    order = np.argsort(s["x"][~fai])
+    x = s["x"][~fai][order]
+    for band, c, lab in (("II", "C0", "band II (halide interstitial)"),
+                         ("III", "C3", "band III (FA-related)")):
+        true = s["N_band_%s_true" % band][~fai][order]
+        app = s["N_band_%s_TAS" % band][~fai][order]
+        err = s["N_band_%s_TAS_err" % band][~fai][order]
+        m = np.isfinite(app) & (app > 0)
+        ax.errorbar(x[m], app[m], yerr=np.where(np.isfinite(err[m]), err[m], 0.0), fmt="o-",
+                    color=c, ms=6, capsize=3, label=lab + ": Walter's tDOS")
+        m = np.isfinite(true) & (true > 0)
+        ax.plot(x[m], true[m], "--", color=c, lw=1, marker=".", label=lab + ": deck")
+        f = fai & np.isfinite(s["N_band_%s_TAS" % band])
+        if f.any():
+            ax.plot(s["x"][f], s["N_band_%s_TAS" % band][f], "s", mfc="none", mec=c, mew=1.6,
+                    ms=8, label="FAI sample" if band == "II" else None)
+    ax.set_yscale("log")
+    ax.set_xlabel("Br fraction x")
+    ax.set_ylabel(r"trap band density (cm$^{-3}$)")
+    ax.set_title("(e) trap bands II and III by TAS (Fig. 3c, d)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7, loc="best")
+
+
+def panel_tdos(ax, t):
+    if t is None:
+        no_data(ax, "no TAS analysis")
+        return
+    cmap = matplotlib.colormaps["coolwarm"]
+    T = t["T"]
+    lo, hi = T.min(), T.max()
+    for j, (E, N) in enumerate(t["curves"]):
+        m = np.isfinite(E) & np.isfinite(N)
+        ax.plot(E[m], N[m], ".", ms=2.5, color=cmap((T[j] - lo) / (hi - lo if hi > lo else 1)))
+    allE = np.concatenate([E[np.isfinite(E)] for E, _ in t["curves"]] or [np.zeros(1)])
+    EE = np.linspace(allE.min(), allE.max(), 300) if allE.size else np.zeros(1)
+    for k, (E0, sig, N) in enumerate(t["bands"]):
+        ax.plot(EE, N / (sig * np.sqrt(2 * np.pi)) * np.exp(-0.5 * ((EE - E0) / sig) ** 2), "k-",
+                lw=1.1, label="band at %.3f eV: %.2g cm$^{-3}$" % (E0, N))
+    ax.set_xlabel(r"$E_\omega$ = kT ln(2$\xi_0$T$^2$/$\omega$) (eV)")
+    ax.set_ylabel(r"$N_t(E_\omega)$ (cm$^{-3}$ eV$^{-1}$)")
+    ax.set_title("(f) Walter's tDOS, sample %s" % t["name"])
+    ax.grid(alpha=0.3)
+    if t["bands"]:
+        ax.legend(fontsize=7, loc="best")
 
 
 def finite(*arrays):
@@ -345,12 +428,16 @@ def main(argv):
     if not np.isfinite(Ea):
         Ea = d["Ea_species"]
 
-    fig, axes = plt.subplots(2, 2, figsize=(12, 9.5))
+    tas = "tas" in d
+    fig, axes = plt.subplots(2, 3 if tas else 2, figsize=(18 if tas else 12, 9.5))
     with np.errstate(invalid="ignore", divide="ignore"):
         panel_ea(axes[0, 0], s)
         panel_n(axes[0, 1], s)
         panel_c(axes[1, 0], d)
         panel_arrhenius(axes[1, 1], d, Ea)
+        if tas:
+            panel_tas(axes[0, 2], s)
+            panel_tdos(axes[1, 2], d["tas"])
     fig.suptitle("%s\niondrift %s reproduce: simulated TID, extraction vs inputs"
                  % (study, version), fontsize=12)
     fig.tight_layout(rect=(0, 0, 1, 0.95))

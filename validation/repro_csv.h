@@ -1,6 +1,6 @@
 /*
  * The reproduce.csv of `iondrift reproduce xiang2026` read back for the
- * validation cases V17 and V18 (columns: docs/outputs.md).
+ * validation cases V17, V18 and V43 (columns: docs/outputs.md).
  */
 #ifndef IDR_REPRO_CSV_H
 #define IDR_REPRO_CSV_H
@@ -15,6 +15,9 @@ typedef struct idr_repro_row {
   double Ea_err;    /* its standard error [eV] */
   double N_true;    /* [cm^-3] */
   double N_x;       /* extracted [cm^-3] */
+  /* the TAS panel (NAN when absent): trap bands II and III, the deck's
+   * density and the apparent one of Walter's tDOS [cm^-3] */
+  double N_II_true, N_II_TAS, N_III_true, N_III_TAS;
 } idr_repro_row;
 
 /* Read up to max data rows of path into rows; returns the count read, or -1

@@ -19,3 +19,12 @@ add_test(NAME validation.v18_reproduction_invert
   COMMAND v18_reproduction_invert_check ${CMAKE_BINARY_DIR}/app/test_out/reproduce_invert/reproduce.csv)
 set_tests_properties(validation.v18_reproduction_invert PROPERTIES LABELS validation TIMEOUT 60
   FIXTURES_REQUIRED app_reproduce_invert)
+
+# V43 reads the TAS panel of the same reproduce.csv.
+add_executable(v43_reproduction_tas_check ${CMAKE_CURRENT_LIST_DIR}/reproduction_tas.c)
+target_link_libraries(v43_reproduction_tas_check PRIVATE idr_vharness)
+idr_target_defaults(v43_reproduction_tas_check)
+add_test(NAME validation.v43_reproduction_tas
+  COMMAND v43_reproduction_tas_check ${CMAKE_BINARY_DIR}/app/test_out/reproduce/reproduce.csv)
+set_tests_properties(validation.v43_reproduction_tas PROPERTIES LABELS validation TIMEOUT 60
+  FIXTURES_REQUIRED app_reproduce)
