@@ -196,6 +196,38 @@ static idr_status bench_tid(const char *path, idr_error *err) {
   return IDR_OK;
 }
 
+/* One C-f-T map of the example deck (protocol tas: 11 temperatures
+ * 340..140 K, 61 frequencies 0.1 Hz..1 MHz about each equilibrium) on 1
+ * thread and on all threads (target: < 1 s on one core). */
+static const double BENCH_TARGET_TAS_MS = 1000.0;
+static idr_status bench_tas(const char *path, idr_error *err) {
+  static const int thread_counts[] = {1, 0};
+  for (size_t k = 0; k < sizeof thread_counts / sizeof thread_counts[0]; k++) {
+    char set_p[96];
+    snprintf(set_p, sizeof set_p, "protocol={type: tas, threads: %d}", thread_counts[k]);
+    const char *sets[1] = {set_p};
+    idr_deck deck;
+    idr_status st = idr_deck_load(path, sets, 1, NULL, &deck, err);
+    if (st) return st;
+    idr_mesh *mesh = NULL;
+    st = idr_mesh_build(&deck, &mesh, err);
+    idr_tas_result tr;
+    idr_sim_opts so = idr_sim_opts_from_deck(&deck);
+    if (!st) st = idr_run_tas(&deck, mesh, &so, 0, NULL, NULL, &tr, err);
+    if (!st) {
+      printf("bench case=tas_map temperatures=%d frequencies=%d threads=%d wall_ms=%.1f "
+             "target_wall_ms_1_core=%g eval_us=%.1f peak_rss_MB=%.1f\n",
+             tr.n_T, tr.n_f, tr.threads, 1e3 * tr.wall_s, BENCH_TARGET_TAS_MS,
+             1e6 * tr.wall_s * tr.threads / (tr.n_T * tr.n_f), peak_rss_mb());
+      idr_tas_result_free(&tr);
+    }
+    idr_mesh_free(&mesh);
+    idr_deck_free(&deck);
+    if (st) return st;
+  }
+  return IDR_OK;
+}
+
 /* The deck's waveform with a Gaussian acceptor band of 1, 5, 25, 99 levels
  * in the absorber (1e16 cm^-3 at 0.55 eV below Ec, sigma 0.05 eV, c 1e-8
  * cm^3/s): the cost must grow at most linearly with the levels (traps
@@ -286,6 +318,10 @@ int main(int argc, char **argv) {
   }
   if (bench_tid(path, &err) != IDR_OK) {
     fprintf(stderr, "idr_bench: TID scan: %s\n", err.msg);
+    rc = 2;
+  }
+  if (bench_tas(path, &err) != IDR_OK) {
+    fprintf(stderr, "idr_bench: TAS map: %s\n", err.msg);
     rc = 2;
   }
   idr_mesh_free(&mesh);
