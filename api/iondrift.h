@@ -24,8 +24,9 @@
  * - Every function that can fail returns an idr_status (IDR_OK = 0) and, when
  *   err is not NULL, the message the command line prints for the same
  *   failure. The first failure recorded in an idr_error wins: clear it
- *   (idr_error_clear) before use and after handling a failure. IDR_ERR_INPUT, IDR_ERR_RANGE and IDR_ERR_UNSUPPORTED are bad
- *   input; the rest are runtime failures.
+ *   (idr_error_clear) before use and after handling a failure.
+ *   IDR_ERR_INPUT, IDR_ERR_RANGE and IDR_ERR_UNSUPPORTED are bad input; the
+ *   rest are runtime failures.
  * - Nothing prints to stdout or stderr; nothing calls exit().
  * - Re-entrant: handles are independent, a handle belongs to one thread at a
  *   time, and different threads may load, run and write different studies
