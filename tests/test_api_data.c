@@ -361,7 +361,7 @@ static void test_progress_on_caller(void **state) {
   reports p = {pthread_self(), 0, 0, 0, 0.0};
   assert_int_equal(idr_study_run(s, 2, on_progress, &p, &loud, &err), IDR_OK);
   printf("progress: %d reports, last %g, %d on another thread\n", p.n, p.last, p.other_thread);
-  assert_true(p.n >= 2); /* one per temperature at least */
+  assert_true(p.n >= 1); /* reports that arrive during a delivery are merged */
   assert_int_equal(p.other_thread, 0);
   assert_int_equal(p.decreasing, 0);
   assert_true(p.last == 1.0);

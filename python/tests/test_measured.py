@@ -134,7 +134,7 @@ def test_progress_in_calling_thread():
     seen = []
     r = iondrift.run(TID, threads=2,
                      progress=lambda f, stage: seen.append((threading.get_ident(), f, stage)))
-    assert len(seen) >= 2
+    assert len(seen) >= 1  # reports that arrive during a delivery are merged
     assert {i for i, _, _ in seen} == {threading.get_ident()}
     fractions = [f for _, f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
