@@ -3,13 +3,14 @@
  * docs/outputs.md (SI units, a `units` attribute on every dataset, the
  * resolved deck and the program version at the root) plus the J(t) CSV.
  *
- * Publication order, so that a failure never leaves a result behind:
+ * Publication, so that a failure never leaves a partial result behind nor
+ * loses the previous one:
  *   1. the CSV is written to "<csv>.tmp.<pid>.csv" (itself published
  *      atomically by idr_csv_write),
- *   2. the HDF5 file is written under its temporary name and committed,
- *   3. the CSV temporary is renamed onto its final name.
- * A failure in 1-2 removes every temporary; a failure in 3 also removes the
- * HDF5 file just committed, so the pair is all-or-nothing.
+ *   2. the HDF5 file is written under its temporary name (idr_h5_stage),
+ *   3. both are renamed onto their final names by idr_io_publish_all: all
+ *      or none; an older result is replaced only when both are in place.
+ * A failure removes every temporary.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -226,6 +227,7 @@ idr_status idr_app_write_result(const idr_result_data *rd, const char *h5_path,
     if (st) return st; /* idr_csv_write removes its own temporary */
   }
   idr_h5 *h = NULL;
+  char *h5_tmp = NULL;
   st = idr_h5_create(h5_path, &h, err);
   if (!st) {
     st = write_h5(h, rd, err);
@@ -233,19 +235,15 @@ idr_status idr_app_write_result(const idr_result_data *rd, const char *h5_path,
       idr_error_context(err, "writing %s", h5_path);
       idr_h5_abort(&h);
     } else {
-      st = idr_h5_commit(&h, err);
+      st = idr_h5_stage(&h, &h5_tmp, err);
     }
   }
   if (st) {
     if (want_csv) remove(csv_tmp);
     return st;
   }
-  if (want_csv && rename(csv_tmp, csv_path) != 0) {
-    int e = errno;
-    remove(csv_tmp);
-    remove(h5_path);
-    return idr_error_set(err, IDR_ERR_IO, "%s: cannot rename the CSV into place: %s", csv_path,
-                         strerror(e));
-  }
-  return IDR_OK;
+  const char *tmps[2] = {h5_tmp, csv_tmp}, *finals[2] = {h5_path, csv_path};
+  st = idr_io_publish_all(tmps, finals, want_csv ? 2 : 1, err);
+  idr_h5_free(h5_tmp);
+  return st;
 }

@@ -122,7 +122,7 @@ static void test_ion_number_drift(void **state) {
  * ions (0.06 A/m^2 at 0.5 V here, against a ~3e-9 A/m^2 dark current). The
  * reference repeats the protocol's steps (0 V, then 0.5 V, each relaxed). */
 #define CV_FROZEN_J_TOL 1e-15 /* A/m^2: the same computation, a few round-offs */
-#define CV_RELAX_T_MAX 1e14    /* s: the C-V protocol's relaxation horizon */
+#define CV_RELAX_T_MAX 1e14   /* s: the C-V protocol's relaxation horizon */
 static void test_cv_frozen_current(void **state) {
   (void)state;
   loaded a;
