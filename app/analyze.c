@@ -79,12 +79,13 @@ static void print_json(const idr_mott_schottky *r) {
   printf("\"polarity\":%d,\"kT_included\":%s}\n", r->polarity, r->kT_included ? "true" : "false");
 }
 
-/* " +/- err unit" (two significant digits), or a note when there is none. */
-static void print_err(double v, const char *unit) {
+/* " +/- err unit" (two significant digits), or a note when there is none
+ * (a fit of exactly 2 points has no residual). */
+static void print_err(double v, const char *unit, size_t points) {
   if (isfinite(v)) {
     printf(" +/- %.2g %s\n", v, unit);
   } else {
-    printf(" %s (no error estimate from 2 points)\n", unit);
+    printf(" %s (no error estimate from %zu points)\n", unit, points);
   }
 }
 
@@ -93,9 +94,10 @@ static void print_table(const char *path, const idr_mott_schottky_options *o,
   printf("Mott-Schottky fit of %s\n", path);
   printf("  area          %g cm^2, eps_r %g, T %g K\n", o->area_cm2, o->eps_r, o->T_K);
   printf("  N             %.6g", r->N_cm3);
-  print_err(r->N_err_cm3, "cm^-3");
+  print_err(r->N_err_cm3, "cm^-3", r->n_used);
   printf("  V_bi          %.6g", r->V_bi);
-  print_err(r->V_bi_err, r->kT_included ? "V (kT/q included)" : "V (intercept, no kT/q)");
+  print_err(r->V_bi_err, r->kT_included ? "V (kT/q included)" : "V (intercept, no kT/q)",
+            r->n_used);
   printf("  slope         %.6g F^-2 V^-1 (d(1/C^2)/dV)\n", r->slope);
   printf("  points        %zu of %zu", r->n_used, n_rows);
   if (isfinite(o->V_lo) || isfinite(o->V_hi))
