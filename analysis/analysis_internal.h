@@ -66,6 +66,12 @@ double idr_an_global_jac_error(const idr_transient_data *d, size_t m, size_t n_c
                                const double *x);
 
 /* Ion attributed to an amplitude dC = C(0) - C_inf. */
+/* Standard error from a variance: a round-off negative variance is 0, a NaN
+ * stays NaN (sqrt(fmax(v, 0)) would report a certain 0 for it). */
+static inline double idr_an_sqrt_var(double v) {
+  return v < 0.0 ? 0.0 : sqrt(v);
+}
+
 static inline idr_ion_sign idr_an_ion_from_dC(double dC) {
   if (dC < 0.0) return IDR_ION_CATION;
   if (dC > 0.0) return IDR_ION_ANION;

@@ -105,8 +105,7 @@ idr_status idr_mott_schottky_fit(const double *V, const double *C_F, size_t n,
   res->N_cm3 = N / IDR_CM3_TO_M3;
   res->N_err_cm3 = res->N_cm3 * sqrt(c11) / fabs(c1);
   res->V_bi = res->polarity * V0 + (opt->include_kT ? idr_thermal_voltage(opt->T_K) : 0.0);
-  res->V_bi_err = sqrt(fmax(vV0, 0.0));
-  if (isnan(vV0)) res->V_bi_err = NAN;
+  res->V_bi_err = vV0 < 0.0 ? 0.0 : sqrt(vV0); /* round-off negative: 0; NaN stays */
   res->slope = c1;
   res->intercept = c0;
   res->n_used = k;

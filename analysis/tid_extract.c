@@ -188,8 +188,8 @@ idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
       k++;
     }
     double mean = sum / (double)k;
-    double var =
-        k > 1 ? fmax(sum2 / (double)k - mean * mean, 0.0) * (double)k / (double)(k - 1) : 0.0;
+    double var = k > 1 ? (sum2 / (double)k - mean * mean) * (double)k / (double)(k - 1) : 0.0;
+    if (var < 0.0) var = 0.0; /* round-off; a NaN stays */
     sp->N_ion_cm3 = mean;
     sp->N_ion_err_cm3 = sqrt(var / (double)k + ferr2 / ((double)k * (double)k));
     /* decaying edge (dC = C(0) - C_inf > 0): anion in p-i-n */

@@ -534,7 +534,7 @@ int idr_app_reproduce(int argc, char **argv) {
     if (invert) {
       double worst = 0.0;
       for (int k = 0; k < n_run; k++)
-        worst = fmax(worst, fabs(rows[k].Ea_x - rows[k].Ea_tid));
+        worst = idr_max_abs(worst, rows[k].Ea_x - rows[k].Ea_tid);
       printf("  (Ea_true: inverted; max |Ea_extracted - Ea_TID| = %.2f meV, stopping rule %.1f "
              "meV)\n",
              1e3 * worst, 1e3 * IDR_REPRO_INVERT_TOL_EV);

@@ -7,7 +7,10 @@
  * Every function that calls HDF5 first switches HDF5's automatic error
  * printing off (idr_h5_quiet) and, on a failure, reads the innermost
  * description from the HDF5 error stack before any other HDF5 call clears it
- * (idr_h5_fail).
+ * (idr_h5_fail). Return codes: every call is checked; on the writing side a
+ * failed close is an error too (h5_close: a close may write). Closing what a
+ * reader opened cannot lose data, and the value read is already in hand:
+ * those closes are (void) on purpose.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -72,11 +75,22 @@ static idr_status check_handle(const idr_h5 *h, const char *path, bool need_writ
 
 /* ---- helpers ----------------------------------------------------------- */
 
+/* Close an HDF5 identifier with its close function; a failure becomes the
+ * error of the operation when it has none yet (a close may write). Returns
+ * the status to go on with. A negative id is not open: nothing to do. */
+static idr_status h5_close(herr_t (*close_fn)(hid_t), hid_t id, idr_status st, const idr_h5 *h,
+                           const char *what, idr_error *err) {
+  if (id < 0) return st;
+  if (close_fn(id) < 0 && st == IDR_OK)
+    return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot close %s", what);
+  return st;
+}
+
 static hid_t vlstr_type(void) {
   hid_t t = H5Tcopy(H5T_C_S1);
   if (t < 0) return t;
   if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-    H5Tclose(t);
+    (void)H5Tclose(t); /* already failing: the caller reports it */
     return H5I_INVALID_HID;
   }
   return t;
@@ -124,7 +138,7 @@ static idr_status ensure_groups(idr_h5 *h, const char *path, idr_error *err) {
       if (g < 0)
         st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create group '%s'", p);
       else
-        H5Gclose(g);
+        st = h5_close(H5Gclose, g, st, h, p, err);
     } else {
       hid_t o = H5Oopen(h->fid, p, H5P_DEFAULT);
       if (o < 0) {
@@ -132,7 +146,7 @@ static idr_status ensure_groups(idr_h5 *h, const char *path, idr_error *err) {
       } else {
         if (H5Iget_type(o) != H5I_GROUP)
           st = idr_error_set(err, IDR_ERR_INPUT, "%s: '%s' exists and is not a group", h->path, p);
-        H5Oclose(o);
+        st = h5_close(H5Oclose, o, st, h, p, err);
       }
     }
     p[i] = saved;
@@ -186,8 +200,8 @@ static idr_status attr_write(idr_h5 *h, hid_t obj, const char *obj_path, const c
     st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot write attribute '%s' of '%s'", name,
                      obj_path);
 out:
-  if (a >= 0) H5Aclose(a);
-  if (space >= 0) H5Sclose(space);
+  st = h5_close(H5Aclose, a, st, h, name, err);
+  st = h5_close(H5Sclose, space, st, h, "a dataspace", err);
   return st;
 }
 
@@ -196,8 +210,7 @@ static idr_status attr_write_string(idr_h5 *h, hid_t obj, const char *obj_path, 
   hid_t t = vlstr_type();
   if (t < 0) return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create a string type");
   idr_status st = attr_write(h, obj, obj_path, name, t, &value, err);
-  H5Tclose(t);
-  return st;
+  return h5_close(H5Tclose, t, st, h, "a string type", err);
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -242,10 +255,9 @@ static idr_status write_numeric(idr_h5 *h, const char *path, hid_t file_type, hi
   }
   st = attr_write_string(h, d, path, "units", units, err);
 out_close_dataset:
-  H5Dclose(d);
+  st = h5_close(H5Dclose, d, st, h, path, err);
 out_close_space:
-  H5Sclose(space);
-  return st;
+  return h5_close(H5Sclose, space, st, h, "a dataspace", err);
 }
 
 idr_status idr_h5_write_double_1d(idr_h5 *h, const char *path, const double *data, size_t n,
@@ -295,10 +307,9 @@ idr_status idr_h5_write_string(idr_h5 *h, const char *path, const char *text, id
   }
   st = attr_write_string(h, d, path, "units", IDR_H5_TEXT_UNITS, err);
 out:
-  if (d >= 0) H5Dclose(d);
-  if (space >= 0) H5Sclose(space);
-  if (t >= 0) H5Tclose(t);
-  return st;
+  st = h5_close(H5Dclose, d, st, h, path, err);
+  st = h5_close(H5Sclose, space, st, h, "a dataspace", err);
+  return h5_close(H5Tclose, t, st, h, "a string type", err);
 }
 
 /* Open an existing object for attribute access. */
@@ -329,8 +340,7 @@ idr_status idr_h5_set_attr_string(idr_h5 *h, const char *obj_path, const char *n
   st = open_object(h, obj_path, &o, err);
   if (st != IDR_OK) return st;
   st = attr_write_string(h, o, obj_path, name, value, err);
-  H5Oclose(o);
-  return st;
+  return h5_close(H5Oclose, o, st, h, obj_path, err);
 }
 
 idr_status idr_h5_set_attr_double(idr_h5 *h, const char *obj_path, const char *name, double value,
@@ -350,7 +360,7 @@ idr_status idr_h5_set_attr_double(idr_h5 *h, const char *obj_path, const char *n
     goto out;
   }
   htri_t ex = H5Aexists(o, name);
-  if (ex > 0 && H5Adelete(o, name) < 0) {
+  if (ex < 0 || (ex > 0 && H5Adelete(o, name) < 0)) {
     st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot replace attribute '%s' of '%s'", name,
                      obj_path);
     goto out;
@@ -365,10 +375,9 @@ idr_status idr_h5_set_attr_double(idr_h5 *h, const char *obj_path, const char *n
     st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot write attribute '%s' of '%s'", name,
                      obj_path);
 out:
-  if (a >= 0) H5Aclose(a);
-  if (space >= 0) H5Sclose(space);
-  H5Oclose(o);
-  return st;
+  st = h5_close(H5Aclose, a, st, h, name, err);
+  st = h5_close(H5Sclose, space, st, h, "a dataspace", err);
+  return h5_close(H5Oclose, o, st, h, obj_path, err);
 }
 
 /* ---- reader ------------------------------------------------------------ */
@@ -418,7 +427,7 @@ static idr_status read_string_obj(idr_h5 *h, hid_t obj, bool is_attr, const char
       goto out;
     }
     *out = idr_io_strdup(vl ? vl : "");
-    if (vl) H5free_memory(vl);
+    if (vl) (void)H5free_memory(vl);
   } else {
     size_t n = H5Tget_size(ftype);
     char *buf = calloc(n + 1, 1);
@@ -437,9 +446,9 @@ static idr_status read_string_obj(idr_h5 *h, hid_t obj, bool is_attr, const char
   }
   if (!*out) st = idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory reading %s", h->path, what);
 out:
-  if (mtype >= 0) H5Tclose(mtype);
-  if (space >= 0) H5Sclose(space);
-  if (ftype >= 0) H5Tclose(ftype);
+  if (mtype >= 0) (void)H5Tclose(mtype);
+  if (space >= 0) (void)H5Sclose(space);
+  if (ftype >= 0) (void)H5Tclose(ftype);
   return st;
 }
 
@@ -450,7 +459,7 @@ static idr_status open_dataset(idr_h5 *h, const char *path, hid_t *d, idr_error 
   hid_t o = H5Oopen(h->fid, path, H5P_DEFAULT);
   if (o < 0) return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot open '%s'", path);
   if (H5Iget_type(o) != H5I_DATASET) {
-    H5Oclose(o);
+    (void)H5Oclose(o);
     return idr_error_set(err, IDR_ERR_INPUT, "%s: '%s' is not a dataset", h->path, path);
   }
   *d = o;
@@ -470,7 +479,7 @@ static idr_status read_units(idr_h5 *h, hid_t d, const char *path, char **units,
   char what[300];
   snprintf(what, sizeof what, "attribute 'units' of '%s'", path);
   idr_status st = read_string_obj(h, a, true, what, units, err);
-  H5Aclose(a);
+  (void)H5Aclose(a);
   return st;
 }
 
@@ -534,9 +543,9 @@ idr_status idr_h5_read_double(idr_h5 *h, const char *path, const char *expected_
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: dataset '%s' has units '%s', expected '%s'",
                        h->path, path, out->units, expected_units);
 out:
-  if (type >= 0) H5Tclose(type);
-  if (space >= 0) H5Sclose(space);
-  H5Oclose(d);
+  if (type >= 0) (void)H5Tclose(type);
+  if (space >= 0) (void)H5Sclose(space);
+  (void)H5Oclose(d);
   if (st != IDR_OK) idr_h5_dataset_free(out);
   return st;
 }
@@ -585,9 +594,9 @@ idr_status idr_h5_read_int_1d(idr_h5 *h, const char *path, int **data, size_t *n
   }
   *n = (size_t)dim;
 out:
-  if (type >= 0) H5Tclose(type);
-  if (space >= 0) H5Sclose(space);
-  H5Oclose(d);
+  if (type >= 0) (void)H5Tclose(type);
+  if (space >= 0) (void)H5Sclose(space);
+  (void)H5Oclose(d);
   return st;
 }
 
@@ -603,7 +612,7 @@ idr_status idr_h5_read_string(idr_h5 *h, const char *path, char **text, idr_erro
   char what[300];
   snprintf(what, sizeof what, "dataset '%s'", path);
   st = read_string_obj(h, d, false, what, text, err);
-  H5Oclose(d);
+  (void)H5Oclose(d);
   return st;
 }
 
@@ -624,7 +633,7 @@ static idr_status open_attr(idr_h5 *h, const char *obj_path, const char *name, h
   else if ((*a = H5Aopen(o, name, H5P_DEFAULT)) < 0)
     st =
         idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot open attribute '%s' of '%s'", name, obj_path);
-  H5Oclose(o);
+  (void)H5Oclose(o);
   return st;
 }
 
@@ -642,7 +651,7 @@ idr_status idr_h5_read_attr_string(idr_h5 *h, const char *obj_path, const char *
   char what[300];
   snprintf(what, sizeof what, "attribute '%s' of '%s'", name, obj_path);
   st = read_string_obj(h, a, true, what, value, err);
-  H5Aclose(a);
+  (void)H5Aclose(a);
   return st;
 }
 
@@ -667,9 +676,9 @@ idr_status idr_h5_read_attr_double(idr_h5 *h, const char *obj_path, const char *
     st =
         idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot read attribute '%s' of '%s'", name, obj_path);
   }
-  if (space >= 0) H5Sclose(space);
-  if (type >= 0) H5Tclose(type);
-  H5Aclose(a);
+  if (space >= 0) (void)H5Sclose(space);
+  if (type >= 0) (void)H5Tclose(type);
+  (void)H5Aclose(a);
   return st;
 }
 
@@ -680,7 +689,7 @@ idr_h5_kind idr_h5_kind_of(idr_h5 *h, const char *path) {
   hid_t o = H5Oopen(h->fid, path, H5P_DEFAULT);
   if (o < 0) return IDR_H5_OTHER; /* e.g. a dangling soft link */
   H5I_type_t t = H5Iget_type(o);
-  H5Oclose(o);
+  (void)H5Oclose(o);
   if (t == H5I_GROUP) return IDR_H5_GROUP;
   if (t == H5I_DATASET) return IDR_H5_DATASET;
   return IDR_H5_OTHER;
@@ -741,7 +750,7 @@ idr_status idr_h5_list(idr_h5 *h, const char *group_path, char ***names, size_t 
     }
   }
 out:
-  H5Gclose(g);
+  (void)H5Gclose(g);
   if (st != IDR_OK) {
     idr_h5_names_free(list, n);
     return st;

@@ -152,12 +152,15 @@ idr_status idr_h5_create(const char *path, idr_h5 **out, idr_error *err) {
     h->fid = H5Fcreate(h->tmp, H5F_ACC_TRUNC, fcpl, fapl);
     if (h->fid < 0) st = idr_h5_fail(err, IDR_ERR_IO, path, "cannot create the HDF5 file");
   }
-  if (fcpl >= 0) H5Pclose(fcpl);
-  if (fapl >= 0) H5Pclose(fapl);
+  if (fcpl >= 0 && H5Pclose(fcpl) < 0 && st == IDR_OK)
+    st = idr_h5_fail(err, IDR_ERR_IO, path, "cannot release the file properties");
+  if (fapl >= 0 && H5Pclose(fapl) < 0 && st == IDR_OK)
+    st = idr_h5_fail(err, IDR_ERR_IO, path, "cannot release the file properties");
   if (st == IDR_OK) {
     *out = h;
     return IDR_OK;
   }
+  if (h->fid >= 0) (void)H5Fclose(h->fid); /* in memory, dropped: nothing to lose */
   remove(h->tmp);
 out_free_handle:
   h5_free_handle(h);
@@ -186,7 +189,7 @@ static idr_status stage_image(idr_h5 *h, idr_error *err) {
   idr_h5_quiet();
   if (!h->writable || h->tmp_fd < 0) {
     idr_status st = idr_error_set(err, IDR_ERR_INTERNAL, "%s: file is open read-only", h->path);
-    if (h->fid >= 0) H5Fclose(h->fid);
+    if (h->fid >= 0) (void)H5Fclose(h->fid); /* read-only: nothing to lose */
     h->fid = H5I_INVALID_HID;
     return st;
   }
@@ -253,7 +256,9 @@ void idr_h5_abort(idr_h5 **hp) {
   idr_h5 *h = *hp;
   *hp = NULL;
   idr_h5_quiet();
-  if (h->fid >= 0) H5Fclose(h->fid); /* a writer's file is in memory: nothing to fail */
+  /* a writer's file is in memory and being dropped, a reader's read-only:
+   * a failed close loses nothing */
+  if (h->fid >= 0) (void)H5Fclose(h->fid);
   if (h->writable && h->tmp) remove(h->tmp);
   h5_free_handle(h);
 }

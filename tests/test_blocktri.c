@@ -113,9 +113,9 @@ static void compare_with_klu(const idr_device *d, const double *Jx, const char *
     }
   double berr = 0.0, dmax = 0.0, xmax = 0.0;
   for (long i = 0; i < n; i++) {
-    berr = fmax(berr, fabs(Ax[i] - b[i]) / (Aa[i] + fabs(b[i])));
-    dmax = fmax(dmax, fabs(x[i] - xk[i]));
-    xmax = fmax(xmax, fabs(xk[i]));
+    berr = idr_max_abs(berr, (Ax[i] - b[i]) / (Aa[i] + fabs(b[i])));
+    dmax = idr_max_abs(dmax, x[i] - xk[i]);
+    xmax = idr_max_abs(xmax, xk[i]);
   }
   printf("  %-44s backward error %.2e, |x - x_klu| / max|x_klu| %.2e\n", label, berr, dmax / xmax);
   assert_true(berr <= BT_TEST_BACKWARD_TOL);
