@@ -23,11 +23,12 @@ demo: build
 	@./$(BUILD)/app/iondrift run examples/fapbi3_pin.yaml -o $(DEMO_OUT)/fapbi3_pin.h5
 	@echo "demo: results in $(DEMO_OUT)/fapbi3_pin.h5 and $(DEMO_OUT)/fapbi3_pin_J.csv"
 
-# The whole suite: Release build (unit + validation), then the unit tests and
-# the fast validation cases again under AddressSanitizer + UBSan.
+# The whole suite: Release build (unit + validation), then the tests labelled
+# `sanitize` (the unit tests and the fast validation cases; not the
+# reproductions, which only repeat the engine at length) again under
+# AddressSanitizer + UBSan.
 test: build asan
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L unit
 	@cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) -L sanitize
 
 asan: deps

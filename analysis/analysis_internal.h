@@ -65,17 +65,23 @@ double idr_an_transient_jac_error(const idr_transient_data *d, idr_transient_mod
 double idr_an_global_jac_error(const idr_transient_data *d, size_t m, size_t n_comp, int T_power,
                                const double *x);
 
-/* Ion attributed to an amplitude dC = C(0) - C_inf. */
 /* Standard error from a variance: a round-off negative variance is 0, a NaN
  * stays NaN (sqrt(fmax(v, 0)) would report a certain 0 for it). */
 static inline double idr_an_sqrt_var(double v) {
   return v < 0.0 ? 0.0 : sqrt(v);
 }
 
-static inline idr_ion_sign idr_an_ion_from_dC(double dC) {
-  if (dC < 0.0) return IDR_ION_CATION;
-  if (dC > 0.0) return IDR_ION_ANION;
-  return IDR_ION_UNKNOWN;
-}
+/* Steps 4-5 of the TID extraction (tid_species.c), for component c over the
+ * used temperatures; gper: the global fit's per-temperature results (the used
+ * temperatures in order), or NULL for the local fits in x->per_T. */
+void idr_an_species_amplitudes(const idr_tid_extraction *x, const idr_transient_fit *gper, size_t c,
+                               idr_tid_species *sp);
+idr_status idr_an_species_doped(const idr_tid_extraction *x, const idr_transient_fit *gper,
+                                size_t c, const idr_arrhenius *law,
+                                const idr_tid_extract_options *o, idr_tid_species *sp,
+                                idr_error *err);
+idr_status idr_an_species_intrinsic(idr_tid_extraction *x, const idr_transient_fit *gper,
+                                    const idr_arrhenius *law, const idr_tid_extract_options *o,
+                                    idr_tid_species *sp, idr_error *err);
 
 #endif /* IDR_ANALYSIS_INTERNAL_H */

@@ -2,7 +2,7 @@
  * iondrift analysis: global fit of capacitance transients at several
  * temperatures with the time constants tied to an Arrhenius law
  *
- *   C_j(t) = C_inf,j + sum_c dC_jc exp(-t / tau_c(T_j)),
+ *   C_j(t) = C_inf,j - sum_c dC_jc exp(-t / tau_c(T_j)),  dC = C_inf - C(0),
  *   tau_c(T) = T^n / (A_c exp(-Ea_c / kT))   <=>  ln(T^n/tau) = ln A - Ea/(kT).
  *
  * n = 1 follows from ionic dielectric relaxation, 1/tau = q^2 D N_A/(kT eps)
@@ -10,7 +10,7 @@
  * Internally ln tau_c(T) = u_c + n ln(T/T_ref) + (Ea_c/k)(1/T - 1/T_ref), with
  * 1/T_ref the mean of 1/T_j: u_c and Ea_c are then nearly uncorrelated, which
  * keeps the trust-region problem well conditioned. Parameters:
- *   [u_1, Ea_1 (, u_2, Ea_2)] then per temperature [C_inf,j, dC_j1 (, dC_j2)],
+ *   [u_1, Ea_1 (, u_2, Ea_2)] then per temperature [C_inf,j, a_j1 (, a_j2)] (a = -dC),
  * with capacitances scaled by S = max|C|.
  */
 #include "analysis_internal.h"
@@ -118,7 +118,7 @@ static idr_status global_guess(const global_problem *pr, idr_transient_model mod
     tau2[j] = r.tau_s[pr->n_comp - 1];
     gsl_vector_set(x, b, r.C_inf / pr->S);
     for (size_t c = 0; c < pr->n_comp; c++)
-      gsl_vector_set(x, b + 1 + c, r.dC[c] / pr->S);
+      gsl_vector_set(x, b + 1 + c, -r.dC[c] / pr->S); /* amplitude a = -dC */
   }
   for (size_t c = 0; c < pr->n_comp; c++) {
     idr_arrhenius ar;
@@ -234,10 +234,6 @@ idr_status idr_global_fit_run(const idr_transient_data *data, size_t m, idr_tran
     ar->r2 = NAN;
     ar->chi2 = NAN;
     ar->dof = n - p;
-    double sum_dC = 0.0;
-    for (size_t j = 0; j < m; j++)
-      sum_dC += gsl_vector_get(x, g_base(&pr, j) + 1 + k);
-    res->ion[c] = idr_an_ion_from_dC(sum_dC);
   }
   res->chi2 = o.chi2;
   for (size_t j = 0; j < m; j++)
@@ -264,9 +260,8 @@ idr_status idr_global_fit_run(const idr_transient_data *data, size_t m, idr_tran
           COV(G_U(k), G_U(k)) + a * a * COV(G_EA(k), G_EA(k)) + 2.0 * a * COV(G_U(k), G_EA(k));
       r->tau_s[c] = exp(g_u(&pr, x, k, T));
       r->tau_err_s[c] = r->tau_s[c] * idr_an_sqrt_var(vu);
-      r->dC[c] = pr.S * gsl_vector_get(x, b + 1 + k);
+      r->dC[c] = -pr.S * gsl_vector_get(x, b + 1 + k);
       r->dC_err[c] = pr.S * sqrt(COV(b + 1 + k, b + 1 + k));
-      r->ion[c] = idr_an_ion_from_dC(r->dC[c]);
     }
     r->beta = 1.0;
     r->chi2 = NAN;

@@ -3,14 +3,18 @@
  * (TID) and C-V data. The same code runs on simulated and on measured data.
  *
  *   Transients (one temperature), t > 0:
- *     single      C(t) = C_inf + dC exp(-t/tau)
- *     stretched   C(t) = C_inf + dC exp(-(t/tau)^beta),          0 < beta <= 1
- *     two         C(t) = C_inf + dC1 exp(-t/tau1) + dC2 exp(-t/tau2), tau1 < tau2
+ *     single      C(t) = C_inf - dC exp(-t/tau)
+ *     stretched   C(t) = C_inf - dC exp(-(t/tau)^beta),          0 < beta <= 1
+ *     two         C(t) = C_inf - dC1 exp(-t/tau1) - dC2 exp(-t/tau2), tau1 < tau2
  *   Arrhenius (ionic dielectric relaxation, Futscher et al., Mater. Horiz. 2019):
  *     1/tau = q^2 D N_A / (kT eps),  D = D0 exp(-Ea/kT)
  *     => ln(T^n / tau) = ln A - Ea/(kT)  with n = 1 (n = 0 and 2 are options)
  *   Derived: N_ion = 2 N_A |dC| / C_inf (N_ion << N_A),
  *            D(T) = kT eps0 eps_r / (q^2 N_A tau)
+ *   Intrinsic absorber (no N_A) between doped transport layers: the ionic
+ *     resistance of the absorber charges the contact capacitance C_s,
+ *     tau = R_ion C_s, R_ion = d kT / (q^2 N_ion D), 1/C_s = 1/C_inf - d/eps,
+ *     so N_ion D = kT d C_s / (q^2 tau) (docs/analysis.md, section 4b)
  *   Inversion: p such that g(p) = target for a costly increasing g (a true
  *     model input read back from an extracted number; Brent, GSL).
  *   Mott-Schottky (one-sided abrupt junction):
@@ -18,10 +22,11 @@
  *
  * See docs/analysis.md for the derivations, the assumptions and where they fail.
  *
- * Sign convention of the transient amplitude: dC is C(t=0) - C_inf, the value
- * the fit form uses. A "rising edge" (C grows with time) has dC < 0 and is
- * attributed to cations in p-i-n TID; a "decaying edge" has dC > 0 and is
- * attributed to anions (see idr_ion_sign).
+ * Sign convention (one for the whole program): dC = C_inf - C(t=0), the
+ * change of the capacitance over the transient, as the TID literature's
+ * Delta C. A falling capacitance ("decaying edge") has dC < 0: the dark anion
+ * signal of p-i-n cells (Xiang et al. 2026, validation V16). Which ion a sign
+ * means depends on the device (idr_tid_polarity), never on a fixed rule.
  *
  * GSL: the functions check every GSL return code, but GSL's default error
  * handler aborts the program before a code is returned. The calling program
@@ -61,12 +66,27 @@ typedef enum {
   IDR_TRANSIENT_TWO_EXP = 2    /* two exponentials (opposite signs expected) */
 } idr_transient_model;
 
-/* Ion attributed to a component, from the sign of its amplitude (p-i-n TID). */
+/* The ion a component is attributed to (idr_tid_extract, from the polarity). */
 typedef enum {
-  IDR_ION_ANION = -1,  /* decaying edge, dC > 0 */
-  IDR_ION_UNKNOWN = 0, /* dC == 0 or not applicable */
-  IDR_ION_CATION = 1   /* rising edge, dC < 0 */
+  IDR_ION_ANION = -1,  /* a negatively charged mobile species */
+  IDR_ION_UNKNOWN = 0, /* not assigned: polarity unknown or intrinsic absorber */
+  IDR_ION_CATION = 1   /* a positively charged mobile species */
 } idr_ion_sign;
+
+/* Which ion a sign of dC means: the side of the absorber its depletion
+ * region sits at (DESIGN, TID). In a p-type absorber depleted at its junction
+ * with the n-type ETL (p-i-n TID, Futscher 2019, Xiang 2026) anions leaving
+ * the depletion region lower C (dC < 0) and cations raise it; in an n-type
+ * absorber depleted at the HTL the roles swap. An intrinsic absorber gives
+ * the same sign for both (docs/analysis.md): no assignment. */
+typedef enum {
+  IDR_POLARITY_UNKNOWN = 0, /* report the sign of dC only */
+  IDR_POLARITY_PIN = 1,     /* dC < 0: anion, dC > 0: cation */
+  IDR_POLARITY_NIP = 2      /* dC < 0: cation, dC > 0: anion */
+} idr_tid_polarity;
+
+/* The ion of a component with change dC under polarity p. */
+idr_ion_sign idr_ion_from_dC(double dC, idr_tid_polarity p);
 
 /* Options for all nonlinear fits (GSL trust region, Levenberg-Marquardt). */
 typedef struct idr_fit_options {
@@ -90,13 +110,12 @@ typedef struct idr_transient_fit {
   size_t n_comp;             /* number of exponential components (1 or 2) [-] */
   double C_inf;              /* capacitance at t -> infinity [unit of C] */
   double C_inf_err;          /* standard error of C_inf [unit of C] */
-  double dC[2];              /* amplitudes C(0)-C_inf per component [unit of C] */
+  double dC[2];              /* changes C_inf - C(0) per component [unit of C] */
   double dC_err[2];          /* standard errors of dC [unit of C] */
   double tau_s[2];           /* time constants [s] */
   double tau_err_s[2];       /* standard errors of tau [s] (linearised from ln tau) */
   double beta;               /* stretch exponent [-] (1 for the exponential models) */
   double beta_err;           /* standard error of beta [-] (0 when not fitted) */
-  idr_ion_sign ion[2];       /* species attributed to each component by sign of dC */
   double chi2;   /* sum of squared residuals: [unit of C]^2 unweighted, [-] with sigma */
   size_t dof;    /* degrees of freedom n - p [-] */
   size_t n_iter; /* trust-region iterations used [-] */
@@ -149,7 +168,6 @@ typedef struct idr_global_fit {
   idr_transient_model model; /* IDR_TRANSIENT_EXP or IDR_TRANSIENT_TWO_EXP */
   size_t n_comp;             /* 1 or 2 [-] */
   idr_arrhenius comp[2];     /* Arrhenius law of each component (r2 = NaN) */
-  idr_ion_sign ion[2];       /* species by the sign of the summed amplitudes */
   double T_ref_K;            /* reference temperature of the internal parametrisation [K] */
   double chi2;               /* total sum of squared residuals (see idr_transient_fit) */
   size_t dof;                /* total points - parameters [-] */
@@ -204,7 +222,8 @@ idr_status idr_ion_diffusion_from_arrhenius(const idr_arrhenius *arr, double N_A
 typedef struct idr_tid_extract_options {
   int power;                 /* n in ln(T^n/tau): 0, 1 (default) or 2 [-] */
   idr_transient_model model; /* per-temperature and global model (default single) */
-  double N_A_cm3;            /* absorber doping, e.g. from Mott-Schottky [cm^-3] (required) */
+  double N_A_cm3;            /* absorber doping, e.g. from Mott-Schottky [cm^-3]; NAN or 0:
+                                an intrinsic absorber (default NAN) */
   double N_A_err_cm3;        /* its standard error [cm^-3] (default 0) */
   double eps_r;              /* absorber relative permittivity [-] (required) */
   double window_margin;      /* tau used when in [t_first m, t_last / m] (default 3) [-] */
@@ -212,12 +231,20 @@ typedef struct idr_tid_extract_options {
                                 this many standard errors (default 3) [-] ... */
   double amplitude_floor;    /* ... and |dC| / C_inf exceeds this (default 1e-9: the round-off
                                 of C, printed with 10 digits in CSV tables) [-] */
+  idr_tid_polarity polarity; /* which ion a sign of dC means (default unknown) */
+  /* intrinsic absorber only (N_A not given): */
+  double thickness_nm; /* absorber thickness d [nm]; NAN: no N_ion D (default NAN) */
+  double C_to_F_m2;    /* factor from the unit of C to F/m^2 (1/area); NAN: no N_ion D */
+  double N_ion_cm3;    /* an independent N_ion (e.g. low-frequency C) for D [cm^-3];
+                          NAN: D not reported (default NAN) */
 } idr_tid_extract_options;
 
 void idr_tid_extract_options_default(idr_tid_extract_options *o);
 
 typedef struct idr_tid_species {
-  idr_ion_sign sign;                 /* anion: decaying edge (negative Delta C in p-i-n) */
+  idr_ion_sign sign;                 /* from the polarity and dC_sign; UNKNOWN if not assigned */
+  int dC_sign;                       /* sign of dC = C_inf - C(0) over the used temperatures */
+  double dC_rel;                     /* mean dC / C_inf over the used temperatures [-] */
   double Ea_eV, Ea_err_eV;           /* activation energy: global fit (regression if it failed) */
   double Ea_regression_eV;           /* Arrhenius regression of the per-temperature taus [eV] */
   double Ea_regression_err_eV;       /* its standard error [eV] */
@@ -225,6 +252,10 @@ typedef struct idr_tid_species {
   double N_ion_err_cm3;              /* standard error (scatter and fit errors) [cm^-3] */
   double D0_cm2_s, D0_err_cm2_s;     /* diffusion prefactor [cm^2/s] */
   double D300_cm2_s, D300_err_cm2_s; /* diffusivity at 300 K [cm^2/s] */
+  /* intrinsic absorber: N_ion D at 300 K and the ionic conductivity
+   * sigma = q^2 N_ion D / kT at 300 K (NAN without thickness and C scale) */
+  double ND300_cm1_s, ND300_err_cm1_s;     /* [cm^-1 s^-1] */
+  double sigma300_S_cm, sigma300_err_S_cm; /* [S/cm] */
 } idr_tid_species;
 
 typedef struct idr_tid_extraction {
@@ -239,6 +270,9 @@ typedef struct idr_tid_extraction {
   int global_ok;              /* 1 if the global fit ran and converged */
   int n_species;              /* components: 1 or 2 */
   idr_tid_species species[2];
+  int intrinsic;             /* 1: no N_A given; N_ion and D as in idr_tid_species */
+  idr_tid_polarity polarity; /* the polarity used */
+  double C_s;                /* intrinsic: contact capacitance [F/m^2] (mean), else NAN */
 } idr_tid_extraction;
 
 /* The whole TID extraction on m transients (t after the pulse, any C unit,
@@ -246,9 +280,11 @@ typedef struct idr_tid_extraction {
  * temperatures have their time constants inside the measured window and
  * every component above its noise (a component whose amplitude is not above
  * its noise is absent, not fitted), or when a species' numbers are not
- * finite: every number of a successful extraction is finite, only the
- * errors of a two-temperature regression may be NaN (no degrees of
- * freedom). */
+ * finite. Without N_A (an intrinsic absorber) Ea and tau are extracted as
+ * always, N_ion D and sigma from the thickness and C_to_F_m2 when given, D
+ * from N_ion when given; N_ion is NAN. Every other number of a successful
+ * extraction is finite; only the errors of a two-temperature regression may
+ * be NaN (no degrees of freedom). */
 idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
                            const idr_tid_extract_options *opt, idr_tid_extraction *out,
                            idr_error *err);
@@ -291,6 +327,10 @@ typedef struct idr_mott_schottky {
 idr_status idr_mott_schottky_fit(const double *V, const double *C_F, size_t n,
                                  const idr_mott_schottky_options *opt, idr_mott_schottky *res,
                                  idr_error *err);
+
+/* NULL, or why r->N_cm3 cannot be a measured doping (outside 1e12..1e21
+ * cm^-3: most often a capacitance in the wrong unit or a wrong area). */
+const char *idr_mott_schottky_implausible(const idr_mott_schottky *r);
 
 /* ---- inversion of a costly increasing map ------------------------------ */
 

@@ -122,3 +122,20 @@ out_free_buf:
   free(buf);
   return st;
 }
+
+/* Doping densities no measured semiconductor junction shows [cm^-3]: above
+ * the density of lattice sites of a perovskite (~4e21) a capacitance read in
+ * the wrong unit (nF as F gives 1e18 x the density); below 1e12 the depletion
+ * width exceeds any device. */
+#define IDR_MS_N_MAX_CM3 1e21
+#define IDR_MS_N_MIN_CM3 1e12
+
+const char *idr_mott_schottky_implausible(const idr_mott_schottky *r) {
+  if (!(r->N_cm3 <= IDR_MS_N_MAX_CM3))
+    return "above 1e21 cm^-3, more than the lattice sites: is the capacitance in F? (nF read as "
+           "F gives 1e18 times the density); check the capacitance unit and --area-cm2";
+  if (!(r->N_cm3 >= IDR_MS_N_MIN_CM3))
+    return "below 1e12 cm^-3, a depletion width larger than any device: check the capacitance "
+           "unit (F read as pF?) and --area-cm2";
+  return NULL;
+}

@@ -12,11 +12,14 @@
  *      Arrhenius law (single and two-component models) - the reported Ea;
  *   4. N_ion = 2 N_A |dC| / C_inf per temperature (from the global fit's
  *      amplitudes), averaged; D0 and D(300 K) from the Arrhenius prefactor;
- *   5. a species is reported only with finite Ea, N_ion, D0, D(300 K)
- *      (else IDR_ERR_RANGE saying which).
+ *      for an intrinsic absorber (no N_A) N_ion D and the ionic conductivity
+ *      from tau = R_ion C_s instead (docs/analysis.md, section 4b);
+ *   5. the ion of each component from the sign of dC and the polarity;
+ *   6. a species is reported only with finite numbers (else IDR_ERR_RANGE
+ *      saying which; N_ion, D are NaN by design for an intrinsic absorber).
  * See docs/analysis.md.
  */
-#include "idr_analysis.h"
+#include "analysis_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,6 +35,17 @@ void idr_tid_extract_options_default(idr_tid_extract_options *o) {
   o->window_margin = 3.0;
   o->amplitude_sigmas = 3.0;
   o->amplitude_floor = 1e-9;
+  o->polarity = IDR_POLARITY_UNKNOWN;
+  o->thickness_nm = NAN;
+  o->C_to_F_m2 = NAN;
+  o->N_ion_cm3 = NAN;
+}
+
+idr_ion_sign idr_ion_from_dC(double dC, idr_tid_polarity p) {
+  if (!(dC != 0.0) || p == IDR_POLARITY_UNKNOWN) return IDR_ION_UNKNOWN;
+  int negative = dC < 0.0;
+  if (p == IDR_POLARITY_NIP) negative = !negative;
+  return negative ? IDR_ION_ANION : IDR_ION_CATION;
 }
 
 void idr_tid_extraction_free(idr_tid_extraction *x) {
@@ -65,17 +79,22 @@ static int above_noise(const idr_transient_fit *f, const idr_tid_extract_options
 
 /* Finite or failed: a species is reported only with finite numbers (the
  * standard errors of a regression over exactly 2 temperatures are NaN: no
- * degrees of freedom, documented). */
-static idr_status check_species(const idr_tid_species *sp, size_t c, idr_error *err) {
-  const double v[] = {sp->Ea_eV,         sp->Ea_regression_eV, sp->N_ion_cm3,
-                      sp->N_ion_err_cm3, sp->D0_cm2_s,         sp->D300_cm2_s};
-  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-    if (!isfinite(v[i]))
-      return idr_error_set(err, IDR_ERR_RANGE,
-                           "TID extraction: component %zu is not finite (Ea = %g eV, N_ion = %g "
-                           "cm^-3, D0 = %g cm^2/s, D(300 K) = %g cm^2/s)",
-                           c + 1, sp->Ea_eV, sp->N_ion_cm3, sp->D0_cm2_s, sp->D300_cm2_s);
-  return IDR_OK;
+ * degrees of freedom; N_ion and D of an intrinsic absorber are NaN by
+ * design: both documented). */
+static idr_status check_species(const idr_tid_species *sp, size_t c, int intrinsic,
+                                idr_error *err) {
+  const double always[] = {sp->Ea_eV, sp->Ea_regression_eV, sp->dC_rel};
+  const double doped[] = {sp->N_ion_cm3, sp->N_ion_err_cm3, sp->D0_cm2_s, sp->D300_cm2_s};
+  int ok = 1;
+  for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+    ok &= isfinite(always[i]) != 0;
+  for (size_t i = 0; !intrinsic && i < sizeof doped / sizeof doped[0]; i++)
+    ok &= isfinite(doped[i]) != 0;
+  if (ok) return IDR_OK;
+  return idr_error_set(err, IDR_ERR_RANGE,
+                       "TID extraction: component %zu is not finite (Ea = %g eV, dC/C = %g, N_ion "
+                       "= %g cm^-3, D0 = %g cm^2/s, D(300 K) = %g cm^2/s)",
+                       c + 1, sp->Ea_eV, sp->dC_rel, sp->N_ion_cm3, sp->D0_cm2_s, sp->D300_cm2_s);
 }
 
 idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
@@ -83,10 +102,10 @@ idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
                            idr_error *err) {
   memset(x, 0, sizeof *x);
   if (m < 2) return idr_error_set(err, IDR_ERR_INPUT, "TID extraction: need >= 2 temperatures");
-  if (!(o->N_A_cm3 > 0) || !(o->eps_r > 0))
+  if (!(o->eps_r > 0) || o->N_A_cm3 < 0)
     return idr_error_set(err, IDR_ERR_INPUT,
-                         "TID extraction: the absorber doping N_A (> 0, cm^-3) and eps_r (> 0) "
-                         "are required");
+                         "TID extraction: eps_r (> 0) is required and N_A must be >= 0 (0 or NAN: "
+                         "an intrinsic absorber)");
   idr_status st = IDR_OK;
   idr_fit_options fo;
   idr_fit_options_default(&fo);
@@ -162,47 +181,24 @@ idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
       primary = x->global.comp;
     }
   }
-  /* 4. per species: Ea, N_ion, D0, D300 */
+  /* 4. per species: Ea, N_ion, D0, D300 (intrinsic: N_ion D, sigma); 5. the ion */
+  x->intrinsic = !(o->N_A_cm3 > 0);
+  x->polarity = o->polarity;
+  x->C_s = NAN;
   for (size_t c = 0; c < nc; c++) {
     idr_tid_species *sp = &x->species[c];
     sp->Ea_eV = primary[c].Ea_eV;
     sp->Ea_err_eV = primary[c].Ea_err_eV;
     sp->Ea_regression_eV = x->arrhenius[c].Ea_eV;
     sp->Ea_regression_err_eV = x->arrhenius[c].Ea_err_eV;
-    double sum = 0, sum2 = 0, ferr2 = 0;
-    int signs = 0;
-    size_t k = 0;
-    for (size_t j = 0; j < m; j++) {
-      if (!x->used[j]) continue;
-      const idr_transient_fit *f = x->global_ok ? &gper[k] : &x->per_T[j];
-      double Ni, Ni_e;
-      if (idr_ion_density(f->dC[c], f->dC_err[c], f->C_inf, f->C_inf_err, o->N_A_cm3,
-                          o->N_A_err_cm3, &Ni, &Ni_e, err) != IDR_OK) {
-        st = err ? err->status : IDR_ERR_INPUT;
-        goto out_free;
-      }
-      sum += Ni;
-      sum2 += Ni * Ni;
-      ferr2 += Ni_e * Ni_e;
-      signs += f->dC[c] > 0 ? 1 : -1;
-      k++;
-    }
-    double mean = sum / (double)k;
-    double var = k > 1 ? (sum2 / (double)k - mean * mean) * (double)k / (double)(k - 1) : 0.0;
-    if (var < 0.0) var = 0.0; /* round-off; a NaN stays */
-    sp->N_ion_cm3 = mean;
-    sp->N_ion_err_cm3 = sqrt(var / (double)k + ferr2 / ((double)k * (double)k));
-    /* decaying edge (dC = C(0) - C_inf > 0): anion in p-i-n */
-    sp->sign = signs > 0 ? IDR_ION_ANION : IDR_ION_CATION;
-    idr_ion_diffusion dif;
-    st = idr_ion_diffusion_from_arrhenius(&primary[c], o->N_A_cm3, o->N_A_err_cm3, o->eps_r, &dif,
-                                          err);
+    const idr_transient_fit *g = x->global_ok ? gper : NULL;
+    idr_an_species_amplitudes(x, g, c, sp);
+    /* an intrinsic absorber gives one sign for anions and cations alike */
+    sp->sign = x->intrinsic ? IDR_ION_UNKNOWN : idr_ion_from_dC(sp->dC_sign, o->polarity);
+    st = x->intrinsic ? idr_an_species_intrinsic(x, g, &primary[c], o, sp, err)
+                      : idr_an_species_doped(x, g, c, &primary[c], o, sp, err);
     if (st) goto out_free;
-    sp->D0_cm2_s = dif.D0_cm2_s;
-    sp->D0_err_cm2_s = dif.D0_err_cm2_s;
-    sp->D300_cm2_s = dif.D300_cm2_s;
-    sp->D300_err_cm2_s = dif.D300_err_cm2_s;
-    st = check_species(sp, c, err);
+    st = check_species(sp, c, x->intrinsic, err);
     if (st) goto out_free;
   }
 out_free:

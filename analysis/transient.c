@@ -1,11 +1,13 @@
 /*
  * iondrift analysis: fits of one capacitance transient C(t).
  *
- *   single     C(t) = C_inf + dC exp(-t/tau)
- *   stretched  C(t) = C_inf + dC exp(-(t/tau)^beta),  0 < beta <= 1
- *   two        C(t) = C_inf + dC1 exp(-t/tau1) + dC2 exp(-t/tau2)
+ *   single     C(t) = C_inf - dC exp(-t/tau)
+ *   stretched  C(t) = C_inf - dC exp(-(t/tau)^beta),  0 < beta <= 1
+ *   two        C(t) = C_inf - dC1 exp(-t/tau1) - dC2 exp(-t/tau2)
+ * dC = C_inf - C(0) is the change of C over the transient (idr_analysis.h);
+ * inside, the amplitude a = -dC is fitted.
  *
- * Parameters are fitted as (C_inf, dC, u = ln tau [, beta]) with C scaled by
+ * Parameters are fitted as (C_inf, a = -dC, u = ln tau [, beta]) with C scaled by
  * S = max|C| so every parameter is O(1); ln tau keeps tau > 0.
  * Initial guesses (Heiser-Mesli / Futscher TID practice): C_inf = mean of the
  * late points, C(0) = mean of the early points, tau from the time t_half where
@@ -199,16 +201,14 @@ static idr_status local_fit(local_problem *pr, const idr_fit_options *opt, idr_t
   }
   for (size_t c = 0; c < 2; c++) {
     res->dC[c] = res->dC_err[c] = res->tau_s[c] = res->tau_err_s[c] = 0.0;
-    res->ion[c] = IDR_ION_UNKNOWN;
   }
   for (size_t c = 0; c < pr->n_comp; c++) {
     size_t k = ord[c];
     double tau = exp(gsl_vector_get(x, P_U(k)));
-    res->dC[c] = S * gsl_vector_get(x, P_DC(k));
+    res->dC[c] = -S * gsl_vector_get(x, P_DC(k));
     res->dC_err[c] = S * SE(P_DC(k));
     res->tau_s[c] = tau;
     res->tau_err_s[c] = tau * SE(P_U(k));
-    res->ion[c] = idr_an_ion_from_dC(res->dC[c]);
   }
   res->beta = pr->fit_beta ? gsl_vector_get(x, P_BETA) : pr->beta;
   res->beta_err = pr->fit_beta ? SE(P_BETA) : 0.0;
@@ -283,7 +283,7 @@ double idr_transient_eval(const idr_transient_fit *res, double t_s) {
     if (res->tau_s[c] <= 0.0) continue;
     double e, deu, deb;
     idr_an_kohlrausch(t_s, log(res->tau_s[c]), res->beta, &e, &deu, &deb);
-    m += res->dC[c] * e;
+    m -= res->dC[c] * e;
   }
   return m;
 }

@@ -4,8 +4,8 @@
  *   iondrift mott-schottky CV.csv --area-cm2 A --eps-r E [--range VLO:VHI]
  *                          [--T-K T] [--no-kT] [--json]
  *
- * Reads the columns voltage_V and capacitance_F [F, for the device area A]
- * of a C-V table (idr_csv_read: any column order, extra columns ignored; the
+ * Reads the voltage and capacitance columns of a C-V table (idr_mdata_read:
+ * any separator and column order, units from the header or the options; the
  * C-V CSV of `iondrift run` gives capacitance_F for 1 cm^2) and fits the
  * one-sided abrupt-junction law (idr_mott_schottky_fit, docs/analysis.md)
  *
@@ -17,6 +17,7 @@
  * CSV, or data the fit rejects; 1 only for running out of memory.
  */
 #include "app.h"
+#include "app_data.h"
 #include "idr_analysis.h"
 #include "idr_io.h"
 
@@ -27,17 +28,20 @@
 
 static const char USAGE_MS[] =
     "Usage: iondrift mott-schottky CV.csv --area-cm2 A --eps-r E [--range VLO:VHI]\n"
-    "                              [--T-K T] [--no-kT] [--json]\n"
+    "                              [--T-K T] [--no-kT] [data options] [--json]\n"
     "\n"
     "Fit the Mott-Schottky law of a one-sided abrupt junction,\n"
     "  1/C^2 = 2 (V_bi - V - kT/q) / (q eps0 eps_r A^2 N),\n"
     "to a C-V table by linear regression of 1/C^2 on V, and print the doping\n"
     "density N and the built-in voltage V_bi with their standard errors.\n"
     "\n"
-    "CV.csv needs the columns voltage_V [V] and capacitance_F [F, for the area A]\n"
-    "in any order; other columns are ignored, '#' starts a comment. The C-V CSV\n"
-    "of 'iondrift run' (protocol cv, <stem>_cv.csv) qualifies: its capacitance_F\n"
-    "is for 1 cm^2, so use --area-cm2 1.\n"
+    "CV.csv needs a voltage and a capacitance column (of the device of area A) in\n"
+    "any order: voltage_V and capacitance_F, or headers such as 'Bias (mV)' and\n"
+    "'Cp (nF)' whose unit is converted (docs/data.md); separator ',', ';' or tab,\n"
+    "'#' comments; other columns are ignored. The C-V CSV of 'iondrift run'\n"
+    "(protocol cv, <stem>_cv.csv) qualifies: its capacitance_F is for 1 cm^2, so\n"
+    "use --area-cm2 1. A density outside 1e12..1e21 cm^-3 is warned about (a\n"
+    "capacitance in nF read as F).\n"
     "\n"
     "Options:\n"
     "  --area-cm2 A     device area [cm^2], > 0 (required)\n"
@@ -51,6 +55,14 @@ static const char USAGE_MS[] =
     "                   \"r2\", \"polarity\", \"kT_included\"} (null for an error that\n"
     "                   cannot be estimated: exactly 2 points)\n"
     "  -h, --help       show this help\n"
+    "Data options:\n"
+    "  --columns Q=HEADER[,Q=HEADER...]\n"
+    "                   which column holds quantity Q (voltage_V, capacitance_F), by\n"
+    "                   its header text or #N (N-th field)\n"
+    "  --volt-unit U    unit of the voltage column: V (default), mV\n"
+    "  --cap-unit U     unit of the capacitance column: F (default), mF, uF, nF, pF,\n"
+    "                   fF (a unit in the header, 'Cp (nF)', is read without it)\n"
+    "  --skip-lines N   ignore the first N lines (an instrument preamble)\n"
     "\n"
     "Polarity +1: 1/C^2 falls as V rises (forward bias narrows the depletion\n"
     "region); -1: it rises, and the mirrored law with +V is used.\n"
@@ -90,8 +102,12 @@ static void print_err(double v, const char *unit, size_t points) {
 }
 
 static void print_table(const char *path, const idr_mott_schottky_options *o,
-                        const idr_mott_schottky *r, size_t n_rows) {
+                        const idr_mott_schottky *r, const idr_mdata *tab) {
+  const size_t n_rows = tab->n;
+  char how[1024];
+  idr_mdata_describe(tab, how, sizeof how);
   printf("Mott-Schottky fit of %s\n", path);
+  printf("  data          %s\n", how);
   printf("  area          %g cm^2, eps_r %g, T %g K\n", o->area_cm2, o->eps_r, o->T_K);
   printf("  N             %.6g", r->N_cm3);
   print_err(r->N_err_cm3, "cm^-3", r->n_used);
@@ -114,6 +130,8 @@ int idr_app_mott_schottky(int argc, char **argv) {
   idr_mott_schottky_options_default(&o);
   const char *path = NULL;
   int json = 0, have_area = 0, have_eps = 0, only_args = 0;
+  idr_mdata_options data;
+  idr_app_data_defaults(&data);
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (only_args || a[0] != '-' || a[1] == '\0') {
@@ -154,7 +172,9 @@ int idr_app_mott_schottky(int argc, char **argv) {
       if (!(o.V_lo < o.V_hi))
         return idr_app_usage_error("mott-schottky", "--range %s: VLO must be < VHI", v);
     } else {
-      return idr_app_usage_error("mott-schottky", "unknown option '%s'", a);
+      int rc = idr_app_data_option("mott-schottky", 0, argc, argv, &i, &data);
+      if (rc == 0) return idr_app_usage_error("mott-schottky", "unknown option '%s'", a);
+      if (rc != 1) return rc;
     }
   }
   if (!path) return idr_app_usage_error("mott-schottky", "missing the C-V CSV file");
@@ -163,18 +183,20 @@ int idr_app_mott_schottky(int argc, char **argv) {
   if (!have_eps)
     return idr_app_usage_error("mott-schottky", "missing --eps-r (the relative permittivity)");
 
-  static const char *const names[] = {"voltage_V", "capacitance_F"};
+  const idr_mdata_spec spec = {.group = -1, .x = IDR_Q_VOLTAGE, .ny = 1, .y = {IDR_Q_CAPACITANCE}};
   idr_error err;
   idr_error_clear(&err);
-  idr_csv_table tab;
-  memset(&tab, 0, sizeof tab);
-  idr_status st = idr_csv_read(path, names, 2, &tab, &err);
+  idr_mdata tab;
+  idr_status st = idr_mdata_read(path, &spec, &data, &tab, &err);
   idr_mott_schottky r;
   memset(&r, 0, sizeof r);
   if (!st) {
-    st = idr_mott_schottky_fit(tab.cols[0], tab.cols[1], tab.nrows, &o, &r, &err);
+    idr_app_data_warnings(&tab);
+    st = idr_mott_schottky_fit(tab.x, tab.y[0], tab.n, &o, &r, &err);
     if (st) idr_error_context(&err, "fitting %s", path);
   }
+  const char *why = st ? NULL : idr_mott_schottky_implausible(&r);
+  if (why) fprintf(stderr, "iondrift: warning: %s: N = %.3g cm^-3 is %s\n", path, r.N_cm3, why);
   int code = IDR_EXIT_OK;
   if (st) {
     fprintf(stderr, "iondrift: error: %s\n", err.msg[0] ? err.msg : idr_status_str(st));
@@ -182,8 +204,8 @@ int idr_app_mott_schottky(int argc, char **argv) {
   } else if (json) {
     print_json(&r);
   } else {
-    print_table(path, &o, &r, tab.nrows);
+    print_table(path, &o, &r, &tab);
   }
-  idr_csv_table_free(&tab);
+  idr_mdata_free(&tab);
   return code;
 }

@@ -6,6 +6,7 @@
  *   iondrift extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E
  *                    (--doping-cm3 N | --cv CV.csv) [options]       (extract.c)
  *   iondrift reproduce xiang2026 [-o DIR] [--threads N] [--invert]     (reproduce.c)
+ *   iondrift plot RESULT.h5 [-o FIGURE.png|.pdf|.svg]                 (plot.c)
  *   iondrift help [COMMAND]
  *   iondrift --version
  *
@@ -25,8 +26,11 @@
 const char *idr_app_mott_schottky_usage(void);
 int idr_app_mott_schottky(int argc, char **argv);
 /* extract.c (likewise). */
-const char *idr_app_extract_usage(void);
+void idr_app_extract_print_usage(FILE *f);
 int idr_app_extract(int argc, char **argv);
+/* plot.c (likewise). */
+void idr_app_plot_usage(FILE *f);
+int idr_app_plot(int argc, char **argv);
 
 static const char USAGE[] =
     "Usage: iondrift COMMAND [ARGS...]\n"
@@ -44,13 +48,16 @@ static const char USAGE[] =
     "                      [--invert] [-q]\n"
     "                           reproduce the dark TID study of Xiang et al. 2026\n"
     "                           (FAPb(I1-xBrx)3): Ea and N_ion against x\n"
+    "  plot RESULT.h5 [-o FIGURE.png|.pdf|.svg]\n"
+    "                           draw the figure of a result (any protocol, extract,\n"
+    "                           reproduce)\n"
     "  help [COMMAND]           show this help, or the help of COMMAND\n"
     "\n"
     "Options:\n"
     "  --version                print the version and exit\n"
     "  -h, --help               show this help\n"
     "\n"
-    "Run 'iondrift help COMMAND' (run, mott-schottky, extract, reproduce)\n"
+    "Run 'iondrift help COMMAND' (run, mott-schottky, extract, reproduce, plot)\n"
     "for the options of a command.\n";
 
 static const char USAGE_RUN[] =
@@ -132,11 +139,15 @@ static int cmd_help(int argc, char **argv) {
     return IDR_EXIT_OK;
   }
   if (strcmp(argv[2], "extract") == 0) {
-    fputs(idr_app_extract_usage(), stdout);
+    idr_app_extract_print_usage(stdout);
     return IDR_EXIT_OK;
   }
   if (strcmp(argv[2], "reproduce") == 0) {
     idr_app_reproduce_usage(stdout);
+    return IDR_EXIT_OK;
+  }
+  if (strcmp(argv[2], "plot") == 0) {
+    idr_app_plot_usage(stdout);
     return IDR_EXIT_OK;
   }
   return idr_app_usage_error(NULL, "no help for unknown command '%s'", argv[2]);
@@ -220,6 +231,8 @@ int main(int argc, char **argv) {
     code = idr_app_extract(argc, argv);
   } else if (strcmp(cmd, "reproduce") == 0) {
     code = idr_app_reproduce(argc, argv);
+  } else if (strcmp(cmd, "plot") == 0) {
+    code = idr_app_plot(argc, argv);
   } else if (cmd[0] == '-') {
     code = idr_app_usage_error(NULL, "unknown option '%s'", cmd);
   } else {

@@ -18,6 +18,7 @@
 #include "idr_io.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,43 @@ static idr_status write_transient(idr_h5 *h, const idr_result_data *rd, idr_erro
   return st;
 }
 
+/* cv/mott_schottky: the fit an experimenter would make (idr_cv_mott_schottky_deck);
+ * when the sweep does not allow it, @mott_schottky_error says why. */
+static idr_status write_cv_mott_schottky(idr_h5 *h, const idr_deck *d, const idr_cv_result *c,
+                                         idr_error *err) {
+  idr_mott_schottky ms;
+  idr_error fe;
+  idr_error_clear(&fe);
+  if (idr_cv_mott_schottky_deck(d, c, &ms, &fe) != IDR_OK)
+    return idr_h5_set_attr_string(h, "cv", "mott_schottky_error", fe.msg, err);
+  const char *g = "cv/mott_schottky";
+  double V_lo = INFINITY, V_hi = -INFINITY;
+  for (int i = 0; i < c->n; i++)
+    if (c->n == (int)ms.n_used || c->V[i] <= IDR_CV_MS_V_ZERO) {
+      V_lo = fmin(V_lo, c->V[i]);
+      V_hi = fmax(V_hi, c->V[i]);
+    }
+  struct {
+    const char *name;
+    double v;
+  } a[] = {{"N_cm3", ms.N_cm3},
+           {"N_err_cm3", ms.N_err_cm3},
+           {"V_bi_V", ms.V_bi},
+           {"V_bi_err_V", ms.V_bi_err},
+           {"slope", ms.slope},
+           {"intercept", ms.intercept},
+           {"r2", ms.r2},
+           {"points", (double)ms.n_used},
+           {"polarity", ms.polarity},
+           {"V_lo_V", V_lo},
+           {"V_hi_V", V_hi},
+           {"eps_r", d->layers[idr_tid_absorber_layer(d)].mat.eps_r}};
+  idr_status st = idr_h5_create_group(h, g, err);
+  for (size_t i = 0; !st && i < sizeof a / sizeof a[0]; i++)
+    st = idr_h5_set_attr_double(h, g, a[i].name, a[i].v, err);
+  return st;
+}
+
 static idr_status write_h5(idr_h5 *h, const idr_result_data *rd, idr_error *err) {
   idr_status st = write_root_and_mesh(h, rd, err);
   if (st) return st;
@@ -162,6 +200,7 @@ static idr_status write_h5(idr_h5 *h, const idr_result_data *rd, idr_error *err)
     if (!st) st = idr_h5_write_double_1d(h, "cv/G", c->G, (size_t)c->n, "S/m^2", err);
     if (!st) st = idr_h5_write_double_1d(h, "cv/J", c->J, (size_t)c->n, "A/m^2", err);
     if (!st) st = idr_h5_set_attr_double(h, "cv", "f_Hz", c->f_Hz, err);
+    if (!st) st = write_cv_mott_schottky(h, rd->deck, c, err);
     if (!st)
       st = idr_h5_set_attr_string(h, "cv", "ions", c->ions_frozen ? "frozen" : "mobile", err);
   }

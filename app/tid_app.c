@@ -5,6 +5,7 @@
  * parameters side by side, the long-format CSV, and the summary table.
  */
 #include "app.h"
+#include "app_extraction.h"
 
 #include "idr_analysis.h"
 #include "idr_io.h"
@@ -16,36 +17,6 @@
 
 #define M2_PER_CM2 1e-4
 #define OBJ_LEN 256
-
-static const char *model_name(idr_transient_model m) {
-  return m == IDR_TRANSIENT_STRETCHED ? "stretched" : m == IDR_TRANSIENT_TWO_EXP ? "two" : "single";
-}
-
-static const char *sign_name(idr_ion_sign s) {
-  return s == IDR_ION_ANION ? "anion" : s == IDR_ION_CATION ? "cation" : "unknown";
-}
-
-static idr_status write_species(idr_h5 *h, const char *g, const idr_tid_species *sp,
-                                idr_error *err) {
-  struct {
-    const char *name;
-    double v;
-  } a[] = {{"Ea_eV", sp->Ea_eV},
-           {"Ea_err_eV", sp->Ea_err_eV},
-           {"Ea_regression_eV", sp->Ea_regression_eV},
-           {"Ea_regression_err_eV", sp->Ea_regression_err_eV},
-           {"N_ion_cm3", sp->N_ion_cm3},
-           {"N_ion_err_cm3", sp->N_ion_err_cm3},
-           {"D0_cm2_s", sp->D0_cm2_s},
-           {"D0_err_cm2_s", sp->D0_err_cm2_s},
-           {"D300_cm2_s", sp->D300_cm2_s},
-           {"D300_err_cm2_s", sp->D300_err_cm2_s}};
-  idr_status st = idr_h5_create_group(h, g, err);
-  if (!st) st = idr_h5_set_attr_string(h, g, "sign", sign_name(sp->sign), err);
-  for (size_t i = 0; !st && i < sizeof a / sizeof a[0]; i++)
-    st = idr_h5_set_attr_double(h, g, a[i].name, a[i].v, err);
-  return st;
-}
 
 /* path under the group g */
 static const char *sub(char *buf, const char *g, const char *rel) {
@@ -118,50 +89,23 @@ idr_status idr_app_write_tid(idr_h5 *h, const char *g, const idr_deck *d, const 
   }
   if (!st && x_error && x_error[0])
     st = idr_h5_set_attr_string(h, g, "extraction_error", x_error, err);
+  /* the absorber the extraction reads (also for `iondrift extract` of this file) */
+  const idr_layer *ly = &d->layers[idr_tid_absorber_layer(d)];
+  const double N_A = fabs(ly->N_A_cm3 - ly->N_D_cm3);
+  struct {
+    const char *name;
+    double v;
+  } ab[] = {{"absorber_N_A_cm3", N_A},
+            {"absorber_eps_r", ly->mat.eps_r},
+            {"absorber_thickness_nm", ly->thickness_nm}};
+  for (size_t i = 0; !st && i < sizeof ab / sizeof ab[0]; i++)
+    st = idr_h5_set_attr_double(h, g, ab[i].name, ab[i].v, err);
+  if (!st)
+    st = idr_h5_set_attr_string(h, g, "polarity", idr_app_polarity_name(idr_tid_polarity_of(d)),
+                                err);
   if (!st && x) {
-    int l = idr_tid_absorber_layer(d);
-    const idr_layer *ly = &d->layers[l];
-    st = idr_h5_create_group(h, sub(p1, g, "extraction"), err);
-    if (!st)
-      st = idr_h5_set_attr_double(h, sub(p1, g, "extraction"), "power", (double)x->power, err);
-    if (!st)
-      st = idr_h5_set_attr_string(h, sub(p1, g, "extraction"), "model", model_name(x->model), err);
-    if (!st)
-      st = idr_h5_set_attr_double(h, sub(p1, g, "extraction"), "N_A_cm3",
-                                  fabs(ly->N_A_cm3 - ly->N_D_cm3), err);
-    if (!st) st = idr_h5_set_attr_double(h, sub(p1, g, "extraction"), "eps_r", ly->mat.eps_r, err);
-    if (!st)
-      st = idr_h5_set_attr_double(h, sub(p1, g, "extraction"), "global_fit", (double)x->global_ok,
-                                  err);
-    if (!st) st = idr_h5_write_int_1d(h, sub(p1, g, "extraction/used"), x->used, x->m, "-", err);
-    double *tau = calloc(x->m * 2, sizeof *tau), *dC = calloc(x->m * 2, sizeof *dC);
-    double *Cinf = calloc(x->m, sizeof *Cinf);
-    if (!tau || !dC || !Cinf) {
-      free(tau);
-      free(dC);
-      free(Cinf);
-      st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-      goto out_free;
-    }
-    for (size_t j = 0; j < x->m; j++) {
-      Cinf[j] = x->per_T[j].C_inf;
-      for (int c = 0; c < 2; c++) {
-        tau[j * 2 + c] = c < (int)x->per_T[j].n_comp ? x->per_T[j].tau_s[c] : NAN;
-        dC[j * 2 + c] = c < (int)x->per_T[j].n_comp ? x->per_T[j].dC[c] : NAN;
-      }
-    }
-    if (!st) st = idr_h5_write_double_2d(h, sub(p1, g, "extraction/tau"), tau, x->m, 2, "s", err);
-    if (!st) st = idr_h5_write_double_2d(h, sub(p1, g, "extraction/dC"), dC, x->m, 2, "F/m^2", err);
-    if (!st)
-      st = idr_h5_write_double_1d(h, sub(p1, g, "extraction/C_inf"), Cinf, x->m, "F/m^2", err);
-    free(tau);
-    free(dC);
-    free(Cinf);
-    for (int c = 0; !st && c < x->n_species; c++) {
-      char gs[OBJ_LEN];
-      snprintf(gs, sizeof gs, "%s/extraction/species_%d", g, c);
-      st = write_species(h, gs, &x->species[c], err);
-    }
+    idr_app_extraction_info in = {T, "F/m^2", N_A > 0 ? N_A : NAN, 0.0, ly->mat.eps_r};
+    st = idr_app_write_extraction(h, sub(p1, g, "extraction"), x, &in, err);
   }
 out_free:
   free(T);
@@ -215,6 +159,7 @@ void idr_app_print_tid(const idr_deck *d, const idr_tid_result *tr, const idr_ti
          tr->wall_s, tr->threads, steps);
   for (int j = 0; j < tr->n_T; j++) {
     const idr_tid_curve *cv = &tr->curves[j];
+    /* dC = C(last) - C(first): the extraction's sign convention, C_inf - C(0) */
     printf(
         "    T = %5.1f K  C_eq = %9.4f nF/cm^2  C(%g s) = %9.4f  C(%g s) = %9.4f  dC/C = %+.3e\n",
         cv->T_K, cv->C_eq * 1e5, cv->t[0], cv->C[0] * 1e5, cv->t[cv->n - 1], cv->C[cv->n - 1] * 1e5,
@@ -224,19 +169,28 @@ void idr_app_print_tid(const idr_deck *d, const idr_tid_result *tr, const idr_ti
     printf("  extraction    failed: %s\n", x_error ? x_error : "?");
     return;
   }
-  printf("  extraction    %s model, ln(T^%d/tau) vs 1/T, %zu of %zu temperatures in the window%s\n",
-         model_name(x->model), x->power, x->n_used, x->m,
-         x->global_ok ? ", global fit" : ", regression only");
+  printf("  extraction    %s model, ln(T^%d/tau) vs 1/T, %zu of %zu temperatures in the window%s, "
+         "polarity %s%s\n",
+         idr_app_model_name(x->model), x->power, x->n_used, x->m,
+         x->global_ok ? ", global fit" : ", regression only", idr_app_polarity_name(x->polarity),
+         x->intrinsic ? " (intrinsic absorber)" : "");
   for (int c = 0; c < x->n_species; c++) {
     const idr_tid_species *sp = &x->species[c];
     printf("    %-7s Ea = %.4f +- %.4f eV   N_ion = %.4g +- %.2g cm^-3   D0 = %.4g cm^2/s   "
-           "D300 = %.4g cm^2/s\n",
-           sign_name(sp->sign), sp->Ea_eV, sp->Ea_err_eV, sp->N_ion_cm3, sp->N_ion_err_cm3,
-           sp->D0_cm2_s, sp->D300_cm2_s);
+           "D300 = %.4g cm^2/s   (dC %s 0)\n",
+           idr_app_sign_name(sp->sign), sp->Ea_eV, sp->Ea_err_eV, sp->N_ion_cm3, sp->N_ion_err_cm3,
+           sp->D0_cm2_s, sp->D300_cm2_s, sp->dC_sign < 0 ? "<" : ">");
+    if (x->intrinsic)
+      printf("            intrinsic absorber: N_ion D(300 K) = %.4g +- %.2g cm^-1 s^-1, "
+             "sigma_ion(300 K) = %.4g S/cm\n",
+             sp->ND300_cm1_s, sp->ND300_err_cm1_s, sp->sigma300_S_cm);
   }
   for (int k = 0; k < d->n_ions; k++) {
     const idr_ion_species *s = &d->ions[k];
     printf("    true    %-7s Ea = %.4f eV   N_ion = %.4g cm^-3   D0 = %.4g cm^2/s   (%s)\n",
            s->z < 0 ? "anion" : "cation", s->Ea_eV, s->density_cm3, s->D0_cm2_s, s->name);
+    if (x->intrinsic)
+      printf("            N_ion D(300 K) = %.4g cm^-1 s^-1\n",
+             s->density_cm3 * s->D0_cm2_s * exp(-s->Ea_eV / (IDR_KB_EV * 300.0)));
   }
 }

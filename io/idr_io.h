@@ -239,6 +239,134 @@ idr_status idr_csv_read(const char *path, const char *const *names, size_t ncols
                         idr_csv_table *out, idr_error *err);
 void idr_csv_table_free(idr_csv_table *t);
 
+/* ==== Measured data (mdata.c, units.c) ================================== */
+
+/* Measured curves from a lab export: C(t) at several temperatures (TID),
+ * C-f-T tables, C-V tables. docs/data.md is the reference for the rules
+ * below and for the messages.
+ *
+ * File: text, UTF-8 with or without a byte-order mark (a UTF-16 file is
+ * refused with a message saying so), LF or CRLF line ends. '#' starts a
+ * comment (outside double quotes). The first line that is not blank or a
+ * comment is the header (after opt->skip_lines lines). The field separator
+ * is detected from the header and the next data lines: tab, ';' or ','
+ * (the first that splits every one of those lines into the same number >= 2
+ * of fields). Fields may be double-quoted ("Temperature (K)"). With ';' or
+ * tab as separator a decimal comma is accepted ("300,02").
+ *
+ * Columns: each quantity the reader needs is found by
+ *   1. opt->columns, "quantity=Header text" items separated by ',' (the
+ *      header text exactly, or "#N" for the N-th field, 1-based), else
+ *   2. its canonical name (temperature_K, time_s, frequency_Hz, voltage_V,
+ *      capacitance_F, conductance_S), else
+ *   3. a header "Name (unit)", "Name [unit]", "Name / unit" or "name_unit"
+ *      whose Name is one of the quantity's names (docs/data.md) and whose
+ *      unit is one of its units; exactly one such header may match.
+ * The unit of a column: opt->unit[q] when given (a header unit that says
+ * otherwise gives a warning), else the unit in its header, else the SI unit
+ * of the canonical name. Values are converted to SI (K, s, Hz, V, F, S).
+ *
+ * Rows are grouped into curves by spec->group (e.g. temperature): sorted
+ * values closer than opt->group_tol join one group, whose mean is reported;
+ * curves come in descending order of that mean (hottest first) and are
+ * sorted by the abscissa spec->x. Rows with x <= 0 (when spec->x_positive) and rows
+ * outside [opt->x_min, opt->x_max] are skipped and counted, never an error.
+ * Magnitudes no instrument produces (a capacitance of 20 F: nF read as F)
+ * give warnings, which the caller prints. */
+
+/* The quantities measured data can hold; the canonical column names carry
+ * the SI unit the reader converts to. */
+typedef enum idr_quantity {
+  IDR_Q_TEMPERATURE = 0, /* temperature_K [K] */
+  IDR_Q_TIME = 1,        /* time_s [s] (since the end of the fill pulse in TID) */
+  IDR_Q_FREQUENCY = 2,   /* frequency_Hz [Hz] */
+  IDR_Q_VOLTAGE = 3,     /* voltage_V [V] (DC bias) */
+  IDR_Q_CAPACITANCE = 4, /* capacitance_F [F] (the device's, not per area) */
+  IDR_Q_CONDUCTANCE = 5, /* conductance_S [S] */
+  IDR_Q_COUNT = 6
+} idr_quantity;
+
+#define IDR_MDATA_MAX_Y 3     /* ordinates per row at most */
+#define IDR_MDATA_TEXT_LEN 96 /* stored header text, unit and warning lengths */
+#define IDR_MDATA_MAX_WARN 16 /* warnings kept (later ones are counted only) */
+
+/* The canonical name ("temperature_K"), or NULL for a bad value. */
+const char *idr_quantity_name(idr_quantity q);
+/* The quantity of a canonical name; -1 when unknown. */
+int idr_quantity_from_name(const char *name);
+/* Convert a value in `unit` to SI: si = scale * v + offset. Units are those
+ * of docs/data.md (e.g. K, C, degC for temperature; s, ms, us, ns, min, h;
+ * Hz, kHz, MHz; V, mV; F, mF, uF, nF, pF, fF; S, mS, uS, nS; the micro sign
+ * and the Greek mu stand for u). IDR_ERR_INPUT for an unknown unit, naming
+ * the units known for q. */
+idr_status idr_unit_to_si(idr_quantity q, const char *unit, double *scale, double *offset,
+                          idr_error *err);
+/* The units known for q, as "K, C" (for messages). */
+const char *idr_quantity_units(idr_quantity q);
+
+/* What a command reads. */
+typedef struct idr_mdata_spec {
+  int group;                       /* quantity grouping rows into curves, or -1: one curve */
+  idr_quantity x;                  /* the curve's abscissa (time, frequency, voltage) */
+  size_t ny;                       /* ordinates, 1..IDR_MDATA_MAX_Y */
+  idr_quantity y[IDR_MDATA_MAX_Y]; /* the ordinates (e.g. capacitance, conductance) */
+  int y_optional[IDR_MDATA_MAX_Y]; /* 1: the column may be absent (y[k] then NULL) */
+  int x_positive;                  /* 1: rows with x <= 0 are skipped and counted */
+  int x_unique;                    /* 1: a repeated x within a curve is an error */
+} idr_mdata_spec;
+
+/* How to read it (the command line's --columns, --*-unit, --temp-tol-K,
+ * --t-min-s, --t-max-s). */
+typedef struct idr_mdata_options {
+  const char *columns;                  /* "quantity=Header,..." or NULL */
+  const char *unit[IDR_Q_COUNT];        /* a column's unit, or NULL: from its header, else SI */
+  const char *unit_option[IDR_Q_COUNT]; /* the option that set unit[q], for messages */
+  double group_tol;                     /* grouping tolerance [SI of spec->group] (0.5) */
+  double x_min, x_max; /* rows outside [x_min, x_max] are skipped [SI] (-inf, inf) */
+  size_t skip_lines;   /* lines ignored at the top of the file (0) */
+} idr_mdata_options;
+
+void idr_mdata_options_default(idr_mdata_options *opt);
+
+/* Curves read from one file, in SI units. */
+typedef struct idr_mdata {
+  size_t m;                   /* curves (groups) */
+  double *group;              /* [m] mean of the group's values (NAN: no grouping) */
+  double *group_spread;       /* [m] max |value - mean| in the group */
+  size_t *off;                /* [m + 1] curve j is points off[j] .. off[j+1]-1 */
+  size_t n;                   /* points kept */
+  double *x;                  /* [n] abscissa, increasing within a curve */
+  double *y[IDR_MDATA_MAX_Y]; /* [n] ordinates in spec order; NULL for an absent optional one */
+  size_t *line;               /* [n] the file line of each point */
+  /* how the file was read */
+  char sep;               /* the separator found: ',', ';' or '\t' */
+  int decimal_comma;      /* 1 if a decimal comma was read */
+  int bom;                /* 1 if the file began with a UTF-8 byte-order mark */
+  size_t header_line;     /* the header's line number */
+  size_t n_rows;          /* data rows in the file */
+  size_t n_nonpositive;   /* rows skipped for x <= 0 */
+  size_t n_outside;       /* rows skipped outside [x_min, x_max] */
+  const char *x_name;     /* canonical name of the abscissa (for messages) */
+  int field[IDR_Q_COUNT]; /* field index (0-based) of each quantity, -1 if not read */
+  char header[IDR_Q_COUNT][IDR_MDATA_TEXT_LEN]; /* header text of each quantity read */
+  char unit[IDR_Q_COUNT][IDR_MDATA_TEXT_LEN];   /* unit its values were in */
+  size_t n_warnings;                            /* warnings (only IDR_MDATA_MAX_WARN are kept) */
+  char warning[IDR_MDATA_MAX_WARN][2 * IDR_MDATA_TEXT_LEN + 160]; /* "file: ..." */
+} idr_mdata;
+
+/* Read `path` as spec asks (opt NULL: defaults). Errors: IDR_ERR_IO when the
+ * file cannot be read; IDR_ERR_INPUT for its content or opt, with
+ * "file:LINE: ..." naming the cause (the separator, a missing column and
+ * the columns found, a unit, a number). *out is empty on failure.
+ * Free with idr_mdata_free. */
+idr_status idr_mdata_read(const char *path, const idr_mdata_spec *spec,
+                          const idr_mdata_options *opt, idr_mdata *out, idr_error *err);
+void idr_mdata_free(idr_mdata *d);
+
+/* One line describing how the file was read: separator, decimal comma, each
+ * column with its header and unit, rows skipped. */
+void idr_mdata_describe(const idr_mdata *d, char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -143,6 +143,20 @@ idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim
 /* The absorber of a TID deck: the first layer of the first ion species, else
  * the thickest layer. */
 int idr_tid_absorber_layer(const idr_deck *deck);
+/* The Mott-Schottky fit an experimenter makes of a C-V sweep of the deck:
+ * the absorber's permittivity, C per area, the deck's temperature for kT/q,
+ * the points at V <= 0 (reverse bias; a swept bias within IDR_CV_MS_V_ZERO
+ * of 0 V, its round-off, counts as 0 V) when there are at least
+ * IDR_CV_MS_MIN_POINTS of them, else all. */
+#define IDR_CV_MS_MIN_POINTS 3
+#define IDR_CV_MS_V_ZERO 1e-9 /* [V] */
+idr_status idr_cv_mott_schottky_deck(const idr_deck *deck, const idr_cv_result *cv,
+                                     idr_mott_schottky *ms, idr_error *err);
+
+/* Which ion a sign of the TID signal means in the deck's stack: pin for a
+ * p-type absorber (depleted at its junction with the ETL), nip for an n-type
+ * one, unknown for an intrinsic absorber (both signs alike). */
+idr_tid_polarity idr_tid_polarity_of(const idr_deck *deck);
 /* The deck's TID protocol on its own mesh and solver settings (no progress). */
 idr_status idr_run_tid_deck(const idr_deck *deck, idr_tid_result *res, idr_error *err);
 /* The experimenters' extraction of a TID result: the absorber's net doping

@@ -45,7 +45,7 @@ static void make_transient(gsl_rng *r, const double *t, double *C, size_t n, dou
   for (size_t i = 0; i < n; i++) {
     double v = C_inf;
     for (size_t c = 0; c < nc; c++)
-      v += dC[c] * exp(-pow(t[i] / tau[c], beta));
+      v -= dC[c] * exp(-pow(t[i] / tau[c], beta)); /* dC = C_inf - C(0) */
     C[i] = v + (r ? gsl_ran_gaussian(r, sigma) : 0.0);
   }
 }
@@ -74,7 +74,7 @@ static void test_single_exp(void **state) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, SEED);
   double t[NPT], C[NPT];
-  const double C_inf = 23.85e-9, dC[1] = {1.237e-9}, tau[1] = {2.385e-3};
+  const double C_inf = 23.85e-9, dC[1] = {-1.237e-9}, tau[1] = {2.385e-3};
   double sig = NOISE_REL * fabs(dC[0]);
   log_times(t, NPT, T_START, T_END);
   make_transient(r, t, C, NPT, C_inf, dC, tau, 1, 1.0, sig);
@@ -93,8 +93,10 @@ static void test_single_exp(void **state) {
   assert_true(f.tau_err_s[0] / tau[0] < NOISE_REL);
   assert_true(fabs(f.dC[0] - dC[0]) <= NSIG * f.dC_err[0]);
   assert_true(fabs(f.C_inf - C_inf) <= NSIG * f.C_inf_err);
-  assert_int_equal(f.ion[0], IDR_ION_ANION);
-  ASSERT_NEAR(idr_transient_eval(&f, tau[0]), C_inf + dC[0] * exp(-1.0), 4.0 * sig);
+  assert_int_equal(idr_ion_from_dC(f.dC[0], IDR_POLARITY_PIN), IDR_ION_ANION);
+  assert_int_equal(idr_ion_from_dC(f.dC[0], IDR_POLARITY_NIP), IDR_ION_CATION);
+  assert_int_equal(idr_ion_from_dC(f.dC[0], IDR_POLARITY_UNKNOWN), IDR_ION_UNKNOWN);
+  ASSERT_NEAR(idr_transient_eval(&f, tau[0]), C_inf - dC[0] * exp(-1.0), 4.0 * sig);
 
   /* Same data with sigma given: chi2 is dimensionless, chi2/dof ~ 1. */
   double s[NPT];
@@ -114,7 +116,7 @@ static void test_stretched(void **state) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, SEED + 1);
   double t[NPT], C[NPT];
-  const double C_inf = 17.42e-9, dC[1] = {-0.853e-9}, tau[1] = {4.21e-4}, beta = 0.6385;
+  const double C_inf = 17.42e-9, dC[1] = {0.853e-9}, tau[1] = {4.21e-4}, beta = 0.6385;
   double sig = NOISE_REL * fabs(dC[0]);
   log_times(t, NPT, T_START, T_END);
   make_transient(r, t, C, NPT, C_inf, dC, tau, 1, beta, sig);
@@ -129,7 +131,7 @@ static void test_stretched(void **state) {
   assert_true(fabs(f.beta - beta) <= NSIG * f.beta_err);
   assert_true(fabs(f.beta - beta) <= 0.02);
   assert_true(fabs(f.dC[0] - dC[0]) <= NSIG * f.dC_err[0]);
-  assert_int_equal(f.ion[0], IDR_ION_CATION);
+  assert_int_equal(idr_ion_from_dC(f.dC[0], IDR_POLARITY_PIN), IDR_ION_CATION);
 
   /* Faster than exponential (beta 1.3): refitted with beta fixed at 1. */
   make_transient(r, t, C, NPT, C_inf, dC, tau, 1, 1.3, sig);
@@ -145,8 +147,8 @@ static void test_two_exp(void **state) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, SEED + 2);
   double t[NPT], C[NPT];
-  /* Fast rising edge (cation, dC < 0) and slow decaying edge (anion). */
-  const double C_inf = 31.7e-9, dC[2] = {-0.913e-9, 1.642e-9}, tau[2] = {3.7e-5, 2.9e-2};
+  /* Fast rising edge (dC > 0: cation in p-i-n) and slow decaying edge (anion). */
+  const double C_inf = 31.7e-9, dC[2] = {0.913e-9, -1.642e-9}, tau[2] = {3.7e-5, 2.9e-2};
   double sig = NOISE_REL * fabs(dC[0]);
   log_times(t, NPT, T_START, T_END);
   make_transient(r, t, C, NPT, C_inf, dC, tau, 2, 1.0, sig);
@@ -162,8 +164,8 @@ static void test_two_exp(void **state) {
     assert_true(fabs(f.tau_s[c] - tau[c]) <= 0.03 * tau[c]);
     assert_true(fabs(f.dC[c] - dC[c]) <= NSIG * f.dC_err[c]);
   }
-  assert_int_equal(f.ion[0], IDR_ION_CATION);
-  assert_int_equal(f.ion[1], IDR_ION_ANION);
+  assert_int_equal(idr_ion_from_dC(f.dC[0], IDR_POLARITY_PIN), IDR_ION_CATION);
+  assert_int_equal(idr_ion_from_dC(f.dC[1], IDR_POLARITY_PIN), IDR_ION_ANION);
   gsl_rng_free(r);
 }
 
@@ -199,8 +201,8 @@ static void test_global_one(void **state) {
       double tau[1] = {arr_tau(T, Ea, T_mid, tau_mid)};
       s.T[j] = T;
       s.C_inf[j] = 21.37e-9 * (1.0 + 2.0e-3 * (T - 250.0)); /* depletion C drifts with T */
-      double dC[1] = {ratio * s.C_inf[j]};
-      make_transient(r, s.t, s.C[j], NPT, s.C_inf[j], dC, tau, 1, 1.0, NOISE_REL * dC[0]);
+      double dC[1] = {-ratio * s.C_inf[j]};                 /* a falling C */
+      make_transient(r, s.t, s.C[j], NPT, s.C_inf[j], dC, tau, 1, 1.0, NOISE_REL * fabs(dC[0]));
       s.d[j] = (idr_transient_data){.T_K = T, .n = NPT, .t_s = s.t, .C = s.C[j], .sigma = NULL};
     }
     idr_global_fit g;
@@ -214,7 +216,7 @@ static void test_global_one(void **state) {
     /* Ea within 3 meV, and within NSIG reported errors. */
     assert_true(fabs(g.comp[0].Ea_eV - Ea) <= 3e-3);
     assert_true(fabs(g.comp[0].Ea_eV - Ea) <= NSIG * g.comp[0].Ea_err_eV);
-    assert_int_equal(g.ion[0], IDR_ION_ANION);
+    assert_true(per[0].dC[0] < 0.0 && per[N_TEMPS - 1].dC[0] < 0.0);
     /* N_ion at every temperature within 5 %. */
     for (size_t j = 0; j < N_TEMPS; j++) {
       double N, Nerr;
@@ -243,7 +245,7 @@ static void test_global_two(void **state) {
   (void)state;
   /* Fast cation (Ea 0.13 eV, rising) and slow anion (Ea 0.31 eV, decaying). */
   const double Ea[2] = {0.13, 0.31}, tau_mid[2] = {1.0e-4, 3.0e-2}, T_mid = 250.0;
-  const double ratio[2] = {-0.0117, 0.0245};
+  const double ratio[2] = {0.0117, -0.0245}; /* dC / C_inf */
   static temp_set s;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, SEED + 4);
@@ -260,17 +262,20 @@ static void test_global_two(void **state) {
     s.d[j] = (idr_transient_data){.T_K = T, .n = NPT, .t_s = s.t, .C = s.C[j], .sigma = NULL};
   }
   idr_global_fit g;
+  idr_transient_fit per[N_TEMPS];
   idr_error e;
   idr_error_clear(&e);
-  assert_int_equal(idr_global_fit_run(s.d, N_TEMPS, IDR_TRANSIENT_TWO_EXP, 1, NULL, &g, NULL, &e),
+  assert_int_equal(idr_global_fit_run(s.d, N_TEMPS, IDR_TRANSIENT_TWO_EXP, 1, NULL, &g, per, &e),
                    IDR_OK);
   assert_true(g.converged);
   for (size_t c = 0; c < 2; c++) {
     assert_true(fabs(g.comp[c].Ea_eV - Ea[c]) <= 3e-3);
     assert_true(fabs(g.comp[c].Ea_eV - Ea[c]) <= NSIG * g.comp[c].Ea_err_eV);
   }
-  assert_int_equal(g.ion[0], IDR_ION_CATION);
-  assert_int_equal(g.ion[1], IDR_ION_ANION);
+  for (size_t j = 0; j < N_TEMPS; j++) {
+    assert_true(fabs(per[j].dC[0] / s.C_inf[j] - ratio[0]) <= 0.1 * fabs(ratio[0]));
+    assert_true(fabs(per[j].dC[1] / s.C_inf[j] - ratio[1]) <= 0.1 * fabs(ratio[1]));
+  }
   gsl_rng_free(r);
 }
 

@@ -6,8 +6,9 @@ One PNG with four panels:
       the composition table (the inversion targets), the study's values,
       and the FAI sample at x = 0;
   (b) N_ion vs x (cm^-3, log scale): extracted vs true;
-  (c) the capacitance transients of the x = 0 sample at about four
-      temperatures, as C(t) - C_inf(T) in nF/cm^2 on a log time axis;
+  (c) the capacitance transients of the x = 0 sample at every
+      temperature, as C(t) - C_inf(T) in nF/cm^2 on a log time axis (colour
+      bar: T), each with its tau marked;
   (d) the Arrhenius plot of the x = 0 sample, ln(T/tau) vs 1000/T, with the
       line of slope -Ea_extracted/k_B through the mean of the used points.
 
@@ -237,7 +238,7 @@ def pick_temperatures(T, C, count=4):
 
 def panel_c(ax, d):
     T, t, C = d["T"], d["t"], d["C"]
-    rows = pick_temperatures(T, C)
+    rows = pick_temperatures(T, C, count=len(T))
     cmap = matplotlib.colormaps["coolwarm"]
     Tmin, Tmax = (np.nanmin(T[rows]), np.nanmax(T[rows])) if rows else (0, 1)
     drawn = False
@@ -251,8 +252,7 @@ def panel_c(ax, d):
             cinf = c[m][-1]
         dc = (c - cinf) * FM2_TO_NFCM2
         color = cmap(0.5 if Tmax == Tmin else (T[i] - Tmin) / (Tmax - Tmin))
-        ax.plot(t[m], dc[m], "-", color=color, lw=1.6,
-                label=r"%.0f K ($C_\infty$ = %.1f)" % (T[i], cinf * FM2_TO_NFCM2))
+        ax.plot(t[m], dc[m], "-", color=color, lw=1.4)
         tau = d["tau"][i]
         if np.isfinite(tau) and tau > 0 and t[m][0] <= tau <= t[m][-1]:
             ax.plot([tau], [np.interp(np.log(tau), np.log(t[m]), dc[m])], "o",
@@ -261,8 +261,11 @@ def panel_c(ax, d):
     if drawn:
         ax.set_xscale("log")
         ax.plot([], [], "o", color="0.6", mec="k", ms=5, label=r"$t = \tau$")
-        ax.legend(fontsize=8, loc="best", title=r"T ($C_\infty$ in nF/cm$^2$)",
-                  title_fontsize=8)
+        ax.legend(fontsize=8, loc="upper right")
+        sm = matplotlib.cm.ScalarMappable(cmap=cmap,
+                                          norm=matplotlib.colors.Normalize(Tmin, Tmax))
+        sm.set_array([])
+        ax.figure.colorbar(sm, ax=ax, pad=0.01).set_label("T (K)")
     else:
         no_data(ax)
     ax.set_xlabel("time after the fill pulse t (s)")

@@ -2,8 +2,9 @@
  * V14: the TID extraction chain on analytic transients.
  *
  * Law: transients generated inside the test from the textbook model
- *   C(t, T) = C_inf + dC exp(-t/tau(T)),  tau = kT eps/(q^2 D N_A),
- *   D = D0 exp(-Ea/kT),  dC/C_inf = N_ion/(2 N_A)  (decaying edge: anion),
+ *   C(t, T) = C_inf - dC exp(-t/tau(T)),  tau = kT eps/(q^2 D N_A),
+ *   D = D0 exp(-Ea/kT),  dC/C_inf = -N_ion/(2 N_A)  (a falling C: the anion
+ *   of p-i-n TID, read so with the polarity pin),
  * with 1 % Gaussian noise on C relative to |dC| (fixed seed), 11 temperatures
  * 300..200 K and 71 log-spaced times 1e-6..10 s, go through the same
  * idr_tid_extract as simulated and measured data (per-temperature fits,
@@ -45,9 +46,9 @@ int main(void) {
     for (int j = 0; j < NT; j++) {
       double T = 300.0 - 10.0 * j, kT = IDR_KB_EV * T;
       double tau = kT * eps / (IDR_Q * D0 * exp(-Ea / kT) * NA);
-      double dC = Cinf * N_ion / (2.0 * N_A_CM3);
+      double dC = -Cinf * N_ion / (2.0 * N_A_CM3); /* C_inf - C(0) */
       for (int k = 0; k < NS; k++)
-        C[j][k] = Cinf + dC * exp(-t[k] / tau) + 0.01 * dC * gsl_ran_gaussian(rng, 1.0);
+        C[j][k] = Cinf - dC * exp(-t[k] / tau) + 0.01 * fabs(dC) * gsl_ran_gaussian(rng, 1.0);
       cd[j].T_K = T;
       cd[j].n = NS;
       cd[j].t_s = t;
@@ -58,6 +59,7 @@ int main(void) {
     idr_tid_extract_options_default(&o);
     o.N_A_cm3 = N_A_CM3;
     o.eps_r = EPS_R;
+    o.polarity = IDR_POLARITY_PIN;
     idr_tid_extraction x;
     idr_error err;
     idr_error_clear(&err);

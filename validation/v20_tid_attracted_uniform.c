@@ -185,6 +185,7 @@ int main(void) {
   idr_tid_extract_options_default(&o);
   o.N_A_cm3 = NA_CM3;
   o.eps_r = EPS_R;
+  o.polarity = IDR_POLARITY_PIN; /* p-type absorber depleted at the ETL */
   idr_tid_extraction x;
   idr_error err;
   idr_error_clear(&err);

@@ -2,14 +2,17 @@
  * App test: `iondrift extract` on synthetic long-format TID tables written
  * here from the exact law of ionic dielectric relaxation,
  *
- *   C(t, T) = C_inf + dC exp(-t/tau(T)),   tau(T) = T^n / (A exp(-Ea/kT)),
- *   dC/C_inf = +-N_ion / (2 N_A)   (+: decaying edge, anion; -: rising, cation),
+ *   C(t, T) = C_inf - dC exp(-t/tau(T)),   tau(T) = T^n / (A exp(-Ea/kT)),
+ *   dC/C_inf = -+N_ion / (2 N_A)   (dC = C_inf - C(0) < 0: C falls, the anion of
+ *   p-i-n TID; > 0: C rises, the cation),
  *   D(T) = kT eps0 eps_r / (q^2 N_A tau)  =>  D0 = k eps0 eps_r A / (q^2 N_A) (n = 1),
  *
  * at 11 temperatures 300..200 K and 71 log-spaced times 1 us..10 s, rows
  * shuffled. The extraction must recover Ea within 1 meV and N_ion and
- * D(300 K) within 1 %; N_A also from a synthetic Mott-Schottky table; every
- * error path exits 2 with the line or the reason (1 for an unwritable -o).
+ * D(300 K) within 1 %; N_A also from a synthetic Mott-Schottky table; the
+ * species named only with --polarity; without N_A (intrinsic absorber) Ea
+ * and N_ion D = kT d C_s / (q^2 tau); every error path exits 2 with the line
+ * or the reason, before any work for a bad -o.
  * Runs the real binary through popen and reads its --json with strstr/sscanf.
  *
  * Usage: extract_check IONDRIFT OUTDIR            the synthetic cases
@@ -49,7 +52,7 @@ typedef struct tid_case {
   double C_inf_F;  /* steady-state capacitance [F] */
   double N_A_cm3;  /* doping [cm^-3] */
   double N_ion_cm3;
-  int sign; /* +1 decaying edge (anion), -1 rising edge (cation) */
+  int sign; /* +1 C falls (dC < 0, anion in p-i-n), -1 C rises (cation) */
 } tid_case;
 
 static double tau_of(const tid_case *c, double T) {
@@ -89,14 +92,14 @@ static int write_tid(const char *path, const tid_case *c, int n_temps) {
   for (size_t i = 0; i < n; i++)
     idx[i] = i;
   shuffle(idx, n);
-  double dC = c->sign * c->C_inf_F * c->N_ion_cm3 / (2.0 * c->N_A_cm3);
+  double dC = -c->sign * c->C_inf_F * c->N_ion_cm3 / (2.0 * c->N_A_cm3); /* C_inf - C(0) */
   fprintf(f, "# synthetic TID scan, exact single-exponential law\n");
   fprintf(f, "time_s,sample,temperature_K,capacitance_F\n");
   for (size_t i = 0; i < n; i++) {
     size_t j = idx[i] / N_t, k = idx[i] % N_t;
     double T = 300.0 - 10.0 * (double)j, t = 1e-6 * pow(10.0, (double)k / 10.0);
     fprintf(f, "%.17g,dev-7,%.17g,%.17g  # row %zu\n", t, T,
-            c->C_inf_F + dC * exp(-t / tau_of(c, T)), i);
+            c->C_inf_F - dC * exp(-t / tau_of(c, T)), i);
   }
   free(idx);
   return fclose(f) == 0;
@@ -123,7 +126,7 @@ static int rel_ok(double got, double want, double tol) {
 static void check_recovery(const char *bin, const char *name, const char *csv, const tid_case *c,
                            const char *opts, double eps_r) {
   char cmd[CMD_LEN], out[OUT_LEN], what[512];
-  snprintf(cmd, sizeof cmd, "'%s' extract '%s' --area-cm2 0.0314 --eps-r %.17g %s --json", bin, csv,
+  snprintf(cmd, sizeof cmd, "'%s' extract '%s' --eps-r %.17g --polarity pin %s --json", bin, csv,
            eps_r, opts);
   int rc = app_run(cmd, out, sizeof out);
   printf("     %s\n     -> %s", cmd, out);
@@ -131,7 +134,7 @@ static void check_recovery(const char *bin, const char *name, const char *csv, c
            c->sign > 0 ? "anion" : "cation");
   app_check(rc == 0 && out[0] == '{' &&
                 strstr(out, c->sign > 0 ? "\"sign\":\"anion\"" : "\"sign\":\"cation\"") &&
-                !strstr(out, "},{"),
+                app_json_get(out, "dC_sign") == -c->sign && !strstr(out, "},{"),
             what);
   double Ea = app_json_get(out, "Ea_eV");
   snprintf(what, sizeof what, "%s: Ea = %.4f eV (true %.4f) within %g eV", name, Ea, c->Ea_eV,
@@ -184,7 +187,7 @@ static void synthetic(const char *bin, const char *dir) {
   /* N_A from an exact Mott-Schottky table of the same area and eps_r */
   snprintf(cv, sizeof cv, "%s/cv.csv", dir);
   app_check(write_cv(cv, 1e17, eps_r, 0.0314), "cv: Mott-Schottky table written");
-  snprintf(args, sizeof args, "--cv '%s'", cv);
+  snprintf(args, sizeof args, "--cv '%s' --area-cm2 0.0314", cv);
   check_recovery(bin, "anion --cv", anion, &a, args, eps_r);
   snprintf(cmd, sizeof cmd,
            "'%s' extract '%s' --area-cm2 0.0314 --eps-r 46.9 --cv '%s' --cv-range=-0.5:0.2 --json",
@@ -201,114 +204,174 @@ static void synthetic(const char *bin, const char *dir) {
   app_check(write_tid(cation, &c, N_T), "cation: table written");
   check_recovery(bin, "cation --power 2", cation, &c, "--doping-cm3 1e17 --power 2", eps_r);
 
+  /* no --polarity: the sign is reported, no species is named */
+  char cmd2[CMD_LEN];
+  snprintf(cmd2, sizeof cmd2, "'%s' extract '%s' --eps-r 46.9 --doping-cm3 1e17 --json", bin,
+           anion);
+  rc = app_run(cmd2, out, sizeof out);
+  app_check(rc == 0 && strstr(out, "\"sign\":\"unassigned\",\"dC_sign\":-1") &&
+                strstr(out, "\"polarity\":\"unknown\""),
+            "no --polarity: 'unassigned', dC_sign -1 (C falls)");
+  snprintf(cmd2, sizeof cmd2,
+           "'%s' extract '%s' --eps-r 46.9 --doping-cm3 1e17 --polarity nip "
+           "--json",
+           bin, anion);
+  rc = app_run(cmd2, out, sizeof out);
+  app_check(rc == 0 && strstr(out, "\"sign\":\"cation\",\"dC_sign\":-1"),
+            "--polarity nip: a falling C is a cation");
+
+  /* an intrinsic absorber: no N_A; N_ion D = kT d C_s / (q^2 tau(300 K)) with
+   * 1/C_s = 1/C_inf - d/eps (C_inf per area from --area-cm2) */
+  const double d_nm = 300.0, area = 0.0314;
+  double Cinf = a.C_inf_F / (area * IDR_CM2_TO_M2), eps = IDR_EPS0 * eps_r;
+  double Cs = 1.0 / (1.0 / Cinf - d_nm * IDR_NM_TO_M / eps);
+  double ND = IDR_KB * 300.0 * d_nm * IDR_NM_TO_M * Cs / (IDR_Q * IDR_Q * a.tau300_s) * 1e-2;
+  snprintf(cmd2, sizeof cmd2,
+           "'%s' extract '%s' --eps-r 46.9 --thickness-nm 300 --area-cm2 0.0314 "
+           "--n-ion-cm3 1e16 --json",
+           bin, anion);
+  rc = app_run(cmd2, out, sizeof out);
+  printf("     %s\n     -> %s", cmd2, out);
+  char what[256];
+  snprintf(what, sizeof what,
+           "intrinsic: Ea within 1 meV, N_ion null, N_ion D = %.4g cm^-1 s^-1 within 1e-6, "
+           "D(300 K) = N_ion D / 1e16, unassigned",
+           ND);
+  app_check(rc == 0 && strstr(out, "\"intrinsic\":true") && strstr(out, "\"N_ion_cm3\":null") &&
+                strstr(out, "\"sign\":\"unassigned\"") &&
+                fabs(app_json_get(out, "Ea_eV") - a.Ea_eV) < EA_TOL_EV &&
+                rel_ok(app_json_get(out, "ND300_cm1_s"), ND, 1e-6) &&
+                rel_ok(app_json_get(out, "D300_cm2_s"), ND / 1e16, 1e-6),
+            what);
+  snprintf(cmd2, sizeof cmd2, "'%s' extract '%s' --eps-r 46.9", bin, anion);
+  rc = app_run(cmd2, out, sizeof out);
+  app_check(rc == 0 && strstr(out, "N_A           none: intrinsic absorber") &&
+                strstr(out, "N_ion D: needs --thickness-nm and --area-cm2"),
+            "intrinsic without thickness: Ea only, the table says what is missing");
+
   /* the table and the -o file */
   char h5[PATH_LEN];
   snprintf(h5, sizeof h5, "%s/anion_x.h5", dir);
   remove(h5);
   snprintf(cmd, sizeof cmd,
-           "'%s' extract '%s' --area-cm2 0.0314 --eps-r 46.9 --doping-cm3=1e17 -o '%s'", bin, anion,
+           "'%s' extract '%s' --eps-r 46.9 --doping-cm3=1e17 --polarity=pin -o '%s'", bin, anion,
            h5);
   rc = app_run(cmd, out, sizeof out);
   printf("%s", out);
   app_check(rc == 0 && strstr(out, "anion") && strstr(out, "Ea") && strstr(out, "cm^-3") &&
-                strstr(out, "D(300 K)") && strstr(out, "11 of 11") && strstr(out, "wrote"),
-            "table: Ea, N_ion [cm^-3], D(300 K), 11 of 11 temperatures, wrote");
+                strstr(out, "D(300 K)") && strstr(out, "11 of 11") && strstr(out, "wrote") &&
+                strstr(out, "separator ','"),
+            "table: Ea, N_ion [cm^-3], D(300 K), 11 of 11 temperatures, separator, wrote");
   idr_h5 *h = NULL;
   idr_error err;
   idr_error_clear(&err);
-  idr_h5_dataset T = {0}, tau = {0};
+  idr_h5_dataset T = {0}, tau = {0}, t = {0};
   double NA = NAN, Ea = NAN;
   char *sign = NULL, *model = NULL;
   int ok = idr_h5_open(h5, &h, &err) == IDR_OK &&
            idr_h5_read_double(h, "extraction/T", "K", &T, &err) == IDR_OK &&
            idr_h5_read_double(h, "extraction/tau", "s", &tau, &err) == IDR_OK &&
-           idr_h5_read_attr_double(h, "/", "N_A_cm3", &NA, &err) == IDR_OK &&
-           idr_h5_read_attr_string(h, "/", "model", &model, &err) == IDR_OK &&
+           idr_h5_read_double(h, "data/t", "s", &t, &err) == IDR_OK &&
+           idr_h5_read_attr_double(h, "extraction", "N_A_cm3", &NA, &err) == IDR_OK &&
+           idr_h5_read_attr_string(h, "extraction", "model", &model, &err) == IDR_OK &&
            idr_h5_read_attr_double(h, "extraction/species_0", "Ea_eV", &Ea, &err) == IDR_OK &&
            idr_h5_read_attr_string(h, "extraction/species_0", "sign", &sign, &err) == IDR_OK &&
            idr_h5_exists(h, "extraction/used") && idr_h5_exists(h, "extraction/C_inf") &&
-           idr_h5_exists(h, "extraction/arrhenius_0");
+           idr_h5_exists(h, "extraction/tau_err") && idr_h5_exists(h, "extraction/arrhenius_0") &&
+           idr_h5_exists(h, "extraction/global_0") && idr_h5_exists(h, "data/offset");
   if (!ok) printf("     %s\n", err.msg);
   app_check(ok && T.size == N_T && tau.dims[0] == N_T && tau.dims[1] == 2 && NA == 1e17 &&
-                strcmp(model, "single") == 0 && strcmp(sign, "anion") == 0 &&
+                t.size == N_T * N_t && strcmp(model, "single") == 0 && strcmp(sign, "anion") == 0 &&
                 fabs(Ea - a.Ea_eV) < EA_TOL_EV,
-            "-o: extraction/T, tau (11 x 2, s), used, C_inf, arrhenius_0, species_0 (Ea, sign), "
-            "N_A_cm3, model");
+            "-o: data/t, extraction/T, tau (11 x 2, s), tau_err, used, C_inf, arrhenius_0, "
+            "global_0, species_0 (Ea, sign), N_A_cm3, model");
   idr_h5_free(sign);
   idr_h5_free(model);
   idr_h5_dataset_free(&T);
   idr_h5_dataset_free(&tau);
+  idr_h5_dataset_free(&t);
   idr_h5_close(&h);
 
   /* errors */
-  snprintf(args, sizeof args, "'%s' --area-cm2 0.0314 --eps-r 46.9", anion);
-  check_error(bin, args, 2, "missing N_A", "no --doping-cm3, no --cv");
-  check_error(bin, args, 2, "Try 'iondrift help extract'", "no --doping-cm3, no --cv: hint");
+  snprintf(args, sizeof args, "'%s' --doping-cm3 1e17", anion);
+  check_error(bin, args, 2, "missing --eps-r", "a CSV without --eps-r");
   snprintf(args, sizeof args, "'%s' --area-cm2 0.0314 --eps-r 46.9 --doping-cm3 1e17 --cv '%s'",
            anion, cv);
   check_error(bin, args, 2, "not both", "both --doping-cm3 and --cv");
-  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17", anion);
-  check_error(bin, args, 2, "missing --area-cm2", "no --area-cm2");
-  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 --power 3", anion);
+  check_error(bin, args, 2, "Try 'iondrift help extract'", "both --doping-cm3 and --cv: hint");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --cv '%s'", anion, cv);
+  check_error(bin, args, 2, "--cv needs --area-cm2", "--cv without --area-cm2");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17 --power 3", anion);
   check_error(bin, args, 2, "--power needs 0, 1 or 2", "--power 3");
-  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 --model foo",
-           anion);
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17 --model foo", anion);
   check_error(bin, args, 2, "--model needs single", "--model foo");
-  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 --cv-range 0:1",
-           anion);
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17 --polarity pn", anion);
+  check_error(bin, args, 2, "--polarity needs pin or nip", "--polarity pn");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17 --cv-range 0:1", anion);
   check_error(bin, args, 2, "--cv-range needs --cv", "--cv-range without --cv");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --cap-unit nanofarad", anion);
+  check_error(bin, args, 2, "'nanofarad' is not a unit of capacitance_F", "--cap-unit nanofarad");
 
   snprintf(p, sizeof p, "%s/malformed.csv", dir);
   write_text(p, "# a comment\ntemperature_K,time_s,capacitance_F\n300,1e-6,1e-9\n\n"
                 "300,2e-6,1e-9\n# another\n300,abc,1e-9\n");
-  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17", p);
   check_error(bin, args, 2, "malformed.csv:7: column 'time_s'", "malformed row (line 7)");
 
   snprintf(p, sizeof p, "%s/duplicate.csv", dir);
   write_text(p, "temperature_K,time_s,capacitance_F\n300,1e-6,1e-9\n# c\n280,1e-6,1e-9\n"
                 "\n300,1e-6,1.1e-9\n");
-  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
-  check_error(bin, args, 2, "duplicate.csv:6: duplicate row: T = 300 K, t = 1e-06 s",
-              "duplicate (T, t) on line 6");
-  check_error(bin, args, 2, "already on line 2", "duplicate: names the first line");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17", p);
+  check_error(bin, args, 2, "duplicate.csv:6: time_s = 1e-06 repeats line 2",
+              "a repeated (T, t) names both lines");
 
-  snprintf(p, sizeof p, "%s/negative_t.csv", dir);
-  write_text(p, "temperature_K,time_s,capacitance_F\n300,1e-6,1e-9\n300,0,1e-9\n");
-  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
-  check_error(bin, args, 2, "negative_t.csv:3: time_s must be > 0", "t = 0 on line 3");
+  /* the semicolon file the issue quotes: found, not "header lacks" */
+  snprintf(p, sizeof p, "%s/semicolon.csv", dir);
+  write_text(p, "temperature_K;time_s\n300;1e-6\n");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9", p);
+  check_error(bin, args, 2,
+              "header lacks a capacitance_F column (found 2 field(s), separator ';': "
+              "'temperature_K', 'time_s')",
+              "a missing column: the separator and the fields found");
 
   snprintf(p, sizeof p, "%s/one_T.csv", dir);
   app_check(write_tid(p, &a, 1), "one_T: table written");
-  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
-  check_error(bin, args, 2, ">= 2 temperatures, found 1 (T = 300 K)", "one temperature only");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17", p);
+  check_error(bin, args, 2, ">= 2 temperatures, found 1 (T = 300 K", "one temperature only");
 
   snprintf(p, sizeof p, "%s/few.csv", dir);
   write_text(p, "temperature_K,time_s,capacitance_F\n300,1e-6,1e-9\n300,1e-5,1e-9\n"
                 "280,1e-6,1e-9\n280,1e-5,1e-9\n");
-  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
-  check_error(bin, args, 2, "T = 300 K has 2 point(s); the single fit needs at least 6",
-              "2 points per temperature");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17", p);
+  check_error(bin, args, 2, "T = 300 K has 2 point(s) (from line 2)", "2 points per temperature");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17 --t-min-s 5", anion);
+  check_error(bin, args, 2, "point(s) (from line", "--t-min-s leaving too few points");
 
   /* every tau far beyond the window (10 s / 3): the library's message */
   tid_case slow = a;
   slow.tau300_s = 300.0;
   snprintf(p, sizeof p, "%s/slow.csv", dir);
   app_check(write_tid(p, &slow, N_T), "slow: table written (tau >= 300 s)");
-  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17", p);
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17", p);
   check_error(bin, args, 2, "fewer than 2 temperatures have a time constant inside",
               "no tau in the window");
 
-  snprintf(args, sizeof args, "'%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 -o '%s/no/x.h5'",
-           anion, dir);
-  check_error(bin, args, 1, "no/x.h5", "-o in a missing directory");
+  /* -o refused before any work: a missing directory, a directory */
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17 -o '%s/no/x.h5'", anion, dir);
+  char needle[PATH_LEN + 64];
+  snprintf(needle, sizeof needle, "directory '%s/no' does not exist", dir);
+  check_error(bin, args, 2, needle, "-o in a missing directory");
   snprintf(p, sizeof p, "%s/no", dir);
   struct stat sb;
   app_check(stat(p, &sb) != 0, "-o in a missing directory: nothing created");
+  snprintf(args, sizeof args, "'%s' --eps-r 46.9 --doping-cm3 1e17 -o '%s'", anion, dir);
+  check_error(bin, args, 2, "is a directory", "-o naming a directory");
 }
 
 /* The result of `iondrift run app/tests/tid.yaml` (2 temperatures, tau ~ 0.2
- * to 0.3 ms, inside the 1 us .. 0.1 s window): extract reproduces the run's
- * own extraction and shows the true parameters. */
+ * to 0.3 ms, inside the 1 us .. 0.1 s window): extract, with no option,
+ * reproduces the run's own extraction (absorber and polarity from the
+ * stored stack) and shows the true parameters. */
 static void of_run(const char *bin, const char *run_h5) {
   idr_h5 *h = NULL;
   idr_error err;
@@ -322,16 +385,18 @@ static void of_run(const char *bin, const char *run_h5) {
   idr_h5_close(&h);
   app_check(ok, "run: tid/extraction/species_0 read");
   char cmd[CMD_LEN], out[OUT_LEN];
-  snprintf(cmd, sizeof cmd,
-           "'%s' extract '%s' --area-cm2 1 --eps-r 46.9 --doping-cm3 1e17 --json 2>&1", bin,
-           run_h5);
+  snprintf(cmd, sizeof cmd, "'%s' extract '%s' --json 2>&1", bin, run_h5);
   int rc = app_run(cmd, out, sizeof out);
   printf("     %s\n     -> %s", cmd, out);
   app_check(rc == 0 && app_json_get(out, "temperatures_used") == 2.0,
             "extract of the run: exit 0, both temperatures in the window");
   app_check(rel_ok(app_json_get(out, "Ea_eV"), Ea_run, RUN_TOL_REL) &&
-                rel_ok(app_json_get(out, "N_ion_cm3"), Ni_run, RUN_TOL_REL),
-            "extract of the run: Ea and N_ion equal the run's own extraction");
+                rel_ok(app_json_get(out, "N_ion_cm3"), Ni_run, RUN_TOL_REL) &&
+                rel_ok(app_json_get(out, "N_A_cm3"), 1e17, 1e-12),
+            "extract of the run: Ea, N_ion equal the run's extraction; N_A from its stack");
+  app_check(strstr(out, "\"species\":[{\"sign\":\"anion\",\"dC_sign\":-1") &&
+                strstr(out, "\"polarity\":\"pin\""),
+            "extract of the run: the polarity from the stack names the anion (C falls)");
   app_check(strstr(out, "\"true\":[{\"name\":\"halide\",\"sign\":\"anion\"") != NULL,
             "extract of the run: the true parameters beside");
 }

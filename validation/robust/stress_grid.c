@@ -224,15 +224,18 @@ static void classify(const grid *g, int i, point *p, int wstatus) {
   char dir[1024], path[1200];
   point_dir(g, i, dir, sizeof dir);
   snprintf(path, sizeof path, "%s/p%04d.stderr", g->outdir, i);
-  char text[MSG_LEN] = "";
+  /* stderr: the error line may follow warnings */
+  char text[4096] = "", first[MSG_LEN] = "";
+  const char *pre = "iondrift: error: ";
   FILE *f = fopen(path, "r");
   if (f) {
     size_t n = fread(text, 1, sizeof text - 1, f);
     text[n] = '\0';
     fclose(f);
-    char *nl = strchr(text, '\n');
-    if (nl) *nl = '\0';
   }
+  const char *line = strstr(text, pre);
+  if (line && line != text && line[-1] != '\n') line = NULL;
+  snprintf(first, sizeof first, "%.*s", (int)strcspn(line ? line : text, "\n"), line ? line : text);
   if (WIFSIGNALED(wstatus)) {
     p->status = ST_CRASH;
     snprintf(p->msg, MSG_LEN, "killed by signal %d (%s)", WTERMSIG(wstatus),
@@ -241,17 +244,16 @@ static void classify(const grid *g, int i, point *p, int wstatus) {
   }
   const int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
   if (code == 1 || code == 2) {
-    const char *pre = "iondrift: error: ";
-    const int clear = strncmp(text, pre, strlen(pre)) == 0 && strlen(text) > strlen(pre) + 10;
+    const int clear = line && strlen(first) > strlen(pre) + 10;
     const int left = entries_left(dir);
     p->status = clear && left == 0 ? ST_ERROR : ST_CRASH;
-    snprintf(p->msg, MSG_LEN, "exit %d: %s%s", code, clear ? text + strlen(pre) : "(no message)",
-             left ? " [files left behind]" : "");
+    snprintf(p->msg, MSG_LEN, "exit %d: %.440s%s", code,
+             clear ? first + strlen(pre) : "(no message)", left ? " [files left behind]" : "");
     return;
   }
   if (code != 0) {
     p->status = ST_CRASH;
-    snprintf(p->msg, MSG_LEN, "exit status %d: %.400s", code, text);
+    snprintf(p->msg, MSG_LEN, "exit status %d: %.400s", code, first);
     return;
   }
   snprintf(path, sizeof path, "%s/r.h5", dir);
