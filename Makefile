@@ -21,7 +21,9 @@ build: configure
 demo: build
 	@mkdir -p $(DEMO_OUT)
 	@./$(BUILD)/app/iondrift run examples/fapbi3_pin.yaml -o $(DEMO_OUT)/fapbi3_pin.h5
-	@echo "demo: results in $(DEMO_OUT)/fapbi3_pin.h5 and $(DEMO_OUT)/fapbi3_pin_J.csv"
+	@./$(BUILD)/app/iondrift plot $(DEMO_OUT)/fapbi3_pin.h5 -o $(DEMO_OUT)/fapbi3_pin.png
+	@echo "demo: results in $(DEMO_OUT)/fapbi3_pin.h5 and $(DEMO_OUT)/fapbi3_pin_J.csv, figure $(DEMO_OUT)/fapbi3_pin.png"
+	@echo "demo: the program is ./$(BUILD)/app/iondrift (e.g. ./$(BUILD)/app/iondrift help)"
 
 # The whole suite: Release build (unit + validation), then the tests labelled
 # `sanitize` (the unit tests and the fast validation cases; not the

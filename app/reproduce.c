@@ -13,6 +13,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
+#include "app_out.h"
 
 #include "idr_analysis.h"
 #include "idr_io.h"
@@ -358,7 +359,9 @@ int idr_app_reproduce(int argc, char **argv) {
     }
     rows[k].Ea_tid = comp.Ea_halide_TID_eV;
   }
-  /* the decks are good: now the output directory */
+  /* the decks are good: now the output directory (its parent must exist) */
+  code = idr_app_check_output_dir("reproduce", dir);
+  if (code) goto out_free;
   if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "iondrift: error: reproduce: cannot create %s: %s\n", dir, strerror(errno));
     code = IDR_EXIT_RUNTIME;

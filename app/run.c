@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "app.h"
+#include "app_out.h"
 #include "idr_analysis.h"
 #include "idr_materials.h"
 #include "idr_solver.h"
@@ -215,6 +216,16 @@ int idr_app_run(const idr_run_opts *o) {
     goto out_free_deck;
   }
   if (pt == IDR_PROTO_EQUILIBRATE) csv_path[0] = '\0'; /* no J(t) to write */
+  /* unusable output paths are refused before any work, naming the directory */
+  code = idr_app_check_output("run", h5_path);
+  if (!code && csv_path[0]) code = idr_app_check_output("run", csv_path);
+  if (code) goto out_free_deck;
+  /* the deck stored in the result names the files this run writes */
+  st = idr_deck_set_output(&deck, h5_path, csv_path, &err);
+  if (st) {
+    code = fail(&err, exit_code_of(st));
+    goto out_free_deck;
+  }
 
   st = idr_mesh_build(&deck, &mesh, &err);
   if (!st) st = idr_device_build(&deck, mesh, deck.temperature_K, &dev, &err);

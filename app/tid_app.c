@@ -176,14 +176,16 @@ void idr_app_print_tid(const idr_deck *d, const idr_tid_result *tr, const idr_ti
          x->intrinsic ? " (intrinsic absorber)" : "");
   for (int c = 0; c < x->n_species; c++) {
     const idr_tid_species *sp = &x->species[c];
-    printf("    %-7s Ea = %.4f +- %.4f eV   N_ion = %.4g +- %.2g cm^-3   D0 = %.4g cm^2/s   "
-           "D300 = %.4g cm^2/s   (dC %s 0)\n",
-           idr_app_sign_name(sp->sign), sp->Ea_eV, sp->Ea_err_eV, sp->N_ion_cm3, sp->N_ion_err_cm3,
-           sp->D0_cm2_s, sp->D300_cm2_s, sp->dC_sign < 0 ? "<" : ">");
-    if (x->intrinsic)
-      printf("            intrinsic absorber: N_ion D(300 K) = %.4g +- %.2g cm^-1 s^-1, "
-             "sigma_ion(300 K) = %.4g S/cm\n",
-             sp->ND300_cm1_s, sp->ND300_err_cm1_s, sp->sigma300_S_cm);
+    if (!x->intrinsic)
+      printf("    %-7s Ea = %.4f +- %.4f eV   N_ion = %.4g +- %.2g cm^-3   D0 = %.4g cm^2/s   "
+             "D300 = %.4g cm^2/s   (dC %s 0)\n",
+             idr_app_sign_name(sp->sign), sp->Ea_eV, sp->Ea_err_eV, sp->N_ion_cm3,
+             sp->N_ion_err_cm3, sp->D0_cm2_s, sp->D300_cm2_s, sp->dC_sign < 0 ? "<" : ">");
+    else
+      printf("    %-7s Ea = %.4f +- %.4f eV   intrinsic absorber: N_ion D(300 K) = %.4g +- %.2g "
+             "cm^-1 s^-1, sigma_ion(300 K) = %.4g S/cm   (dC %s 0)\n",
+             idr_app_sign_name(sp->sign), sp->Ea_eV, sp->Ea_err_eV, sp->ND300_cm1_s,
+             sp->ND300_err_cm1_s, sp->sigma300_S_cm, sp->dC_sign < 0 ? "<" : ">");
   }
   for (int k = 0; k < d->n_ions; k++) {
     const idr_ion_species *s = &d->ions[k];

@@ -1165,6 +1165,20 @@ void idr_deck_free(idr_deck *d) {
 /* Defined in emit.c. */
 idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err);
 
+idr_status idr_deck_set_output(idr_deck *d, const char *h5_path, const char *csv_path,
+                               idr_error *err) {
+  if (!idr_strlcpy(d->output.h5_path, h5_path, sizeof d->output.h5_path) ||
+      !idr_strlcpy(d->output.csv_path, csv_path ? csv_path : "", sizeof d->output.csv_path))
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: output path too long (at most %zu bytes)",
+                         h5_path, sizeof d->output.h5_path - 1);
+  char *yaml = NULL;
+  idr_status st = idr_deck_emit_yaml(d, &yaml, err);
+  if (st) return st;
+  free(d->resolved_yaml);
+  d->resolved_yaml = yaml;
+  return IDR_OK;
+}
+
 static idr_status parse_doc(idr_ydoc *doc, const char *name, const char *const *sets, int n_sets,
                             const idr_deck_resolver *res, idr_deck *out, idr_error *err) {
   idr_status st;

@@ -265,9 +265,10 @@ static idr_status column_unit(md_reader *r, int q, int mapped, idr_error *err) {
   const char *u = si;
   if (opt_unit) {
     u = opt_unit;
-    if (unit_ok && strcmp(opt_unit, p.unit) != 0)
+    const char *says = unit_ok ? p.unit : canonical ? si : NULL;
+    if (says && strcmp(opt_unit, says) != 0)
       warn(d, "%s:%zu: column '%s' says %s, %s says %s: read as %s", r->path, d->header_line, h,
-           p.unit, flag, opt_unit, opt_unit);
+           says, flag, opt_unit, opt_unit);
   } else if (unit_ok) {
     u = p.unit;
   } else if (!canonical && p.has_unit && p.explicit_unit) {

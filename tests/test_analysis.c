@@ -382,6 +382,18 @@ static void test_mott_schottky(void **state) {
   assert_true(fabs(m.N_cm3 - N) <= 1e-3 * N);
   assert_true(fabs(m.V_bi - Vbi) <= 1e-3);
   assert_int_equal(m.polarity, -1);
+  assert_null(idr_mott_schottky_implausible(&m));
+  /* The same C-V in nF read as F: N x 1e18, which is flagged; pF read as nF the other way. */
+  double Cn[41];
+  for (size_t i = 0; i < 41; i++)
+    Cn[i] = C[i] * 1e9;
+  assert_int_equal(idr_mott_schottky_fit(V, Cn, 41, &o, &m, &e), IDR_OK);
+  assert_true(fabs(m.N_cm3 / (N * 1e18) - 1.0) <= 1e-3);
+  assert_non_null(strstr(idr_mott_schottky_implausible(&m), "above 1e21"));
+  for (size_t i = 0; i < 41; i++)
+    Cn[i] = C[i] * 1e-3;
+  assert_int_equal(idr_mott_schottky_fit(V, Cn, 41, &o, &m, &e), IDR_OK);
+  assert_non_null(strstr(idr_mott_schottky_implausible(&m), "below 1e12"));
 }
 
 /* ---- analytic Jacobians against central differences ----------------- */

@@ -195,6 +195,25 @@ static void test_mapping_and_units(void **state) {
 
 /* The time window and t <= 0; a C-V table (no groups, negative x, repeats);
  * a C-f-T table with and without the optional conductance. */
+/* A unit option over a canonical name (time_s in ms) is obeyed, with a warning. */
+static void test_option_over_canonical(void **state) {
+  fixture *fx = *state;
+  write_text(fx->path, "temperature_K,time_s,capacitance_F\n300,1,1e-8\n300,10,1e-8\n");
+  idr_mdata_spec s = tid_spec();
+  idr_mdata_options o;
+  idr_mdata_options_default(&o);
+  o.unit[IDR_Q_TIME] = "ms";
+  o.unit_option[IDR_Q_TIME] = "--time-unit";
+  idr_mdata d;
+  idr_error err;
+  idr_error_clear(&err);
+  assert_int_equal(idr_mdata_read(fx->path, &s, &o, &d, &err), IDR_OK);
+  assert_true(close_to(d.x[1], 1e-2, 1e-14));
+  assert_int_equal(d.n_warnings, 1);
+  assert_non_null(strstr(d.warning[0], "column 'time_s' says s, --time-unit says ms: read as ms"));
+  idr_mdata_free(&d);
+}
+
 static void test_window_cv_cft(void **state) {
   fixture *fx = *state;
   write_text(fx->path, "temperature_K,time_s,capacitance_F\n300,0,1e-8\n300,1e-6,1e-8\n"
@@ -419,6 +438,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_lab_export, setup, teardown),
       cmocka_unit_test_setup_teardown(test_separators_and_order, setup, teardown),
       cmocka_unit_test_setup_teardown(test_mapping_and_units, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_option_over_canonical, setup, teardown),
       cmocka_unit_test_setup_teardown(test_window_cv_cft, setup, teardown),
       cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
       cmocka_unit_test_setup_teardown(test_errors, setup, teardown),

@@ -5,6 +5,7 @@
  * Usage: check_result OUT.h5 [OUT_J.csv]
  *        check_result --cf OUT.h5 OUT_cf.csv
  *        check_result --cv OUT.h5 OUT_cv.csv
+ *        check_result --deck OUT.h5 DECK.yaml   write the stored deck to DECK.yaml
  * With a CSV: a waveform run (transient/ present, CSV rows = transient/t).
  * Without: an equilibrium-only run (no transient/ group).
  * --cf, --cv: a C-f or C-V run (group cf/ or cv/, no transient/, the CSV with
@@ -229,8 +230,26 @@ static void check_curve(idr_h5 *h, int is_cv, const char *csv) {
   idr_h5_dataset_free(&J);
 }
 
+/* The resolved deck of a result (root attribute deck_yaml) into a file. */
+static int dump_deck(const char *h5, const char *yaml) {
+  idr_error err;
+  idr_error_clear(&err);
+  idr_h5 *h = NULL;
+  char *text = NULL;
+  int ok = idr_h5_open(h5, &h, &err) == IDR_OK &&
+           idr_h5_read_attr_string(h, "/", "deck_yaml", &text, &err) == IDR_OK;
+  FILE *f = ok ? fopen(yaml, "w") : NULL;
+  ok = f && fputs(text, f) >= 0;
+  if (f && fclose(f) != 0) ok = 0;
+  if (!ok) printf("FAIL %s -> %s: %s\n", h5, yaml, err.msg);
+  idr_h5_free(text);
+  idr_h5_close(&h);
+  return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   int curve = -1; /* -1: none, 0: cf, 1: cv */
+  if (argc == 4 && strcmp(argv[1], "--deck") == 0) return dump_deck(argv[2], argv[3]);
   if (argc == 4 && (strcmp(argv[1], "--cf") == 0 || strcmp(argv[1], "--cv") == 0)) {
     curve = strcmp(argv[1], "--cv") == 0;
     argv++;

@@ -92,7 +92,11 @@ def temperature_colors(T):
 
 
 def layer_names(f):
-    """Layer names of the resolved deck stored with a run (in order)."""
+    """Layer names of a run's stack, in order: mesh/@layer_names, else the
+    resolved deck stored with the run."""
+    mesh = group(f, "mesh")
+    if mesh is not None and "layer_names" in mesh.attrs:
+        return as_text(mesh.attrs["layer_names"]).split(",")
     deck = as_text(f.attrs["deck_yaml"]) if "deck_yaml" in f.attrs else ""
     names, in_layers = [], False
     for line in deck.splitlines():
