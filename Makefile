@@ -4,8 +4,9 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT   ?= out
+PREFIX     ?= /usr/local
 
-.PHONY: all deps configure build demo test test-fast asan bench stress format format-check clean
+.PHONY: all deps configure build demo test test-fast asan bench stress install format format-check clean
 
 all: build
 
@@ -37,8 +38,17 @@ asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIDR_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# Install the program, the library (shared and static), its header,
+# iondrift.pc, the CMake package, the material data, the examples, the plot
+# tools and the Python package under PREFIX (default /usr/local).
+install: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --install $(BUILD) --prefix $(PREFIX)
+
 bench: build
 	@./$(BUILD)/bench/idr_bench
+	@./$(BUILD)/bench/api_bench
 
 # The long stress grid (docs/validation.md): `iondrift run` of the example
 # deck at STRESS_POINTS random (T, Ea, N_ion, N_A, pulse) points, every core;

@@ -1,23 +1,22 @@
 /*
  * iondrift app: the `iondrift` command line (internal header of app/).
  *
- *   main.c    argument parsing, help texts, exit codes
- *   run.c     `iondrift run`: deck -> mesh -> device -> equilibrium -> protocol
- *   result.c  the HDF5 result file (docs/outputs.md) and the J(t) CSV
+ *   main.c      argument parsing, help texts, exit codes
+ *   run.c       `iondrift run` on the public API (iondrift.h) and its summary
+ *   tid_app.c   the summary of a TID result
+ *   reproduce.c `iondrift reproduce` (the driver is studies/)
+ *   analyze.c, extract.c  the analysis commands on measured or simulated data
  *   cli_util.c  option parsing and usage errors shared by the subcommands
  *
  * Only app/ prints to stdout or calls exit(); everything below reports through
- * idr_status + idr_error.
+ * idr_status + idr_error. app/ parses arguments and prints, nothing more.
  */
 #ifndef IDR_APP_H
 #define IDR_APP_H
 
 #include <stdio.h>
 
-#include "idr_config.h"
-#include "idr_core.h"
-#include "idr_physics.h"
-#include "idr_protocols.h"
+#include "iondrift.h"
 
 #ifndef IDR_VERSION
 #define IDR_VERSION "unknown"
@@ -43,37 +42,17 @@ typedef struct idr_run_opts {
  * summary (stdout) or the error (stderr). */
 int idr_app_run(const idr_run_opts *opts);
 
-/* Everything a result file holds. transient == NULL: an equilibrium-only run. */
-typedef struct idr_result_data {
-  const idr_deck *deck;
-  const idr_mesh *mesh;
-  const idr_device *dev;
-  const double *y_eq;                     /* equilibrium state [n_unknowns] */
-  const idr_waveform_result *transient;   /* NULL when there is no transient */
-  const idr_cf_result *cf;                /* NULL unless protocol cf */
-  const idr_cv_result *cv;                /* NULL unless protocol cv */
-  const idr_tid_result *tid;              /* NULL unless protocol tid */
-  const struct idr_tid_extraction *tid_x; /* the extraction, NULL if it failed */
-  const char *tid_x_error;                /* why it failed, or "" */
-} idr_result_data;
+/* Status -> exit code: input problems are 2, everything else 1. */
+int idr_app_exit_code(idr_status st);
 
-/* Write the HDF5 result to h5_path and, when csv_path is non-empty, the
- * protocol's curve as CSV (J(t) [and C(t)], C-f or C-V) to csv_path. Both are published only when
- * everything succeeded: on failure neither file exists under its final name
- * and no temporary is left behind. */
-idr_status idr_app_write_result(const idr_result_data *rd, const char *h5_path,
-                                const char *csv_path, idr_error *err);
+/* A double dataset of a result (NULL and *n = 0 when absent), and a number
+ * attribute (NAN when absent). */
+const double *idr_app_data(const idr_result *r, const char *name, size_t *n);
+double idr_app_attr(const idr_result *r, const char *obj, const char *name);
 
 /* ---- TID (tid_app.c) ---- */
-struct idr_tid_extraction;
-struct idr_h5;
-/* The TID group (transients, extraction, true inputs) under group path g. */
-idr_status idr_app_write_tid(struct idr_h5 *h, const char *g, const idr_deck *d,
-                             const idr_tid_result *tr, const struct idr_tid_extraction *x,
-                             const char *x_error, idr_error *err);
-idr_status idr_app_write_tid_csv(const idr_tid_result *tr, const char *path, idr_error *err);
-void idr_app_print_tid(const idr_deck *d, const idr_tid_result *tr,
-                       const struct idr_tid_extraction *x, const char *x_error);
+/* The summary lines of the group `tid` of a run's result. */
+void idr_app_print_tid(const idr_study *s, const idr_result *r);
 
 /* ---- command-line helpers (cli_util.c) ---- */
 /* A command-line mistake: prints "iondrift: error: CMD: <message>" and

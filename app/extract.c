@@ -414,6 +414,8 @@ int idr_app_extract(int argc, char **argv) {
   idr_status st = extract(&o, &r, &err);
   idr_app_data_warnings(&r.md);
   idr_app_data_warnings(&r.cv_md);
+  const char *why = o.cv && r.ms.n_used ? idr_mott_schottky_implausible(&r.ms) : NULL;
+  if (why) fprintf(stderr, "iondrift: warning: %s: N = %.3g cm^-3 is %s\n", o.cv, r.ms.N_cm3, why);
   if (st) {
     code = st == IDR_ERR_NOMEM ? IDR_EXIT_RUNTIME : IDR_EXIT_INPUT;
   } else if (o.out_h5) {

@@ -1,124 +1,18 @@
 /*
- * iondrift app: the TID extraction as an HDF5 group (docs/outputs.md,
- * "extraction"), one layout for the `tid` group of `iondrift run`, for the
- * samples of `iondrift reproduce` and for `iondrift extract -o`, so that one
- * plot tool reads all three: per-temperature fits (T, tau, tau_err, dC,
- * dC_err, C_inf, beta, used), the Arrhenius regression and the global law
- * per component, and the species with their labels.
+ * iondrift app: the TID extraction of `iondrift extract -o` as an HDF5
+ * group, in the one layout of the library (protocols/tid_extraction.c, the
+ * `tid/extraction` group of a run and of every reproduced sample), so that
+ * one plot tool reads all three.
  */
 #include "app.h"
 #include "app_extraction.h"
 
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define OBJ_LEN 320
-
-const char *idr_app_model_name(idr_transient_model m) {
-  return m == IDR_TRANSIENT_STRETCHED ? "stretched" : m == IDR_TRANSIENT_TWO_EXP ? "two" : "single";
-}
-
-const char *idr_app_sign_name(idr_ion_sign s) {
-  return s == IDR_ION_ANION ? "anion" : s == IDR_ION_CATION ? "cation" : "unassigned";
-}
-
-const char *idr_app_polarity_name(idr_tid_polarity p) {
-  return p == IDR_POLARITY_PIN ? "pin" : p == IDR_POLARITY_NIP ? "nip" : "unknown";
-}
-
-static idr_status attrs(idr_h5 *h, const char *g, const char *const *names, const double *v,
-                        size_t n, idr_error *err) {
-  idr_status st = idr_h5_create_group(h, g, err);
-  for (size_t i = 0; !st && i < n; i++)
-    st = idr_h5_set_attr_double(h, g, names[i], v[i], err);
-  return st;
-}
-
-static idr_status write_law(idr_h5 *h, const char *g, const idr_arrhenius *a, idr_error *err) {
-  static const char *const names[] = {"Ea_eV", "Ea_err_eV", "lnA", "lnA_err", "cov_lnA_Ea",
-                                      "r2",    "chi2",      "dof", "power"};
-  const double v[] = {a->Ea_eV, a->Ea_err_eV, a->lnA,         a->lnA_err,        a->cov_lnA_Ea,
-                      a->r2,    a->chi2,      (double)a->dof, (double)a->T_power};
-  return attrs(h, g, names, v, sizeof v / sizeof v[0], err);
-}
-
-static idr_status write_species(idr_h5 *h, const char *g, const idr_tid_species *sp,
-                                idr_error *err) {
-  static const char *const names[] = {
-      "Ea_eV",       "Ea_err_eV",       "Ea_regression_eV", "Ea_regression_err_eV",
-      "N_ion_cm3",   "N_ion_err_cm3",   "D0_cm2_s",         "D0_err_cm2_s",
-      "D300_cm2_s",  "D300_err_cm2_s",  "dC_sign",          "dC_rel",
-      "ND300_cm1_s", "ND300_err_cm1_s", "sigma300_S_cm",    "sigma300_err_S_cm"};
-  const double v[] = {
-      sp->Ea_eV,       sp->Ea_err_eV,       sp->Ea_regression_eV, sp->Ea_regression_err_eV,
-      sp->N_ion_cm3,   sp->N_ion_err_cm3,   sp->D0_cm2_s,         sp->D0_err_cm2_s,
-      sp->D300_cm2_s,  sp->D300_err_cm2_s,  (double)sp->dC_sign,  sp->dC_rel,
-      sp->ND300_cm1_s, sp->ND300_err_cm1_s, sp->sigma300_S_cm,    sp->sigma300_err_S_cm};
-  idr_status st = attrs(h, g, names, v, sizeof v / sizeof v[0], err);
-  if (!st) st = idr_h5_set_attr_string(h, g, "sign", idr_app_sign_name(sp->sign), err);
-  return st;
-}
-
-/* The per-temperature table: (m) and (m, 2) datasets, NaN where a
- * component does not exist. */
-static idr_status write_per_T(idr_h5 *h, const char *g, const idr_tid_extraction *x,
-                              const double *T, const char *C_units, idr_error *err) {
-  const size_t m = x->m;
-  double *buf = malloc(10 * m * sizeof *buf);
-  if (!buf) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-  double *tau = buf, *tau_e = buf + 2 * m, *dC = buf + 4 * m, *dC_e = buf + 6 * m;
-  double *Cinf = buf + 8 * m, *beta = buf + 9 * m;
-  for (size_t j = 0; j < m; j++) {
-    const idr_transient_fit *f = &x->per_T[j];
-    Cinf[j] = f->C_inf;
-    beta[j] = f->beta;
-    for (size_t c = 0; c < 2; c++) {
-      const int have = c < f->n_comp;
-      tau[2 * j + c] = have ? f->tau_s[c] : NAN;
-      tau_e[2 * j + c] = have ? f->tau_err_s[c] : NAN;
-      dC[2 * j + c] = have ? f->dC[c] : NAN;
-      dC_e[2 * j + c] = have ? f->dC_err[c] : NAN;
-    }
-  }
-  char p[OBJ_LEN];
-#define AT(rel) (snprintf(p, sizeof p, "%s/%s", g, rel), p)
-  idr_status st = idr_h5_write_double_1d(h, AT("T"), T, m, "K", err);
-  if (!st) st = idr_h5_write_int_1d(h, AT("used"), x->used, m, "-", err);
-  if (!st) st = idr_h5_write_double_2d(h, AT("tau"), tau, m, 2, "s", err);
-  if (!st) st = idr_h5_write_double_2d(h, AT("tau_err"), tau_e, m, 2, "s", err);
-  if (!st) st = idr_h5_write_double_2d(h, AT("dC"), dC, m, 2, C_units, err);
-  if (!st) st = idr_h5_write_double_2d(h, AT("dC_err"), dC_e, m, 2, C_units, err);
-  if (!st) st = idr_h5_write_double_1d(h, AT("C_inf"), Cinf, m, C_units, err);
-  if (!st) st = idr_h5_write_double_1d(h, AT("beta"), beta, m, "-", err);
-#undef AT
-  free(buf);
-  return st;
-}
-
 idr_status idr_app_write_extraction(idr_h5 *h, const char *g, const idr_tid_extraction *x,
                                     const idr_app_extraction_info *in, idr_error *err) {
-  char p[OBJ_LEN];
-  idr_status st = idr_h5_create_group(h, g, err);
-  static const char *const names[] = {"power",      "N_A_cm3",   "N_A_err_cm3", "eps_r",
-                                      "global_fit", "intrinsic", "C_s_F_m2"};
-  const double v[] = {(double)x->power,     in->N_A_cm3,          in->N_A_err_cm3, in->eps_r,
-                      (double)x->global_ok, (double)x->intrinsic, x->C_s};
-  if (!st) st = attrs(h, g, names, v, sizeof v / sizeof v[0], err);
-  if (!st) st = idr_h5_set_attr_string(h, g, "model", idr_app_model_name(x->model), err);
-  if (!st) st = idr_h5_set_attr_string(h, g, "polarity", idr_app_polarity_name(x->polarity), err);
-  if (!st) st = idr_h5_set_attr_string(h, g, "dC_convention", "C_inf - C(t=0)", err);
-  if (!st) st = write_per_T(h, g, x, in->T, in->C_units, err);
-  for (int c = 0; !st && c < x->n_species; c++) {
-    snprintf(p, sizeof p, "%s/arrhenius_%d", g, c);
-    st = write_law(h, p, &x->arrhenius[c], err);
-    if (!st && x->global_ok) {
-      snprintf(p, sizeof p, "%s/global_%d", g, c);
-      st = write_law(h, p, &x->global.comp[c], err);
-    }
-    snprintf(p, sizeof p, "%s/species_%d", g, c);
-    if (!st) st = write_species(h, p, &x->species[c], err);
-  }
+  idr_rset *rs = NULL;
+  idr_status st = idr_rset_create(&rs, err);
+  if (!st) st = idr_tid_write_extraction(rs, g, x, in, err);
+  if (!st) st = idr_rset_write_to(rs, h, err);
+  idr_rset_free(&rs);
   return st;
 }

@@ -95,9 +95,9 @@ int idr_app_plot(int argc, char **argv) {
     return idr_app_usage_error("plot", "%s: the figure must end in .png, .pdf or .svg", out);
   int rc = idr_app_check_output("plot", out);
   if (rc) return rc;
-  const char *python = getenv("IONDRIFT_PYTHON"), *tools = getenv("IONDRIFT_TOOLS");
-  char script[PLOT_PATH_LEN];
-  snprintf(script, sizeof script, "%s/iondrift_plot.py", tools && tools[0] ? tools : IDR_TOOLS_DIR);
+  const char *python = getenv("IONDRIFT_PYTHON");
+  char script[PLOT_PATH_LEN]; /* $IONDRIFT_TOOLS, installed, or the source tree */
+  snprintf(script, sizeof script, "%s/iondrift_plot.py", idr_data_dir("tools"));
   if (!python || !python[0]) python = IDR_PYTHON;
   fflush(stdout);
   pid_t pid = fork();

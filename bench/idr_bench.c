@@ -132,7 +132,7 @@ static idr_status bench_temperature(const idr_deck *deck, const idr_mesh *mesh, 
   for (int r = 0; r < BENCH_TR_REPEATS; r++) {
     idr_waveform_result_free(&res);
     double t0 = now_s();
-    st = idr_run_waveform(d, &deck->protocol, &opts, y, NULL, NULL, &res, err);
+    st = idr_run_waveform(d, idr_waveform_spec_of(deck), &opts, y, NULL, NULL, &res, err);
     t_tr[r] = now_s() - t0;
     if (st) goto out_free_y;
   }
@@ -178,7 +178,7 @@ static idr_status bench_tid(const char *path, idr_error *err) {
     st = idr_mesh_build(&deck, &mesh, err);
     idr_tid_result tr;
     idr_sim_opts so = idr_sim_opts_from_deck(&deck);
-    if (!st) st = idr_run_tid(&deck, mesh, &so, NULL, NULL, &tr, err);
+    if (!st) st = idr_run_tid(&deck, mesh, &so, 0, NULL, NULL, &tr, err);
     if (!st) {
       long steps = 0;
       for (int j = 0; j < tr.n_T; j++)
@@ -215,7 +215,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "idr_bench: %s\n", err.msg);
     return 2;
   }
-  if (deck.protocol.type != IDR_PROTO_WAVEFORM) {
+  if (!idr_waveform_spec_of(&deck)) {
     fprintf(stderr, "idr_bench: %s: the deck's protocol must be a waveform\n", path);
     rc = 2;
     goto out_free_deck;

@@ -28,6 +28,8 @@ endfunction()
 function(idr_add_module name)
   cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
   add_library(idr_${name} STATIC ${M_SOURCES})
+  # position-independent: the objects also make up the shared libiondrift
+  set_target_properties(idr_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   target_include_directories(idr_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(idr_${name} PUBLIC ${M_DEPS})
   idr_target_defaults(idr_${name})

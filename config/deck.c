@@ -16,22 +16,18 @@
 
 #define GOT_LEN 128
 #define PATH_LEN 256
-#define TEMPERATURE_MAX_K 1000.0 /* upper bound of temperature_K */
-#define RTOL_MAX 0.1             /* rtol must be below this */
-#define V_TH_DEFAULT_CM_S 1e7    /* thermal velocity for sigma -> c [cm/s] */
-#define TRAP_LEVELS_DEFAULT 5    /* levels of a Gaussian trap band when not given */
+#define TEMPERATURE_MAX_K IDR_TEMPERATURE_MAX_K
+#define RTOL_MAX 0.1          /* rtol must be below this */
+#define V_TH_DEFAULT_CM_S 1e7 /* thermal velocity for sigma -> c [cm/s] */
+#define TRAP_LEVELS_DEFAULT 5 /* levels of a Gaussian trap band when not given */
 #define TRAP_LEVELS_MAX 99
 #define MESH_NODES_MIN 10
 #define MESH_NODES_MAX 10000000
 #define WORK_FUNCTION_MAX_EV 10.0
-#define SAMPLES_MAX 1000000
 
 /* ---- value ranges ---------------------------------------------------------- */
 
-typedef struct range {
-  int has_lo, lo_open, has_hi, hi_open;
-  double lo, hi;
-} range;
+typedef idr_range range;
 
 static const range R_ANY = {0, 0, 0, 0, 0, 0};
 static const range R_GT0 = {1, 1, 0, 0, 0, 0};
@@ -111,7 +107,7 @@ const char *idr_material_param_check(int i, double v) {
 
 /* ---- conversion context ------------------------------------------------------ */
 
-typedef struct cv {
+struct idr_deck_reader {
   const idr_ydoc *doc;
   idr_error *err;
   idr_material_resolve_fn resolve;
@@ -119,7 +115,9 @@ typedef struct cv {
   idr_composition_resolve_fn resolve_comp;
   int has_comp[IDR_MAX_LAYERS]; /* 1: comp[i] holds layers[i]'s evaluated composition */
   idr_composition comp[IDR_MAX_LAYERS];
-} cv;
+  const idr_protocol_keys *const *protocols; /* NULL-terminated, or NULL */
+};
+typedef struct idr_deck_reader cv;
 
 /* Paths are short (layers[1].thickness_nm); one too long for PATH_LEN is cut
  * and marked, never overflowed. */
@@ -262,6 +260,71 @@ static int seq(cv *c, const idr_ynode *map, const char *path, const char *key, i
     return -1;
   }
   return 1;
+}
+
+/* ---- the reading helpers, public for the protocol table ---------------- */
+
+const idr_ydoc *idr_read_doc(const idr_deck_reader *r) {
+  return r->doc;
+}
+idr_error *idr_read_err(idr_deck_reader *r) {
+  return r->err;
+}
+int idr_read_num(idr_deck_reader *r, const idr_ynode *map, const char *path, const char *key,
+                 int required, idr_range rg, double *out) {
+  return num(r, map, path, key, required, rg, out);
+}
+int idr_read_int(idr_deck_reader *r, const idr_ynode *map, const char *path, const char *key,
+                 int required, long lo, long hi, long *out) {
+  return inum(r, map, path, key, required, lo, hi, out);
+}
+int idr_read_choice(idr_deck_reader *r, const idr_ynode *map, const char *path, const char *key,
+                    int required, const char *const *words) {
+  return choice(r, map, path, key, required, words);
+}
+int idr_read_seq(idr_deck_reader *r, const idr_ynode *map, const char *path, const char *key,
+                 int required, size_t lo, size_t hi, const char *what, const idr_ynode **out) {
+  *out = NULL;
+  return seq(r, map, path, key, required, lo, hi, what, out);
+}
+idr_status idr_read_check_map(idr_deck_reader *r, const idr_ynode *n, const char *path,
+                              const char *const *keys) {
+  return idr_ycheck_map(r->doc, n, path, keys, r->err);
+}
+idr_srcloc idr_read_loc(const idr_ynode *n) {
+  return loc_of(n);
+}
+void idr_read_path_index(char *buf, size_t size, const char *path, size_t i) {
+  char p[PATH_LEN];
+  jidx(p, path, i);
+  idr_strlcpy(buf, p, size);
+}
+void idr_read_path_key(char *buf, size_t size, const char *path, const char *key) {
+  char p[PATH_LEN];
+  jkey(p, path, key);
+  idr_strlcpy(buf, p, size);
+}
+const char *idr_read_got(const idr_ynode *n) {
+  const char *s = n ? idr_ynode_scalar(n) : NULL;
+  return s ? s : "?";
+}
+
+/* Light in the protocol needs a light source: with generation.model none a
+ * light_suns > 0 would silently run dark. The error points at the light. */
+idr_status idr_read_check_light(idr_deck_reader *r, const idr_deck *d, const idr_ynode *at,
+                                const char *path, double light_suns) {
+  if (d->generation.model != IDR_GEN_NONE || !(light_suns > 0)) return IDR_OK;
+  char got[GOT_LEN];
+  got_raw(at, got);
+  return idr_yerror(r->doc, at, 0, path, r->err,
+                    "must be 0 while generation.model is none: the deck has no light source "
+                    "(set generation: {model: beer_lambert, photon_flux_cm2_s: ...} or "
+                    "{model: uniform}) (got %s)",
+                    got);
+}
+
+const char *idr_protocol_name(const idr_protocol_spec *p) {
+  return p->keys ? p->keys->name : "equilibrate";
 }
 
 /* ---- sections -------------------------------------------------------------- */
@@ -821,211 +884,32 @@ static idr_status conv_mesh_solver(cv *c, const idr_ynode *root, idr_deck *d) {
   return IDR_OK;
 }
 
-static idr_status conv_segment(cv *c, const idr_ynode *n, size_t i, idr_segment *S) {
-  static const char *const KEYS[] = {"duration_s", "V_V", "light_suns", "samples", "spacing", NULL};
-  static const char *const SPACING[] = {"log", "linear", NULL};
-  char path[PATH_LEN];
-  jidx(path, "protocol.segments", i);
-  if (idr_ycheck_map(c->doc, n, path, KEYS, c->err) != IDR_OK) return IDR_ERR_INPUT;
-  S->loc = loc_of(n);
-  S->light_suns = 0;
-  S->samples = 50;
-  S->log_spacing = 1;
-  long samples = S->samples;
-  if (num(c, n, path, "duration_s", 1, R_GT0, &S->duration_s) < 0 ||
-      num(c, n, path, "V_V", 1, R_ANY, &S->V_V) < 0 ||
-      num(c, n, path, "light_suns", 0, R_GE0, &S->light_suns) < 0 ||
-      inum(c, n, path, "samples", 0, 1, SAMPLES_MAX, &samples) < 0)
-    return IDR_ERR_INPUT;
-  S->samples = (int)samples;
-  int sp = choice(c, n, path, "spacing", 0, SPACING);
-  if (sp == -2) return IDR_ERR_INPUT;
-  if (sp >= 0) S->log_spacing = sp == 0;
-  return IDR_OK;
-}
-
-/* protocol: {type: tid, ...}: the transient ion drift scan. */
-static idr_status conv_tid(cv *c, const idr_ynode *n, idr_protocol_spec *P, const char *const *keys,
-                           const char *const *models) {
-  if (idr_ycheck_map(c->doc, n, "protocol", keys, c->err) != IDR_OK) return IDR_ERR_INPUT;
-  long samples = P->samples, threads = P->threads, power = P->power;
-  if (num(c, n, "protocol", "fill_V_V", 0, R_ANY, &P->fill_V_V) < 0 ||
-      num(c, n, "protocol", "fill_duration_s", 0, R_GT0, &P->fill_duration_s) < 0 ||
-      num(c, n, "protocol", "fill_rtol", 0, R_GT0, &P->fill_rtol) < 0 ||
-      num(c, n, "protocol", "rest_V_V", 0, R_ANY, &P->rest_V_V) < 0 ||
-      num(c, n, "protocol", "light_suns", 0, R_GE0, &P->light_suns) < 0 ||
-      num(c, n, "protocol", "f_Hz", 0, R_GT0, &P->f_Hz) < 0 ||
-      num(c, n, "protocol", "t_first_s", 0, R_GT0, &P->t_first_s) < 0 ||
-      num(c, n, "protocol", "t_last_s", 0, R_GT0, &P->t_last_s) < 0 ||
-      inum(c, n, "protocol", "samples", 0, 2, 100000, &samples) < 0 ||
-      inum(c, n, "protocol", "threads", 0, 0, 1024, &threads) < 0 ||
-      inum(c, n, "protocol", "power", 0, 0, 2, &power) < 0)
-    return IDR_ERR_INPUT;
-  P->samples = (int)samples;
-  P->threads = (int)threads;
-  P->power = (int)power;
-  int m = choice(c, n, "protocol", "model", 0, models);
-  if (m == -2) return IDR_ERR_INPUT;
-  if (m >= 0) P->fit_model = m;
-  static const char *const ATOLS[] = {"charge", "solver", NULL};
-  int a = choice(c, n, "protocol", "density_atol", 0, ATOLS);
-  if (a == -2) return IDR_ERR_INPUT;
-  if (a >= 0) P->density_atol = a;
-  if (!(P->t_last_s > P->t_first_s)) {
-    const idr_ynode *f = idr_ynode_get(n, "t_last_s");
-    return idr_yerror(c->doc, f ? f : n, 0, "protocol.t_last_s", c->err,
-                      "must be > protocol.t_first_s = %g (got %g)", P->t_first_s, P->t_last_s);
-  }
-  const idr_ynode *tt = idr_ynode_get(n, "temperatures_K");
-  if (tt) {
-    if (idr_ynode_kind(tt) != IDR_Y_SEQ || idr_ynode_len(tt) < 1 ||
-        idr_ynode_len(tt) > IDR_MAX_TEMPS) {
-      char got[GOT_LEN];
-      if (idr_ynode_kind(tt) == IDR_Y_SEQ)
-        snprintf(got, sizeof got, "%zu temperatures", idr_ynode_len(tt));
-      else
-        snprintf(got, sizeof got, "%s", idr_ynode_scalar(tt) ? idr_ynode_scalar(tt) : "a mapping");
-      return idr_yerror(c->doc, tt, 0, "protocol.temperatures_K", c->err,
-                        "must be a list of 1 to %d temperatures like [300, 250, 200] (got %s)",
-                        IDR_MAX_TEMPS, got);
-    }
-    P->n_temperatures = 0;
-    for (size_t i = 0; i < idr_ynode_len(tt); i++) {
-      char p[PATH_LEN], got[GOT_LEN];
-      const idr_ynode *e = idr_ynode_at(tt, i);
-      double v;
-      jidx(p, "protocol.temperatures_K", i);
-      if (idr_yread_number(c->doc, e, p, &v, c->err) != IDR_OK) return IDR_ERR_INPUT;
-      got_raw(e, got);
-      if (!(v > 0 && v <= TEMPERATURE_MAX_K))
-        return idr_yerror(c->doc, e, 0, p, c->err, "must be in (0, %g] K (got %s)",
-                          (double)TEMPERATURE_MAX_K, got);
-      for (int j = 0; j < P->n_temperatures; j++)
-        if (P->temperatures_K[j] == v)
-          return idr_yerror(c->doc, e, 0, p, c->err,
-                            "must differ from the other temperatures (got %s twice)", got);
-      P->temperatures_K[P->n_temperatures++] = v;
-    }
-  }
-  return IDR_OK;
-}
-
+/* protocol: {type: NAME, ...}: the table entry NAME reads its own keys. */
 static idr_status conv_protocol(cv *c, const idr_ynode *root, idr_deck *d) {
-  static const char *const TYPES[] = {"equilibrate", "waveform", "tid", "cf", "cv", NULL};
-  static const char *const TYPE_ONLY[] = {"type", NULL};
-  static const char *const WKEYS[] = {"type", "segments", "profile_times_s", "capacitance_f_Hz",
-                                      NULL};
-  static const char *const CFKEYS[] = {"type", "V_V", "f_min_Hz", "f_max_Hz", "points_per_decade",
-                                       NULL};
-  static const char *const CVKEYS[] = {"type", "V_start_V", "V_stop_V", "V_step_V",
-                                       "f_Hz", "ions",      NULL};
-  static const char *const ALLKEYS[] = {
-      "type",      "segments", "profile_times_s", "capacitance_f_Hz",
-      "V_V",       "f_min_Hz", "f_max_Hz",        "points_per_decade",
-      "V_start_V", "V_stop_V", "V_step_V",        "f_Hz",
-      "ions",      NULL};
-  static const char *const IONS[] = {"mobile", "frozen", NULL};
-  static const char *const TIDKEYS[] = {
-      "type",     "temperatures_K", "fill_V_V",  "fill_duration_s",
-      "rest_V_V", "light_suns",     "f_Hz",      "t_first_s",
-      "t_last_s", "samples",        "threads",   "power",
-      "model",    "density_atol",   "fill_rtol", NULL};
-  static const char *const MODELS[] = {"single", "stretched", "two", NULL};
   idr_protocol_spec *P = &d->protocol;
   const idr_ynode *n = idr_ynode_get(root, "protocol");
   if (!n) return IDR_OK;
   P->loc = loc_of(n);
-  {
-    const idr_ynode *ty = idr_ynode_get(n, "type");
-    const char *tv = ty ? idr_ynode_scalar(ty) : NULL;
-    if (!(tv && strcmp(tv, "tid") == 0) &&
-        idr_ycheck_map(c->doc, n, "protocol", ALLKEYS, c->err) != IDR_OK)
-      return IDR_ERR_INPUT;
-  }
-  int t = choice(c, n, "protocol", "type", 1, TYPES);
-  if (t < 0) return IDR_ERR_INPUT;
-  P->type = (idr_protocol_type)t;
-  if (P->type == IDR_PROTO_TID) return conv_tid(c, n, P, TIDKEYS, MODELS);
-  if (P->type == IDR_PROTO_CF) {
-    long ppd = P->points_per_decade;
-    if (idr_ycheck_map(c->doc, n, "protocol", CFKEYS, c->err) != IDR_OK ||
-        num(c, n, "protocol", "V_V", 0, R_ANY, &P->cf_V_V) < 0 ||
-        num(c, n, "protocol", "f_min_Hz", 0, R_GT0, &P->f_min_Hz) < 0 ||
-        num(c, n, "protocol", "f_max_Hz", 0, R_GT0, &P->f_max_Hz) < 0 ||
-        inum(c, n, "protocol", "points_per_decade", 0, 1, 1000, &ppd) < 0)
-      return IDR_ERR_INPUT;
-    P->points_per_decade = (int)ppd;
-    if (!(P->f_max_Hz > P->f_min_Hz)) {
-      const idr_ynode *f = idr_ynode_get(n, "f_max_Hz");
-      return idr_yerror(c->doc, f ? f : n, 0, "protocol.f_max_Hz", c->err,
-                        "must be > protocol.f_min_Hz = %g (got %g)", P->f_min_Hz, P->f_max_Hz);
-    }
-    return IDR_OK;
-  }
-  if (P->type == IDR_PROTO_CV) {
-    if (idr_ycheck_map(c->doc, n, "protocol", CVKEYS, c->err) != IDR_OK ||
-        num(c, n, "protocol", "V_start_V", 0, R_ANY, &P->V_start_V) < 0 ||
-        num(c, n, "protocol", "V_stop_V", 0, R_ANY, &P->V_stop_V) < 0 ||
-        num(c, n, "protocol", "V_step_V", 0, R_GT0, &P->V_step_V) < 0 ||
-        num(c, n, "protocol", "f_Hz", 0, R_GT0, &P->f_Hz) < 0)
-      return IDR_ERR_INPUT;
-    int io = choice(c, n, "protocol", "ions", 0, IONS);
-    if (io == -2) return IDR_ERR_INPUT;
-    if (io >= 0) P->ions_frozen = io == 1;
-    if (fabs(P->V_stop_V - P->V_start_V) / P->V_step_V > 10000) {
-      const idr_ynode *f = idr_ynode_get(n, "V_step_V");
-      return idr_yerror(c->doc, f ? f : n, 0, "protocol.V_step_V", c->err,
-                        "must give at most 10000 bias points (got %g)", P->V_step_V);
-    }
-    return IDR_OK;
-  }
-  if (P->type != IDR_PROTO_WAVEFORM)
+  const char *words[IDR_MAX_PROTOCOLS + 1];
+  int nw = 0;
+  for (int i = 0; c->protocols && c->protocols[i] && nw < IDR_MAX_PROTOCOLS; i++)
+    words[nw++] = c->protocols[i]->name;
+  words[nw] = NULL;
+  if (idr_ynode_kind(n) != IDR_Y_MAP) {
+    static const char *const TYPE_ONLY[] = {"type", NULL};
     return idr_ycheck_map(c->doc, n, "protocol", TYPE_ONLY, c->err);
-  if (idr_ycheck_map(c->doc, n, "protocol", WKEYS, c->err) != IDR_OK) return IDR_ERR_INPUT;
-  if (num(c, n, "protocol", "capacitance_f_Hz", 0, R_GE0, &P->capacitance_f_Hz) < 0)
-    return IDR_ERR_INPUT;
-
-  const idr_ynode *s;
-  if (seq(c, n, "protocol", "segments", 1, 1, IDR_MAX_SEGMENTS, "segments", &s) < 0)
-    return IDR_ERR_INPUT;
-  double total = 0;
-  for (size_t i = 0; i < idr_ynode_len(s); i++) {
-    if (conv_segment(c, idr_ynode_at(s, i), i, &P->segments[i]) != IDR_OK) return IDR_ERR_INPUT;
-    total += P->segments[i].duration_s;
-    P->n_segments = (int)i + 1;
   }
-  const idr_ynode *pt = idr_ynode_get(n, "profile_times_s");
-  if (pt) {
-    char got[GOT_LEN];
-    if (idr_ynode_kind(pt) != IDR_Y_SEQ || idr_ynode_len(pt) > IDR_MAX_TIMES) {
-      if (idr_ynode_kind(pt) == IDR_Y_SEQ)
-        snprintf(got, sizeof got, "%zu times", idr_ynode_len(pt));
-      else
-        snprintf(got, sizeof got, "%s", idr_ynode_scalar(pt) ? idr_ynode_scalar(pt) : "a mapping");
-      return idr_yerror(c->doc, pt, 0, "protocol.profile_times_s", c->err,
-                        "must be a list of at most %d times like [0, 5] (got %s)", IDR_MAX_TIMES,
-                        got);
-    }
-    for (size_t i = 0; i < idr_ynode_len(pt); i++) {
-      char p[PATH_LEN];
-      const idr_ynode *e = idr_ynode_at(pt, i);
-      double v;
-      jidx(p, "protocol.profile_times_s", i);
-      if (idr_yread_number(c->doc, e, p, &v, c->err) != IDR_OK) return IDR_ERR_INPUT;
-      got_raw(e, got);
-      if (v < 0) return idr_yerror(c->doc, e, 0, p, c->err, "must be >= 0 (got %s)", got);
-      if (v > total * (1 + 1e-12))
-        return idr_yerror(c->doc, e, 0, p, c->err,
-                          "must be <= the protocol's total duration %g s (got %s)", total, got);
-      if (i > 0 && !(v > P->profile_times_s[i - 1]))
-        return idr_yerror(c->doc, e, 0, p, c->err,
-                          "must be > the previous time %g s (increasing order) (got %s)",
-                          P->profile_times_s[i - 1], got);
-      P->profile_times_s[i] = v;
-      P->n_profile_times = (int)i + 1;
-    }
-  }
-  return IDR_OK;
+  if (nw == 0)
+    return idr_yerror(c->doc, n, 0, "protocol", c->err,
+                      "must be resolved by the protocols module: load decks with idr_deck_load");
+  int t = choice(c, n, "protocol", "type", 1, words);
+  if (t < 0) return IDR_ERR_INPUT;
+  const idr_protocol_keys *K = c->protocols[t];
+  P->keys = K;
+  memset(&P->spec, 0, sizeof P->spec);
+  if (K->defaults) K->defaults(P->spec.bytes);
+  if (idr_ycheck_map(c->doc, n, "protocol", K->keys, c->err) != IDR_OK) return IDR_ERR_INPUT;
+  return K->read ? K->read(c, n, d, P->spec.bytes) : IDR_OK;
 }
 
 /* <stem> of a path: base name without its last extension. */
@@ -1050,6 +934,7 @@ static idr_status conv_output(cv *c, const idr_ynode *root, idr_deck *d) {
   if (str(c, n, "output", "h5", 0, d->output.h5_path, sizeof d->output.h5_path) < 0)
     return IDR_ERR_INPUT;
   const idr_ynode *csv = idr_ynode_get(n, "csv");
+  d->output.csv_given = csv != NULL;
   if (csv && idr_ynode_scalar(csv) && idr_ynode_scalar(csv)[0] == '\0' &&
       idr_ynode_kind(csv) == IDR_Y_SCALAR) {
     memset(d->output.csv_path, 0, sizeof d->output.csv_path); /* "" = no CSV */
@@ -1058,39 +943,6 @@ static idr_status conv_output(cv *c, const idr_ynode *root, idr_deck *d) {
   if (str(c, n, "output", "csv", 0, d->output.csv_path, sizeof d->output.csv_path) < 0)
     return IDR_ERR_INPUT;
   return IDR_OK;
-}
-
-/* Light in the protocol needs a light source: with generation.model none a
- * light_suns > 0 would silently run dark. The error points at the light. */
-static idr_status check_light(cv *c, const idr_ynode *root, const idr_deck *d) {
-  if (d->generation.model != IDR_GEN_NONE) return IDR_OK;
-  const idr_ynode *pn = idr_ynode_get(root, "protocol");
-  const idr_protocol_spec *P = &d->protocol;
-  char path[PATH_LEN], got[GOT_LEN];
-  const idr_ynode *at = NULL;
-  if (P->type == IDR_PROTO_WAVEFORM) {
-    const idr_ynode *segs = pn ? idr_ynode_get(pn, "segments") : NULL;
-    for (int i = 0; i < P->n_segments && !at; i++)
-      if (P->segments[i].light_suns > 0) {
-        char sp[PATH_LEN];
-        jidx(sp, "protocol.segments", (size_t)i);
-        jkey(path, sp, "light_suns");
-        const idr_ynode *sn = segs ? idr_ynode_at(segs, (size_t)i) : NULL;
-        at = sn ? idr_ynode_get(sn, "light_suns") : NULL;
-        if (!at) at = sn ? sn : root;
-      }
-  } else if (P->type == IDR_PROTO_TID && P->light_suns > 0) {
-    snprintf(path, sizeof path, "protocol.light_suns");
-    at = pn ? idr_ynode_get(pn, "light_suns") : NULL;
-    if (!at) at = pn ? pn : root;
-  }
-  if (!at) return IDR_OK;
-  got_raw(at, got);
-  return idr_yerror(c->doc, at, 0, path, c->err,
-                    "must be 0 while generation.model is none: the deck has no light source "
-                    "(set generation: {model: beer_lambert, photon_flux_cm2_s: ...} or "
-                    "{model: uniform}) (got %s)",
-                    got);
 }
 
 static idr_status convert(cv *c, const idr_ynode *root, idr_deck *d) {
@@ -1110,7 +962,7 @@ static idr_status convert(cv *c, const idr_ynode *root, idr_deck *d) {
       conv_ions(c, root, d) != IDR_OK || conv_traps(c, root, d) != IDR_OK ||
       conv_contacts(c, root, d) != IDR_OK || conv_generation(c, root, d) != IDR_OK ||
       conv_mesh_solver(c, root, d) != IDR_OK || conv_protocol(c, root, d) != IDR_OK ||
-      conv_output(c, root, d) != IDR_OK || check_light(c, root, d) != IDR_OK)
+      conv_output(c, root, d) != IDR_OK)
     return IDR_ERR_INPUT;
   return IDR_OK;
 }
@@ -1131,29 +983,7 @@ void idr_deck_defaults(idr_deck *d) {
   d->solver.atol_potential_V = 1e-9;
   d->solver.max_steps = 500000;
   d->solver.linear = IDR_LINEAR_BLOCK;
-  d->protocol.type = IDR_PROTO_EQUILIBRATE;
-  d->protocol.f_min_Hz = 1e-2;
-  d->protocol.f_max_Hz = 1e7;
-  d->protocol.points_per_decade = 10;
-  d->protocol.V_start_V = -0.5;
-  d->protocol.V_stop_V = 0.5;
-  d->protocol.V_step_V = 0.05;
-  d->protocol.f_Hz = 1e4;
-  d->protocol.n_temperatures = 11;
-  for (int i = 0; i < 11; i++)
-    d->protocol.temperatures_K[i] = 300.0 - 10.0 * i;
-  d->protocol.fill_V_V = 1.0;
-  d->protocol.fill_duration_s = 5.0;
-  d->protocol.rest_V_V = 0.0;
-  d->protocol.light_suns = 0.0;
-  d->protocol.t_first_s = 1e-6;
-  d->protocol.t_last_s = 10.0;
-  d->protocol.samples = 71;
-  d->protocol.threads = 0;
-  d->protocol.power = 1;
-  d->protocol.fit_model = 0;
-  d->protocol.density_atol = IDR_TID_ATOL_CHARGE;
-  d->protocol.fill_rtol = IDR_TID_FILL_RTOL_DEFAULT;
+  d->protocol.keys = NULL; /* equilibrate */
 }
 
 void idr_deck_free(idr_deck *d) {
@@ -1198,6 +1028,13 @@ static idr_status parse_doc(idr_ydoc *doc, const char *name, const char *const *
   c->resolve = res ? res->material : NULL;
   c->resolve_comp = res ? res->composition : NULL;
   c->resolve_user = res ? res->user : NULL;
+  c->protocols = res ? res->protocols : NULL;
+  /* the default protocol is the table's equilibrate entry when there is one */
+  for (int i = 0; c->protocols && c->protocols[i]; i++)
+    if (strcmp(c->protocols[i]->name, "equilibrate") == 0) {
+      out->protocol.keys = c->protocols[i];
+      if (c->protocols[i]->defaults) c->protocols[i]->defaults(out->protocol.spec.bytes);
+    }
   st = convert(c, root, out);
   free(c);
   if (st != IDR_OK) return st;
@@ -1207,7 +1044,7 @@ static idr_status parse_doc(idr_ydoc *doc, const char *name, const char *const *
 idr_status idr_deck_parse_string(const char *text, const char *name, const char *const *sets,
                                  int n_sets, idr_material_resolve_fn resolve, void *resolve_user,
                                  idr_deck *out, idr_error *err) {
-  idr_deck_resolver res = {resolve, NULL, resolve_user};
+  idr_deck_resolver res = {resolve, NULL, resolve_user, NULL};
   return idr_deck_parse_string_with(text, name, sets, n_sets, &res, out, err);
 }
 
@@ -1228,7 +1065,7 @@ idr_status idr_deck_parse_string_with(const char *text, const char *name, const 
 idr_status idr_deck_parse_file(const char *path, const char *const *sets, int n_sets,
                                idr_material_resolve_fn resolve, void *resolve_user, idr_deck *out,
                                idr_error *err) {
-  idr_deck_resolver res = {resolve, NULL, resolve_user};
+  idr_deck_resolver res = {resolve, NULL, resolve_user, NULL};
   return idr_deck_parse_file_with(path, sets, n_sets, &res, out, err);
 }
 
@@ -1240,6 +1077,13 @@ idr_status idr_deck_parse_file_with(const char *path, const char *const *sets, i
   if (st != IDR_OK) return st;
   st = parse_doc(doc, path, sets, n_sets, res, out, err);
   idr_ydoc_free(&doc);
+  if (st != IDR_OK) idr_deck_free(out);
+  return st;
+}
+
+idr_status idr_deck_from_ydoc(idr_ydoc *doc, const char *const *sets, int n_sets,
+                              const idr_deck_resolver *res, idr_deck *out, idr_error *err) {
+  idr_status st = parse_doc(doc, idr_ydoc_name(doc), sets, n_sets, res, out, err);
   if (st != IDR_OK) idr_deck_free(out);
   return st;
 }

@@ -13,11 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct sbuf {
+struct idr_yaml_out {
   char *s;
   size_t len, cap;
   int oom;
-} sbuf;
+};
+typedef struct idr_yaml_out sbuf;
 
 static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -67,7 +68,7 @@ static void sb_str(sbuf *b, const char *s) {
 
 /* Shortest of %.15g, %.16g, %.17g that reads back to exactly v (%.17g always
  * does): full double precision without 0.20000000000000001 noise. */
-static const char *fmt_num(double v, char buf[32]) {
+const char *idr_yout_fmt(double v, char buf[32]) {
   for (int prec = 15; prec <= 17; prec++) {
     snprintf(buf, 32, "%.*g", prec, v);
     if (strtod(buf, NULL) == v) break;
@@ -77,17 +78,46 @@ static const char *fmt_num(double v, char buf[32]) {
 
 static void kv_num(sbuf *b, const char *indent, const char *key, double v) {
   char t[32];
-  sb_printf(b, "%s%s: %s\n", indent, key, fmt_num(v, t));
+  sb_printf(b, "%s%s: %s\n", indent, key, idr_yout_fmt(v, t));
 }
 
-static const char *PROTO_NAMES[] = {"equilibrate", "waveform", "tid", "cf", "cv"};
+void idr_yout_num(idr_yaml_out *o, const char *indent, const char *key, double v) {
+  kv_num(o, indent, key, v);
+}
+
+void idr_yout_printf(idr_yaml_out *o, const char *fmt, ...) {
+  if (o->oom) return;
+  char small[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (n < 0) {
+    o->oom = 1;
+    return;
+  }
+  if ((size_t)n < sizeof small) {
+    sb_printf(o, "%s", small);
+    return;
+  }
+  char *big = malloc((size_t)n + 1);
+  if (!big) {
+    o->oom = 1;
+    return;
+  }
+  va_start(ap, fmt);
+  vsnprintf(big, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  sb_printf(o, "%s", big);
+  free(big);
+}
 static const char *GEN_NAMES[] = {"none", "uniform", "beer_lambert"};
 
 idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err);
 
 idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
   sbuf b = {0};
-  char t1[32], t2[32], t3[32];
+  char t1[32], t2[32];
   *out = NULL;
   sb_printf(&b, "# iondrift resolved deck: every value explicit, materials merged inline\n");
   sb_printf(&b, "title: ");
@@ -111,7 +141,7 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
       sb_printf(&b,
                 ", x: %s}  # Eg_eV, chi_eV, eps_r and ion/trap values below were resolved "
                 "from this composition\n",
-                fmt_num(L->composition_x, t1));
+                idr_yout_fmt(L->composition_x, t1));
     }
     kv_num(&b, "    ", "thickness_nm", L->thickness_nm);
     kv_num(&b, "    ", "N_A_cm3", L->N_A_cm3);
@@ -123,8 +153,9 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
   if (d->n_layers > 1) {
     sb_printf(&b, "interfaces:\n");
     for (int i = 0; i + 1 < d->n_layers; i++)
-      sb_printf(&b, "  - {s_n_cm_s: %s, s_p_cm_s: %s}\n", fmt_num(d->interfaces[i].s_n_cm_s, t1),
-                fmt_num(d->interfaces[i].s_p_cm_s, t2));
+      sb_printf(&b, "  - {s_n_cm_s: %s, s_p_cm_s: %s}\n",
+                idr_yout_fmt(d->interfaces[i].s_n_cm_s, t1),
+                idr_yout_fmt(d->interfaces[i].s_p_cm_s, t2));
   }
   sb_printf(&b, "ions:%s\n", d->n_ions ? "" : " []");
   for (int i = 0; i < d->n_ions; i++) {
@@ -165,7 +196,7 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
   for (int s = 0; s < 2; s++) {
     if (isfinite(cs[s]->work_function_eV))
       sb_printf(&b, "  %s: {work_function_eV: %s}\n", s ? "right" : "left",
-                fmt_num(cs[s]->work_function_eV, t1));
+                idr_yout_fmt(cs[s]->work_function_eV, t1));
     else
       sb_printf(&b, "  %s: {}  # flat band\n", s ? "right" : "left");
   }
@@ -181,50 +212,8 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
   sb_printf(&b, "  max_steps: %ld\n", d->solver.max_steps);
   sb_printf(&b, "  linear: %s\n", d->solver.linear == IDR_LINEAR_KLU ? "klu" : "block");
   const idr_protocol_spec *P = &d->protocol;
-  sb_printf(&b, "protocol:\n  type: %s\n", PROTO_NAMES[P->type]);
-  if (P->type == IDR_PROTO_WAVEFORM) {
-    sb_printf(&b, "  segments:\n");
-    for (int i = 0; i < P->n_segments; i++) {
-      const idr_segment *S = &P->segments[i];
-      sb_printf(&b, "    - {duration_s: %s, V_V: %s, light_suns: %s, samples: %d, spacing: %s}\n",
-                fmt_num(S->duration_s, t1), fmt_num(S->V_V, t2), fmt_num(S->light_suns, t3),
-                S->samples, S->log_spacing ? "log" : "linear");
-    }
-    sb_printf(&b, "  profile_times_s: [");
-    for (int i = 0; i < P->n_profile_times; i++)
-      sb_printf(&b, "%s%s", i ? ", " : "", fmt_num(P->profile_times_s[i], t1));
-    sb_printf(&b, "]\n");
-    kv_num(&b, "  ", "capacitance_f_Hz", P->capacitance_f_Hz);
-  } else if (P->type == IDR_PROTO_TID) {
-    static const char *const MODEL_NAMES[] = {"single", "stretched", "two"};
-    sb_printf(&b, "  temperatures_K: [");
-    for (int i = 0; i < P->n_temperatures; i++)
-      sb_printf(&b, "%s%s", i ? ", " : "", fmt_num(P->temperatures_K[i], t1));
-    sb_printf(&b, "]\n");
-    kv_num(&b, "  ", "fill_V_V", P->fill_V_V);
-    kv_num(&b, "  ", "fill_duration_s", P->fill_duration_s);
-    kv_num(&b, "  ", "rest_V_V", P->rest_V_V);
-    kv_num(&b, "  ", "light_suns", P->light_suns);
-    kv_num(&b, "  ", "f_Hz", P->f_Hz);
-    kv_num(&b, "  ", "t_first_s", P->t_first_s);
-    kv_num(&b, "  ", "t_last_s", P->t_last_s);
-    kv_num(&b, "  ", "fill_rtol", P->fill_rtol);
-    static const char *const ATOL_NAMES[] = {"charge", "solver"};
-    sb_printf(&b, "  samples: %d\n  threads: %d\n  power: %d\n  model: %s\n  density_atol: %s\n",
-              P->samples, P->threads, P->power, MODEL_NAMES[P->fit_model],
-              ATOL_NAMES[P->density_atol]);
-  } else if (P->type == IDR_PROTO_CF) {
-    kv_num(&b, "  ", "V_V", P->cf_V_V);
-    kv_num(&b, "  ", "f_min_Hz", P->f_min_Hz);
-    kv_num(&b, "  ", "f_max_Hz", P->f_max_Hz);
-    sb_printf(&b, "  points_per_decade: %d\n", P->points_per_decade);
-  } else if (P->type == IDR_PROTO_CV) {
-    kv_num(&b, "  ", "V_start_V", P->V_start_V);
-    kv_num(&b, "  ", "V_stop_V", P->V_stop_V);
-    kv_num(&b, "  ", "V_step_V", P->V_step_V);
-    kv_num(&b, "  ", "f_Hz", P->f_Hz);
-    sb_printf(&b, "  ions: %s\n", P->ions_frozen ? "frozen" : "mobile");
-  }
+  sb_printf(&b, "protocol:\n  type: %s\n", idr_protocol_name(P));
+  if (P->keys && P->keys->emit) P->keys->emit(P->spec.bytes, &b);
   sb_printf(&b, "output:\n  h5: ");
   sb_str(&b, d->output.h5_path);
   sb_printf(&b, "\n  csv: ");

@@ -14,6 +14,8 @@
 
 #include "idr_core.h"
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -22,9 +24,7 @@ extern "C" {
 #define IDR_MAX_LAYERS 8
 #define IDR_MAX_IONS 4
 #define IDR_MAX_TRAPS 8
-#define IDR_MAX_SEGMENTS 64
-#define IDR_MAX_TIMES 256
-#define IDR_MAX_TEMPS 64
+#define IDR_TEMPERATURE_MAX_K 1000.0 /* upper bound of every temperature [K] */
 
 /* Where a value came from in a deck (line and column are 1-based; 0 = a
  * default or a --set override). */
@@ -135,82 +135,57 @@ typedef struct idr_solver_spec {
   idr_linear_solver linear; /* (default block) */
 } idr_solver_spec;
 
-/* One piece of a waveform: constant voltage and light for a duration. */
-typedef struct idr_segment {
-  double duration_s; /* [s], > 0 */
-  double V_V;        /* applied voltage on the left contact [V] */
-  double light_suns; /* illumination [suns] */
-  int samples;       /* output times in this segment (default 50) */
-  int log_spacing;   /* 1: log-spaced from the segment start (default), 0: linear */
-  idr_srcloc loc;
-} idr_segment;
+/* ---- the protocol section ------------------------------------------------
+ * config/ does not know the protocols: their table lives in protocols/ (one
+ * file per protocol, docs/deck.md). A deck is read with the table it is
+ * given (idr_deck_resolver.protocols); `protocol.type` picks the entry, and
+ * the entry reads its own keys into its own spec struct with the reading
+ * helpers below (the same checks and messages as every other deck key) and
+ * writes them back into the resolved deck. The spec is stored by value in
+ * the deck (a deck stays a plain value: copying it copies the protocol). */
+#define IDR_PROTOCOL_SPEC_BYTES 8192 /* room for the largest spec struct */
+#define IDR_MAX_PROTOCOLS 32         /* entries of a protocol table */
 
-typedef enum {
-  IDR_PROTO_EQUILIBRATE = 0,
-  IDR_PROTO_WAVEFORM = 1,
-  IDR_PROTO_TID = 2,
-  IDR_PROTO_CF = 3,
-  IDR_PROTO_CV = 4
-} idr_protocol_type;
+typedef struct idr_ydoc idr_ydoc;
+typedef struct idr_ynode idr_ynode;
+typedef struct idr_deck idr_deck;
+/* The reading context of one deck (the document, the error, the resolvers). */
+typedef struct idr_deck_reader idr_deck_reader;
+/* The writer of the resolved deck text. */
+typedef struct idr_yaml_out idr_yaml_out;
 
-/* protocol.density_atol of the tid protocol */
-typedef enum { IDR_TID_ATOL_CHARGE = 0, IDR_TID_ATOL_SOLVER = 1 } idr_tid_atol;
-/* protocol.fill_rtol of the tid protocol: the fill pulse has no C sample,
- * only its end state enters the scan (V22) */
-#define IDR_TID_FILL_RTOL_DEFAULT 1e-5
+/* The deck-facing half of a protocol: its name and keys, with their checks. */
+typedef struct idr_protocol_keys {
+  const char *name;        /* protocol.type */
+  const char *const *keys; /* the keys it accepts ("type" included), NULL-terminated */
+  size_t spec_size;        /* sizeof its spec struct (<= IDR_PROTOCOL_SPEC_BYTES) */
+  void (*defaults)(void *spec);
+  /* read the mapping n (`protocol:`, keys already checked) into spec, which
+   * holds the defaults; d holds everything read before the protocol */
+  idr_status (*read)(idr_deck_reader *r, const idr_ynode *n, const idr_deck *d, void *spec);
+  /* the protocol's keys (after `type:`) of the resolved deck, indented 2 */
+  void (*emit)(const void *spec, idr_yaml_out *o);
+} idr_protocol_keys;
 
 typedef struct idr_protocol_spec {
-  idr_protocol_type type;
-  /* waveform */
-  int n_segments;
-  idr_segment segments[IDR_MAX_SEGMENTS];
-  int n_profile_times;
-  double profile_times_s[IDR_MAX_TIMES]; /* absolute times for profile snapshots [s] */
-  /* waveform: capacitance sampled at every sample time at this frequency [Hz]; 0 = none */
-  double capacitance_f_Hz;
-  /* cf: log frequency sweep at a DC bias (steady state including ions) */
-  double cf_V_V;         /* DC bias [V] (default 0) */
-  double f_min_Hz;       /* lowest frequency [Hz] (default 1e-2) */
-  double f_max_Hz;       /* highest frequency [Hz] (default 1e7) */
-  int points_per_decade; /* (default 10) */
-  /* cv: DC bias sweep, capacitance at f_Hz */
-  double V_start_V; /* first bias [V] (default -0.5) */
-  double V_stop_V;  /* last bias [V] (default 0.5) */
-  double V_step_V;  /* bias step [V], > 0 (default 0.05) */
-  double f_Hz;      /* measurement frequency [Hz] (default 1e4) */
-  int ions_frozen;  /* 1: ions stay at their 0 V distribution; 0: re-equilibrated at each bias */
-  /* tid: transient ion drift scan (per temperature: equilibrium at 0 V, fill
-   * pulse, back to rest_V_V, C(t) at f_Hz on log-spaced times) */
-  int n_temperatures;
-  double temperatures_K[IDR_MAX_TEMPS]; /* (default 300, 290, ..., 200) */
-  double fill_V_V;                      /* fill-pulse voltage [V] (default 1) */
-  double fill_duration_s;               /* fill-pulse duration [s] (default 5) */
-  double rest_V_V;                      /* bias after the pulse [V] (default 0) */
-  double light_suns;                    /* illumination during the whole scan [suns] (default 0) */
-  double t_first_s;                     /* first sample after the pulse [s] (default 1e-6) */
-  double t_last_s;                      /* last sample after the pulse [s] (default 10) */
-  int samples; /* log-spaced samples in [t_first_s, t_last_s] (default 71) */
-  int threads; /* OpenMP threads, 0 = the runtime's default */
-  /* extraction (tid): Arrhenius power n in ln(T^n/tau) (default 1), model */
-  int power;     /* 0, 1 or 2 */
-  int fit_model; /* 0 single, 1 stretched, 2 two (opposite signs) (default 0) */
-  /* tid: absolute tolerance of the densities during the scan (default charge):
-   * IDR_TID_ATOL_CHARGE rtol x the smallest charge density of the stack,
-   * IDR_TID_ATOL_SOLVER solver.atol_density_cm3 as in every other protocol */
-  int density_atol;
-  /* tid: relative tolerance of the time integration during the fill pulse
-   * (default IDR_TID_FILL_RTOL_DEFAULT; solver.rtol: the full treatment) */
-  double fill_rtol;
-  /* equilibrate: nothing else. */
+  const idr_protocol_keys *keys; /* the table entry; NULL: equilibrate without a table */
   idr_srcloc loc;
+  union {
+    max_align_t align;
+    unsigned char bytes[IDR_PROTOCOL_SPEC_BYTES];
+  } spec; /* the entry's spec struct */
 } idr_protocol_spec;
+
+/* "equilibrate" when the deck has no protocol entry. */
+const char *idr_protocol_name(const idr_protocol_spec *p);
 
 typedef struct idr_output_spec {
   char h5_path[512];  /* default: <deck stem>.h5 */
   char csv_path[512]; /* J(t) CSV, default: <deck stem>_J.csv, "" = none */
+  int csv_given;      /* 1: output.csv was written in the deck (or a --set) */
 } idr_output_spec;
 
-typedef struct idr_deck {
+struct idr_deck {
   char path[512]; /* the deck file as given */
   char title[256];
   double temperature_K; /* [K] */
@@ -228,7 +203,7 @@ typedef struct idr_deck {
   idr_protocol_spec protocol;
   idr_output_spec output;
   char *resolved_yaml; /* the fully resolved deck (malloc'd), for the HDF5 root */
-} idr_deck;
+};
 
 /* ---- material parameters as a table (shared with materials/) ----------- */
 /* Index of each idr_material parameter; its deck/material-file key is
@@ -308,16 +283,20 @@ typedef struct idr_deck_resolver {
   idr_material_resolve_fn material;       /* NULL: a `material:` is an error */
   idr_composition_resolve_fn composition; /* NULL: a `composition:` is an error */
   void *user;
+  /* the protocol table, NULL-terminated (protocols/: idr_protocol_keys_table());
+   * NULL: only a deck without a `protocol:` section (equilibrate) reads */
+  const idr_protocol_keys *const *protocols;
 } idr_deck_resolver;
 
 /* Fill a deck with every default (no layers). */
 void idr_deck_defaults(idr_deck *d);
 
-/* idr_deck_load and idr_deck_load_string resolve material names from files,
- * so they are implemented in materials/ (library idr_materials, part of
- * iondrift_all). config/ alone provides idr_deck_parse_*: the same, with the
- * material resolver passed in (NULL: a layer naming a `material:` is an
- * error). */
+/* idr_deck_load and idr_deck_load_string resolve material names from files
+ * and read the protocol through the protocol table, so they are implemented
+ * in protocols/table.c (part of iondrift_all). config/ alone provides
+ * idr_deck_parse_*: the same, with the resolvers passed in (no material
+ * resolver: a layer naming a `material:` is an error; no protocol table: a
+ * `protocol:` section is). */
 
 /* Parse and validate a deck file. `sets` are "path.to.key=value" overrides
  * (n_sets of them) applied before validation. Materials named in layers are
@@ -361,6 +340,12 @@ idr_status idr_deck_parse_string_with(const char *text, const char *name, const 
 idr_status idr_deck_parse_file_with(const char *path, const char *const *sets, int n_sets,
                                     const idr_deck_resolver *res, idr_deck *out, idr_error *err);
 
+/* The same from a parsed document (the caller keeps it; sets are applied to
+ * the document first, so it changes). The study handle of the API keeps
+ * its document and converts it again after every typed change. */
+idr_status idr_deck_from_ydoc(idr_ydoc *doc, const char *const *sets, int n_sets,
+                              const idr_deck_resolver *res, idr_deck *out, idr_error *err);
+
 /* Report a problem found after loading (e.g. by physics/) at a deck position:
  * "deck.yaml:42:7: <message>", or "deck.yaml: <message>" when loc is a
  * default (line 0) or came from a --set. Returns IDR_ERR_INPUT. */
@@ -372,8 +357,6 @@ idr_status idr_deck_error_at(const idr_deck *d, idr_srcloc loc, idr_error *err, 
  * keeps its 1-based line and column. Aliases are rejected. Nodes created by a
  * --set override are marked, and their errors read
  * "<command line>: --set PATH: must be ... (got ...)". */
-typedef struct idr_ydoc idr_ydoc;
-typedef struct idr_ynode idr_ynode;
 typedef enum { IDR_Y_SCALAR = 0, IDR_Y_SEQ = 1, IDR_Y_MAP = 2 } idr_ykind;
 
 /* Parse YAML text; `name` is the file name used in messages. */
@@ -386,6 +369,17 @@ const char *idr_ydoc_name(const idr_ydoc *doc);
 const idr_ynode *idr_ydoc_root(const idr_ydoc *doc); /* NULL: empty document */
 /* Apply one "path.to.key=value" override (layers[1].x or layers.1.x). */
 idr_status idr_ydoc_apply_set(idr_ydoc *doc, const char *set, idr_error *err);
+/* Typed changes (the API's setter): a scalar (quoted: a string, else a
+ * number or word read as written), a list of plain scalars, or a YAML value;
+ * errors about these values read "NAME: set PATH: must be ... (got ...)". */
+idr_status idr_ydoc_set_scalar(idr_ydoc *doc, const char *path, const char *text, int quoted,
+                               idr_error *err);
+idr_status idr_ydoc_set_scalars(idr_ydoc *doc, const char *path, const char *const *texts, size_t n,
+                                idr_error *err);
+idr_status idr_ydoc_set_yaml(idr_ydoc *doc, const char *path, const char *yaml, idr_error *err);
+idr_status idr_ydoc_copy(const idr_ydoc *doc, idr_ydoc **out, idr_error *err);
+/* The node at "a.b[1].c" (NULL: none). */
+const idr_ynode *idr_ydoc_lookup(const idr_ydoc *doc, const char *path);
 
 idr_ykind idr_ynode_kind(const idr_ynode *n);
 int idr_ynode_line(const idr_ynode *n);
@@ -411,6 +405,52 @@ idr_status idr_yread_number(const idr_ydoc *doc, const idr_ynode *n, const char 
 /* A string scalar, 1..size-1 characters. */
 idr_status idr_yread_string(const idr_ydoc *doc, const idr_ynode *n, const char *path, char *buf,
                             size_t size, idr_error *err);
+
+/* ---- reading helpers for protocol sections ---------------------------------
+ * The same checks and messages as every deck key: "FILE:LINE:COL: PATH must
+ * be WHAT (got VALUE)". Return conventions as documented per function. */
+typedef struct idr_range {
+  int has_lo, lo_open, has_hi, hi_open;
+  double lo, hi;
+} idr_range;
+#define IDR_RANGE_ANY ((idr_range){0, 0, 0, 0, 0, 0})
+#define IDR_RANGE_GT0 ((idr_range){1, 1, 0, 0, 0, 0})
+#define IDR_RANGE_GE0 ((idr_range){1, 0, 0, 0, 0, 0})
+
+const idr_ydoc *idr_read_doc(const idr_deck_reader *r);
+idr_error *idr_read_err(idr_deck_reader *r);
+/* Number under map[key] in range rg. 1 present (*out set), 0 absent (*out
+ * untouched), -1 error (also when absent but required). */
+int idr_read_num(idr_deck_reader *r, const idr_ynode *map, const char *path, const char *key,
+                 int required, idr_range rg, double *out);
+/* Integer in [lo, hi]; same convention. */
+int idr_read_int(idr_deck_reader *r, const idr_ynode *map, const char *path, const char *key,
+                 int required, long lo, long hi, long *out);
+/* One word of a NULL-terminated list: its index, -1 absent, -2 error. */
+int idr_read_choice(idr_deck_reader *r, const idr_ynode *map, const char *path, const char *key,
+                    int required, const char *const *words);
+/* A list of lo..hi items (what: "segments" in messages); same as num. */
+int idr_read_seq(idr_deck_reader *r, const idr_ynode *map, const char *path, const char *key,
+                 int required, size_t lo, size_t hi, const char *what, const idr_ynode **out);
+idr_status idr_read_check_map(idr_deck_reader *r, const idr_ynode *n, const char *path,
+                              const char *const *keys);
+idr_srcloc idr_read_loc(const idr_ynode *n);
+/* A protocol's light (light_suns > 0 at node `at`, key path) needs a light
+ * source: refused while generation.model is none. */
+idr_status idr_read_check_light(idr_deck_reader *r, const idr_deck *d, const idr_ynode *at,
+                                const char *path, double light_suns);
+/* "path[i]" and "path.key" into buf (256 bytes is always enough). */
+void idr_read_path_index(char *buf, size_t size, const char *path, size_t i);
+void idr_read_path_key(char *buf, size_t size, const char *path, const char *key);
+/* The scalar text of n for "(got ...)" ("?" when not a scalar). */
+const char *idr_read_got(const idr_ynode *n);
+
+/* ---- writing helpers for the resolved deck -------------------------------- */
+void idr_yout_printf(idr_yaml_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "INDENTkey: NUMBER\n" with the shortest text that reads back exactly. */
+void idr_yout_num(idr_yaml_out *o, const char *indent, const char *key, double v);
+/* The shortest of %.15g, %.16g, %.17g that reads back to exactly v. */
+const char *idr_yout_fmt(double v, char buf[32]);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "idr_config.h"
+#include "yaml_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,29 +19,11 @@
 
 #define YT_MAX_DEPTH 64       /* deepest nesting accepted (a deck needs 4) */
 #define YT_MAX_SUGGEST_DIST 2 /* farthest key still offered as "did you mean" */
-#define YT_MAX_SET_SEGMENTS 16
 #define YT_GOT_LEN 96
-
-struct idr_ynode {
-  idr_ykind kind;
-  int line, col; /* 1-based position of the value */
-  int from_set;  /* created by a --set override */
-  int plain;     /* scalar written without quotes */
-  char *str;     /* scalar text */
-  char *key;     /* key in the parent mapping, NULL otherwise */
-  int key_line, key_col;
-  idr_ynode **items;
-  size_t n, cap;
-};
-
-struct idr_ydoc {
-  char name[512];
-  idr_ynode *root;
-};
 
 /* ---- nodes --------------------------------------------------------------- */
 
-static char *dup_n(const char *s, size_t n) {
+char *idr_yt_dup_n(const char *s, size_t n) {
   char *d = malloc(n + 1);
   if (!d) return NULL;
   memcpy(d, s, n);
@@ -48,17 +31,17 @@ static char *dup_n(const char *s, size_t n) {
   return d;
 }
 
-static void node_free(idr_ynode *n) {
+void idr_yt_node_free(idr_ynode *n) {
   if (!n) return;
   for (size_t i = 0; i < n->n; i++)
-    node_free(n->items[i]);
+    idr_yt_node_free(n->items[i]);
   free(n->items);
   free(n->str);
   free(n->key);
   free(n);
 }
 
-static idr_ynode *node_new(idr_ykind kind, int line, int col) {
+idr_ynode *idr_yt_node_new(idr_ykind kind, int line, int col) {
   idr_ynode *n = calloc(1, sizeof *n);
   if (!n) return NULL;
   n->kind = kind;
@@ -67,7 +50,7 @@ static idr_ynode *node_new(idr_ykind kind, int line, int col) {
   return n;
 }
 
-static int node_push(idr_ynode *parent, idr_ynode *child) {
+int idr_yt_node_push(idr_ynode *parent, idr_ynode *child) {
   if (parent->n == parent->cap) {
     size_t cap = parent->cap ? 2 * parent->cap : 8;
     idr_ynode **items = realloc(parent->items, cap * sizeof *items);
@@ -79,10 +62,10 @@ static int node_push(idr_ynode *parent, idr_ynode *child) {
   return 1;
 }
 
-static void node_mark_set(idr_ynode *n) {
-  n->from_set = 1;
+void idr_yt_node_mark_set(idr_ynode *n, int origin) {
+  n->from_set = origin;
   for (size_t i = 0; i < n->n; i++)
-    node_mark_set(n->items[i]);
+    idr_yt_node_mark_set(n->items[i], origin);
 }
 
 idr_ykind idr_ynode_kind(const idr_ynode *n) {
@@ -126,29 +109,20 @@ const idr_ynode *idr_ydoc_root(const idr_ydoc *doc) {
 
 void idr_ydoc_free(idr_ydoc **doc) {
   if (!doc || !*doc) return;
-  node_free((*doc)->root);
+  idr_yt_node_free((*doc)->root);
   free(*doc);
   *doc = NULL;
 }
 
 /* ---- parsing -------------------------------------------------------------- */
 
-typedef struct ytparse {
-  yaml_parser_t parser;
-  const char *name;     /* file name for messages */
-  const char *set_path; /* non-NULL while parsing a --set value */
-  const char *set_text;
-  idr_error *err;
-} ytparse;
-
 static idr_status syntax_error(ytparse *p) {
   const yaml_parser_t *y = &p->parser;
   const char *problem = y->problem ? y->problem : "unknown problem";
   if (y->error == YAML_MEMORY_ERROR) return idr_error_set(p->err, IDR_ERR_NOMEM, "out of memory");
   if (p->set_path)
-    return idr_error_set(p->err, IDR_ERR_INPUT,
-                         "<command line>: --set %s: must be a valid YAML value (got '%s': %s)",
-                         p->set_path, p->set_text, problem);
+    return idr_error_set(p->err, IDR_ERR_INPUT, "%s %s: must be a valid YAML value (got '%s': %s)",
+                         p->set_origin, p->set_path, p->set_text, problem);
   char ctx[256] = "";
   if (y->context)
     snprintf(ctx, sizeof ctx, " (%s at %d:%d)", y->context, (int)y->context_mark.line + 1,
@@ -165,8 +139,8 @@ static idr_status next_event(ytparse *p, yaml_event_t *ev) {
 
 static idr_status struct_error(ytparse *p, const yaml_mark_t *m, const char *what) {
   if (p->set_path)
-    return idr_error_set(p->err, IDR_ERR_INPUT, "<command line>: --set %s: %s (got '%s')",
-                         p->set_path, what, p->set_text);
+    return idr_error_set(p->err, IDR_ERR_INPUT, "%s %s: %s (got '%s')", p->set_origin, p->set_path,
+                         what, p->set_text);
   return idr_error_set(p->err, IDR_ERR_INPUT, "%s:%d:%d: %s", p->name, (int)m->line + 1,
                        (int)m->column + 1, what);
 }
@@ -183,8 +157,9 @@ static idr_status parse_node(ytparse *p, yaml_event_t *ev, idr_ynode **out, int 
   }
   switch (ev->type) {
   case YAML_SCALAR_EVENT:
-    n = node_new(IDR_Y_SCALAR, line, col);
-    if (!n || !(n->str = dup_n((const char *)ev->data.scalar.value, ev->data.scalar.length))) {
+    n = idr_yt_node_new(IDR_Y_SCALAR, line, col);
+    if (!n ||
+        !(n->str = idr_yt_dup_n((const char *)ev->data.scalar.value, ev->data.scalar.length))) {
       st = idr_error_set(p->err, IDR_ERR_NOMEM, "out of memory");
       goto out_event;
     }
@@ -196,7 +171,7 @@ static idr_status parse_node(ytparse *p, yaml_event_t *ev, idr_ynode **out, int 
   case YAML_SEQUENCE_START_EVENT:
   case YAML_MAPPING_START_EVENT: {
     int is_map = ev->type == YAML_MAPPING_START_EVENT;
-    n = node_new(is_map ? IDR_Y_MAP : IDR_Y_SEQ, line, col);
+    n = idr_yt_node_new(is_map ? IDR_Y_MAP : IDR_Y_SEQ, line, col);
     if (!n) {
       st = idr_error_set(p->err, IDR_ERR_NOMEM, "out of memory");
       goto out_event;
@@ -219,7 +194,7 @@ static idr_status parse_node(ytparse *p, yaml_event_t *ev, idr_ynode **out, int 
         }
         kl = (int)e.start_mark.line + 1;
         kc = (int)e.start_mark.column + 1;
-        key = dup_n((const char *)e.data.scalar.value, e.data.scalar.length);
+        key = idr_yt_dup_n((const char *)e.data.scalar.value, e.data.scalar.length);
         yaml_event_delete(&e);
         if (!key) {
           st = idr_error_set(p->err, IDR_ERR_NOMEM, "out of memory");
@@ -239,8 +214,8 @@ static idr_status parse_node(ytparse *p, yaml_event_t *ev, idr_ynode **out, int 
       child->key = key;
       child->key_line = kl;
       child->key_col = kc;
-      if (!node_push(n, child)) {
-        node_free(child);
+      if (!idr_yt_node_push(n, child)) {
+        idr_yt_node_free(child);
         st = idr_error_set(p->err, IDR_ERR_NOMEM, "out of memory");
         goto out_node;
       }
@@ -256,7 +231,7 @@ static idr_status parse_node(ytparse *p, yaml_event_t *ev, idr_ynode **out, int 
 out_event:
   yaml_event_delete(ev);
 out_node:
-  node_free(n);
+  idr_yt_node_free(n);
   return st;
 }
 
@@ -286,12 +261,12 @@ static idr_status parse_stream(ytparse *p, idr_ynode **root) {
   yaml_event_delete(&ev);
   return IDR_OK;
 out_root:
-  node_free(*root);
+  idr_yt_node_free(*root);
   *root = NULL;
   return st;
 }
 
-static idr_status parse_text(const char *text, size_t len, ytparse *p, idr_ynode **root) {
+idr_status idr_yt_parse_text(const char *text, size_t len, ytparse *p, idr_ynode **root) {
   if (!yaml_parser_initialize(&p->parser))
     return idr_error_set(p->err, IDR_ERR_NOMEM, "out of memory");
   yaml_parser_set_input_string(&p->parser, (const unsigned char *)text, len);
@@ -307,7 +282,7 @@ idr_status idr_ydoc_parse(const char *text, size_t len, const char *name, idr_yd
   if (!doc) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
   idr_strlcpy(doc->name, name ? name : "<string>", sizeof doc->name);
   ytparse p = {.name = doc->name, .err = err};
-  idr_status st = parse_text(text, len, &p, &doc->root);
+  idr_status st = idr_yt_parse_text(text, len, &p, &doc->root);
   if (st != IDR_OK) {
     free(doc);
     return st;
@@ -363,6 +338,8 @@ static idr_status yerr_v(const idr_ydoc *doc, int line, int col, int from_set, c
                          idr_error *err, const char *fmt, va_list ap) {
   char what[768];
   vsnprintf(what, sizeof what, fmt, ap);
+  if (from_set == YT_FROM_API)
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: set %s: %s", doc->name, path, what);
   if (from_set)
     return idr_error_set(err, IDR_ERR_INPUT, "<command line>: --set %s: %s", path, what);
   return idr_error_set(err, IDR_ERR_INPUT, "%s:%d:%d: %s%s%s", doc->name, line, col, path,
@@ -508,211 +485,4 @@ idr_status idr_yread_string(const idr_ydoc *doc, const idr_ynode *n, const char 
                       size - 1, got);
   }
   return IDR_OK;
-}
-
-/* ---- --set overrides ------------------------------------------------------- */
-
-typedef struct setseg {
-  int is_index;
-  size_t index;
-  char key[IDR_NAME_LEN];
-} setseg;
-
-/* "layers[1].thickness_nm" or "layers.1.thickness_nm" -> segments and the
- * canonical spelling (used in messages). Returns the segment count, 0 on a
- * syntax error. */
-static int parse_set_path(const char *s, size_t len, setseg *seg, char *canon, size_t csize) {
-  int n = 0;
-  size_t i = 0, cl = 0;
-  canon[0] = '\0';
-  while (i < len) {
-    if (n == YT_MAX_SET_SEGMENTS) return 0;
-    setseg *g = &seg[n];
-    if (s[i] == '[') {
-      if (n == 0) return 0;
-      size_t j = ++i;
-      while (i < len && s[i] >= '0' && s[i] <= '9')
-        i++;
-      if (i == j || i >= len || s[i] != ']' || i - j > 6) return 0;
-      g->is_index = 1;
-      g->index = (size_t)strtoul(s + j, NULL, 10);
-      i++;
-    } else {
-      if (n > 0) {
-        if (s[i] != '.') return 0;
-        i++;
-      }
-      size_t j = i;
-      while (i < len && (s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
-                         (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
-        i++;
-      if (i == j || i - j >= IDR_NAME_LEN) return 0;
-      int digits = 1;
-      for (size_t k = j; k < i; k++)
-        digits &= s[k] >= '0' && s[k] <= '9';
-      if (digits && n > 0 && i - j <= 6) {
-        g->is_index = 1;
-        g->index = (size_t)strtoul(s + j, NULL, 10);
-      } else if (digits) {
-        return 0;
-      } else {
-        g->is_index = 0;
-        memcpy(g->key, s + j, i - j);
-        g->key[i - j] = '\0';
-      }
-    }
-    if (g->is_index)
-      cl += (size_t)snprintf(canon + cl, cl < csize ? csize - cl : 0, "[%zu]", g->index);
-    else
-      cl += (size_t)snprintf(canon + cl, cl < csize ? csize - cl : 0, "%s%s", n ? "." : "", g->key);
-    if (cl >= csize) return 0;
-    n++;
-  }
-  return n;
-}
-
-static const char *element_word(const char *key) {
-  if (!key) return "entry";
-  if (strcmp(key, "layers") == 0) return "layer";
-  if (strcmp(key, "ions") == 0) return "ion";
-  if (strcmp(key, "traps") == 0) return "trap";
-  if (strcmp(key, "segments") == 0) return "segment";
-  if (strcmp(key, "interfaces") == 0) return "interface";
-  return "entry";
-}
-
-static char *trim_dup(const char *s, size_t len) {
-  while (len && (*s == ' ' || *s == '\t'))
-    s++, len--;
-  while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-    len--;
-  return dup_n(s, len);
-}
-
-idr_status idr_ydoc_apply_set(idr_ydoc *doc, const char *set, idr_error *err) {
-  const char *eq = strchr(set, '=');
-  setseg seg[YT_MAX_SET_SEGMENTS];
-  char canon[256];
-  char *path_txt = NULL, *val_txt = NULL;
-  idr_ynode *val = NULL;
-  idr_status st = IDR_OK;
-  if (!eq)
-    return idr_error_set(err, IDR_ERR_INPUT,
-                         "<command line>: --set %s: must be of the form path.to.key=value", set);
-  path_txt = trim_dup(set, (size_t)(eq - set));
-  val_txt = trim_dup(eq + 1, strlen(eq + 1));
-  if (!path_txt || !val_txt) {
-    st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-    goto out_free;
-  }
-  int nseg = parse_set_path(path_txt, strlen(path_txt), seg, canon, sizeof canon);
-  if (nseg == 0) {
-    st = idr_error_set(err, IDR_ERR_INPUT,
-                       "<command line>: --set %s: the path must be like layers[1].thickness_nm "
-                       "or mesh.nodes (got '%s')",
-                       path_txt, path_txt);
-    goto out_free;
-  }
-  ytparse p = {.name = "<command line>", .set_path = canon, .set_text = val_txt, .err = err};
-  if ((st = parse_text(val_txt, strlen(val_txt), &p, &val)) != IDR_OK) goto out_free;
-  if (!val && !(val = node_new(IDR_Y_SCALAR, 0, 0))) {
-    st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-    goto out_free;
-  }
-  if (!val->str && val->kind == IDR_Y_SCALAR) {
-    if (!(val->str = dup_n("", 0))) {
-      st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-      goto out_free;
-    }
-    val->plain = 1;
-  }
-  node_mark_set(val);
-  val->line = val->col = 0;
-
-  if (!doc->root && !(doc->root = node_new(IDR_Y_MAP, 1, 1))) {
-    st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-    goto out_free;
-  }
-  idr_ynode *cur = doc->root;
-  char sofar[256] = "";
-  size_t sl = 0;
-  for (int i = 0; i < nseg; i++) {
-    const setseg *g = &seg[i];
-    int last = i == nseg - 1;
-    if (g->is_index) {
-      if (cur->kind != IDR_Y_SEQ) {
-        st = idr_error_set(err, IDR_ERR_INPUT, "<command line>: --set %s: %s must be a list", canon,
-                           sofar);
-        goto out_free;
-      }
-      if (g->index >= cur->n) {
-        st =
-            idr_error_set(err, IDR_ERR_INPUT, "<command line>: --set %s: no such %s (deck has %zu)",
-                          canon, element_word(cur->key), cur->n);
-        goto out_free;
-      }
-      sl += (size_t)snprintf(sofar + sl, sizeof sofar - sl, "[%zu]", g->index);
-      if (last) {
-        idr_ynode *old = cur->items[g->index];
-        val->key = old->key, old->key = NULL;
-        node_free(old);
-        cur->items[g->index] = val;
-        val = NULL;
-      } else {
-        cur = cur->items[g->index];
-      }
-      continue;
-    }
-    if (cur->kind != IDR_Y_MAP) {
-      st = idr_error_set(err, IDR_ERR_INPUT, "<command line>: --set %s: %s must be a mapping",
-                         canon, *sofar ? sofar : "the deck");
-      goto out_free;
-    }
-    sl += (size_t)snprintf(sofar + sl, sizeof sofar - sl, "%s%s", sl ? "." : "", g->key);
-    idr_ynode *child = NULL;
-    size_t at = 0;
-    for (; at < cur->n; at++)
-      if (strcmp(cur->items[at]->key, g->key) == 0) {
-        child = cur->items[at];
-        break;
-      }
-    if (last) {
-      if (!(val->key = dup_n(g->key, strlen(g->key)))) {
-        st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-        goto out_free;
-      }
-      if (child) {
-        val->key_line = child->key_line, val->key_col = child->key_col;
-        node_free(child);
-        cur->items[at] = val;
-      } else {
-        if (!node_push(cur, val)) {
-          st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-          goto out_free;
-        }
-      }
-      val = NULL;
-      break;
-    }
-    if (!child) {
-      if (seg[i + 1].is_index) {
-        st = idr_error_set(err, IDR_ERR_INPUT, "<command line>: --set %s: no such %s (deck has 0)",
-                           canon, element_word(g->key));
-        goto out_free;
-      }
-      child = node_new(IDR_Y_MAP, 0, 0);
-      if (!child || !(child->key = dup_n(g->key, strlen(g->key))) || !node_push(cur, child)) {
-        node_free(child);
-        st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-        goto out_free;
-      }
-      child->from_set = 1;
-    }
-    cur = child;
-  }
-out_free:
-  node_free(val);
-  free(path_txt);
-  free(val_txt);
-  return st;
 }

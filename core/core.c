@@ -78,3 +78,11 @@ int idr_strlcpy(char *dst, const char *src, size_t size) {
   memcpy(dst, src, n + 1);
   return 1;
 }
+
+#ifndef IDR_VERSION
+#define IDR_VERSION "unknown"
+#endif
+
+const char *idr_version(void) {
+  return IDR_VERSION;
+}

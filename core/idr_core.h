@@ -96,6 +96,16 @@ void idr_log(const idr_logger *lg, idr_log_level level, const char *fmt, ...)
 /* A ready-made sink that writes lines to the FILE* given as user. */
 void idr_log_to_file(void *user, idr_log_level level, const char *msg);
 
+/* The program version ("0.1.0"), the same for the library and the command. */
+const char *idr_version(void);
+
+/* The directory of the project's data of one kind: "materials" (material
+ * and composition files), "examples" (decks), "tools" (plot scripts):
+ * $IONDRIFT_MATERIALS / $IONDRIFT_EXAMPLES / $IONDRIFT_TOOLS when set, else
+ * <prefix>/share/iondrift/KIND beside the installed library or program,
+ * else the source tree of the build. NULL for an unknown kind. */
+const char *idr_data_dir(const char *kind);
+
 /* Safe string copy: always NUL-terminates, returns 0 if truncated. */
 int idr_strlcpy(char *dst, const char *src, size_t size);
 

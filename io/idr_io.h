@@ -184,6 +184,77 @@ void idr_h5_names_free(char **names, size_t count);
 /* Free memory returned by the readers above (free(3); NULL is fine). */
 void idr_h5_free(void *p);
 
+/* ==== result sets ======================================================== */
+
+/* A result file held in memory (resultset.c): datasets of doubles (rank 1
+ * or 2) or ints (rank 1), each with its units, and number or string
+ * attributes, under HDF5 object paths ("tid/C"; "" or "/" is the root), in
+ * the order written; plus the CSV table published beside the file. Every
+ * protocol writes its results into one; the API reads them by name. No
+ * HDF5 type appears here; a set is owned by one thread at a time. */
+typedef struct idr_rset idr_rset;
+typedef enum { IDR_RSET_DOUBLE = 0, IDR_RSET_INT = 1 } idr_rset_type;
+#define IDR_RSET_PATH_LEN 512
+
+idr_status idr_rset_create(idr_rset **out, idr_error *err);
+void idr_rset_free(idr_rset **rs);
+idr_status idr_rset_copy(const idr_rset *src, idr_rset **out, idr_error *err);
+
+/* Writing: every dataset once; missing parent groups are created; an
+ * attribute of the same name is replaced; data are copied. */
+idr_status idr_rset_group(idr_rset *rs, const char *path, idr_error *err);
+idr_status idr_rset_put_double(idr_rset *rs, const char *path, const double *data, size_t n,
+                               const char *units, idr_error *err);
+idr_status idr_rset_put_double_2d(idr_rset *rs, const char *path, const double *data, size_t rows,
+                                  size_t cols, const char *units, idr_error *err);
+idr_status idr_rset_put_int(idr_rset *rs, const char *path, const int *data, size_t n,
+                            const char *units, idr_error *err);
+idr_status idr_rset_attr_double(idr_rset *rs, const char *obj, const char *name, double v,
+                                idr_error *err);
+idr_status idr_rset_attr_string(idr_rset *rs, const char *obj, const char *name, const char *s,
+                                idr_error *err);
+/* Every object at or below src_path of src, copied to dst under dst_path. */
+idr_status idr_rset_copy_group(idr_rset *dst, const char *dst_path, const idr_rset *src,
+                               const char *src_path, idr_error *err);
+/* The CSV table (columns copied; names as for idr_csv_write). */
+idr_status idr_rset_set_csv(idr_rset *rs, const char *const *names, const double *const *cols,
+                            size_t ncols, size_t nrows, idr_error *err);
+int idr_rset_has_csv(const idr_rset *rs);
+
+/* Reading: a view into the set (valid until it changes or is freed). */
+typedef struct idr_rset_view {
+  const char *path;   /* "" for the root */
+  int is_dataset;     /* 0: a group */
+  idr_rset_type type; /* datasets */
+  int rank;           /* 1 or 2 */
+  size_t dims[2];     /* rows, cols (rank 1: cols = 1) */
+  const void *data;   /* row-major, double or int */
+  const char *units;  /* "" for a group */
+  size_t n_attrs;
+} idr_rset_view;
+size_t idr_rset_count(const idr_rset *rs);
+/* Object i (in writing order) / the object at path; IDR_ERR_RANGE: none. */
+idr_status idr_rset_at(const idr_rset *rs, size_t i, idr_rset_view *v);
+idr_status idr_rset_find(const idr_rset *rs, const char *path, idr_rset_view *v);
+/* Attribute i of obj / the attribute name of obj; IDR_ERR_RANGE: none.
+ * Outputs may be NULL; s is NULL for a number. */
+idr_status idr_rset_attr_at(const idr_rset *rs, const char *obj, size_t i, const char **name,
+                            int *is_string, double *v, const char **s);
+idr_status idr_rset_attr_find(const idr_rset *rs, const char *obj, const char *name, int *is_string,
+                              double *v, const char **s);
+
+/* Write every object of the set into an open writer (a file that holds
+ * more: `iondrift extract -o`). */
+idr_status idr_rset_write_to(const idr_rset *rs, idr_h5 *h, idr_error *err);
+
+/* Publish the set as the HDF5 file h5_path and, when it has a table and
+ * csv_path is non-empty, the CSV csv_path: both or neither (see
+ * resultset.c for the order). Several threads may publish at once (with a
+ * non-thread-safe HDF5 build they are serialized inside); the caller's HDF5
+ * automatic error printing is left as it was. */
+idr_status idr_rset_write(const idr_rset *rs, const char *h5_path, const char *csv_path,
+                          idr_error *err);
+
 /* ==== CSV =============================================================== */
 
 /* Write a table of ncols columns, each of nrows doubles, with a header line of

@@ -22,6 +22,18 @@ char *idr_io_temp_name(const char *path, const void *salt, unsigned attempt);
  * caller removes it) and IDR_ERR_IO names both paths. */
 idr_status idr_io_publish(const char *tmp, const char *final, idr_error *err);
 
+/* Around the writing of a whole HDF5 file from a result set: the caller's
+ * HDF5 automatic error printing is saved and restored afterwards (the io
+ * functions switch it off), and, unless HDF5 is a thread-safe build
+ * (H5_HAVE_THREADSAFE, Debian's), one process-wide lock is held so that
+ * several threads may publish results at once. */
+typedef struct idr_io_h5_state {
+  void (*fn)(void); /* the caller's H5E_auto2_t */
+  void *data;
+} idr_io_h5_state;
+void idr_io_h5_begin(idr_io_h5_state *saved);
+void idr_io_h5_end(const idr_io_h5_state *saved);
+
 /* malloc'd copy of s (NULL when out of memory). */
 char *idr_io_strdup(const char *s);
 

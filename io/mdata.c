@@ -361,6 +361,7 @@ static idr_status read_rows(md_reader *r, size_t h, idr_error *err) {
     const size_t line = i + 1;
     if (idr_md_split(r->text.lines[i], d->sep, &r->f))
       return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+    if (r->f.n == r->n_hdr + 1 && !r->f.v[r->f.n - 1][0]) r->f.n--; /* "1;2;3;" */
     if (r->f.n != r->n_hdr) {
       const char *hint = d->sep == ',' && r->f.n > r->n_hdr
                              ? ": a decimal comma in a ','-separated file? Use ';' or tab "

@@ -13,14 +13,15 @@
  * "off") and may leave required ones to the deck (the deck then sets them
  * inline, or the deck load fails naming the layer).
  *
- * Directory: an explicit `dir`, else $IONDRIFT_MATERIALS, else the built-in
- * data directory fixed at build time (IDR_MATERIALS_DIR).
+ * Directory: an explicit `dir`, else $IONDRIFT_MATERIALS, else the data
+ * installed beside the library or program (<prefix>/share/iondrift/materials),
+ * else the source tree of the build (idr_data_dir("materials")).
  *
  * Dependencies: materials/ depends on core/ and config/ (it reuses config's
- * YAML tree and parameter table); config/ never depends on materials/. This
- * module therefore also implements the file-resolving deck loaders
- * idr_deck_load() and idr_deck_load_string() declared in idr_config.h, which
- * hand idr_material_resolve() to idr_deck_parse_*().
+ * YAML tree and parameter table); config/ never depends on materials/. The
+ * file-resolving deck loaders idr_deck_load() and idr_deck_load_string()
+ * declared in idr_config.h (protocols/table.c) hand idr_material_resolve()
+ * and idr_composition_resolve() to idr_deck_parse_*().
  *
  * Composition families: DIR/composition/FAMILY.yaml is a table in a
  * composition variable x (FAPb(I1-xBrx)3 in the Br fraction: family

@@ -9,17 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef IDR_MATERIALS_DIR
-#define IDR_MATERIALS_DIR "materials/data"
-#endif
-
 #define MAT_PATH_LEN 1024
 
 const char *idr_materials_dir(const char *dir) {
   if (dir && dir[0]) return dir;
-  const char *env = getenv(IDR_MATERIALS_ENV);
-  if (env && env[0]) return env;
-  return IDR_MATERIALS_DIR;
+  return idr_data_dir("materials"); /* $IONDRIFT_MATERIALS, installed, source tree */
 }
 
 static void stem_of(const char *path, char *buf, size_t size) {

@@ -35,8 +35,11 @@ idr_status idr_tid_extract_deck(const idr_deck *d, const idr_tid_result *tr, idr
   const idr_layer *ly = &d->layers[l];
   idr_tid_extract_options o;
   idr_tid_extract_options_default(&o);
-  o.power = d->protocol.power;
-  o.model = (idr_transient_model)d->protocol.fit_model;
+  const idr_tid_spec *P = idr_tid_spec_of(d);
+  if (P) {
+    o.power = P->power;
+    o.model = (idr_transient_model)P->fit_model;
+  }
   o.N_A_cm3 = fabs(ly->N_A_cm3 - ly->N_D_cm3);
   o.eps_r = ly->mat.eps_r;
   o.polarity = idr_tid_polarity_of(d);
@@ -77,7 +80,7 @@ idr_status idr_run_tid_deck(const idr_deck *d, idr_tid_result *res, idr_error *e
   idr_mesh *m = NULL;
   idr_sim_opts so = idr_sim_opts_from_deck(d);
   idr_status st = idr_mesh_build(d, &m, err);
-  if (!st) st = idr_run_tid(d, m, &so, NULL, NULL, res, err);
+  if (!st) st = idr_run_tid(d, m, &so, 0, NULL, NULL, res, err);
   idr_mesh_free(&m);
   return st;
 }

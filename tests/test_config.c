@@ -17,6 +17,7 @@
 
 #include "idr_config.h"
 #include "idr_materials.h"
+#include "idr_protocols.h"
 
 /* Doubles compared exactly (tol 0) or within an absolute tolerance. */
 #define assert_double_equal(got, want, tol) check_double((got), (want), (tol), #got, __LINE__)
@@ -143,16 +144,16 @@ static void test_example_deck(void **state) {
   assert_int_equal(d.n_traps, 0);
   assert_double_equal(d.temperature_K, 300, 0);
   assert_int_equal(d.mesh.nodes, 400);
-  assert_int_equal(d.protocol.type, IDR_PROTO_WAVEFORM);
-  assert_int_equal(d.protocol.n_segments, 2);
-  assert_double_equal(d.protocol.segments[0].duration_s, 5, 0);
-  assert_double_equal(d.protocol.segments[0].V_V, 1.0, 0);
-  assert_int_equal(d.protocol.segments[0].samples, 60);
-  assert_int_equal(d.protocol.segments[0].log_spacing, 1);
-  assert_double_equal(d.protocol.segments[1].duration_s, 10, 0);
-  assert_double_equal(d.protocol.segments[1].V_V, 0, 0);
-  assert_int_equal(d.protocol.n_profile_times, 3);
-  assert_double_equal(d.protocol.profile_times_s[2], 15, 0);
+  assert_string_equal(idr_protocol_name(&d.protocol), "waveform");
+  assert_int_equal(idr_waveform_spec_of(&d)->n_segments, 2);
+  assert_double_equal(idr_waveform_spec_of(&d)->segments[0].duration_s, 5, 0);
+  assert_double_equal(idr_waveform_spec_of(&d)->segments[0].V_V, 1.0, 0);
+  assert_int_equal(idr_waveform_spec_of(&d)->segments[0].samples, 60);
+  assert_int_equal(idr_waveform_spec_of(&d)->segments[0].log_spacing, 1);
+  assert_double_equal(idr_waveform_spec_of(&d)->segments[1].duration_s, 10, 0);
+  assert_double_equal(idr_waveform_spec_of(&d)->segments[1].V_V, 0, 0);
+  assert_int_equal(idr_waveform_spec_of(&d)->n_profile_times, 3);
+  assert_double_equal(idr_waveform_spec_of(&d)->profile_times_s[2], 15, 0);
   assert_true(isnan(d.contact_left.work_function_eV));
   assert_true(isnan(d.contact_right.work_function_eV));
   assert_string_equal(d.output.h5_path, "fapbi3_pin.h5");
@@ -197,8 +198,8 @@ static void test_defaults(void **state) {
   assert_double_equal(d.solver.atol_density_cm3, 1e3, 0);
   assert_double_equal(d.solver.atol_potential_V, 1e-9, 0);
   assert_int_equal(d.solver.max_steps, 500000);
-  assert_int_equal(d.protocol.type, IDR_PROTO_EQUILIBRATE);
-  assert_int_equal(d.protocol.n_segments, 0);
+  assert_string_equal(idr_protocol_name(&d.protocol), "equilibrate");
+  assert_null(idr_waveform_spec_of(&d));
   assert_string_equal(d.output.h5_path, "mini.h5");
   assert_string_equal(d.output.csv_path, "mini_J.csv");
   idr_deck_free(&d);
@@ -208,10 +209,10 @@ static void test_defaults(void **state) {
   mini_with(buf, sizeof buf, "",
             "protocol:\n  type: waveform\n  segments:\n    - {duration_s: 1, V_V: 0.4}\n");
   assert_int_equal(load_str(buf, NULL, 0, &d, &e), IDR_OK);
-  assert_int_equal(d.protocol.segments[0].samples, 50);
-  assert_int_equal(d.protocol.segments[0].log_spacing, 1);
-  assert_double_equal(d.protocol.segments[0].light_suns, 0, 0);
-  assert_int_equal(d.protocol.n_profile_times, 0);
+  assert_int_equal(idr_waveform_spec_of(&d)->segments[0].samples, 50);
+  assert_int_equal(idr_waveform_spec_of(&d)->segments[0].log_spacing, 1);
+  assert_double_equal(idr_waveform_spec_of(&d)->segments[0].light_suns, 0, 0);
+  assert_int_equal(idr_waveform_spec_of(&d)->n_profile_times, 0);
   idr_deck_free(&d);
 }
 
@@ -261,11 +262,11 @@ static void test_conversions(void **state) {
   assert_double_equal(d.mesh.h_min_nm, 0.15, 0);
   assert_double_equal(d.solver.rtol, 1e-5, 0);
   assert_int_equal(d.solver.max_steps, 1234);
-  assert_int_equal(d.protocol.segments[0].log_spacing, 0);
-  assert_int_equal(d.protocol.segments[0].samples, 7);
-  assert_double_equal(d.protocol.segments[0].light_suns, 0.5, 0);
-  assert_double_equal(d.protocol.segments[0].V_V, -0.3, 0);
-  assert_double_equal(d.protocol.profile_times_s[2], 2.501, 0);
+  assert_int_equal(idr_waveform_spec_of(&d)->segments[0].log_spacing, 0);
+  assert_int_equal(idr_waveform_spec_of(&d)->segments[0].samples, 7);
+  assert_double_equal(idr_waveform_spec_of(&d)->segments[0].light_suns, 0.5, 0);
+  assert_double_equal(idr_waveform_spec_of(&d)->segments[0].V_V, -0.3, 0);
+  assert_double_equal(idr_waveform_spec_of(&d)->profile_times_s[2], 2.501, 0);
   assert_string_equal(d.output.h5_path, "res.h5");
   assert_string_equal(d.output.csv_path, "");
   idr_deck_free(&d);
@@ -274,17 +275,17 @@ static void test_conversions(void **state) {
   char buf[2048];
   mini_with(buf, sizeof buf, "", "protocol: {type: tid}\n");
   assert_int_equal(load_str(buf, NULL, 0, &d, &e), IDR_OK);
-  assert_int_equal(d.protocol.type, IDR_PROTO_TID);
-  assert_int_equal(d.protocol.density_atol, IDR_TID_ATOL_CHARGE);
-  assert_true(d.protocol.fill_rtol == IDR_TID_FILL_RTOL_DEFAULT);
+  assert_string_equal(idr_protocol_name(&d.protocol), "tid");
+  assert_int_equal(idr_tid_spec_of(&d)->density_atol, IDR_TID_ATOL_CHARGE);
+  assert_true(idr_tid_spec_of(&d)->fill_rtol == IDR_TID_FILL_RTOL_DEFAULT);
   idr_deck_free(&d);
   mini_with(buf, sizeof buf, "", "protocol: {type: tid, density_atol: solver}\n");
   assert_int_equal(load_str(buf, NULL, 0, &d, &e), IDR_OK);
-  assert_int_equal(d.protocol.density_atol, IDR_TID_ATOL_SOLVER);
+  assert_int_equal(idr_tid_spec_of(&d)->density_atol, IDR_TID_ATOL_SOLVER);
   idr_deck_free(&d);
   mini_with(buf, sizeof buf, "", "protocol: {type: tid, fill_rtol: 1e-6}\n");
   assert_int_equal(load_str(buf, NULL, 0, &d, &e), IDR_OK);
-  assert_true(d.protocol.fill_rtol == 1e-6);
+  assert_true(idr_tid_spec_of(&d)->fill_rtol == 1e-6);
   idr_deck_free(&d);
 }
 
@@ -505,11 +506,11 @@ static void test_set_overrides(void **state) {
                          "protocol.segments[1]={duration_s: 3, V_V: -0.2}",
                          "protocol.segments.0.V_V=1.2", "protocol.segments.0.V_V=0.8"};
   assert_int_equal(load_str(buf, sets2, 4, &d, &e), IDR_OK);
-  assert_int_equal(d.protocol.n_profile_times, 3);
-  assert_double_equal(d.protocol.profile_times_s[1], 2.5, 0);
-  assert_double_equal(d.protocol.segments[1].duration_s, 3, 0);
-  assert_double_equal(d.protocol.segments[1].V_V, -0.2, 0);
-  assert_double_equal(d.protocol.segments[0].V_V, 0.8, 0);
+  assert_int_equal(idr_waveform_spec_of(&d)->n_profile_times, 3);
+  assert_double_equal(idr_waveform_spec_of(&d)->profile_times_s[1], 2.5, 0);
+  assert_double_equal(idr_waveform_spec_of(&d)->segments[1].duration_s, 3, 0);
+  assert_double_equal(idr_waveform_spec_of(&d)->segments[1].V_V, -0.2, 0);
+  assert_double_equal(idr_waveform_spec_of(&d)->segments[0].V_V, 0.8, 0);
   idr_deck_free(&d);
 
   /* A --set against the example deck, with materials. */
@@ -528,11 +529,13 @@ static void test_set_overrides(void **state) {
                       "<command line>: --set layers[9].thickness_nm: no such layer (deck has 3)");
 }
 
-/* Source positions, the path and the resolved text are the only fields that
- * may differ between a deck and its resolved YAML reloaded. */
+/* Source positions, the path, the resolved text and whether output.csv was
+ * written (the resolved text writes every key) are the only fields that may
+ * differ between a deck and its resolved YAML reloaded. */
 static void normalize(idr_deck *d) {
   idr_srcloc z = {0, 0};
   memset(d->path, 0, sizeof d->path);
+  d->output.csv_given = 0;
   d->resolved_yaml = NULL;
   for (int i = 0; i < IDR_MAX_LAYERS; i++)
     d->layers[i].loc = d->layers[i].loc_thickness = z;
@@ -540,8 +543,9 @@ static void normalize(idr_deck *d) {
     d->ions[i].loc = z;
   for (int i = 0; i < IDR_MAX_TRAPS; i++)
     d->traps[i].loc = z;
-  for (int i = 0; i < IDR_MAX_SEGMENTS; i++)
-    d->protocol.segments[i].loc = z;
+  idr_waveform_spec *W = idr_waveform_spec_edit(d);
+  for (int i = 0; W && i < IDR_MAX_SEGMENTS; i++)
+    W->segments[i].loc = z;
   d->protocol.loc = z;
 }
 

@@ -136,8 +136,11 @@ static void test_separators_and_order(void **state) {
       "temperature_K\ttime_s\tcapacitance_F\n300\t1e-6\t2.385e-8\n300\t1e-5\t2.38e-8\n"
       "250\t1e-6\t2.2e-8\n",
       "temperature_K;time_s;capacitance_F\r300;1e-6;2.385e-8\r300;1e-5;2.38e-8\r250;1e-6;2.2e-8\r",
+      /* a separator after the last field of each row, as some programs write */
+      "temperature_K;time_s;capacitance_F\n300;1e-6;2.385e-8;\n300;1e-5;2.38e-8;\n"
+      "250;1e-6;2.2e-8;\n",
   };
-  for (size_t k = 0; k < 3; k++) {
+  for (size_t k = 0; k < 4; k++) {
     write_text(fx->path, TEXTS[k]);
     idr_mdata_spec s = tid_spec();
     idr_mdata d;
@@ -148,6 +151,7 @@ static void test_separators_and_order(void **state) {
     assert_true(d.group[0] == 300.0 && d.group[1] == 250.0);
     assert_true(d.y[0][0] == 2.385e-8 && d.x[1] == 1e-5);
     assert_int_equal(d.sep, k == 0 ? ',' : k == 1 ? '\t' : ';');
+    assert_int_equal(d.n, 3);
     assert_false(d.decimal_comma);
     idr_mdata_free(&d);
   }

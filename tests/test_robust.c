@@ -89,7 +89,7 @@ static void test_zero_density_species(void **state) {
   assert_true(cmax == 0.0);
 
   /* +1 V for 1 ms, then 0 V for 1 ms */
-  idr_protocol_spec P = a.deck.protocol;
+  idr_waveform_spec P = *idr_waveform_spec_of(&a.deck);
   P.n_segments = 2;
   P.segments[0].duration_s = 1e-3;
   P.segments[0].samples = 5;
@@ -230,7 +230,8 @@ static void test_profiles_nonnegative(void **state) {
   idr_waveform_result w;
   idr_error err;
   idr_error_clear(&err);
-  idr_status st = idr_run_waveform(a.d, &a.deck.protocol, &so, a.y, NULL, NULL, &w, &err);
+  idr_status st =
+      idr_run_waveform(a.d, idr_waveform_spec_of(&a.deck), &so, a.y, NULL, NULL, &w, &err);
   if (st) printf("  waveform: %s\n", err.msg);
   assert_int_equal(st, IDR_OK);
   const idr_profiles *pr = &w.profiles;

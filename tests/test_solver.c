@@ -44,7 +44,8 @@ static void test_block_vs_klu(void **state) {
   for (int k = 0; k < 2; k++) {
     idr_sim_opts so = idr_sim_opts_from_deck(&deck);
     so.linear = k ? IDR_LINEAR_KLU : IDR_LINEAR_BLOCK;
-    idr_status st = idr_run_waveform(d, &deck.protocol, &so, y, NULL, NULL, &w[k], &err);
+    idr_status st =
+        idr_run_waveform(d, idr_waveform_spec_of(&deck), &so, y, NULL, NULL, &w[k], &err);
     if (st) printf("  %s\n", err.msg);
     assert_int_equal(st, IDR_OK);
   }
@@ -61,23 +62,18 @@ static void test_block_vs_klu(void **state) {
     idr_waveform_result_free(&w[k]);
 
   idr_deck tid = deck;
-  tid.protocol.type = IDR_PROTO_TID;
-  tid.protocol.n_temperatures = 2;
-  tid.protocol.temperatures_K[0] = 300.0;
-  tid.protocol.temperatures_K[1] = 220.0;
-  tid.protocol.fill_V_V = 1.0;
-  tid.protocol.fill_duration_s = 5.0;
-  tid.protocol.rest_V_V = 0.0;
-  tid.protocol.f_Hz = 1e4;
-  tid.protocol.t_first_s = 1e-6;
-  tid.protocol.t_last_s = 10.0;
-  tid.protocol.samples = 31;
-  tid.protocol.threads = 1;
+  assert_int_equal(idr_protocol_select(&tid, "tid", &err), IDR_OK);
+  idr_tid_spec *P = idr_tid_spec_edit(&tid); /* the defaults: +1 V for 5 s, 10 kHz, 1e-6..10 s */
+  P->n_temperatures = 2;
+  P->temperatures_K[0] = 300.0;
+  P->temperatures_K[1] = 220.0;
+  P->samples = 31;
+  P->threads = 1;
   idr_tid_result r[2];
   for (int k = 0; k < 2; k++) {
     idr_sim_opts so = idr_sim_opts_from_deck(&deck);
     so.linear = k ? IDR_LINEAR_KLU : IDR_LINEAR_BLOCK;
-    idr_status st = idr_run_tid(&tid, m, &so, NULL, NULL, &r[k], &err);
+    idr_status st = idr_run_tid(&tid, m, &so, 0, NULL, NULL, &r[k], &err);
     if (st) printf("  %s\n", err.msg);
     assert_int_equal(st, IDR_OK);
   }

@@ -6,14 +6,16 @@ One PNG with four panels:
       the composition table (the inversion targets), the study's values,
       and the FAI sample at x = 0;
   (b) N_ion vs x (cm^-3, log scale): extracted vs true;
-  (c) the capacitance transients of the x = 0 sample at every
-      temperature, as C(t) - C_inf(T) in nF/cm^2 on a log time axis (colour
-      bar: T), each with its tau marked;
-  (d) the Arrhenius plot of the x = 0 sample, ln(T/tau) vs 1000/T, with the
+  (c) the capacitance transients of the x = 0 sample (of the first sample
+      when a subset without x = 0 was run) at every temperature, as
+      C(t) - C_inf(T) in nF/cm^2 on a log time axis (colour bar: T), each
+      with its tau marked;
+  (d) the Arrhenius plot of that sample, ln(T/tau) vs 1000/T, with the
       line of slope -Ea_extracted/k_B through the mean of the used points.
 
-The file layout is specified in docs/outputs.md (SI units, a `units` attribute
-on every dataset). Only numpy, h5py and matplotlib are needed.
+The file layout is specified in docs/outputs.md (a `units` attribute on every
+dataset: the summary densities are in cm^-3 as in reproduce.csv, m^-3 in
+files of earlier versions). Only numpy, h5py and matplotlib are needed.
 
     plot_reproduce.py DIR/reproduce.h5 -o DIR/reproduce.png
 
@@ -27,7 +29,7 @@ import sys
 import numpy as np
 
 K_B_EV = 8.617333262e-5  # Boltzmann constant [eV/K]
-M3_TO_CM3 = 1e-6  # m^-3 -> cm^-3
+DENSITY_TO_CM3 = {"cm^-3": 1.0, "m^-3": 1e-6}  # a density's units -> factor to cm^-3
 FM2_TO_NFCM2 = 1e5  # F/m^2 -> nF/cm^2
 
 SUMMARY_FIELDS = ("x", "fai_sample", "Ea_true", "Ea_extracted", "Ea_err",
@@ -55,21 +57,22 @@ def dataset(h5py, group, name, where):
     return np.asarray(group[name][()], dtype=float)
 
 
-def find_x0(h5py, samples):
-    """The tid group of the x = 0 (non-FAI) sample."""
-    if "x0" in samples:
-        grp = samples["x0"]
-    else:  # fall back on the composition attributes
-        grp = None
-        for name in samples:
-            g = samples[name]
-            x = g.attrs.get("x")
-            fam = as_text(g.attrs.get("family", ""))
-            if x is not None and float(x) == 0.0 and "FAI" not in fam:
-                grp = g
-                break
-        if grp is None:
-            raise BadInput("no x = 0 sample under /samples")
+def find_sample(h5py, samples, order):
+    """The tid group of the x = 0 (non-FAI) sample, else of the first sample
+    run (a subset): its transients and Arrhenius plot are drawn."""
+    grp = samples["x0"] if "x0" in samples else None
+    for name in samples if grp is None else ():  # the composition attributes
+        g = samples[name]
+        x = g.attrs.get("x")
+        fam = as_text(g.attrs.get("family", ""))
+        if x is not None and float(x) == 0.0 and "FAI" not in fam:
+            grp = g
+            break
+    if grp is None:
+        names = [n for n in order if n in samples] or sorted(samples)
+        if not names:
+            raise BadInput("no sample under /samples")
+        grp = samples[names[0]]
     if "tid" not in grp or not isinstance(grp["tid"], h5py.Group):
         raise BadInput("%s/tid is missing" % grp.name)
     return grp["tid"]
@@ -86,13 +89,19 @@ def load(h5py, path):
             if grp not in f or not isinstance(f[grp], h5py.Group):
                 raise BadInput("group /%s is missing (not a reproduce result?)" % grp)
         s = {k: dataset(h5py, f["summary"], k, "/summary") for k in SUMMARY_FIELDS}
+        for k in ("N_true", "N_extracted", "N_err"):  # densities in cm^-3
+            units = as_text(f["summary"][k].attrs.get("units", "m^-3"))
+            if units not in DENSITY_TO_CM3:
+                raise BadInput("/summary/%s has units '%s' (expected cm^-3 or m^-3)" % (k, units))
+            s[k] = s[k] * DENSITY_TO_CM3[units]
+        order = as_text(f["summary"].attrs.get("samples", "")).split(",")
         if "Ea_tid_target" in f["summary"]:  # written since the inversion (optional)
             s["Ea_tid_target"] = dataset(h5py, f["summary"], "Ea_tid_target", "/summary")
         n = len(s["x"])
         for k, v in s.items():
             if v.shape != (n,):
                 raise BadInput("/summary/%s has shape %s, expected (%d,)" % (k, v.shape, n))
-        tid = find_x0(h5py, f["samples"])
+        tid = find_sample(h5py, f["samples"], order)
         d = {k: dataset(h5py, tid, k, tid.name) for k in TID_FIELDS}
         nT, nt = len(d["T"]), len(d["t"])
         if d["C"].shape != (nT, nt):
@@ -109,9 +118,10 @@ def load(h5py, path):
         d["Ea_species"] = float(sp["Ea_eV"]) if "Ea_eV" in sp else np.nan
         name = tid.parent.name.rsplit("/", 1)[-1]
         d["label"] = "x = 0" if name == "x0" else "sample " + name
+        d["name"] = name
         study = as_text(f.attrs["study"]) if "study" in f.attrs else "iondrift reproduce"
         version = as_text(f.attrs["iondrift_version"]) if "iondrift_version" in f.attrs else "?"
-    return study, version, s, d
+    return study, version, s, d, order
 
 
 def finite(*arrays):
@@ -190,9 +200,9 @@ def panel_n(ax, s):
             continue
         order = np.argsort(s["x"][sel])
         x = s["x"][sel][order]
-        nt = s["N_true"][sel][order] * M3_TO_CM3
-        nx = s["N_extracted"][sel][order] * M3_TO_CM3
-        ne = s["N_err"][sel][order] * M3_TO_CM3
+        nt = s["N_true"][sel][order]
+        nx = s["N_extracted"][sel][order]
+        ne = s["N_err"][sel][order]
         m = np.isfinite(nt) & (nt > 0)
         if m.any():
             if lab:
@@ -321,14 +331,16 @@ def main(argv):
         return 1
 
     try:
-        study, version, s, d = load(h5py, args.h5)
+        study, version, s, d, order = load(h5py, args.h5)
     except BadInput as err:
         print("plot_reproduce.py: %s: %s" % (args.h5, err), file=sys.stderr)
         return 2
 
-    # Ea of the Arrhenius line: the summary row of the x = 0 sample, else the
-    # extraction's own attribute
-    row = np.flatnonzero((s["fai_sample"] == 0) & (s["x"] == 0.0))
+    # Ea of the Arrhenius line: the summary row of the plotted sample, else
+    # the extraction's own attribute
+    names = np.array(order) if len(order) == len(s["x"]) else None
+    row = (np.flatnonzero(names == d["name"]) if names is not None
+           else np.flatnonzero((s["fai_sample"] == 0) & (s["x"] == 0.0)))
     Ea = s["Ea_extracted"][row[0]] if row.size else np.nan
     if not np.isfinite(Ea):
         Ea = d["Ea_species"]

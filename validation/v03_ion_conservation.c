@@ -45,9 +45,8 @@ int main(void) {
   idr_vdeck_ion(&deck, "anion", -1, pvk, 1e17, 1.1e-6, 0.131);
   idr_vdeck_ion(&deck, "cation", +1, pvk, 3e16, 5e-7, 0.25);
 
-  idr_protocol_spec proto;
+  idr_waveform_spec proto;
   memset(&proto, 0, sizeof proto);
-  proto.type = IDR_PROTO_WAVEFORM;
   proto.n_segments = 2;
   proto.segments[0] = (idr_segment){.duration_s = 5.0, .V_V = 1.0, .samples = 40, .log_spacing = 1};
   proto.segments[1] =

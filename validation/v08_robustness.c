@@ -42,9 +42,8 @@ static void run_case(idr_vcase *vc, double T, double ion_cm3) {
   idr_deck deck;
   idr_vdeck_pin(&deck, T, V08_PVK_NA_CM3, ion_cm3);
   /* the example deck's protocol */
-  idr_protocol_spec proto;
+  idr_waveform_spec proto;
   memset(&proto, 0, sizeof proto);
-  proto.type = IDR_PROTO_WAVEFORM;
   proto.n_segments = 2;
   proto.segments[0] = (idr_segment){.duration_s = 5.0, .V_V = 1.0, .samples = 60, .log_spacing = 1};
   proto.segments[1] =

@@ -44,7 +44,7 @@ int main(void) {
       idr_vcheck_true(&vc, "1-thread scan", 0);
       continue;
     }
-    d.protocol.threads = 2;
+    idr_tid_spec_edit(&d)->threads = 2;
     if (idr_run_tid_deck(&d, &tr2, &err)) {
       printf("  %s\n", err.msg);
       idr_vcheck_true(&vc, "2-thread scan", 0);

@@ -119,8 +119,8 @@ static int transient(double T, double W_nm, double D0, double *t, double *C, int
   if (!y || idr_equilibrium(dev, y, &es, err)) goto out;
   for (int i = 0; i < dev->N; i++) /* uniform: the anion on its background */
     if (dev->iion[i] >= 0) y[dev->iion[i]] = dev->ions[0].c0 / dev->N0;
-  idr_protocol_spec P = d.protocol;
-  P.type = IDR_PROTO_WAVEFORM;
+  idr_waveform_spec P;
+  memset(&P, 0, sizeof P);
   P.n_segments = 1;
   memset(&P.segments[0], 0, sizeof P.segments[0]);
   P.segments[0].duration_s = 10.0;

@@ -37,10 +37,10 @@
 
 static void compare(idr_vcase *vc, const char *label, idr_deck *d) {
   static const idr_v_tid_tols tol = {V21_C_REL_TOL, V21_EA_TOL_EV, V21_NION_REL_TOL};
-  d->protocol.threads = 1;
+  idr_tid_spec_edit(d)->threads = 1;
   idr_deck a = *d, b = *d; /* shallow copies: only d is freed */
-  a.protocol.density_atol = IDR_TID_ATOL_CHARGE;
-  b.protocol.density_atol = IDR_TID_ATOL_SOLVER;
+  idr_tid_spec_edit(&a)->density_atol = IDR_TID_ATOL_CHARGE;
+  idr_tid_spec_edit(&b)->density_atol = IDR_TID_ATOL_SOLVER;
   idr_v_tid_compare(vc, label, &a, "charge", &b, "solver", &tol);
 }
 

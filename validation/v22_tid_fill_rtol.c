@@ -34,10 +34,10 @@
 
 static void compare(idr_vcase *vc, const char *label, idr_deck *d) {
   static const idr_v_tid_tols tol = {V22_C_REL_TOL, V22_EA_TOL_EV, V22_NION_REL_TOL};
-  d->protocol.threads = 1;
+  idr_tid_spec_edit(d)->threads = 1;
   idr_deck a = *d, b = *d; /* shallow copies: only d is freed */
-  a.protocol.fill_rtol = IDR_TID_FILL_RTOL_DEFAULT;
-  b.protocol.fill_rtol = d->solver.rtol > 0 ? d->solver.rtol : 1e-6;
+  idr_tid_spec_edit(&a)->fill_rtol = IDR_TID_FILL_RTOL_DEFAULT;
+  idr_tid_spec_edit(&b)->fill_rtol = d->solver.rtol > 0 ? d->solver.rtol : 1e-6;
   idr_v_tid_compare(vc, label, &a, "fill_rtol default", &b, "fill_rtol = solver.rtol", &tol);
 }
 

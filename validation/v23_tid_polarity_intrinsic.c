@@ -39,12 +39,13 @@
 /* Five temperatures 320..240 K, times 10 ns .. 100 s. */
 static void short_scan(idr_deck *d) {
   idr_vdeck_tid(d, 1);
-  d->protocol.n_temperatures = 5;
+  idr_tid_spec *P = idr_tid_spec_edit(d);
+  P->n_temperatures = 5;
   for (int i = 0; i < 5; i++)
-    d->protocol.temperatures_K[i] = 320.0 - 20.0 * i;
-  d->protocol.t_first_s = 1e-8;
-  d->protocol.t_last_s = 100.0;
-  d->protocol.samples = 101;
+    P->temperatures_K[i] = 320.0 - 20.0 * i;
+  P->t_first_s = 1e-8;
+  P->t_last_s = 100.0;
+  P->samples = 101;
 }
 
 /* A scan of d; fills the extraction x (1 on success). */

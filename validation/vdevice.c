@@ -95,22 +95,11 @@ idr_status idr_vdevice(const idr_deck *d, double T_K, idr_mesh **m, idr_device *
 }
 
 void idr_vdeck_tid(idr_deck *d, int threads) {
-  idr_protocol_spec *P = &d->protocol;
-  P->type = IDR_PROTO_TID;
-  P->n_temperatures = 11;
-  for (int i = 0; i < 11; i++)
-    P->temperatures_K[i] = 300.0 - 10.0 * i;
-  P->fill_V_V = 1.0;
-  P->fill_duration_s = 5.0;
-  P->rest_V_V = 0.0;
-  P->light_suns = 0.0;
-  P->f_Hz = 1e4;
-  P->t_first_s = 1e-6;
-  P->t_last_s = 10.0;
-  P->samples = 71;
-  P->threads = threads;
-  P->power = 1;
-  P->fit_model = 0;
+  /* the protocol's defaults are the study's: 300..200 K by 10 K, +1 V for
+   * 5 s, back to 0 V, dark, C at 10 kHz on 71 log times 1e-6..10 s, ln(T/tau),
+   * single exponentials */
+  idr_protocol_select(d, "tid", NULL);
+  idr_tid_spec_edit(d)->threads = threads;
 }
 
 int idr_vmesh_graded_append(double x0, double L, double h_left, double h_right, double h_max,

@@ -175,6 +175,8 @@ def _summary(s):
     elif fit["N_A"] is not None and np.isfinite(fit["N_A"]):
         parts.append("N$_A$ = %.3g cm$^{-3}$" % fit["N_A"])
     for sp in fit["species"]:
+        if len(fit["species"]) > 1:
+            parts.append("%s:" % sp["sign"])
         if sp["N_ion_cm3"] is not None and np.isfinite(sp["N_ion_cm3"]):
             parts.append("N$_{ion}$ = %.3g $\\pm$ %.2g cm$^{-3}$" % (sp["N_ion_cm3"],
                                                                     sp["N_ion_err_cm3"]))
@@ -182,7 +184,7 @@ def _summary(s):
             parts.append("D(300 K) = %.3g cm$^2$/s" % sp["D300_cm2_s"])
         if sp["ND300_cm1_s"] is not None and np.isfinite(sp["ND300_cm1_s"]):
             parts.append("N$_{ion}$D(300 K) = %.3g cm$^{-1}$s$^{-1}$" % sp["ND300_cm1_s"])
-    return ", ".join(parts)
+    return ", ".join(parts).replace(":,", ":")
 
 
 def figure(f, path, kind, title):

@@ -1,0 +1,264 @@
+/*
+ * iondrift: the public C API (docs/api.md).
+ *
+ * A study is a deck (YAML: a device, a protocol, solver settings) held as an
+ * opaque handle: load it from a file or a string, copy it, change any value
+ * by its deck path with a typed setter (the deck reader's own checks and
+ * messages), run its protocol, and read the results by the names and units
+ * they carry in the result file (docs/outputs.md), or write that file.
+ *
+ *   idr_error err;
+ *   idr_study *s = NULL;
+ *   idr_result *r = NULL;
+ *   if (idr_study_load("deck.yaml", NULL, 0, &s, &err) ||
+ *       idr_study_set_double(s, "ions[0].Ea_eV", 0.3, &err) ||
+ *       idr_study_run(s, 2, NULL, NULL, &r, &err))
+ *     fprintf(stderr, "%s\n", err.msg);
+ *   idr_dataset C;
+ *   if (r && idr_result_dataset(r, "tid/C", &C, &err) == IDR_OK) ... C.data, C.units
+ *   idr_result_free(&r);
+ *   idr_study_free(&s);
+ *
+ * Contract:
+ * - Every function that can fail returns an idr_status (IDR_OK = 0) and, when
+ *   err is not NULL, the message the command line prints for the same
+ *   failure. IDR_ERR_INPUT, IDR_ERR_RANGE and IDR_ERR_UNSUPPORTED are bad
+ *   input; the rest are runtime failures.
+ * - Nothing prints to stdout or stderr; nothing calls exit().
+ * - Re-entrant: handles are independent, a handle belongs to one thread at a
+ *   time, and different threads may load, run and write different studies
+ *   at once (OpenMP threads inside a run are the `threads` argument).
+ * - Process-wide state: GSL aborts on an error by default; the first call of
+ *   this API replaces that default handler by gsl_set_error_handler_off()
+ *   (the library checks every GSL status). A handler the application
+ *   installed itself is left in place. HDF5's automatic error printing is
+ *   saved and restored around every file the library writes.
+ * - Numbers are read and written in the "C" locale (the default of a
+ *   process that never calls setlocale()).
+ * - Material data: $IONDRIFT_MATERIALS, else the data installed beside the
+ *   library (<prefix>/share/iondrift/materials), else the source tree.
+ */
+#ifndef IONDRIFT_H
+#define IONDRIFT_H
+
+#include <stddef.h>
+
+#include "idr_core.h" /* idr_status, idr_error, idr_status_str, idr_version */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct idr_study idr_study;
+typedef struct idr_result idr_result;
+
+/* ---- studies ----------------------------------------------------------------- */
+
+/* Load a deck file. sets are "path.to.key=YAML" overrides applied before the
+ * deck is checked, as `iondrift run --set` does (n_sets of them, may be
+ * NULL/0). On failure *out is NULL. */
+idr_status idr_study_load(const char *path, const char *const *sets, int n_sets, idr_study **out,
+                          idr_error *err);
+/* The same from YAML text; name (NULL: "<string>") appears in messages and
+ * gives the default output names (<name stem>.h5). */
+idr_status idr_study_load_string(const char *yaml, const char *name, const char *const *sets,
+                                 int n_sets, idr_study **out, idr_error *err);
+/* An independent deep copy. */
+idr_status idr_study_copy(const idr_study *s, idr_study **out, idr_error *err);
+/* Free and set *s to NULL (NULL and *s == NULL are fine). */
+void idr_study_free(idr_study **s);
+
+/* Typed setters by deck path ("ions[0].Ea_eV", "layers[1].composition.x",
+ * "protocol.temperatures_K", "mesh.nodes", "layers.1.thickness_nm"). The
+ * whole deck is checked again with the deck reader's rules, so a value is
+ * refused exactly when the same value in the deck file would be, with the
+ * same rule in the message ("DECK: set ions[0].Ea_eV: must be >= 0 (got
+ * -0.1)"); a refused change leaves the study as it was. Doubles are written
+ * with the shortest text that reads back to the same bits. */
+idr_status idr_study_set_double(idr_study *s, const char *path, double v, idr_error *err);
+idr_status idr_study_set_int(idr_study *s, const char *path, long v, idr_error *err);
+idr_status idr_study_set_string(idr_study *s, const char *path, const char *v, idr_error *err);
+idr_status idr_study_set_doubles(idr_study *s, const char *path, const double *v, size_t n,
+                                 idr_error *err);
+/* Several values at once, checked once (for changes whose intermediate
+ * states would be refused, e.g. a composition family and its x). */
+typedef struct idr_value {
+  const char *path; /* deck path */
+  const char *text; /* a string value, or NULL: the number below */
+  double number;
+} idr_value;
+idr_status idr_study_set_values(idr_study *s, const idr_value *v, size_t n, idr_error *err);
+/* Any YAML value, e.g. a whole mapping: ("protocol", "{type: cf, V_V: 0}"). */
+idr_status idr_study_set_yaml(idr_study *s, const char *path, const char *yaml, idr_error *err);
+
+/* Values of the resolved deck (every default and material value explicit,
+ * docs/deck.md), else of the deck as written (e.g. layers[1].composition.x). */
+idr_status idr_study_get_double(const idr_study *s, const char *path, double *v, idr_error *err);
+/* A scalar as text into buf (size bytes). */
+idr_status idr_study_get_string(const idr_study *s, const char *path, char *buf, size_t size,
+                                idr_error *err);
+/* Number of entries of a list ("layers", "ions", "protocol.temperatures_K"). */
+idr_status idr_study_get_count(const idr_study *s, const char *path, size_t *n, idr_error *err);
+/* The deck's file name (or the name given to idr_study_load_string), its
+ * title, its protocol ("tid") and the resolved deck as YAML text (valid
+ * until the study changes). */
+const char *idr_study_name(const idr_study *s);
+const char *idr_study_title(const idr_study *s);
+const char *idr_study_protocol(const idr_study *s);
+const char *idr_study_deck_yaml(const idr_study *s);
+
+/* The files a result of this study is written to: h5 is h5_override or the
+ * deck's output.h5; csv the CSV that goes with it ("" when none; rules in
+ * docs/outputs.md). Each buffer holds size bytes. */
+idr_status idr_study_output_paths(const idr_study *s, const char *h5_override, char *h5, char *csv,
+                                  size_t size, idr_error *err);
+
+/* Progress of a run: fraction done (0..1), what is being done. Called from
+ * the thread that runs the study or, during a temperature scan, from one
+ * of its OpenMP threads at a time. */
+typedef void (*idr_progress_cb)(void *user, double fraction, const char *stage);
+
+/* Run the study's protocol (thermal equilibrium first) with `threads`
+ * OpenMP threads (0: the deck's protocol.threads, else the runtime's
+ * default). *out receives the result (free with idr_result_free). */
+idr_status idr_study_run(const idr_study *s, int threads, idr_progress_cb progress, void *user,
+                         idr_result **out, idr_error *err);
+
+/* ---- results -------------------------------------------------------------------
+ * A result holds the contents of a result file: groups and datasets under
+ * HDF5 paths ("tid/C", "transient/J", "equilibrium/phi"), every dataset with
+ * its units, and attributes on groups and datasets ("/" is the root). */
+typedef enum { IDR_RESULT_DOUBLE = 0, IDR_RESULT_INT = 1 } idr_result_type;
+
+typedef struct idr_dataset {
+  const char *name;     /* its path ("tid/C"); "" for the root group */
+  int is_dataset;       /* 0: a group */
+  idr_result_type type; /* double or int (int: counts, indices) */
+  int rank;             /* 1 or 2 */
+  size_t dims[2];       /* rows, cols (rank 1: cols = 1) */
+  const void *data;     /* row-major; valid until the result is freed or changed */
+  const char *units;    /* SI units ("F/m^2", "-" for a number, "" for a group) */
+  size_t n_attrs;       /* attributes on it */
+} idr_dataset;
+
+/* Entries (groups and datasets) in writing order. */
+size_t idr_result_count(const idr_result *r);
+idr_status idr_result_entry(const idr_result *r, size_t i, idr_dataset *out, idr_error *err);
+/* The entry at a path (a group or a dataset); IDR_ERR_INPUT when absent. */
+idr_status idr_result_dataset(const idr_result *r, const char *name, idr_dataset *out,
+                              idr_error *err);
+/* Attribute i of the entry obj: its name and either a number (*s = NULL)
+ * or a string. */
+idr_status idr_result_attr(const idr_result *r, const char *obj, size_t i, const char **name,
+                           double *v, const char **s, idr_error *err);
+idr_status idr_result_attr_double(const idr_result *r, const char *obj, const char *name, double *v,
+                                  idr_error *err);
+idr_status idr_result_attr_string(const idr_result *r, const char *obj, const char *name,
+                                  const char **v, idr_error *err);
+/* Item k of a comma-separated string attribute (a list of names, one per
+ * row of a table: summary@samples of a reproduction) into buf. */
+idr_status idr_result_attr_item(const idr_result *r, const char *obj, const char *name, size_t k,
+                                char *buf, size_t size, idr_error *err);
+
+/* Write the result file h5_path (NULL: the deck's output.h5) and, when the
+ * protocol has one, the CSV beside it (csv_path NULL: the default pairing of
+ * idr_study_output_paths; "": none). Both files or neither; temporary names
+ * renamed on success. */
+idr_status idr_result_write(const idr_result *r, const char *h5_path, const char *csv_path,
+                            idr_error *err);
+idr_status idr_result_copy(const idr_result *r, idr_result **out, idr_error *err);
+void idr_result_free(idr_result **r);
+
+/* Building a result (drivers that write their own files: the studies, a
+ * fit, a sweep). Datasets are copied; an attribute of the same name is
+ * replaced; missing parent groups are created. */
+idr_status idr_result_create(idr_result **out, idr_error *err);
+idr_status idr_result_put_double(idr_result *r, const char *name, const double *data, int rank,
+                                 const size_t *dims, const char *units, idr_error *err);
+idr_status idr_result_put_int(idr_result *r, const char *name, const int *data, size_t n,
+                              const char *units, idr_error *err);
+idr_status idr_result_set_attr_double(idr_result *r, const char *obj, const char *name, double v,
+                                      idr_error *err);
+idr_status idr_result_set_attr_string(idr_result *r, const char *obj, const char *name,
+                                      const char *v, idr_error *err);
+/* Every entry at or below src_group of src, copied to dst under dst_group. */
+idr_status idr_result_copy_group(idr_result *dst, const char *dst_group, const idr_result *src,
+                                 const char *src_group, idr_error *err);
+
+/* ---- drivers of many runs (studies/) --------------------------------------------- */
+
+/* The extracted value of a run (an inversion's g): IDR_OK and *g, or a
+ * failure that stops the inversion (no extraction, the wrong species). */
+typedef idr_status (*idr_extract_fn)(void *user, const idr_result *r, double *g, idr_error *err);
+
+/* Find the input p of a study whose run gives an extracted value g(p) equal
+ * to a target, g increasing in p: bracketing steps, then Brent's method
+ * (analysis/invert.c), each g one full run; p is changed with the typed
+ * setter, never by editing the deck text. */
+typedef struct idr_invert_problem {
+  const char *param;   /* the input: a deck path ("ions[0].Ea_eV") */
+  double target;       /* the extracted value wanted [unit g] */
+  double p0;           /* the first input tried [unit p] */
+  double p_min, p_max; /* p is searched in [p_min, p_max] */
+  double p_tol, g_tol; /* stop when the bracket < p_tol or |g - target| <= g_tol */
+  double slope;        /* expected dg/dp for the first step (1 when 0) */
+  int max_runs;        /* budget of runs (12 when 0) */
+  int threads;         /* OpenMP threads of each run (0: the default) */
+  /* g of a result: extract(extract_user, r, &g); NULL: the number attribute
+   * value_attr of the entry value_obj */
+  idr_extract_fn extract;
+  void *extract_user;
+  const char *value_obj, *value_attr;
+  /* after each run (may be NULL): its input, extracted value and wall time [s] */
+  void (*on_run)(void *user, double p, double g, double wall_s);
+  void *on_run_user;
+} idr_invert_problem;
+
+/* Solve the problem on s. On success s holds the solution p (*p, *g: the
+ * solution and its extracted value, *runs: runs used; each may be NULL) and
+ * *out (may be NULL) the solution's result (the last run when it was the
+ * solution, else one more run). On failure s is unchanged. */
+idr_status idr_study_invert(idr_study *s, const idr_invert_problem *prob, double *p, double *g,
+                            int *runs, idr_result **out, idr_error *err);
+
+/* The reproduction of the dark TID study of Xiang et al., J. Mater. Chem. A
+ * 2026, 14, 16493: for every FAPb(I1-xBrx)3 sample (x = 0 .. 0.25) and the
+ * FAPbI3 + 5 % FAI sample, the deck of examples/xiang2026.yaml with that
+ * composition -> the TID scan -> the experimenters' extraction -> Ea and
+ * N_ion beside the inputs and the study's stated values. */
+#define IDR_XIANG2026_SAMPLES 8
+/* Sample s's name ("x0", "x0.025", ..., "FAI"), NULL out of range. */
+const char *idr_xiang2026_sample(int s);
+/* The sample a name means ("x0.1" is x0.10), -1 for none. */
+int idr_xiang2026_find(const char *name);
+
+typedef struct idr_reproduce_options {
+  const char *deck; /* the base deck (NULL: examples/xiang2026.yaml of the data directory) */
+  unsigned samples; /* bit s: run sample s (0: all) */
+  int threads;      /* OpenMP threads of each scan (0: the default) */
+  int invert;       /* 1: per sample, the true halide Ea whose extraction returns the
+                       composition's TID value (idr_study_invert) */
+  /* progress lines ("x0.025  (2/8) 0.41 s: Ea true ..."), may be NULL */
+  void (*on_progress)(void *user, const char *line);
+  /* called once every sample's deck is checked, before the first run (to
+   * create the output directory); a failure stops the reproduction. NULL: none */
+  idr_status (*ready)(void *user, idr_error *err);
+  void *user; /* of on_progress and ready */
+} idr_reproduce_options;
+
+/* Run the reproduction; *out: root attributes (study, deck_yaml, wall_time_s,
+ * inverted), summary/ (one row per sample: x, fai_sample, Ea_true,
+ * Ea_extracted, Ea_err, Ea_stated, Ea_tid_target [eV], N_true, N_extracted,
+ * N_err [cm^-3]; attributes `samples` and `species`: the names of the rows,
+ * comma-separated) and samples/NAME/tid (each sample's TID group). Bad input
+ * (the deck, a sample) is found before anything runs. */
+idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **out,
+                                   idr_error *err);
+/* Write a reproduction's DIR/reproduce.h5 and DIR/reproduce.csv (one row per
+ * sample: docs/outputs.md); DIR must exist. */
+idr_status idr_reproduce_write(const idr_result *r, const char *dir, idr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* IONDRIFT_H */

@@ -1,0 +1,39 @@
+# app.reproduce_subset: `iondrift reproduce xiang2026 --samples x0.1 -o=DIR
+# --threads 0` (issue 11's rough edges): x0.1 is the sample x0.10, -o=DIR and
+# --threads 0 (the default) are accepted; the CSV carries the TID and the
+# study's Ea as the table does; the summary densities are in the CSV's
+# unit (cm^-3); the plot of a subset without x0 is drawn.
+#   cmake -DIONDRIFT=... -DOUTDIR=... -DPYTHON=... -P reproduce_subset.cmake
+file(REMOVE_RECURSE ${OUTDIR})
+execute_process(COMMAND ${IONDRIFT} reproduce xiang2026 --samples x0.1 -o=${OUTDIR} --threads 0
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "reproduce exited ${rc}:\n${out}\n${err}")
+endif()
+if(NOT out MATCHES "\n  x0.10 +0.100  anion +0.1[0-9]+ +0.10[0-9]+\\+-0.00[0-9]+ +0.1000 +nan ")
+  message(FATAL_ERROR "table without the x0.10 row:\n${out}")
+endif()
+file(STRINGS ${OUTDIR}/reproduce.csv lines)
+list(LENGTH lines n)
+list(GET lines 0 header)
+if(NOT n EQUAL 2 OR NOT header MATCHES ",N_extracted_cm3,Ea_TID_eV,Ea_study_eV$")
+  message(FATAL_ERROR "reproduce.csv: ${n} lines, header '${header}'")
+endif()
+list(GET lines 1 row)
+if(NOT row MATCHES "^x0.10,0.1,0,anion,.*,0.1,nan$")
+  message(FATAL_ERROR "reproduce.csv row: '${row}' (want x0.10 ... Ea_TID 0.1, Ea_study nan)")
+endif()
+execute_process(COMMAND ${PYTHON} -c
+  "import h5py,sys\nf=h5py.File(sys.argv[1])\nprint([f['summary/'+k].attrs['units'] for k in ('N_true','N_extracted','N_err')])\nprint(f['summary/N_true'][0] == 5e15)"
+  ${OUTDIR}/reproduce.h5 RESULT_VARIABLE rc OUTPUT_VARIABLE py ERROR_VARIABLE pyerr)
+if(NOT rc EQUAL 0 OR NOT py MATCHES "\\['cm\\^-3', 'cm\\^-3', 'cm\\^-3'\\]\nTrue")
+  message(FATAL_ERROR "summary densities: ${py} ${pyerr}")
+endif()
+if(NOT out MATCHES "reproduce.png" OR NOT EXISTS ${OUTDIR}/reproduce.png)
+  message(FATAL_ERROR "no plot of the subset:\n${out}\n${err}")
+endif()
+file(SIZE ${OUTDIR}/reproduce.png size)
+if(size LESS 10000)
+  message(FATAL_ERROR "reproduce.png is ${size} bytes")
+endif()
+message(STATUS "reproduce subset: ok")

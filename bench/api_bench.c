@@ -1,0 +1,88 @@
+/*
+ * api_bench: what the public API costs around a run (api/iondrift.h), on
+ * the reproduction's deck (examples/xiang2026.yaml, or argv[1]): loading a
+ * study, one typed change (the deck reader run again on the tree; material
+ * and composition data cached per study), a change of a composition family
+ * and its x together, a deep copy, a read back by path. Medians of
+ * BENCH_API_REPEATS. One machine-readable line per case:
+ *   bench case=api_... wall_us=... repeats=...
+ * For scale: one TID scan of that deck is ~1 s (idr_bench, case tid_scan).
+ */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "iondrift.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+enum { BENCH_API_REPEATS = 201 };
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static double median_us(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  return 1e6 * v[n / 2];
+}
+
+static void report(const char *name, double *t) {
+  printf("bench case=api_%s wall_us=%.1f repeats=%d\n", name, median_us(t, BENCH_API_REPEATS),
+         BENCH_API_REPEATS);
+}
+
+int main(int argc, char **argv) {
+  const char *path = argc > 1 ? argv[1] : IDR_SOURCE_DIR "/examples/xiang2026.yaml";
+  static double t[BENCH_API_REPEATS];
+  idr_error err;
+  idr_error_clear(&err);
+  idr_study *s = NULL, *c = NULL;
+  int rc = 1;
+  for (int r = 0; r < BENCH_API_REPEATS; r++) {
+    double t0 = now_s();
+    idr_study_free(&s);
+    if (idr_study_load(path, NULL, 0, &s, &err)) goto out;
+    t[r] = now_s() - t0;
+  }
+  report("load", t);
+  for (int r = 0; r < BENCH_API_REPEATS; r++) {
+    double t0 = now_s();
+    if (idr_study_set_double(s, "ions[0].Ea_eV", 0.1 + 1e-4 * r, &err)) goto out;
+    t[r] = now_s() - t0;
+  }
+  report("set_double", t);
+  for (int r = 0; r < BENCH_API_REPEATS; r++) {
+    const idr_value v[2] = {{"layers[1].composition.family", "FAPbI3-Br", 0},
+                            {"layers[1].composition.x", NULL, 0.25 * (r % 11) / 10.0}};
+    double t0 = now_s();
+    if (idr_study_set_values(s, v, 2, &err)) goto out;
+    t[r] = now_s() - t0;
+  }
+  report("set_composition", t);
+  for (int r = 0; r < BENCH_API_REPEATS; r++) {
+    double t0 = now_s();
+    idr_study_free(&c);
+    if (idr_study_copy(s, &c, &err)) goto out;
+    t[r] = now_s() - t0;
+  }
+  report("copy", t);
+  for (int r = 0; r < BENCH_API_REPEATS; r++) {
+    double v, t0 = now_s();
+    if (idr_study_get_double(s, "ions[0].Ea_eV", &v, &err)) goto out;
+    t[r] = now_s() - t0;
+  }
+  report("get_double", t);
+  rc = 0;
+out:
+  if (rc) fprintf(stderr, "api_bench: %s\n", err.msg);
+  idr_study_free(&c);
+  idr_study_free(&s);
+  return rc;
+}

@@ -1,0 +1,389 @@
+/*
+ * iondrift studies: the reproduction of the dark TID study of Xiang et al.,
+ * J. Mater. Chem. A 2026, 14, 16493, by the route the experiment takes: for
+ * every FAPb(I1-xBrx)3 composition of the study and the FAPbI3 + 5 % FAI
+ * sample, the base deck (examples/xiang2026.yaml) with that composition ->
+ * the TID scan 300..200 K -> the same extraction -> Ea and N_ion beside the
+ * inputs and the study's stated values. With `invert`, each sample's true
+ * halide Ea is first found such that the extraction returns the
+ * composition's TID value (idr_study_invert). Every change of a deck goes
+ * through the typed setter of the API; the deck file is read once.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "iondrift.h"
+
+#include "idr_materials.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* --invert: stop when the bracket or |Ea_extracted - target| is below this [eV] */
+#define REPRO_INVERT_TOL_EV 2e-4
+/* --invert: the true Ea is searched in [0, this] [eV] */
+#define REPRO_INVERT_EA_MAX_EV 0.6
+#define PATH_LEN 1024
+#define LINE_LEN 512
+#define STUDY_TEXT "Xiang et al., J. Mater. Chem. A 2026, 14, 16493 (dark TID)"
+
+typedef struct sample {
+  const char *name;   /* HDF5 group and CSV label */
+  const char *family; /* composition family */
+  double x;           /* Br fraction */
+  double Ea_stated;   /* the study's stated dark halide Ea [eV], NAN if not stated */
+} sample;
+
+static const sample SAMPLES[IDR_XIANG2026_SAMPLES] = {
+    {"x0", "FAPbI3-Br", 0.0, 0.131},   {"x0.025", "FAPbI3-Br", 0.025, 0.074},
+    {"x0.05", "FAPbI3-Br", 0.05, NAN}, {"x0.10", "FAPbI3-Br", 0.10, NAN},
+    {"x0.15", "FAPbI3-Br", 0.15, NAN}, {"x0.20", "FAPbI3-Br", 0.20, NAN},
+    {"x0.25", "FAPbI3-Br", 0.25, NAN}, {"FAI", "FAPbI3-FAI", 0.0, 0.063}};
+
+const char *idr_xiang2026_sample(int s) {
+  return s >= 0 && s < IDR_XIANG2026_SAMPLES ? SAMPLES[s].name : NULL;
+}
+
+int idr_xiang2026_find(const char *name) {
+  for (int s = 0; s < IDR_XIANG2026_SAMPLES; s++)
+    if (strcmp(SAMPLES[s].name, name) == 0) return s;
+  /* "x0.1" means x0.10: the Br fraction compared as a number */
+  if (name[0] == 'x' && name[1]) {
+    char *end = NULL;
+    double x = strtod(name + 1, &end);
+    if (end && *end == '\0' && isfinite(x))
+      for (int s = 0; s < IDR_XIANG2026_SAMPLES; s++)
+        if (strcmp(SAMPLES[s].family, "FAPbI3-Br") == 0 && fabs(SAMPLES[s].x - x) < 1e-12) return s;
+  }
+  return -1;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void progress(const idr_reproduce_options *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void progress(const idr_reproduce_options *o, const char *fmt, ...) {
+  if (!o->on_progress) return;
+  char line[LINE_LEN];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  o->on_progress(o->user, line);
+}
+
+/* One sample's row of the summary. */
+typedef struct row {
+  double Ea_true, N_true, Ea_x, Ea_err, N_x, N_x_err; /* [eV], [cm^-3] */
+  double Ea_tid;                                      /* the composition's TID value [eV] */
+  char sign[16];                                      /* anion | cation | unknown | none */
+} row;
+
+/* ---- the base deck ---------------------------------------------------------------- */
+
+/* The absorber (the first layer of ions[0]) of a base deck that is fit for
+ * the reproduction: protocol tid, ions[0] an anion, a composition absorber. */
+static idr_status check_base(const idr_study *s, int *absorber, idr_error *err) {
+  char name[128], layer[128];
+  double z = 0;
+  size_t n_layers = 0;
+  int ok = strcmp(idr_study_protocol(s), "tid") == 0 &&
+           idr_study_get_double(s, "ions[0].charge", &z, NULL) == IDR_OK && z < 0 &&
+           idr_study_get_string(s, "ions[0].layers[0]", name, sizeof name, NULL) == IDR_OK &&
+           idr_study_get_count(s, "layers", &n_layers, NULL) == IDR_OK;
+  *absorber = -1;
+  for (size_t l = 0; ok && l < n_layers && *absorber < 0; l++) {
+    char p[64];
+    snprintf(p, sizeof p, "layers[%zu].name", l);
+    if (idr_study_get_string(s, p, layer, sizeof layer, NULL) == IDR_OK && strcmp(layer, name) == 0)
+      *absorber = (int)l;
+  }
+  if (ok && *absorber >= 0) {
+    char p[64];
+    snprintf(p, sizeof p, "layers[%d].composition_ref.family", *absorber);
+    ok = idr_study_get_string(s, p, layer, sizeof layer, NULL) == IDR_OK;
+  }
+  if (!ok || *absorber < 0)
+    return idr_error_set(err, IDR_ERR_INPUT,
+                         "%s: the base deck must have protocol.type tid, a mobile anion species "
+                         "first and a composition absorber",
+                         idr_study_name(s));
+  return IDR_OK;
+}
+
+/* Sample s's study: the base with the absorber's composition of s. */
+static idr_status sample_study(const idr_study *base, int absorber, int s, idr_study **out,
+                               idr_error *err) {
+  char pf[64], px[64];
+  snprintf(pf, sizeof pf, "layers[%d].composition.family", absorber);
+  snprintf(px, sizeof px, "layers[%d].composition.x", absorber);
+  const idr_value v[2] = {{pf, SAMPLES[s].family, 0}, {px, NULL, SAMPLES[s].x}};
+  idr_status st = idr_study_copy(base, out, err);
+  if (!st) st = idr_study_set_values(*out, v, 2, err);
+  if (st) idr_study_free(out);
+  return st;
+}
+
+/* ---- one sample -------------------------------------------------------------------- */
+
+/* The first entry under tid/true/ (ions[0] of the deck), NULL if none. */
+static const char *first_truth(const idr_result *r) {
+  static const char PREFIX[] = "tid/true/";
+  for (size_t i = 0; i < idr_result_count(r); i++) {
+    idr_dataset e;
+    if (idr_result_entry(r, i, &e, NULL) == IDR_OK && !e.is_dataset &&
+        strncmp(e.name, PREFIX, sizeof PREFIX - 1) == 0 && !strchr(e.name + sizeof PREFIX - 1, '/'))
+      return e.name;
+  }
+  return NULL;
+}
+
+static void fill_row(const idr_result *r, row *w) {
+  const char *truth = first_truth(r);
+  w->Ea_true = w->N_true = w->Ea_x = w->Ea_err = w->N_x = w->N_x_err = NAN;
+  if (truth) {
+    idr_result_attr_double(r, truth, "Ea_eV", &w->Ea_true, NULL);
+    idr_result_attr_double(r, truth, "N_ion_cm3", &w->N_true, NULL);
+  }
+  const char *g = "tid/extraction/species_0", *sign = NULL;
+  if (idr_result_attr_string(r, g, "sign", &sign, NULL) != IDR_OK) {
+    snprintf(w->sign, sizeof w->sign, "none");
+    return;
+  }
+  snprintf(w->sign, sizeof w->sign, "%s", sign);
+  idr_result_attr_double(r, g, "Ea_eV", &w->Ea_x, NULL);
+  idr_result_attr_double(r, g, "Ea_err_eV", &w->Ea_err, NULL);
+  idr_result_attr_double(r, g, "N_ion_cm3", &w->N_x, NULL);
+  idr_result_attr_double(r, g, "N_ion_err_cm3", &w->N_x_err, NULL);
+}
+
+/* The inversion's g: the extracted anion Ea of a run. */
+static idr_status extracted_anion_Ea(void *user, const idr_result *r, double *g, idr_error *err) {
+  (void)user;
+  row w;
+  fill_row(r, &w);
+  if (strcmp(w.sign, "none") == 0) {
+    const char *why = "?";
+    idr_result_attr_string(r, "tid", "extraction_error", &why, NULL);
+    return idr_error_set(err, IDR_ERR_SOLVER, "extraction failed at true Ea %.6g eV: %s", w.Ea_true,
+                         why);
+  }
+  if (strcmp(w.sign, "anion") != 0)
+    return idr_error_set(err, IDR_ERR_SOLVER,
+                         "at true Ea %.6g eV the signal is read as a %s, not an anion", w.Ea_true,
+                         w.sign);
+  *g = w.Ea_x;
+  return IDR_OK;
+}
+
+typedef struct on_run_ctx {
+  const idr_reproduce_options *o;
+  const char *name;
+} on_run_ctx;
+
+static void on_invert_run(void *user, double p, double g, double wall_s) {
+  const on_run_ctx *c = user;
+  progress(c->o, "%-7s invert: true %.5f -> extracted %.5f eV (%.2f s)", c->name, p, g, wall_s);
+}
+
+/* Run sample s (inverting its true Ea first when asked) into *out. */
+static idr_status run_sample(const idr_reproduce_options *o, idr_study *st_s, int s, double Ea_tid,
+                             int *runs, idr_result **out, idr_error *err) {
+  *runs = 0;
+  if (!o->invert) return idr_study_run(st_s, o->threads, NULL, NULL, out, err);
+  on_run_ctx oc = {o, SAMPLES[s].name};
+  /* start from the TID value itself (independent of the table's true Ea),
+   * expect dEa_extracted/dEa_true ~ 1 */
+  idr_invert_problem prob = {.param = "ions[0].Ea_eV",
+                             .target = Ea_tid,
+                             .p0 = Ea_tid,
+                             .p_min = 0.0,
+                             .p_max = REPRO_INVERT_EA_MAX_EV,
+                             .p_tol = REPRO_INVERT_TOL_EV,
+                             .g_tol = REPRO_INVERT_TOL_EV,
+                             .threads = o->threads,
+                             .extract = extracted_anion_Ea,
+                             .on_run = on_invert_run,
+                             .on_run_user = &oc};
+  return idr_study_invert(st_s, &prob, NULL, NULL, runs, out, err);
+}
+
+/* ---- the summary ------------------------------------------------------------------- */
+
+static idr_status write_summary(idr_result *res, const int *idx, int n, const row *rows,
+                                idr_error *err) {
+  double x[IDR_XIANG2026_SAMPLES], c[10][IDR_XIANG2026_SAMPLES];
+  int fai[IDR_XIANG2026_SAMPLES];
+  char names[256] = "", species[256] = "";
+  for (int k = 0; k < n; k++) {
+    const sample *S = &SAMPLES[idx[k]];
+    const row *w = &rows[k];
+    x[k] = S->x;
+    fai[k] = strcmp(S->family, "FAPbI3-FAI") == 0;
+    const double v[10] = {w->Ea_true, w->Ea_x,   w->Ea_err, S->Ea_stated,
+                          w->Ea_tid,  w->N_true, w->N_x,    w->N_x_err,
+                          0,          0};
+    for (int j = 0; j < 8; j++)
+      c[j][k] = v[j];
+    size_t ln = strlen(names), ls = strlen(species);
+    snprintf(names + ln, sizeof names - ln, "%s%s", k ? "," : "", S->name);
+    snprintf(species + ls, sizeof species - ls, "%s%s", k ? "," : "", w->sign);
+  }
+  static const char *const NAMES[8] = {"Ea_true",       "Ea_extracted", "Ea_err",      "Ea_stated",
+                                       "Ea_tid_target", "N_true",       "N_extracted", "N_err"};
+  static const char *const UNITS[8] = {"eV", "eV", "eV", "eV", "eV", "cm^-3", "cm^-3", "cm^-3"};
+  const size_t dims[2] = {(size_t)n, 1};
+  idr_status st = idr_result_put_double(res, "summary/x", x, 1, dims, "-", err);
+  if (!st) st = idr_result_put_int(res, "summary/fai_sample", fai, (size_t)n, "-", err);
+  for (int j = 0; !st && j < 8; j++) {
+    char p[64];
+    snprintf(p, sizeof p, "summary/%s", NAMES[j]);
+    st = idr_result_put_double(res, p, c[j], 1, dims, UNITS[j], err);
+  }
+  if (!st) st = idr_result_set_attr_string(res, "summary", "samples", names, err);
+  if (!st) st = idr_result_set_attr_string(res, "summary", "species", species, err);
+  return st;
+}
+
+/* ---- the driver ------------------------------------------------------------------ */
+
+idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **out,
+                                   idr_error *err) {
+  *out = NULL;
+  char deck[PATH_LEN];
+  if (o->deck)
+    idr_strlcpy(deck, o->deck, sizeof deck);
+  else
+    snprintf(deck, sizeof deck, "%s/xiang2026.yaml", idr_data_dir("examples"));
+  int idx[IDR_XIANG2026_SAMPLES], n = 0;
+  for (int s = 0; s < IDR_XIANG2026_SAMPLES; s++)
+    if (!o->samples || (o->samples >> s & 1u)) idx[n++] = s;
+  idr_study *base = NULL, *studies[IDR_XIANG2026_SAMPLES] = {NULL};
+  idr_result *res = NULL, *one = NULL;
+  row rows[IDR_XIANG2026_SAMPLES];
+  memset(rows, 0, sizeof rows);
+  int absorber;
+  /* every sample's deck first: bad input stops before anything runs */
+  idr_status st = idr_study_load(deck, NULL, 0, &base, err);
+  if (!st) st = check_base(base, &absorber, err);
+  for (int k = 0; !st && k < n; k++) {
+    const sample *S = &SAMPLES[idx[k]];
+    idr_composition comp;
+    st = sample_study(base, absorber, idx[k], &studies[k], err);
+    if (!st)
+      st = idr_composition_eval(S->family, strcmp(S->family, "FAPbI3-FAI") == 0 ? NAN : S->x, NULL,
+                                &comp, err);
+    if (!st) rows[k].Ea_tid = comp.Ea_halide_TID_eV;
+  }
+  if (!st && o->ready) st = o->ready(o->user, err);
+  if (!st) st = idr_result_create(&res, err);
+  if (st) goto out_free;
+  double t0 = now_s();
+  for (int k = 0; k < n; k++) {
+    const sample *S = &SAMPLES[idx[k]];
+    double ts = now_s();
+    int runs = 0;
+    st = run_sample(o, studies[k], idx[k], rows[k].Ea_tid, &runs, &one, err);
+    if (st) {
+      char why[IDR_ERRMSG_LEN];
+      idr_strlcpy(why, err ? err->msg : "", sizeof why);
+      idr_error_clear(err);
+      idr_error_set(err, st, "sample %s: %s", S->name, why);
+      goto out_free;
+    }
+    fill_row(one, &rows[k]);
+    char g[64];
+    snprintf(g, sizeof g, "samples/%s", S->name);
+    st = idr_result_set_attr_string(res, g, "family", S->family, err);
+    if (!st) st = idr_result_set_attr_double(res, g, "x", S->x, err);
+    snprintf(g, sizeof g, "samples/%s/tid", S->name);
+    if (!st) st = idr_result_copy_group(res, g, one, "tid", err);
+    if (!st && k == 0)
+      st = idr_result_set_attr_string(res, "/", "deck_yaml", idr_study_deck_yaml(studies[k]), err);
+    idr_result_free(&one);
+    if (st) goto out_free;
+    char note[64] = "";
+    if (o->invert) snprintf(note, sizeof note, "; %d inversion scans", runs);
+    progress(o, "%-7s (%d/%d) %.2f s: Ea true %.4f extracted %.4f eV (TID value %.4f%s)", S->name,
+             k + 1, n, now_s() - ts, rows[k].Ea_true, rows[k].Ea_x, rows[k].Ea_tid, note);
+  }
+  st = idr_result_set_attr_string(res, "/", "iondrift_version", idr_version(), err);
+  if (!st) st = idr_result_set_attr_string(res, "/", "study", STUDY_TEXT, err);
+  if (!st) st = idr_result_set_attr_double(res, "/", "wall_time_s", now_s() - t0, err);
+  if (!st) st = idr_result_set_attr_double(res, "/", "inverted", o->invert ? 1.0 : 0.0, err);
+  if (!st) st = write_summary(res, idx, n, rows, err);
+  if (!st) {
+    *out = res;
+    res = NULL;
+  }
+out_free:
+  idr_result_free(&one);
+  idr_result_free(&res);
+  for (int k = 0; k < n; k++)
+    idr_study_free(&studies[k]);
+  idr_study_free(&base);
+  return st;
+}
+
+/* ---- the files -------------------------------------------------------------------- */
+
+static const double *column(const idr_result *r, const char *name, size_t n) {
+  idr_dataset d;
+  if (idr_result_dataset(r, name, &d, NULL) != IDR_OK || d.type != IDR_RESULT_DOUBLE ||
+      d.dims[0] != n)
+    return NULL;
+  return d.data;
+}
+
+/* DIR/reproduce.csv through a temporary name. */
+static idr_status write_csv(const idr_result *r, const char *path, idr_error *err) {
+  idr_dataset xs;
+  if (idr_result_dataset(r, "summary/x", &xs, err)) return IDR_ERR_INPUT;
+  size_t n = xs.dims[0];
+  const double *x = xs.data, *Et = column(r, "summary/Ea_true", n);
+  const double *Ex = column(r, "summary/Ea_extracted", n), *Ee = column(r, "summary/Ea_err", n);
+  const double *Nt = column(r, "summary/N_true", n), *Nx = column(r, "summary/N_extracted", n);
+  const double *Ed = column(r, "summary/Ea_tid_target", n);
+  const double *Es = column(r, "summary/Ea_stated", n);
+  if (!Et || !Ex || !Ee || !Nt || !Nx || !Ed || !Es)
+    return idr_error_set(err, IDR_ERR_INPUT, "result: not a reproduction (summary incomplete)");
+  char tmp[PATH_LEN + 32];
+  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  FILE *f = fopen(tmp, "w");
+  if (!f) return idr_error_set(err, IDR_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+  fprintf(f, "sample,x,illuminated,species,Ea_true_eV,Ea_extracted_eV,Ea_err_eV,N_true_cm3,"
+             "N_extracted_cm3,Ea_TID_eV,Ea_study_eV\n");
+  for (size_t k = 0; k < n; k++) {
+    char name[32] = "?", sp[16] = "?";
+    idr_result_attr_item(r, "summary", "samples", k, name, sizeof name, NULL);
+    idr_result_attr_item(r, "summary", "species", k, sp, sizeof sp, NULL);
+    fprintf(f, "%s,%.6g,0,%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", name, x[k], sp, Et[k],
+            Ex[k], Ee[k], Nt[k], Nx[k], Ed[k], Es[k]);
+  }
+  if (fclose(f) != 0 || rename(tmp, path) != 0) {
+    remove(tmp);
+    return idr_error_set(err, IDR_ERR_IO, "cannot write %s", path);
+  }
+  return IDR_OK;
+}
+
+idr_status idr_reproduce_write(const idr_result *r, const char *dir, idr_error *err) {
+  char h5[PATH_LEN], csv[PATH_LEN];
+  int a = snprintf(h5, sizeof h5, "%s/reproduce.h5", dir);
+  int b = snprintf(csv, sizeof csv, "%s/reproduce.csv", dir);
+  if (a < 0 || b < 0 || (size_t)a >= sizeof h5 || (size_t)b >= sizeof csv)
+    return idr_error_set(err, IDR_ERR_INPUT, "%s: path too long", dir);
+  idr_status st = write_csv(r, csv, err);
+  if (!st) st = idr_result_write(r, h5, "", err);
+  if (st) remove(csv);
+  return st;
+}

@@ -1,0 +1,110 @@
+# Install test: `cmake --install` into a temporary prefix, then from a
+# directory outside the source tree and without IONDRIFT_* variables:
+#   the installed `iondrift run` on the installed example deck,
+#   the example C program built with `pkg-config --cflags --libs iondrift`,
+#   the same built by CMake with find_package(iondrift), shared and static,
+#   `import iondrift` from the installed Python package running the deck.
+#   cmake -DBUILD=... -DPREFIX=... -DPYDIR=... -DPYTHON=... -P install_check.cmake
+foreach(v IONDRIFT_MATERIALS IONDRIFT_EXAMPLES IONDRIFT_TOOLS IONDRIFT_LIBRARY PYTHONPATH)
+  unset(ENV{${v}})
+endforeach()
+file(REMOVE_RECURSE ${PREFIX})
+file(MAKE_DIRECTORY ${PREFIX}/work)
+set(work ${PREFIX}/work)
+
+function(run_step what)
+  execute_process(COMMAND ${ARGN} WORKING_DIRECTORY ${work} RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
+  endif()
+  set(step_out "${out}" PARENT_SCOPE)
+  message(STATUS "${what}: ok")
+endfunction()
+
+run_step("cmake --install" ${CMAKE_COMMAND} --install ${BUILD} --prefix ${PREFIX})
+file(GLOB_RECURSE so ${PREFIX}/lib*/libiondrift.so)
+file(GLOB_RECURSE pc ${PREFIX}/lib*/pkgconfig/iondrift.pc)
+file(GLOB_RECURSE cfg ${PREFIX}/lib*/cmake/iondrift/iondriftConfig.cmake)
+file(GLOB_RECURSE ar ${PREFIX}/lib*/libiondrift.a)
+foreach(f bin/iondrift include/iondrift/iondrift.h include/iondrift/idr_core.h
+          share/iondrift/materials/FAPbI3.yaml share/iondrift/materials/composition/FAPbI3-Br.yaml
+          share/iondrift/examples/fapbi3_pin.yaml share/iondrift/examples/run_deck.c
+          share/iondrift/tools/plot_reproduce.py ${PYDIR}/iondrift/__init__.py)
+  if(NOT EXISTS ${PREFIX}/${f})
+    message(FATAL_ERROR "not installed: ${PREFIX}/${f}")
+  endif()
+endforeach()
+if(NOT so OR NOT pc OR NOT cfg OR NOT ar)
+  message(FATAL_ERROR "missing: libiondrift.so '${so}', .a '${ar}', iondrift.pc '${pc}', config '${cfg}'")
+endif()
+get_filename_component(libdir ${so} DIRECTORY)
+get_filename_component(pcdir ${pc} DIRECTORY)
+set(deck ${PREFIX}/share/iondrift/examples/fapbi3_pin.yaml)
+
+# the installed program finds its material data without the source tree:
+# a material that exists only in the installed data directory
+set(mdir ${PREFIX}/share/iondrift/materials)
+file(READ ${mdir}/PTAA.yaml ptaa)
+string(REPLACE "name: PTAA" "name: InstalledOnly" ptaa "${ptaa}")
+file(WRITE ${mdir}/InstalledOnly.yaml "${ptaa}")
+run_step("installed iondrift run" ${PREFIX}/bin/iondrift run ${deck} -o ${work}/cli.h5
+         --set mesh.nodes=120 --set layers[0].material=InstalledOnly)
+if(NOT step_out MATCHES "built-in potential")
+  message(FATAL_ERROR "unexpected summary:\n${step_out}")
+endif()
+
+# the installed plot tool (share/iondrift/tools) draws that result
+run_step("installed iondrift plot" ${PREFIX}/bin/iondrift plot ${work}/cli.h5 -o ${work}/cli.png)
+if(NOT EXISTS ${work}/cli.png)
+  message(FATAL_ERROR "installed iondrift plot wrote no figure")
+endif()
+
+# a C program built with pkg-config
+set(ENV{PKG_CONFIG_PATH} ${pcdir})
+execute_process(COMMAND pkg-config --cflags --libs iondrift OUTPUT_VARIABLE flags
+                OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "pkg-config --cflags --libs iondrift failed")
+endif()
+separate_arguments(flags UNIX_COMMAND "${flags}")
+run_step("cc with pkg-config" cc -Wall -Werror ${PREFIX}/share/iondrift/examples/run_deck.c
+         ${flags} -o ${work}/run_deck)
+set(ENV{LD_LIBRARY_PATH} ${libdir})
+run_step("run_deck" ${work}/run_deck ${deck} ${work}/c.h5)
+if(NOT step_out MATCHES "transient/J +[0-9]+ x 1 +A/m\\^2")
+  message(FATAL_ERROR "run_deck output:\n${step_out}")
+endif()
+
+# the same with CMake's find_package(iondrift)
+file(WRITE ${work}/cm/CMakeLists.txt
+  "cmake_minimum_required(VERSION 3.18)\nproject(use_iondrift C)\n"
+  "find_package(iondrift 0.1 REQUIRED)\nadd_executable(run_deck ${PREFIX}/share/iondrift/examples/run_deck.c)\n"
+  "target_link_libraries(run_deck PRIVATE iondrift::iondrift)\n"
+  "add_executable(run_deck_static ${PREFIX}/share/iondrift/examples/run_deck.c)\n"
+  "target_link_libraries(run_deck_static PRIVATE iondrift::iondrift_static)\n")
+run_step("find_package(iondrift)" ${CMAKE_COMMAND} -S ${work}/cm -B ${work}/cm/b
+         -DCMAKE_PREFIX_PATH=${PREFIX})
+run_step("build with iondrift::iondrift" ${CMAKE_COMMAND} --build ${work}/cm/b)
+run_step("run the CMake-built program" ${work}/cm/b/run_deck ${deck})
+run_step("run it linked with libiondrift.a" ${work}/cm/b/run_deck_static ${deck})
+
+# import iondrift from the installed location
+unset(ENV{LD_LIBRARY_PATH})
+set(ENV{PYTHONPATH} ${PREFIX}/${PYDIR})
+file(WRITE ${work}/use.py
+  "import sys\n"
+  "import iondrift\n"
+  "assert iondrift.__file__.startswith(sys.argv[2]), iondrift.__file__\n"
+  "assert iondrift._lib.lib._name.startswith(sys.argv[2]), iondrift._lib.lib._name\n"
+  "import ctypes\n"
+  "iondrift._lib.lib.idr_data_dir.restype = ctypes.c_char_p\n"
+  "d = iondrift._lib.lib.idr_data_dir(b'materials').decode()\n"
+  "assert d.startswith(sys.argv[2]), d\n"
+  "r = iondrift.run(sys.argv[1])\n"
+  "print(r.units('transient/J'), r['transient/J'].shape)\n")
+run_step("import iondrift (installed)" ${PYTHON} ${work}/use.py ${deck} ${PREFIX})
+if(NOT step_out MATCHES "A/m\\^2")
+  message(FATAL_ERROR "python output:\n${step_out}")
+endif()
+file(REMOVE_RECURSE ${PREFIX})
