@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential cmake pkg-config libsundials-dev libsuitesparse-dev \
 libhdf5-dev libyaml-dev libgsl-dev libcmocka-dev python3 python3-matplotlib \
-python3-h5py python3-numpy python3-pytest"
+python3-h5py python3-numpy python3-pytest python3-pip python3-setuptools"
 
 missing=""
 for p in $PKGS; do

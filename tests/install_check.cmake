@@ -3,7 +3,8 @@
 #   the installed `iondrift run` on the installed example deck,
 #   the example C program built with `pkg-config --cflags --libs iondrift`,
 #   the same built by CMake with find_package(iondrift), shared and static,
-#   `import iondrift` from the installed Python package running the deck.
+#   `import iondrift` from the installed Python package running the deck,
+#   the package installed offline by pip (the library found by the loader).
 #   cmake -DBUILD=... -DPREFIX=... -DPYDIR=... -DPYTHON=... -P install_check.cmake
 foreach(v IONDRIFT_MATERIALS IONDRIFT_EXAMPLES IONDRIFT_TOOLS IONDRIFT_LIBRARY PYTHONPATH)
   unset(ENV{${v}})
@@ -106,5 +107,23 @@ file(WRITE ${work}/use.py
 run_step("import iondrift (installed)" ${PYTHON} ${work}/use.py ${deck} ${PREFIX})
 if(NOT step_out MATCHES "A/m\\^2")
   message(FATAL_ERROR "python output:\n${step_out}")
+endif()
+
+# the same package installed offline by Debian's pip, the library by the loader
+# (from a copy: the build writes beside the sources)
+file(COPY ${SRC}/python/iondrift ${SRC}/python/pyproject.toml DESTINATION ${work}/pysrc
+     PATTERN "__pycache__" EXCLUDE)
+run_step("pip install (offline)" ${PYTHON} -m pip install -q --no-build-isolation --no-deps
+         --no-index --target ${work}/pip ${work}/pysrc)
+set(ENV{PYTHONPATH} ${work}/pip)
+set(ENV{LD_LIBRARY_PATH} ${libdir})
+file(WRITE ${work}/use_pip.py
+  "import sys\n"
+  "import iondrift\n"
+  "assert iondrift.__file__.startswith(sys.argv[2]), iondrift.__file__\n"
+  "print(iondrift.run(sys.argv[1]).units('transient/J'))\n")
+run_step("import iondrift (pip)" ${PYTHON} ${work}/use_pip.py ${deck} ${work}/pip)
+if(NOT step_out MATCHES "A/m\\^2")
+  message(FATAL_ERROR "python (pip) output:\n${step_out}")
 endif()
 file(REMOVE_RECURSE ${PREFIX})

@@ -233,13 +233,15 @@ static void test_setter_ranges(void **state) {
 typedef struct job {
   const idr_study *s;
   idr_result *r;
+  const char *h5; /* written by the thread too */
 } job;
 
 static int job_run(void *arg) {
   job *j = arg;
   idr_error err;
   idr_error_clear(&err);
-  return idr_study_run(j->s, 1, NULL, NULL, &j->r, &err) == IDR_OK ? 0 : 1;
+  if (idr_study_run(j->s, 1, NULL, NULL, &j->r, &err) != IDR_OK) return 1;
+  return idr_result_write(j->r, j->h5, "", &err) == IDR_OK ? 0 : 1;
 }
 
 static void assert_same(const idr_result *a, const idr_result *b, const char *name) {
@@ -258,7 +260,11 @@ static void test_threads(void **state) {
   assert_int_equal(idr_study_copy(a, &b, &err), IDR_OK);
   assert_int_equal(idr_study_set_double(b, "ions[0].Ea_eV", 0.2, &err), IDR_OK);
   idr_result *ra = run(a, 1), *rb = run(b, 1);
-  job ja = {a, NULL}, jb = {b, NULL};
+  char dir[] = "/tmp/idr_test_threads_XXXXXX", ha[128], hb[128];
+  assert_non_null(mkdtemp(dir));
+  snprintf(ha, sizeof ha, "%s/a.h5", dir);
+  snprintf(hb, sizeof hb, "%s/b.h5", dir);
+  job ja = {a, NULL, ha}, jb = {b, NULL, hb};
   thrd_t ta, tb;
   assert_int_equal(thrd_create(&ta, job_run, &ja), thrd_success);
   assert_int_equal(thrd_create(&tb, job_run, &jb), thrd_success);
@@ -274,6 +280,19 @@ static void test_threads(void **state) {
   assert_int_equal(idr_result_dataset(ra, "tid/C", &ca, &err), IDR_OK);
   assert_int_equal(idr_result_dataset(rb, "tid/C", &cb, &err), IDR_OK);
   assert_true(memcmp(ca.data, cb.data, ca.dims[0] * ca.dims[1] * sizeof(double)) != 0);
+  /* the files both threads wrote at once hold their own numbers */
+  const job *jobs[2] = {&ja, &jb};
+  for (int k = 0; k < 2; k++) {
+    idr_h5 *h = NULL;
+    idr_h5_dataset d;
+    assert_int_equal(idr_h5_open(jobs[k]->h5, &h, &err), IDR_OK);
+    assert_int_equal(idr_h5_read_double(h, "tid/C", "F/m^2", &d, &err), IDR_OK);
+    assert_memory_equal(d.data, k ? cb.data : ca.data, d.size * sizeof(double));
+    idr_h5_dataset_free(&d);
+    idr_h5_close(&h);
+    remove(jobs[k]->h5);
+  }
+  rmdir(dir);
   idr_result_free(&ra);
   idr_result_free(&rb);
   idr_result_free(&ja.r);
