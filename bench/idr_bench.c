@@ -183,10 +183,10 @@ static idr_status bench_tid(const char *path, idr_error *err) {
       long steps = 0;
       for (int j = 0; j < tr.n_T; j++)
         steps += tr.curves[j].stats.steps;
-      printf("bench case=tid_scan temperatures=%d samples=%d threads=%d wall_ms=%.1f "
+      printf("bench case=tid_scan temperatures=%d failed=%d samples=%d threads=%d wall_ms=%.1f "
              "target_wall_ms_1_core=%g steps=%ld peak_rss_MB=%.1f\n",
-             tr.n_T, tr.curves[0].n, tr.threads, 1e3 * tr.wall_s, BENCH_TARGET_TID_MS, steps,
-             peak_rss_mb());
+             tr.n_T, tr.n_failed, tr.curves[0].n, tr.threads, 1e3 * tr.wall_s, BENCH_TARGET_TID_MS,
+             steps, peak_rss_mb());
       idr_tid_result_free(&tr);
     }
     idr_mesh_free(&mesh);

@@ -684,7 +684,7 @@ void idr_deck_defaults(idr_deck *d) {
   d->generation.model = IDR_GEN_NONE;
   d->generation.from_right = 0;
   d->mesh.nodes = 400;
-  d->mesh.h_min_nm = 0.2;
+  d->mesh.h_min_nm = 0.05;
   d->solver.rtol = 1e-6;
   d->solver.atol_density_cm3 = 1e3;
   d->solver.atol_potential_V = 1e-9;
