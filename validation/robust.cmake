@@ -25,9 +25,3 @@ add_test(NAME robust.stress
           ${CMAKE_CURRENT_BINARY_DIR}/stress_out --points 60 --seed 9 --jobs 1)
 set_tests_properties(robust.stress PROPERTIES LABELS stress TIMEOUT 300
   ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
-# Disabled until the bias-change fix (issue 9, item 3) lands: point 31 of
-# this grid (T 224.063 K, Ea 0.296136 eV, N_ion 9.24699e17 cm^-3, N_A
-# 1.71272e17 cm^-3, pulse -1.49642 V) ends in "IDACalcIC flag -22: y0 fails
-# to satisfy constraints" at the switch back to 0 V. The same grid by hand:
-# `make stress STRESS_POINTS=60 STRESS_SEED=9`.
-set_tests_properties(robust.stress PROPERTIES DISABLED TRUE)

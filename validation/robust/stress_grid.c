@@ -22,11 +22,13 @@
  *   nan        exit 0 with a non-finite number without documented meaning;
  *   crash      anything else (a signal, another exit status, an error
  *              without a message, files left behind by a failure).
- * Prints the counts, the wall-time distribution and each failed point with
+ * Prints the counts, the wall-time and CPU-time distributions (CPU time: the
+ * machine's other load aside) and each failed point with
  * the command that reproduces it; optionally a CSV table of every point.
  * Exit status 0 when there is no crash, no NaN and at least the fraction F
  * (default 0.999) converged; 1 otherwise; 2 for bad arguments.
  */
+#define _DEFAULT_SOURCE /* wait4 */
 #define _POSIX_C_SOURCE 200809L
 
 #include "idr_io.h"
@@ -41,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -60,7 +63,8 @@ typedef struct point {
   double T_K, Ea_eV, N_ion_cm3, N_A_cm3, V_pulse;
   char sets[N_PARAMS][SET_LEN];
   point_status status;
-  double wall_s;
+  double wall_s;     /* wall time of the child [s] */
+  double cpu_s;      /* its CPU time, user + system [s] (the load of other work aside) */
   char msg[MSG_LEN]; /* the error message, or what was wrong */
 } point;
 
@@ -287,39 +291,47 @@ static void print_command(const grid *g, const point *p) {
 static int write_table(const grid *g, const point *pts) {
   FILE *f = fopen(g->table, "w");
   if (!f) return -1;
-  fprintf(f, "index,temperature_K,Ea_eV,N_ion_cm3,N_A_cm3,V_pulse_V,status,wall_s,message\n");
+  fprintf(f, "index,temperature_K,Ea_eV,N_ion_cm3,N_A_cm3,V_pulse_V,status,wall_s,cpu_s,message\n");
   for (int i = 0; i < g->points; i++) {
     const point *p = &pts[i];
     char m[MSG_LEN];
     snprintf(m, sizeof m, "%s", p->msg);
     for (char *c = m; *c; c++)
       if (*c == ',' || *c == '"' || *c == '\n') *c = ';';
-    fprintf(f, "%d,%.6g,%.6g,%.6g,%.6g,%.6g,%s,%.4f,%s\n", i, p->T_K, p->Ea_eV, p->N_ion_cm3,
-            p->N_A_cm3, p->V_pulse, STATUS_NAME[p->status], p->wall_s, m);
+    fprintf(f, "%d,%.6g,%.6g,%.6g,%.6g,%.6g,%s,%.4f,%.4f,%s\n", i, p->T_K, p->Ea_eV, p->N_ion_cm3,
+            p->N_A_cm3, p->V_pulse, STATUS_NAME[p->status], p->wall_s, p->cpu_s, m);
   }
   return fclose(f) == 0 ? 0 : -1;
 }
 
+/* min, median, 90 %, 99 %, max and sum of n values (sorted in place). */
+static void print_distribution(const char *what, double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  double sum = 0.0;
+  for (int i = 0; i < n; i++)
+    sum += v[i];
+#define PCT(q) v[(int)fmin((double)(n - 1), floor((q) * (n - 1) + 0.5))]
+  printf("  %s per point [s]: min %.3f, median %.3f, 90 %% %.3f, 99 %% %.3f, max %.3f; sum %.1f\n",
+         what, v[0], PCT(0.5), PCT(0.9), PCT(0.99), v[n - 1], sum);
+#undef PCT
+}
+
 static int report(const grid *g, point *pts, double total_wall) {
   int count[4] = {0, 0, 0, 0};
-  double *w = malloc((size_t)g->points * sizeof *w);
+  const int n = g->points;
+  double *w = malloc(2 * (size_t)n * sizeof *w);
   if (!w) return 1;
-  for (int i = 0; i < g->points; i++) {
+  for (int i = 0; i < n; i++) {
     count[pts[i].status]++;
     w[i] = pts[i].wall_s;
+    w[n + i] = pts[i].cpu_s;
   }
-  qsort(w, (size_t)g->points, sizeof *w, cmp_double);
-  const int n = g->points;
-#define PCT(q) w[(int)fmin((double)(n - 1), floor((q) * (n - 1) + 0.5))]
   printf("stress grid: %d points (seed %llu), %s\n", n, (unsigned long long)g->seed, g->deck);
   for (int s = 0; s < 4; s++)
     printf("  %-10s %5d  (%.2f %%)\n", STATUS_NAME[s], count[s], 100.0 * count[s] / n);
-  double sum = 0.0;
-  for (int i = 0; i < n; i++)
-    sum += w[i];
-  printf("  wall time per point [s]: min %.3f, median %.3f, 90 %% %.3f, 99 %% %.3f, max %.3f; "
-         "sum %.1f s, elapsed %.1f s on %d job(s)\n",
-         w[0], PCT(0.5), PCT(0.9), PCT(0.99), w[n - 1], sum, total_wall, g->jobs);
+  print_distribution("wall time", w, n);
+  print_distribution("CPU time ", w + n, n);
+  printf("  elapsed %.1f s on %d job(s)\n", total_wall, g->jobs);
   free(w);
   for (int i = 0; i < n; i++) {
     if (pts[i].status == ST_CONVERGED) continue;
@@ -365,7 +377,8 @@ static int run_grid(const grid *g) {
     }
     if (running == 0) continue;
     int ws = 0;
-    pid_t done = waitpid(-1, &ws, 0);
+    struct rusage ru;
+    pid_t done = wait4(-1, &ws, 0, &ru);
     if (done < 0) {
       if (errno == EINTR) continue;
       break;
@@ -374,6 +387,8 @@ static int run_grid(const grid *g) {
       if (pid[j] == done) {
         point *p = &pts[idx[j]];
         p->wall_s = now_s() - t0[j];
+        p->cpu_s = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+                   (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
         classify(g, idx[j], p, ws);
         if (p->status == ST_CONVERGED || p->status == ST_ERROR) clean_point(g, idx[j]);
         pid[j] = -1;
