@@ -103,7 +103,7 @@ static void compare_with_klu(const idr_device *d, const double *Jx, const char *
   assert_null(bt);
 
   klu_l_common c;
-  klu_l_defaults(&c);
+  assert_true(klu_l_defaults(&c));
   klu_l_symbolic *sym = klu_l_analyze(n, cp, ri, &c);
   assert_non_null(sym);
   klu_l_numeric *num = klu_l_factor(cp, ri, (double *)Jx, sym, &c);
