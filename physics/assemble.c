@@ -86,9 +86,18 @@ static inline void addF(asm_ctx *a, int row, double v) {
   if (a->Fabs) a->Fabs[row] += fabs(v);
 }
 
+/* Position of entry (row, col) in the device's CSC pattern (idr_physics.h;
+ * idr_device_csc_pos without its checks: every entry written here is in it). */
+static inline long jac_pos(const idr_device *d, int row, int col) {
+  const int j = d->node_of[col], i = d->node_of[row], k = row - d->off[i];
+  if (col - d->off[j] >= d->ncore[j])
+    return d->cseg[3 * (size_t)col + 1] + (k < d->ncore[j] ? k : d->ncore[j]);
+  return d->cseg[3 * (size_t)col + (size_t)(i - j + 1)] + k;
+}
+
 static inline void addJ(asm_ctx *a, int row, int col, double v) {
   if (!a->Jx) return;
-  a->Jx[a->d->csc_base[col] + row] += v;
+  a->Jx[jac_pos(a->d, row, col)] += v;
 }
 
 static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, const double *y,

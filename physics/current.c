@@ -232,11 +232,13 @@ int idr_potential_rate(const idr_device *d, const idr_bias *b, const double *y, 
     const int r = d->iphi[i];
     double rhs = 0.0;
     for (int j = i - 1; j <= i + 1; j++)
-      for (int u = d->off[j]; u < d->off[j + 1]; u++)
-        if (u != d->iphi[j]) rhs -= Jx[d->csc_base[u] + r] * yp[u];
-    double a = Jx[d->csc_base[r] + r];
-    double l = i > 1 ? Jx[d->csc_base[d->iphi[i - 1]] + r] : 0.0;
-    double u = i < N - 2 ? Jx[d->csc_base[d->iphi[i + 1]] + r] : 0.0;
+      for (int u = d->off[j]; u < d->off[j + 1]; u++) {
+        long q = u != d->iphi[j] ? idr_device_csc_pos(d, r, u) : -1;
+        if (q >= 0) rhs -= Jx[q] * yp[u];
+      }
+    double a = Jx[idr_device_csc_pos(d, r, r)];
+    double l = i > 1 ? Jx[idr_device_csc_pos(d, r, d->iphi[i - 1])] : 0.0;
+    double u = i < N - 2 ? Jx[idr_device_csc_pos(d, r, d->iphi[i + 1])] : 0.0;
     /* Thomas: forward elimination (the Laplacian rows are diagonally dominant) */
     double den = a - l * cp[i - 1];
     if (!(fabs(den) > 0.0) || !isfinite(den)) return 1;

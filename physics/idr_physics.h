@@ -145,11 +145,18 @@ typedef struct idr_device {
   double *is_diff;  /* 1 differential, 0 algebraic (IDASetId) */
   double *positive; /* 1 constrained >= 0 (IDASetConstraints), 0 free */
   double *atol;     /* absolute tolerance in scaled units */
-  /* fixed CSC pattern of dF/dy + cj dF/dy' */
+  /* fixed CSC pattern of dF/dy + cj dF/dy'. The unknowns of node i are its
+   * core (potential, carriers, ions: ncore[i], first) and its trap
+   * occupations (last). A core column of node j holds the core rows of j-1,
+   * every row of j and the core rows of j+1; a trap column the core rows of
+   * its node and its own row (a level couples to nothing else). */
   long nnz;
-  long *colptr;   /* [n_unknowns + 1] */
-  long *rowind;   /* [nnz] */
-  long *csc_base; /* [n_unknowns] entry (r, c) of the pattern is at csc_base[c] + r */
+  long *colptr; /* [n_unknowns + 1] */
+  long *rowind; /* [nnz], increasing in each column */
+  int *ncore;   /* [N] core unknowns of each node */
+  long *cseg;   /* [3 n_unknowns] position of the first entry of each row segment of a column:
+                   core rows of j-1, rows of j, core rows of j+1 (-1: none; a trap column:
+                   its segment 1 holds the core rows of j, then its own row) */
 } idr_device;
 
 /* Build the device at temperature T [K] from a validated deck on a mesh.

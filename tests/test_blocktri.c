@@ -2,8 +2,9 @@
  * Unit tests of the block-tridiagonal linear solver of solver/ (blocktri.c)
  * against KLU on transient Jacobians dF/dy + cj dF/dy' of the example deck
  * (4 unknowns per absorber node) and of the same stack with a second ionic
- * species and a Gaussian trap band (11 unknowns per absorber node: the
- * generic kernel), at the equilibrium and at a perturbed state, for cj from
+ * species and a Gaussian trap band (10 unknowns per absorber node: the 5
+ * trap levels eliminated per node, a core of 5), at the equilibrium and at a
+ * perturbed state, for cj from
  * picosecond steps down to 1/s. Checks, for each system: the componentwise
  * backward error max_r |A x - b|_r / (|A| |x| + |b|)_r and the difference
  * from KLU's solution relative to its largest entry. A singular Jacobian is
