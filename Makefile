@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT   ?= out
 PREFIX     ?= /usr/local
 
-.PHONY: all deps configure build demo test test-fast asan bench install format format-check clean tas-figures
+.PHONY: all deps configure build demo test test-fast asan bench stress install format format-check clean tas-figures
 
 all: build
 
@@ -53,6 +53,19 @@ bench: build
 # The figures of docs/tas.md (the TAS validation decks run and drawn).
 tas-figures: build
 	@sh scripts/tas-figures.sh $(BUILD)
+
+# The long stress grid (docs/validation.md): `iondrift run` of the example
+# deck at STRESS_POINTS random (T, Ea, N_ion, N_A, pulse) points, every core;
+# fails on a crash, a NaN or < 99.9 % converged. The table of every point:
+# $(BUILD)/stress_out/points.csv.
+STRESS_POINTS ?= 1000
+STRESS_SEED   ?= 2026
+stress: build
+	@mkdir -p $(BUILD)/stress_out
+	@IONDRIFT_MATERIALS=$(CURDIR)/materials/data ./$(BUILD)/validation/stress_grid \
+	  ./$(BUILD)/app/iondrift examples/fapbi3_pin.yaml $(BUILD)/stress_out \
+	  --points $(STRESS_POINTS) --seed $(STRESS_SEED) --jobs $(JOBS) \
+	  --table $(BUILD)/stress_out/points.csv
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i
