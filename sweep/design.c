@@ -62,28 +62,31 @@ static idr_status read_values(const idr_ydoc *doc, const idr_ynode *n, const cha
   a->n = m;
   if (!(a->num = calloc(m, sizeof *a->num)))
     return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-  size_t numbers = 0;
-  for (size_t i = 0; i < m; i++)
-    if (idr_yread_number(doc, idr_ynode_at(n, i), path, &a->num[i], NULL) == IDR_OK) numbers++;
-  if (numbers == m) return IDR_OK;
+  /* the first value decides: numbers, or words (a string key) */
+  double v;
+  int numeric = idr_yread_number(doc, idr_ynode_at(n, 0), path, &v, NULL) == IDR_OK;
+  for (size_t i = 0; i < m; i++) {
+    const idr_ynode *e = idr_ynode_at(n, i);
+    char p[SW_KEY_LEN];
+    idr_read_path_index(p, sizeof p, path, i);
+    const char *s = idr_ynode_scalar(e);
+    int is_num = idr_yread_number(doc, e, p, &a->num[i], NULL) == IDR_OK;
+    if (is_num != numeric || !s || !*s)
+      return idr_yerror(doc, e, 0, p, err,
+                        "must be a %s like the first value (a list holds numbers or words) "
+                        "(got %s)",
+                        numeric ? "number" : "word", idr_read_got(e));
+    if (!numeric && (strchr(s, ',') || strchr(s, '\n') || strchr(s, '"')))
+      return idr_yerror(doc, e, 0, p, err, "must not contain a comma, quote or line break");
+  }
+  if (numeric) return IDR_OK;
   free(a->num);
   a->num = NULL;
   a->is_text = 1;
   if (!(a->text = calloc(m, sizeof *a->text)))
     return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < m; i++) {
-    const idr_ynode *e = idr_ynode_at(n, i);
-    char p[SW_KEY_LEN];
-    idr_read_path_index(p, sizeof p, path, i);
-    const char *s = idr_ynode_scalar(e);
-    double v;
-    if (idr_yread_number(doc, e, p, &v, NULL) == IDR_OK || !s || !*s)
-      return idr_yerror(doc, e, 0, p, err,
-                        "must be a word like the others of the list: all numbers or all words "
-                        "(got %s)",
-                        idr_read_got(e));
-    if (strchr(s, ',') || strchr(s, '\n') || strchr(s, '"'))
-      return idr_yerror(doc, e, 0, p, err, "must not contain a comma, quote or line break");
+    const char *s = idr_ynode_scalar(idr_ynode_at(n, i));
     size_t len = strlen(s) + 1;
     if (!(a->text[i] = malloc(len))) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
     memcpy(a->text[i], s, len);
@@ -117,6 +120,28 @@ static idr_status read_space(const idr_ydoc *doc, const idr_ynode *n, const char
   return IDR_OK;
 }
 
+/* "layers.1.thickness_nm" -> "layers[1].thickness_nm" (the table's column). */
+static void canonical_path(char *p, size_t size) {
+  char out[SW_KEY_LEN];
+  size_t o = 0;
+  for (const char *s = p; *s && o + 4 < sizeof out;) {
+    size_t d = 0;
+    while (s[1 + d] >= '0' && s[1 + d] <= '9')
+      d++;
+    if (*s == '.' && d > 0 && (s[1 + d] == '.' || s[1 + d] == '\0') && o + d + 3 < sizeof out) {
+      out[o++] = '[';
+      memcpy(out + o, s + 1, d);
+      o += d;
+      out[o++] = ']';
+      s += 1 + d;
+    } else {
+      out[o++] = *s++;
+    }
+  }
+  out[o] = '\0';
+  idr_strlcpy(p, out, size);
+}
+
 static idr_status read_path(const idr_ydoc *doc, const idr_ynode *n, const char *path, sw_axis *a,
                             idr_error *err) {
   const idr_ynode *p = idr_ynode_get(n, "path");
@@ -127,6 +152,7 @@ static idr_status read_path(const idr_ydoc *doc, const idr_ynode *n, const char 
   if (!st && (strchr(a->path, '=') || strchr(a->path, ',') || strchr(a->path, ' ')))
     st = idr_yerror(doc, p, 0, pp, err, "must be a deck path like ions[0].Ea_eV (got '%s')",
                     a->path);
+  if (!st) canonical_path(a->path, sizeof a->path);
   a->line = idr_ynode_line(n);
   a->col = idr_ynode_col(n);
   return st;

@@ -214,7 +214,7 @@ static idr_status parse_journal(const idr_sweep *sw, const char *path, char *tex
 
 static int journal_name(const char *name) {
   size_t n = strlen(name);
-  return strncmp(name, "journal", 7) == 0 && n > 11 && strcmp(name + n - 4, ".txt") == 0;
+  return strncmp(name, "journal", 7) == 0 && n >= 11 && strcmp(name + n - 4, ".txt") == 0;
 }
 
 static int cmp_names(const void *a, const void *b) {
@@ -266,7 +266,7 @@ static idr_status write_all(int fd, const char *path, const char *s, size_t n, i
     s += w;
     n -= (size_t)w;
   }
-  if (fsync(fd) != 0)
+  if (fdatasync(fd) != 0) /* the data and the file's size: what a reader needs */
     return idr_error_set(err, IDR_ERR_IO, "%s: cannot sync: %s", path, strerror(errno));
   return IDR_OK;
 }

@@ -165,7 +165,7 @@ static idr_status read_outputs(idr_sweep *sw, const idr_ydoc *doc, const idr_yno
     if (st) return st;
     const char *why = idr_sw_output_parse(o->name, o);
     if (why)
-      return idr_yerror(doc, e, 0, p, err, "%s (got '%s'); the outputs are: %s", why, o->name,
+      return idr_yerror(doc, e, 0, p, err, "%s (got '%s'). The outputs are: %s", why, o->name,
                         idr_sw_output_help());
     o->line = idr_ynode_line(e);
     o->col = idr_ynode_col(e);
@@ -229,7 +229,12 @@ idr_status idr_sweep_load(const char *spec_path, idr_sweep **out, idr_error *err
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: path too long", spec_path);
     goto out_fail;
   }
-  if ((st = idr_ydoc_read_file(spec_path, &doc, err))) goto out_fail;
+  if ((st = idr_ydoc_read_file(spec_path, &doc, err))) {
+    if (st == IDR_ERR_INPUT && strstr(err->msg, "flow mapping"))
+      idr_error_context(err, "a deck path with an index inside {...} needs quotes, "
+                             "{path: \"ions[0].Ea_eV\"}, or dots, {path: ions.0.Ea_eV}");
+    goto out_fail;
+  }
   const idr_ynode *root = idr_ydoc_root(doc);
   if (!root) {
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: empty sweep spec (deck, axes and outputs needed)",
