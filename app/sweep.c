@@ -180,8 +180,8 @@ static void print_plan(const idr_sweep *sw, const sweep_args *a, int ranks) {
 
 static void print_summary(const idr_sweep_summary *s, const sweep_args *a) {
   double busy = s->run_s + s->overhead_s;
-  printf("  ran on        %d rank%s x %d thread%s\n", s->ranks, s->ranks > 1 ? "s" : "", s->threads,
-         s->threads > 1 ? "s" : "");
+  printf("  ran on        %d rank%s x %d thread%s, peak memory %.0f MB per rank\n", s->ranks,
+         s->ranks > 1 ? "s" : "", s->threads, s->threads > 1 ? "s" : "", s->peak_rss_mb);
   printf("  points        %zu done here, %zu resumed, %zu failed (of %zu)\n", s->done, s->resumed,
          s->failed, s->total);
   printf("  wall          %.3f s, %.3g points/s; overhead outside the runs %.3g %% "

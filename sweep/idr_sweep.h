@@ -114,6 +114,7 @@ typedef struct idr_sweep_summary {
   double run_s;                        /* sum of the points' run times (all ranks) */
   double overhead_s;                   /* sum of the time per point outside the run:
                                           the study, the outputs, packing, journal */
+  double peak_rss_mb;                  /* peak resident memory of the largest rank [MB] */
   int tables;                          /* 1: results.csv and results.h5 written */
   char csv_path[1024], h5_path[1024], journal_path[1024];
 } idr_sweep_summary;

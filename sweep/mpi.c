@@ -108,6 +108,13 @@ idr_status idr_sw_mpi_start(const idr_sweep *sw, idr_status st, idr_error *err) 
   return idr_sweep_mpi_agree(st, err);
 }
 
+double idr_sw_mpi_max(double v) {
+  if (!idr_sw_mpi_active()) return v;
+  double m = v;
+  MPI_Reduce(&v, &m, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+  return m;
+}
+
 /* ---- the wire format -------------------------------------------------------------------- */
 
 static int pack_record(const idr_sweep *sw, const idr_sweep_record *rec, double overhead_s,

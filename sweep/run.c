@@ -22,6 +22,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -277,6 +278,9 @@ idr_status idr_sweep_run(const idr_sweep *sw, const idr_sweep_run_opts *o, idr_s
       idr_sw_exec_local(&x, threads);
   }
   idr_sw_journal_close(&j);
+  struct rusage ru;
+  double rss_mb = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : 0.0;
+  if (!o->merge_only) rss_mb = idr_sw_mpi_max(rss_mb); /* every rank got here */
   if (!st && rank == 0 && x.fatal)
     st = idr_error_set(err, x.fatal_err.status, "%s", x.fatal_err.msg);
   if (!st && rank == 0) st = finish(sw, o, &x, sum, err);
@@ -289,6 +293,7 @@ idr_status idr_sweep_run(const idr_sweep *sw, const idr_sweep_run_opts *o, idr_s
   sum->wall_s = idr_sw_now() - x.t0;
   sum->run_s = x.run_s; /* rank 0 keeps every point, with its times */
   sum->overhead_s = x.overhead_s;
+  sum->peak_rss_mb = rss_mb;
   snprintf(sum->journal_path, sizeof sum->journal_path, "%s", j.path);
   if (!st && rank == 0 && o->on_progress) {
     x.prog.elapsed_s = sum->wall_s;

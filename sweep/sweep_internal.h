@@ -222,6 +222,8 @@ int idr_sw_mpi_active(void);
 int idr_sw_mpi_rank(void);
 int idr_sw_mpi_size(void);
 idr_status idr_sw_mpi_exec(sw_exec *x, int threads, idr_error *err);
+/* The maximum of v over the ranks, on rank 0 (collective; v without MPI). */
+double idr_sw_mpi_max(double v);
 /* Rank 0's status and fingerprint check before the run (collective). */
 idr_status idr_sw_mpi_start(const idr_sweep *sw, idr_status st, idr_error *err);
 
