@@ -88,8 +88,11 @@ static void dir_of(const char *path, char *buf, size_t size) {
 }
 
 idr_status idr_sw_write_atomic(const char *path, const void *data, size_t size, idr_error *err) {
-  char tmp[SW_PATH_LEN + 64];
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  /* the host too: job-array tasks on several nodes may share a process id */
+  char host[64] = "";
+  gethostname(host, sizeof host - 1);
+  char tmp[SW_PATH_LEN + 128];
+  snprintf(tmp, sizeof tmp, "%s.tmp.%.63s.%ld", path, host, (long)getpid());
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0)
     return idr_error_set(err, IDR_ERR_IO, "%s: cannot create '%s': %s", path, tmp, strerror(errno));

@@ -48,3 +48,41 @@ elseif(NOT IDR_SANITIZE)
   message(WARNING "/usr/bin/python3 cannot import h5py and numpy: the sweep validation S1-S4 "
                   "is skipped (scripts/install-deps.sh installs them)")
 endif()
+
+# The Slurm batch scripts of examples/slurm, run without Slurm (Release only).
+if(NOT IDR_SANITIZE)
+  set(idr_sw_mpirun "")
+  if(IDR_HAVE_MPI AND IDR_MPIEXEC)
+    set(idr_sw_mpirun ${IDR_MPIEXEC})
+  endif()
+  add_test(NAME validation.sweep.slurm_scripts
+    COMMAND sh ${idr_sw_dir}/slurm_check.sh $<TARGET_FILE:iondrift> ${PROJECT_SOURCE_DIR}
+            ${idr_sw_out}/slurm ${idr_sw_dir}/failing.yaml ${idr_sw_mpirun})
+  set_tests_properties(validation.sweep.slurm_scripts PROPERTIES LABELS validation TIMEOUT 300
+    ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_btl_vader_single_copy_mechanism=none")
+endif()
+
+# The figures of a sweep (label plot): the generic one of the smoke test's
+# table (a failed point included) and the bias map of a 4-point sweep.
+execute_process(COMMAND /usr/bin/python3 -c "import h5py, numpy, matplotlib"
+  RESULT_VARIABLE idr_sw_plt OUTPUT_QUIET ERROR_QUIET)
+if(idr_sw_plt EQUAL 0 AND NOT IDR_SANITIZE)
+  set_tests_properties(validation.sweep.smoke PROPERTIES FIXTURES_SETUP sweep_smoke)
+  add_test(NAME validation.sweep.plot_generic
+    COMMAND ${CMAKE_COMMAND} -DIONDRIFT=$<TARGET_FILE:iondrift>
+            -DRESULT=${idr_sw_out}/smoke/out/results.h5 -DFIGURE=${idr_sw_out}/plot_generic.png
+            -P ${PROJECT_SOURCE_DIR}/app/tests/plot_check.cmake)
+  set_tests_properties(validation.sweep.plot_generic PROPERTIES LABELS "validation;plot"
+    TIMEOUT 120 FIXTURES_REQUIRED sweep_smoke)
+  add_test(NAME validation.sweep.bias_map_small
+    COMMAND $<TARGET_FILE:iondrift> sweep ${idr_sw_dir}/bias_map_small.yaml
+            -o ${idr_sw_out}/bias_map_small --restart -q)
+  set_tests_properties(validation.sweep.bias_map_small PROPERTIES LABELS validation TIMEOUT 120
+    FIXTURES_SETUP sweep_bias_map ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
+  add_test(NAME validation.sweep.plot_bias_map
+    COMMAND ${CMAKE_COMMAND} -DIONDRIFT=$<TARGET_FILE:iondrift>
+            -DRESULT=${idr_sw_out}/bias_map_small/results.h5 -DFIGURE=${idr_sw_out}/plot_bias_map.png
+            -P ${PROJECT_SOURCE_DIR}/app/tests/plot_check.cmake)
+  set_tests_properties(validation.sweep.plot_bias_map PROPERTIES LABELS "validation;plot"
+    TIMEOUT 120 FIXTURES_REQUIRED sweep_bias_map)
+endif()

@@ -124,9 +124,14 @@ def figure_generic(f, path, title):
 
     axes, outs, c, units, ok = table(f)
     numeric = [a for a in axes if c[a].dtype != object]
-    if not numeric:
-        raise BadInput("no numeric axis to draw against")
-    x_name = numeric[-1] if attr(f, "design") in ("grid", None) else numeric[0]
+    words = None
+    if numeric:
+        x_name = numeric[-1] if attr(f, "design") in ("grid", None) else numeric[0]
+    else:  # only string axes: the first one's words as categories
+        x_name = axes[0]
+        words = sorted(set(c[x_name]))
+        c = dict(c)
+        c[x_name] = np.array([words.index(w) for w in c[x_name]], dtype=float)
     others = [a for a in axes if a != x_name]
     shown = [o for o in outs if o not in ("wall_s",)][:MAX_PANELS] or outs[:1]
     ncol = min(3, len(shown))
@@ -149,6 +154,9 @@ def figure_generic(f, path, title):
                 lab = ", ".join("%s=%s" % (o, v) for o, v in zip(others, combo))
                 ax.plot(x[sel][order], y[sel][order], "o-", ms=3, label=lab or None)
         ax.set_xlabel(label(x_name, units[x_name]))
+        if words:
+            ax.set_xticks(range(len(words)))
+            ax.set_xticklabels(words)
         ax.set_ylabel(label(name, units[name]))
         fin = np.isfinite(y) & (y > 0)
         if np.any(fin) and np.nanmax(y[fin]) / np.nanmin(y[fin]) > 100 and np.all(y[np.isfinite(y)] > 0):
