@@ -99,8 +99,9 @@ def figure_bias_map(f, path, title):
                     ax.plot(x[good], yy[good], mk, color=colors[e_i % len(colors)], ms=5)
                     ax.plot(x[wrong], yy[wrong], mk, mfc="none", color=colors[e_i % len(colors)],
                             ms=6)
-                    ax.plot(x[out & np.isfinite(yy)], yy[out & np.isfinite(yy)], "k^"
-                            if hi in (RATIO_EA[1], RATIO_N[1]) else "kv", ms=3)
+                    up, down = out & (yy >= hi), out & (yy <= lo)
+                    ax.plot(x[up], yy[up], "k^", ms=3)
+                    ax.plot(x[down], yy[down], "kv", ms=3)
         for row in range(2):
             ax = grid[row][j]
             ax.axhline(1.0, color="0.3", lw=0.8)
