@@ -88,6 +88,18 @@ void idr_app_print_tid(const idr_study *s, const idr_result *r) {
          "(%.0f threads, %.0f IDA steps)\n",
          nT, T[0], T[nT - 1], ns, idr_app_attr(r, "tid", "f_Hz"),
          idr_app_attr(r, "tid", "scan_wall_time_s"), idr_app_attr(r, "tid", "threads"), steps);
+  size_t nf = 0;
+  const double *TF = idr_app_data(r, "tid/failed_T", &nf);
+  for (size_t k = 0; TF && k < nf; k++) {
+    char name[32];
+    snprintf(name, sizeof name, "failed_%zu", k);
+    const char *msg = attr_text(r, "tid", name);
+    printf("    T = %5.1f K  failed (not in the results): %s\n", TF[k], msg);
+    fprintf(stderr,
+            "iondrift: warning: the TID scan at T = %g K failed and is left out (%zu of %zu "
+            "temperatures kept): %s\n",
+            TF[k], nT, nT + nf, msg);
+  }
   for (size_t j = 0; j < nT; j++) {
     const double *c = C + j * ns;
     /* dC = C(last) - C(first): the extraction's sign convention, C_inf - C(0) */

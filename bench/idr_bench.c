@@ -183,12 +183,59 @@ static idr_status bench_tid(const char *path, idr_error *err) {
       long steps = 0;
       for (int j = 0; j < tr.n_T; j++)
         steps += tr.curves[j].stats.steps;
-      printf("bench case=tid_scan temperatures=%d samples=%d threads=%d wall_ms=%.1f "
+      printf("bench case=tid_scan temperatures=%d failed=%d samples=%d threads=%d wall_ms=%.1f "
              "target_wall_ms_1_core=%g steps=%ld peak_rss_MB=%.1f\n",
-             tr.n_T, tr.curves[0].n, tr.threads, 1e3 * tr.wall_s, BENCH_TARGET_TID_MS, steps,
-             peak_rss_mb());
+             tr.n_T, tr.n_failed, tr.curves[0].n, tr.threads, 1e3 * tr.wall_s, BENCH_TARGET_TID_MS,
+             steps, peak_rss_mb());
       idr_tid_result_free(&tr);
     }
+    idr_mesh_free(&mesh);
+    idr_deck_free(&deck);
+    if (st) return st;
+  }
+  return IDR_OK;
+}
+
+/* The deck's waveform with a Gaussian acceptor band of 1, 5, 25, 99 levels
+ * in the absorber (1e16 cm^-3 at 0.55 eV below Ec, sigma 0.05 eV, c 1e-8
+ * cm^3/s): the cost must grow at most linearly with the levels (traps
+ * eliminated per node in the block solve). One run each (the 99-level run
+ * took minutes before). */
+static idr_status bench_trap_levels(const char *path, const char *absorber, idr_error *err) {
+  static const int levels[] = {1, 5, 25, 99};
+  for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++) {
+    char set_t[320];
+    snprintf(set_t, sizeof set_t,
+             "traps=[{name: band, layer: %s, type: acceptor, E_from_Ec_eV: 0.55, sigma_E_eV: %g, "
+             "levels: %d, density_cm3: 1e16, c_n_cm3_s: 1e-8, c_p_cm3_s: 1e-8}]",
+             absorber, levels[k] > 1 ? 0.05 : 0.0, levels[k]);
+    const char *sets[1] = {set_t};
+    idr_deck deck;
+    idr_status st = idr_deck_load(path, sets, 1, NULL, &deck, err);
+    if (st) return st;
+    idr_mesh *mesh = NULL;
+    idr_device *d = NULL;
+    double *y = NULL;
+    idr_waveform_result res;
+    memset(&res, 0, sizeof res);
+    st = idr_mesh_build(&deck, &mesh, err);
+    if (!st) st = idr_device_build(&deck, mesh, deck.temperature_K, &d, err);
+    if (!st && !(y = malloc((size_t)d->n_unknowns * sizeof *y)))
+      st = idr_error_set(err, IDR_ERR_NOMEM, "bench: out of memory");
+    idr_eq_stats es;
+    if (!st) st = idr_equilibrium(d, y, &es, err);
+    idr_sim_opts opts = idr_sim_opts_from_deck(&deck);
+    double t0 = now_s();
+    if (!st) st = idr_run_waveform(d, idr_waveform_spec_of(&deck), &opts, y, NULL, NULL, &res, err);
+    double wall = now_s() - t0;
+    if (!st)
+      printf("bench case=trap_levels levels=%d nodes=%d unknowns=%d nnz=%ld wall_ms=%.1f steps=%ld "
+             "jac=%ld peak_rss_MB=%.1f\n",
+             levels[k], d->N, d->n_unknowns, d->nnz, 1e3 * wall, res.stats.steps,
+             res.stats.jac_evals, peak_rss_mb());
+    idr_waveform_result_free(&res);
+    free(y);
+    idr_device_free(&d);
     idr_mesh_free(&mesh);
     idr_deck_free(&deck);
     if (st) return st;
@@ -232,6 +279,10 @@ int main(int argc, char **argv) {
       fprintf(stderr, "idr_bench: T = %g K: %s\n", temps[i], err.msg);
       rc = 2;
     }
+  }
+  if (bench_trap_levels(path, deck.layers[idr_tid_absorber_layer(&deck)].name, &err) != IDR_OK) {
+    fprintf(stderr, "idr_bench: trap levels: %s\n", err.msg);
+    rc = 2;
   }
   if (bench_tid(path, &err) != IDR_OK) {
     fprintf(stderr, "idr_bench: TID scan: %s\n", err.msg);

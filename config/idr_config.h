@@ -318,12 +318,6 @@ idr_status idr_deck_load_string(const char *text, const char *name, const char *
 
 void idr_deck_free(idr_deck *d);
 
-/* The files a run writes (csv_path NULL or "": none) into d->output and the
- * resolved YAML, so that the deck stored with a result names them: rerun,
- * it writes those files and no other (not the deck's default J(t) CSV). */
-idr_status idr_deck_set_output(idr_deck *d, const char *h5_path, const char *csv_path,
-                               idr_error *err);
-
 /* The config/-only entry points (see above). `name` is used in messages and
  * for the default output names (<stem>.h5, <stem>_J.csv). */
 idr_status idr_deck_parse_string(const char *text, const char *name, const char *const *sets,

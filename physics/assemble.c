@@ -85,9 +85,18 @@ static inline void addF(asm_ctx *a, int row, double v) {
   if (a->Fabs) a->Fabs[row] += fabs(v);
 }
 
+/* Position of entry (row, col) in the device's CSC pattern (idr_physics.h;
+ * idr_device_csc_pos without its checks: every entry written here is in it). */
+static inline long jac_pos(const idr_device *d, int row, int col) {
+  const int j = d->node_of[col], i = d->node_of[row], k = row - d->off[i];
+  if (col - d->off[j] >= d->ncore[j])
+    return d->cseg[3 * (size_t)col + 1] + (k < d->ncore[j] ? k : d->ncore[j]);
+  return d->cseg[3 * (size_t)col + (size_t)(i - j + 1)] + k;
+}
+
 static inline void addJ(asm_ctx *a, int row, int col, double v) {
   if (!a->Jx) return;
-  a->Jx[a->d->csc_base[col] + row] += v;
+  a->Jx[jac_pos(a->d, row, col)] += v;
 }
 
 static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, const double *y,
@@ -375,66 +384,7 @@ void idr_dF_dV(const idr_device *d, double *dFdV) {
   dFdV[d->iphi[0]] = -1.0 / d->Vt;
 }
 
-/* ---- derived quantities ---- */
-
-typedef struct edge_flux {
-  double Gn, Gp, Gion; /* particle fluxes: Jn/q, Jp/q, sum z F [m^-2 s^-1] */
-  double drift_max;    /* largest single drift or diffusion term [m^-2 s^-1] */
-} edge_flux;
-
-static edge_flux edge_fluxes(const idr_device *d, const double *y, int e) {
-  const int i = e, k = e + 1, ni = d->n_ions;
-  const double N0 = d->N0;
-  double dpsi = y[d->iphi[k]] - y[d->iphi[i]];
-  edge_flux r = {0, 0, 0, 0};
-  const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
-  double kn = d->Dn_e[e] / d->h[e], kp = d->Dp_e[e] / d->h[e];
-  double nL = hL->gam_n * N0 * y[d->in[i]], nR = hR->gam_n * N0 * y[d->in[k]];
-  double pL = hL->gam_p * N0 * y[d->ip[i]], pR = hR->gam_p * N0 * y[d->ip[k]];
-  r.Gn = idr_sg_flux(kn, nL, nR, dpsi).F;
-  r.Gp = idr_sg_flux(kp, pR, pL, dpsi).F;
-  /* drift and diffusion parts of each flux, for the equilibrium check */
-  double nbar = 0.5 * (nL + nR), pbar = 0.5 * (pL + pR);
-  r.drift_max = fmax(fmax(fabs(kn * nbar * dpsi), fabs(kn * (nR - nL))),
-                     fmax(fabs(kp * pbar * dpsi), fabs(kp * (pR - pL))));
-  for (int q = 0; q < ni; q++) {
-    const idr_ion *io = &d->ions[q];
-    if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
-    double ci = N0 * y[d->iion[(size_t)i * ni + q]], ck = N0 * y[d->iion[(size_t)k * ni + q]];
-    double zd = io->z * dpsi;
-    if (io->c_max > 0.0) zd *= 1.0 - 0.5 * (ci + ck) / io->c_max;
-    double ki = io->D / d->h[e];
-    r.Gion += io->z * idr_sg_flux(ki, ck, ci, zd).F;
-    r.drift_max = fmax(r.drift_max, fmax(fabs(ki * 0.5 * (ci + ck) * zd), fabs(ki * (ck - ci))));
-  }
-  return r;
-}
-
-void idr_terminal_current(const idr_device *d, const double *y, const double *yp,
-                          idr_current *out) {
-  double Jn = 0, Jp = 0, Ji = 0, Jd = 0, L = 0;
-  for (int e = 0; e < d->N - 1; e++) {
-    edge_flux f = edge_fluxes(d, y, e);
-    double h = d->h[e];
-    Jn += IDR_Q * f.Gn * h;
-    Jp += IDR_Q * f.Gp * h;
-    Ji += IDR_Q * f.Gion * h;
-    if (yp) Jd += -d->eps_e[e] * d->Vt * (yp[d->iphi[e + 1]] - yp[d->iphi[e]]);
-    L += h;
-  }
-  out->Jn = Jn / L;
-  out->Jp = Jp / L;
-  out->Jion = Ji / L;
-  out->Jdisp = Jd / L;
-  out->J = out->Jn + out->Jp + out->Jion + out->Jdisp;
-}
-
-double idr_max_flux_term(const idr_device *d, const double *y) {
-  double m = 0.0;
-  for (int e = 0; e < d->N - 1; e++)
-    m = fmax(m, edge_fluxes(d, y, e).drift_max);
-  return IDR_Q * m;
-}
+/* ---- profiles (the terminal current is in current.c) ---- */
 
 double idr_phi(const idr_device *d, const double *y, int i) {
   return y[d->iphi[i]] * d->Vt - d->chi_ref;
@@ -543,68 +493,4 @@ void idr_eq_node_charge(const idr_device *d, int i, double psi, const double *mu
   }
   *rho = inv * r;
   *drho_dpsi = inv * dr;
-}
-
-/* Gradient of the terminal current density (length-weighted mean over
- * edges, as idr_terminal_current) with respect to the scaled unknowns:
- *   J = g_cond . y  (+ linear in y')  with  J_disp = g_disp . y'.
- * g_cond: conduction part (electrons + holes + ions) [A/m^2 per unit y];
- * g_disp: coefficients of the displacement part on psi' [A/m^2 per (1/s)]. */
-void idr_current_gradient(const idr_device *d, const double *y, double *g_cond, double *g_disp) {
-  const int N = d->N, ni = d->n_ions;
-  const double N0 = d->N0;
-  memset(g_cond, 0, (size_t)d->n_unknowns * sizeof *g_cond);
-  memset(g_disp, 0, (size_t)d->n_unknowns * sizeof *g_disp);
-  double L = d->x[N - 1] - d->x[0];
-  for (int e = 0; e < N - 1; e++) {
-    const int i = e, k = e + 1;
-    const int pi = d->iphi[i], pk = d->iphi[k];
-    const double dpsi = y[pk] - y[pi];
-    const idr_bern2 B2 = idr_bernoulli2(dpsi);
-    const double w = IDR_Q * d->h[e] / L;
-    const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
-    {
-      double sL = hL->gam_n * N0, sR = hR->gam_n * N0;
-      idr_sg s = idr_sg_flux_b(d->Dn_e[e] / d->h[e], sL * y[d->in[i]], sR * y[d->in[k]], &B2, 1);
-      g_cond[d->in[i]] += w * s.dFa * sL;
-      g_cond[d->in[k]] += w * s.dFb * sR;
-      g_cond[pk] += w * s.dFd;
-      g_cond[pi] -= w * s.dFd;
-    }
-    {
-      double sL = hL->gam_p * N0, sR = hR->gam_p * N0;
-      idr_sg s = idr_sg_flux_b(d->Dp_e[e] / d->h[e], sR * y[d->ip[k]], sL * y[d->ip[i]], &B2, 1);
-      g_cond[d->ip[k]] += w * s.dFa * sR;
-      g_cond[d->ip[i]] += w * s.dFb * sL;
-      g_cond[pk] += w * s.dFd;
-      g_cond[pi] -= w * s.dFd;
-    }
-    for (int q = 0; q < ni; q++) {
-      const idr_ion *io = &d->ions[q];
-      if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
-      int ui = d->iion[(size_t)i * ni + q], uk = d->iion[(size_t)k * ni + q];
-      double dFi, dFk, dFp;
-      if (io->c_max > 0.0) {
-        double cbar = 0.5 * N0 * (y[ui] + y[uk]);
-        double fac = 1.0 - cbar / io->c_max;
-        double dzd_dc = -io->z * dpsi * 0.5 * N0 / io->c_max;
-        idr_sg s = idr_sg_flux(io->D / d->h[e], N0 * y[uk], N0 * y[ui], io->z * dpsi * fac);
-        dFi = s.dFb * N0 + s.dFd * dzd_dc;
-        dFk = s.dFa * N0 + s.dFd * dzd_dc;
-        dFp = s.dFd * io->z * fac;
-      } else {
-        idr_sg s = idr_sg_flux_b(io->D / d->h[e], N0 * y[uk], N0 * y[ui], &B2, io->z);
-        dFi = s.dFb * N0;
-        dFk = s.dFa * N0;
-        dFp = s.dFd;
-      }
-      g_cond[ui] += w * io->z * dFi;
-      g_cond[uk] += w * io->z * dFk;
-      g_cond[pk] += w * io->z * dFp;
-      g_cond[pi] -= w * io->z * dFp;
-    }
-    double gd = d->eps_e[e] * d->Vt / L;
-    g_disp[pk] -= gd;
-    g_disp[pi] += gd;
-  }
 }

@@ -102,7 +102,8 @@ void idr_device_free(idr_device **dp) {
   free(d->atol);
   free(d->colptr);
   free(d->rowind);
-  free(d->csc_base);
+  free(d->cseg);
+  free(d->ncore);
   free(d);
   *dp = NULL;
 }
@@ -167,6 +168,14 @@ static idr_status build_levels(const idr_deck *deck, idr_device *d, idr_error *e
   }
 out_free:
   return st;
+}
+
+/* Trap unknowns of node i (the last ones of the node). */
+static int trap_count(const idr_device *d, int i) {
+  int c = 0;
+  for (int j = 0; j < d->n_levels; j++)
+    c += d->itrap[(size_t)i * d->n_levels + j] >= 0;
+  return c;
 }
 
 idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T_K,
@@ -442,26 +451,52 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
       }
     }
   }
-  /* CSC pattern: column of node j holds rows of nodes j-1..j+1 (contiguous) */
+  /* CSC pattern (idr_physics.h): the core unknowns of node j (potential,
+   * carriers, ions) couple to the cores of j-1 and j+1 and to every unknown
+   * of j; a trap occupation only to the core of its node and to itself */
+  ALLOC(d->ncore, N);
+  for (int i = 0; i < N; i++)
+    d->ncore[i] = d->off[i + 1] - d->off[i] - trap_count(d, i);
   ALLOC(d->colptr, nu + 1);
+  ALLOC(d->cseg, 3 * (size_t)nu);
   {
     long nnz = 0;
     for (int c = 0; c < nu; c++) {
-      int j = d->node_of[c];
-      int r0 = d->off[j > 0 ? j - 1 : 0], r1 = d->off[j + 2 <= N ? j + 2 : N];
+      const int j = d->node_of[c];
       d->colptr[c] = nnz;
-      nnz += r1 - r0;
+      if (c - d->off[j] >= d->ncore[j]) {
+        d->cseg[3 * (size_t)c] = d->cseg[3 * (size_t)c + 2] = -1;
+        d->cseg[3 * (size_t)c + 1] = nnz;
+        nnz += d->ncore[j] + 1;
+      } else {
+        d->cseg[3 * (size_t)c] = j > 0 ? nnz : -1;
+        nnz += j > 0 ? d->ncore[j - 1] : 0;
+        d->cseg[3 * (size_t)c + 1] = nnz;
+        nnz += d->off[j + 1] - d->off[j];
+        d->cseg[3 * (size_t)c + 2] = j < N - 1 ? nnz : -1;
+        nnz += j < N - 1 ? d->ncore[j + 1] : 0;
+      }
     }
     d->colptr[nu] = nnz;
     d->nnz = nnz;
     ALLOC(d->rowind, nnz);
-    ALLOC(d->csc_base, nu);
     for (int c = 0; c < nu; c++) {
-      int j = d->node_of[c];
-      int r0 = d->off[j > 0 ? j - 1 : 0];
-      for (long q = d->colptr[c]; q < d->colptr[c + 1]; q++)
-        d->rowind[q] = r0 + (q - d->colptr[c]);
-      d->csc_base[c] = d->colptr[c] - r0;
+      const int j = d->node_of[c];
+      long q = d->colptr[c];
+      if (c - d->off[j] >= d->ncore[j]) {
+        for (int r = d->off[j]; r < d->off[j] + d->ncore[j]; r++)
+          d->rowind[q++] = r;
+        d->rowind[q++] = c;
+        continue;
+      }
+      if (j > 0)
+        for (int r = d->off[j - 1]; r < d->off[j - 1] + d->ncore[j - 1]; r++)
+          d->rowind[q++] = r;
+      for (int r = d->off[j]; r < d->off[j + 1]; r++)
+        d->rowind[q++] = r;
+      if (j < N - 1)
+        for (int r = d->off[j + 1]; r < d->off[j + 1] + d->ncore[j + 1]; r++)
+          d->rowind[q++] = r;
     }
   }
   *out = d;
@@ -484,9 +519,12 @@ void idr_device_set_density_atol(idr_device *d, double atol_cm3) {
 
 long idr_device_csc_pos(const idr_device *dev, int row, int col) {
   if (row < 0 || col < 0 || row >= dev->n_unknowns || col >= dev->n_unknowns) return -1;
-  int j = dev->node_of[col];
-  int r0 = dev->off[j > 0 ? j - 1 : 0];
-  long q = dev->colptr[col] + (row - r0);
-  if (q < dev->colptr[col] || q >= dev->colptr[col + 1]) return -1;
-  return q;
+  const int j = dev->node_of[col], i = dev->node_of[row];
+  const int k = row - dev->off[i];
+  if (col - dev->off[j] >= dev->ncore[j]) { /* a trap column */
+    if (i != j || (k >= dev->ncore[j] && row != col)) return -1;
+    return dev->cseg[3 * (size_t)col + 1] + (k < dev->ncore[j] ? k : dev->ncore[j]);
+  }
+  if (i < j - 1 || i > j + 1 || (i != j && k >= dev->ncore[i])) return -1;
+  return dev->cseg[3 * (size_t)col + (size_t)(i - j + 1)] + k;
 }

@@ -46,9 +46,9 @@ typedef struct idr_mesh {
   int *layer_first; /* node index of each layer's left edge; [n_layers] = n-1 */
 } idr_mesh;
 
-/* Build a mesh for the deck's stack: each layer gets nodes in proportion to
- * its thickness (at least a minimum), spaced by a tanh law that refines
- * towards both of its edges down to mesh.h_min_nm. Layer boundaries are nodes. */
+/* Build a mesh for the deck's stack: each layer (at least a minimum of
+ * intervals, or its explicit `nodes`) graded from mesh.h_min_nm at both of
+ * its edges plus a uniform share (mesh.c). Layer boundaries are nodes. */
 idr_status idr_mesh_build(const idr_deck *deck, idr_mesh **out, idr_error *err);
 /* A mesh from explicit positions (validation, convergence studies): x [m],
  * strictly increasing; layer_first[n_layers] must be n-1. */
@@ -145,11 +145,18 @@ typedef struct idr_device {
   double *is_diff;  /* 1 differential, 0 algebraic (IDASetId) */
   double *positive; /* 1 constrained >= 0 (IDASetConstraints), 0 free */
   double *atol;     /* absolute tolerance in scaled units */
-  /* fixed CSC pattern of dF/dy + cj dF/dy' */
+  /* fixed CSC pattern of dF/dy + cj dF/dy'. The unknowns of node i are its
+   * core (potential, carriers, ions: ncore[i], first) and its trap
+   * occupations (last). A core column of node j holds the core rows of j-1,
+   * every row of j and the core rows of j+1; a trap column the core rows of
+   * its node and its own row (a level couples to nothing else). */
   long nnz;
-  long *colptr;   /* [n_unknowns + 1] */
-  long *rowind;   /* [nnz] */
-  long *csc_base; /* [n_unknowns] entry (r, c) of the pattern is at csc_base[c] + r */
+  long *colptr; /* [n_unknowns + 1] */
+  long *rowind; /* [nnz], increasing in each column */
+  int *ncore;   /* [N] core unknowns of each node */
+  long *cseg;   /* [3 n_unknowns] position of the first entry of each row segment of a column:
+                   core rows of j-1, rows of j, core rows of j+1 (-1: none; a trap column:
+                   its segment 1 holds the core rows of j, then its own row) */
 } idr_device;
 
 /* Build the device at temperature T [K] from a validated deck on a mesh.
@@ -195,19 +202,44 @@ void idr_mass_diagonal(const idr_device *dev, double *mass);
 void idr_dF_dV(const idr_device *dev, double *dFdV);
 
 /* ---- derived quantities ----------------------------------------------- */
-/* Terminal current density [A/m^2] split into parts, averaged over edges
- * (the total is the same on every edge up to round-off). yp may be NULL
- * (no displacement part). */
+/* Terminal current density [A/m^2] and its parts (physics/current.c). */
 typedef struct idr_current {
   double J, Jn, Jp, Jion, Jdisp; /* [A/m^2], positive from x=0 to x=L */
 } idr_current;
+/* J: the edges' total currents (conduction + displacement) weighted by
+ * h_e / s_e^2, s_e the sum of the magnitudes of the drift, diffusion and
+ * displacement terms of edge e (idr_current_weights): every edge carries the
+ * same current in an exact solution, and this reads it where it is not a
+ * difference of large terms (round-off and the state's error in the doped
+ * bulk and next to degenerate contacts stay out of it). Jn, Jp, Jion, Jdisp:
+ * length-weighted means of the parts over the device (their sum is J up to
+ * the bulk's terms). yp may be NULL (no displacement part: a steady state). */
 void idr_terminal_current(const idr_device *dev, const double *y, const double *yp,
                           idr_current *out);
+/* Every part and J = Jn + Jp + Jion + Jdisp as length-weighted means over the
+ * edges (the Ramo-Shockley form for a uniform permittivity; tests). */
+void idr_terminal_current_mean(const idr_device *dev, const double *y, const double *yp,
+                               idr_current *out);
+/* Per edge e (N-1 values): the conduction current Jn + Jp + Jion and the
+ * displacement current -eps d/dt(dphi/dx) [A/m^2] (0 when yp is NULL). */
+void idr_edge_currents(const idr_device *dev, const double *y, const double *yp, double *Jcond,
+                       double *Jdisp);
+/* The weights of idr_terminal_current's J, one per edge (N-1), summing to 1. */
+void idr_current_weights(const idr_device *dev, const double *y, const double *yp, double *w);
 
-/* Linearisation of the terminal current (as idr_terminal_current):
+/* Linearisation of the terminal current J of idr_terminal_current (weights
+ * from the conduction terms at y, held fixed):
  * dJ = g_cond . dy + g_disp . dy'. Both arrays have n_unknowns entries;
  * units A/m^2 per unit of the scaled unknown (per unit of its rate). */
 void idr_current_gradient(const idr_device *dev, const double *y, double *g_cond, double *g_disp);
+
+/* The potential's rates psi' that keep the Poisson rows satisfied, given the
+ * rates of every other unknown in yp (dF_Poisson/dy . y' = 0, psi' = 0 at the
+ * contacts: constant bias): written into yp's potential entries. The state
+ * after a bias change then carries its displacement current. Work arrays:
+ * Jx [nnz], work [2 N]. Returns 0, 1 if the Jacobian is not finite. */
+int idr_potential_rate(const idr_device *dev, const idr_bias *b, const double *y, double *yp,
+                       double *Jx, double *work);
 
 /* Largest single drift or diffusion flux term on any edge, as a current
  * density [A/m^2] (for the equilibrium check). */

@@ -224,11 +224,20 @@ typedef struct idr_tid_curve {
   double wall_s;                      /* wall time of this temperature [s] */
 } idr_tid_curve;
 
+/* A temperature of the scan whose run failed. */
+typedef struct idr_tid_failure {
+  double T_K;               /* temperature [K] */
+  idr_status status;        /* what failed */
+  char msg[IDR_ERRMSG_LEN]; /* the solver's message */
+} idr_tid_failure;
+
 typedef struct idr_tid_result {
-  int n_T;               /* temperatures, in the deck's order */
-  idr_tid_curve *curves; /* [n_T] */
-  int threads;           /* OpenMP threads used */
-  double wall_s;         /* wall time of the scan [s] */
+  int n_T;                 /* temperatures that ran to the end, in the deck's order */
+  idr_tid_curve *curves;   /* [n_T] */
+  int n_failed;            /* temperatures that failed (not in curves) */
+  idr_tid_failure *failed; /* [n_failed], in the deck's order */
+  int threads;             /* OpenMP threads used */
+  double wall_s;           /* wall time of the scan [s] */
 } idr_tid_result;
 
 void idr_tid_result_free(idr_tid_result *r);
@@ -239,8 +248,10 @@ int idr_tid_times(const idr_tid_spec *P, double *t, int cap);
 /* Run the deck's TID protocol on the mesh (the device is rebuilt at each
  * temperature) with `threads` OpenMP threads (0: protocol.threads, then the
  * runtime's default). progress is called from one thread at a time, after
- * each temperature (fraction done, index, T). A failure names the
- * temperature. */
+ * each temperature (fraction done, index, T). Temperatures are independent:
+ * one that fails is moved to res->failed with its message and the others are
+ * kept (IDR_OK with n_failed > 0); only when every temperature fails is the
+ * scan an error, naming the first. */
 idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim_opts *opts,
                        int threads, idr_progress_fn progress, void *progress_user,
                        idr_tid_result *res, idr_error *err);
@@ -262,7 +273,8 @@ idr_status idr_cv_mott_schottky_deck(const idr_deck *deck, const idr_cv_result *
  * p-type absorber (depleted at its junction with the ETL), nip for an n-type
  * one, unknown for an intrinsic absorber (both signs alike). */
 idr_tid_polarity idr_tid_polarity_of(const idr_deck *deck);
-/* The deck's TID protocol on its own mesh and solver settings (no progress). */
+/* The deck's TID protocol on its own mesh and solver settings (no progress);
+ * every temperature must run (one that fails is the error). */
 idr_status idr_run_tid_deck(const idr_deck *deck, idr_tid_result *res, idr_error *err);
 /* The experimenters' extraction of a TID result: the absorber's net doping
  * |N_A - N_D| and permittivity, the deck's protocol.power and fit model. On
@@ -301,14 +313,17 @@ typedef idr_status (*idr_tscan_fn)(void *user, int j, double T_K, idr_error *err
  * temperatures (dynamic schedule, `threads` threads, 0: the runtime's
  * default, never more than n_T), so that results do not depend on the
  * thread count. progress (may be NULL) is called from one thread at a time
- * after each temperature. The first failing temperature in the list order
- * is reported, its message followed by "(while the <what> at T = ... K)".
- * *threads_used and *wall_s (may be NULL) receive the team size and the
- * wall time [s]. The TID scan and thermal admittance spectroscopy share it. */
+ * after each temperature. Without `each` (NULL) the first failing
+ * temperature in the list order is reported, its message followed by
+ * "(while the <what> at T = ... K)"; with it, each[j] receives the outcome of
+ * temperature j (status IDR_OK or its error) and the scan fails only when
+ * every temperature did (the first one's error). *threads_used and *wall_s
+ * (may be NULL) receive the team size and the wall time [s]. The TID scan
+ * and thermal admittance spectroscopy share it. */
 idr_status idr_temperature_scan(const double *T_K, int n_T, int threads, const char *what,
                                 idr_tscan_fn one, void *user, idr_progress_fn progress,
                                 void *progress_user, int *threads_used, double *wall_s,
-                                idr_error *err);
+                                idr_error *each, idr_error *err);
 
 /* The list key `protocol.KEY` of temperatures (tscan.c): 1 to max
  * distinct temperatures in (0, IDR_TEMPERATURE_MAX_K] K, like [300, 250,

@@ -42,6 +42,7 @@ void idr_tid_result_free(idr_tid_result *r) {
     }
   }
   free(r->curves);
+  free(r->failed);
   memset(r, 0, sizeof *r);
 }
 
@@ -174,6 +175,37 @@ out_free:
   return st;
 }
 
+/* Move the temperatures that failed (each[j].status) out of res->curves into
+ * res->failed, the deck's order kept on both sides (the scan has already
+ * made every one failing an error). */
+static idr_status keep_successes(idr_tid_result *res, const idr_error *each, const idr_tid_spec *P,
+                                 idr_error *err) {
+  const int nT = res->n_T;
+  int nf = 0;
+  for (int j = 0; j < nT; j++)
+    nf += each[j].status != IDR_OK;
+  if (nf == 0) return IDR_OK;
+  res->failed = calloc((size_t)nf, sizeof *res->failed);
+  if (!res->failed) return idr_error_set(err, IDR_ERR_NOMEM, "TID: out of memory");
+  int k = 0, f = 0;
+  for (int j = 0; j < nT; j++) {
+    if (each[j].status == IDR_OK) {
+      res->curves[k++] = res->curves[j];
+      continue;
+    }
+    idr_tid_failure *x = &res->failed[f++];
+    x->T_K = P->temperatures_K[j];
+    x->status = each[j].status;
+    snprintf(x->msg, sizeof x->msg, "%s", each[j].msg);
+    free(res->curves[j].t);
+    free(res->curves[j].C);
+    free(res->curves[j].G);
+  }
+  res->n_T = k;
+  res->n_failed = nf;
+  return IDR_OK;
+}
+
 /* The scan's callback: one temperature into its curve. */
 typedef struct tid_scan {
   const idr_deck *deck;
@@ -212,9 +244,16 @@ idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim
     idr_tid_times(P, cv->t, cv->n);
   }
   tid_scan ts = {deck, mesh, opts, res};
+  idr_error *each = calloc((size_t)nT, sizeof *each);
+  if (!each) {
+    idr_tid_result_free(res);
+    return idr_error_set(err, IDR_ERR_NOMEM, "TID: out of memory");
+  }
   idr_status st = idr_temperature_scan(P->temperatures_K, nT, threads > 0 ? threads : P->threads,
                                        "TID scan", tid_scan_one, &ts, progress, progress_user,
-                                       &res->threads, &res->wall_s, err);
+                                       &res->threads, &res->wall_s, each, err);
+  if (!st) st = keep_successes(res, each, P, err);
+  free(each);
   if (st) idr_tid_result_free(res);
   return st;
 }
@@ -474,6 +513,23 @@ out_free:
   return st;
 }
 
+/* The temperatures that failed: tid/failed_T [K] and, per temperature, the
+ * attribute tid/@failed_<k> with its message (k in the order of failed_T). */
+static idr_status write_failures(idr_rset *rs, const idr_tid_result *tr, idr_error *err) {
+  double *T = calloc((size_t)tr->n_failed, sizeof *T);
+  if (!T) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  for (int k = 0; k < tr->n_failed; k++)
+    T[k] = tr->failed[k].T_K;
+  idr_status st = idr_rset_put_double(rs, "tid/failed_T", T, (size_t)tr->n_failed, "K", err);
+  for (int k = 0; !st && k < tr->n_failed; k++) {
+    char name[32];
+    snprintf(name, sizeof name, "failed_%d", k);
+    st = idr_rset_attr_string(rs, "tid", name, tr->failed[k].msg, err);
+  }
+  free(T);
+  return st;
+}
+
 static idr_status tid_write(const idr_run_ctx *c, const void *out, idr_rset *rs, idr_error *err) {
   const tid_out *o = out;
   const idr_deck *d = c->deck;
@@ -491,6 +547,7 @@ static idr_status tid_write(const idr_run_ctx *c, const void *out, idr_rset *rs,
             {"scan_wall_time_s", o->tr.wall_s}};
   for (size_t i = 0; !st && i < sizeof at / sizeof at[0]; i++)
     st = idr_rset_attr_double(rs, "tid", at[i].name, at[i].v, err);
+  if (!st && o->tr.n_failed > 0) st = write_failures(rs, &o->tr, err);
   if (!st) st = write_truth(rs, d, err);
   if (!st && o->x_error[0])
     st = idr_rset_attr_string(rs, "tid", "extraction_error", o->x_error, err);

@@ -4,8 +4,10 @@
  * the absorber's net doping and permittivity, the deck's Arrhenius power and
  * transient model, and the polarity read from the stack (a p-type absorber:
  * pin, n-type: nip; an intrinsic one: the ionic-conductivity picture with
- * its thickness). One path for `iondrift run`, `iondrift reproduce`, the
- * validation cases and the bench.
+ * its thickness). One path for `iondrift reproduce`, the validation cases
+ * and the bench, which need every temperature: a temperature that fails
+ * fails idr_run_tid_deck (idr_run_tid, which `iondrift run` calls, keeps the
+ * others).
  */
 #include "idr_protocols.h"
 
@@ -82,5 +84,12 @@ idr_status idr_run_tid_deck(const idr_deck *d, idr_tid_result *res, idr_error *e
   idr_status st = idr_mesh_build(d, &m, err);
   if (!st) st = idr_run_tid(d, m, &so, 0, NULL, NULL, res, err);
   idr_mesh_free(&m);
+  if (!st && res->n_failed > 0) {
+    const idr_tid_failure *f = &res->failed[0];
+    st = idr_error_set(err, f->status, "%s", f->msg);
+    idr_error_context(err, "the TID scan at T = %g K (%d of %d temperatures failed)", f->T_K,
+                      res->n_failed, res->n_failed + res->n_T);
+    idr_tid_result_free(res);
+  }
   return st;
 }

@@ -4,8 +4,9 @@
  * the temperatures are independent, so they run in parallel with OpenMP, one
  * workspace each (whatever the callback allocates), on a dynamic schedule.
  * Every temperature writes only its own slot, so the results do not depend
- * on the number of threads; failures are collected per temperature and the
- * first one in the caller's order is reported.
+ * on the number of threads; failures are collected per temperature: the
+ * first one in the caller's order is reported, or each one is handed back
+ * (a scan that keeps the temperatures that ran).
  */
 #include "idr_protocols.h"
 
@@ -25,7 +26,7 @@ static double wall_now(void) {
 idr_status idr_temperature_scan(const double *T_K, int n_T, int threads, const char *what,
                                 idr_tscan_fn one, void *user, idr_progress_fn progress,
                                 void *progress_user, int *threads_used, double *wall_s,
-                                idr_error *err) {
+                                idr_error *each, idr_error *err) {
   if (n_T < 1) return idr_error_set(err, IDR_ERR_INPUT, "%s: no temperatures", what);
   idr_error *errs = calloc((size_t)n_T, sizeof *errs);
   idr_status *sts = calloc((size_t)n_T, sizeof *sts);
@@ -59,10 +60,22 @@ idr_status idr_temperature_scan(const double *T_K, int n_T, int threads, const c
   }
   if (wall_s) *wall_s = wall_now() - t0;
   idr_status st = IDR_OK;
+  int n_failed = 0;
+  for (int j = 0; j < n_T; j++) {
+    n_failed += sts[j] != IDR_OK;
+    if (each) {
+      each[j] = errs[j];
+      each[j].status = sts[j];
+    }
+  }
   for (int j = 0; j < n_T && !st; j++) {
-    if (sts[j]) {
+    if (sts[j] && (!each || n_failed == n_T)) {
       st = idr_error_set(err, sts[j], "%s", errs[j].msg);
-      idr_error_context(err, "the %s at T = %g K", what, T_K[j]);
+      if (each)
+        idr_error_context(err, "the %s at T = %g K (every one of the %d temperatures failed)", what,
+                          T_K[j], n_T);
+      else
+        idr_error_context(err, "the %s at T = %g K", what, T_K[j]);
     }
   }
   free(errs);

@@ -160,14 +160,9 @@ static int bt_create(idr_admittance *a) {
   const idr_device *d = a->dev;
   const int N = d->N;
   if (d->nnz != d->colptr[d->n_unknowns]) return 0;
-  for (int c = 0; c < d->n_unknowns; c++) {
-    int j = d->node_of[c];
-    long r = d->off[j > 0 ? j - 1 : 0];
-    long r_end = d->off[j + 2 <= N ? j + 2 : N];
-    if (d->colptr[c + 1] - d->colptr[c] != r_end - r) return 0;
+  for (int c = 0; c < d->n_unknowns; c++) /* every entry inside the block band */
     for (long q = d->colptr[c]; q < d->colptr[c + 1]; q++)
-      if (d->rowind[q] != r++) return 0;
-  }
+      if (abs(d->node_of[d->rowind[q]] - d->node_of[c]) > 1) return 0;
   int M = 1;
   for (int i = 0; i < N; i++)
     if (d->off[i + 1] - d->off[i] > M) M = d->off[i + 1] - d->off[i];
@@ -294,22 +289,20 @@ static inline int bt_factor_core(idr_admittance *a, double omega, const int M) {
   const int N = a->N;
   const long MM = (long)M * M;
   const double *J = a->J;
+  /* the device's entries into the blocks (the rest of each block stays 0:
+   * the pattern is fixed) */
   for (int j = 0; j < N; j++) {
     const int mj = d->off[j + 1] - d->off[j];
     for (int cc = 0; cc < mj; cc++) {
-      long q = d->colptr[d->off[j] + cc];
-      if (j > 0)
-        for (int r = 0, mp = d->off[j] - d->off[j - 1]; r < mp; r++, q++) {
-          a->zU[(j - 1) * MM + (long)r * M + cc] = J[a->pos_map[q]];
-        }
-      for (int r = 0; r < mj; r++, q++) {
-        a->zD[j * MM + (long)r * M + cc] = J[a->pos_map[q]];
+      const int c = d->off[j] + cc;
+      for (long q = d->colptr[c]; q < d->colptr[c + 1]; q++) {
+        const int r = (int)d->rowind[q], i = d->node_of[r], rl = r - d->off[i];
+        double complex *blk = i < j   ? a->zU + (j - 1) * MM
+                              : i > j ? a->zL + i * MM
+                                      : a->zD + j * MM;
+        blk[(long)rl * M + cc] = J[a->pos_map[q]];
       }
-      if (j < N - 1)
-        for (int r = 0, mn = d->off[j + 2] - d->off[j + 1]; r < mn; r++, q++) {
-          a->zL[(j + 1) * MM + (long)r * M + cc] = J[a->pos_map[q]];
-        }
-      a->zD[j * MM + (long)cc * M + cc] += CMPLX(0.0, omega * a->wmass[d->off[j] + cc]);
+      a->zD[j * MM + (long)cc * M + cc] += CMPLX(0.0, omega * a->wmass[c]);
     }
   }
   for (int i = 0; i < N; i++) {

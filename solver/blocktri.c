@@ -16,6 +16,17 @@
  * the largest node (identity on the padded diagonal) so that every kernel
  * runs with one compile-time block size.
  *
+ * Trap occupations couple only to the carriers (and the potential's charge)
+ * of their own node, through a diagonal block of their own: node i's
+ * unknowns are its core c (potential, carriers, ions: the block band above)
+ * and its trap levels t, and the device's pattern holds only
+ * D_cc, D_ct, D_tc and the diagonal d_tt for them. They are eliminated per
+ * node before the block LU (a Schur complement),
+ *   D_cc <- D_cc - D_ct diag(1/d_tt) D_tc,
+ * and recovered after the solve, x_t = (b_t - D_tc x_c) / d_tt: the cost
+ * grows linearly with the number of levels (bench/README.md), the blocks
+ * stay of the core's size.
+ *
  * There is no pivoting across blocks. The transient Jacobians are dominated
  * by their diagonal blocks (carrier and ion rows: storage cj M plus
  * column-conserving Scharfetter-Gummel fluxes; Poisson rows: a discrete
@@ -32,23 +43,30 @@
 #include <sunmatrix/sunmatrix_sparse.h>
 
 struct idr_blocktri {
-  int N;          /* nodes (blocks) */
-  int M;          /* padded block size: the largest number of unknowns of a node */
-  const int *off; /* first unknown of each node, [N+1] (the device's) */
-  double *DLU;    /* [3 N M^2] padded blocks D_i, then L_i, then U_i of A (row-major;
-                     pads: identity in D, 0 in L and U; never written) */
-  double *Sinv;   /* [N M^2] S_i^{-1}, column-major (the solve's products are axpys) */
-  double *P;      /* [N M^2] S_i^{-1} L_i, column-major */
-  double *G;      /* [N M^2] S_i^{-1} U_i, column-major */
-  double *z;      /* [N M] padded work vector of the solve */
-  double *lu;     /* [M^2] work: LU of one S_i (unit lower L, U's diagonal inverted) */
-  double *t;      /* [3 M^2] work */
-  int *perm;      /* [M] work: row permutation of one LU */
-  long nnz;       /* entries of the device's CSC pattern */
+  int N;            /* nodes (blocks) */
+  int M;            /* padded block size: the largest core (unknowns but traps) of a node */
+  const int *off;   /* first unknown of each node, [N+1] (the device's) */
+  const int *ncore; /* core unknowns of each node, [N] (the device's); traps follow them */
+  int T;            /* trap unknowns of the device */
+  int *toff;        /* [N+1] first trap of each node in the arrays below */
+  double *Dct;      /* [T M] column of D_ct of each trap (rows of the node's core) */
+  double *Dtc;      /* [T M] row of D_tc of each trap (columns of the node's core) */
+  double *dinv;     /* [T] 1 / d_tt */
+  double *bfull;    /* [n_unknowns] work: right-hand side with the traps eliminated */
+  double *DLU;      /* [3 N M^2] padded blocks D_i, then L_i, then U_i of A (row-major;
+                       pads: identity in D, 0 in L and U; never written) */
+  double *Sinv;     /* [N M^2] S_i^{-1}, column-major (the solve's products are axpys) */
+  double *P;        /* [N M^2] S_i^{-1} L_i, column-major */
+  double *G;        /* [N M^2] S_i^{-1} U_i, column-major */
+  double *z;        /* [N M] padded work vector of the solve */
+  double *lu;       /* [M^2] work: LU of one S_i (unit lower L, U's diagonal inverted) */
+  double *t;        /* [3 M^2] work */
+  int *perm;        /* [M] work: row permutation of one LU */
+  long nnz;         /* entries of the device's CSC pattern */
 };
 
 static inline int bsize(const idr_blocktri *bt, int i) {
-  return bt->off[i + 1] - bt->off[i];
+  return bt->ncore[i];
 }
 
 void idr_blocktri_free(idr_blocktri **btp) {
@@ -62,8 +80,41 @@ void idr_blocktri_free(idr_blocktri **btp) {
   free(bt->lu);
   free(bt->t);
   free(bt->perm);
+  free(bt->toff);
+  free(bt->Dct);
+  free(bt->Dtc);
+  free(bt->dinv);
+  free(bt->bfull);
   free(bt);
   *btp = NULL;
+}
+
+/* 1 if the device's CSC pattern is the one factor_core reads: a core column
+ * of node j holds the core rows of j-1, every row of j and the core rows of
+ * j+1; a trap column the core rows of its node and its own row. */
+static int pattern_ok(const idr_device *d) {
+  const int N = d->N;
+  if (d->nnz != d->colptr[d->n_unknowns]) return 0;
+  for (int c = 0; c < d->n_unknowns; c++) {
+    const int j = d->node_of[c];
+    long q = d->colptr[c];
+    if (c - d->off[j] >= d->ncore[j]) {
+      for (int r = d->off[j]; r < d->off[j] + d->ncore[j]; r++)
+        if (q >= d->colptr[c + 1] || d->rowind[q++] != r) return 0;
+      if (q >= d->colptr[c + 1] || d->rowind[q++] != c) return 0;
+    } else {
+      if (j > 0)
+        for (int r = d->off[j - 1]; r < d->off[j - 1] + d->ncore[j - 1]; r++)
+          if (q >= d->colptr[c + 1] || d->rowind[q++] != r) return 0;
+      for (int r = d->off[j]; r < d->off[j + 1]; r++)
+        if (q >= d->colptr[c + 1] || d->rowind[q++] != r) return 0;
+      if (j < N - 1)
+        for (int r = d->off[j + 1]; r < d->off[j + 1] + d->ncore[j + 1]; r++)
+          if (q >= d->colptr[c + 1] || d->rowind[q++] != r) return 0;
+    }
+    if (q != d->colptr[c + 1]) return 0;
+  }
+  return 1;
 }
 
 idr_blocktri *idr_blocktri_alloc(const idr_device *d) {
@@ -72,11 +123,22 @@ idr_blocktri *idr_blocktri_alloc(const idr_device *d) {
   const int N = d->N;
   bt->N = N;
   bt->off = d->off;
+  bt->ncore = d->ncore;
   int M = 1;
   for (int i = 0; i < N; i++)
     if (bsize(bt, i) > M) M = bsize(bt, i);
   bt->M = M;
   const long MM = (long)M * M, nb = N * MM;
+  bt->toff = calloc((size_t)N + 1, sizeof *bt->toff);
+  if (!bt->toff) goto out_free;
+  for (int i = 0; i < N; i++)
+    bt->toff[i + 1] = bt->toff[i] + (d->off[i + 1] - d->off[i] - d->ncore[i]);
+  bt->T = bt->toff[N];
+  const size_t T1 = bt->T > 0 ? (size_t)bt->T : 1;
+  bt->Dct = calloc(T1 * (size_t)M, sizeof *bt->Dct);
+  bt->Dtc = calloc(T1 * (size_t)M, sizeof *bt->Dtc);
+  bt->dinv = calloc(T1, sizeof *bt->dinv);
+  bt->bfull = calloc((size_t)d->n_unknowns, sizeof *bt->bfull);
   bt->DLU = calloc(3 * (size_t)nb, sizeof *bt->DLU);
   bt->Sinv = calloc((size_t)nb, sizeof *bt->Sinv);
   bt->P = calloc((size_t)nb, sizeof *bt->P);
@@ -85,23 +147,14 @@ idr_blocktri *idr_blocktri_alloc(const idr_device *d) {
   bt->lu = calloc((size_t)MM, sizeof *bt->lu);
   bt->t = calloc(3 * (size_t)MM, sizeof *bt->t);
   bt->perm = calloc((size_t)M, sizeof *bt->perm);
-  if (!bt->DLU || !bt->Sinv || !bt->P || !bt->G || !bt->z || !bt->lu || !bt->t || !bt->perm)
+  if (!bt->Dct || !bt->Dtc || !bt->dinv || !bt->bfull || !bt->DLU || !bt->Sinv || !bt->P ||
+      !bt->G || !bt->z || !bt->lu || !bt->t || !bt->perm)
     goto out_free;
   for (int i = 0; i < N; i++)
     for (int r = bsize(bt, i); r < M; r++)
       bt->DLU[i * MM + (long)r * M + r] = 1.0;
-  /* the pattern must be the block band, column by column: the rows of
-   * nodes j-1, j, j+1 in order (the factorization reads it that way) */
-  if (d->nnz != d->colptr[d->n_unknowns]) goto out_free;
+  if (!pattern_ok(d)) goto out_free;
   bt->nnz = d->nnz;
-  for (int c = 0; c < d->n_unknowns; c++) {
-    int j = d->node_of[c];
-    long r = d->off[j > 0 ? j - 1 : 0];
-    long r_end = d->off[j + 2 <= N ? j + 2 : N];
-    if (d->colptr[c + 1] - d->colptr[c] != r_end - r) goto out_free;
-    for (long q = d->colptr[c]; q < d->colptr[c + 1]; q++)
-      if (d->rowind[q] != r++) goto out_free;
-  }
   return bt;
 out_free:
   idr_blocktri_free(&bt);
@@ -219,21 +272,43 @@ static inline int factor_node(idr_blocktri *bt, int i, double *S, int *perm, dou
 static inline int factor_core(idr_blocktri *bt, const double *Jx, int M) {
   const int N = bt->N;
   const long MM = (long)M * M, nb = N * MM;
-  /* CSC columns into the blocks: column cc of node j holds the rows of
-   * U_{j-1}, D_j and L_{j+1}, in that order */
+  /* CSC columns into the blocks: a core column cc of node j holds the core
+   * rows of j-1 (U_{j-1}), the core rows of j (D_j), the trap rows of j
+   * (D_tc) and the core rows of j+1 (L_{j+1}), in that order; a trap column
+   * the core rows of j (D_ct) and its diagonal d_tt */
   double *Dw = bt->DLU, *Lw = bt->DLU + nb, *Uw = bt->DLU + 2 * nb;
   const double *q = Jx;
   for (int j = 0; j < N; j++) {
-    const int mj = bsize(bt, j);
+    const int mj = bsize(bt, j), tj = bt->toff[j], nt = bt->toff[j + 1] - tj;
     for (int cc = 0; cc < mj; cc++) {
       if (j > 0)
         for (int r = 0, mp = bsize(bt, j - 1); r < mp; r++)
           Uw[(j - 1) * MM + (long)r * M + cc] = *q++;
       for (int r = 0; r < mj; r++)
         Dw[j * MM + (long)r * M + cc] = *q++;
+      for (int t = 0; t < nt; t++)
+        bt->Dtc[(long)(tj + t) * M + cc] = *q++;
       if (j < N - 1)
         for (int r = 0, mn = bsize(bt, j + 1); r < mn; r++)
           Lw[(j + 1) * MM + (long)r * M + cc] = *q++;
+    }
+    for (int t = 0; t < nt; t++) {
+      double *col = bt->Dct + (long)(tj + t) * M;
+      for (int r = 0; r < mj; r++)
+        col[r] = *q++;
+      double dtt = *q++;
+      if (!(fabs(dtt) > 0.0) || !isfinite(dtt)) return 1;
+      bt->dinv[tj + t] = 1.0 / dtt;
+    }
+    /* the traps' Schur complement: D_cc -= D_ct diag(1/d_tt) D_tc */
+    for (int t = 0; t < nt; t++) {
+      const double *col = bt->Dct + (long)(tj + t) * M, *row = bt->Dtc + (long)(tj + t) * M;
+      const double w = bt->dinv[tj + t];
+      for (int r = 0; r < mj; r++) {
+        const double cr = col[r] * w;
+        for (int c = 0; c < mj; c++)
+          Dw[j * MM + (long)r * M + c] -= cr * row[c];
+      }
     }
   }
   if (M <= IDR_BT_FACTOR_LOCAL_MAX) {
@@ -272,7 +347,7 @@ static inline void solve_core(const idr_blocktri *bt, const double *bin, double 
   double *z = bt->z;
   double zprev[IDR_BT_LOCAL_MAX];
   for (int i = 0; i < N; i++) {
-    const int o = bt->off[i], mi = bt->off[i + 1] - o;
+    const int o = bt->off[i], mi = bt->ncore[i];
     double b[IDR_BT_LOCAL_MAX], acc[IDR_BT_LOCAL_MAX];
     for (int r = 0; r < M; r++) {
       b[r] = r < mi ? bin[o + r] : 0.0;
@@ -297,7 +372,7 @@ static inline void solve_core(const idr_blocktri *bt, const double *bin, double 
     }
   }
   for (int i = 0; i < N; i++) {
-    const int o = bt->off[i], mi = bt->off[i + 1] - o;
+    const int o = bt->off[i], mi = bt->ncore[i];
     for (int r = 0; r < mi; r++)
       x[o + r] = z[(long)i * M + r];
   }
@@ -309,7 +384,7 @@ static void solve_large(const idr_blocktri *bt, const double *bin, double *x) {
   const long MM = (long)M * M;
   double *z = bt->z, *b = bt->t;
   for (int i = 0; i < N; i++) {
-    const int o = bt->off[i], mi = bt->off[i + 1] - o;
+    const int o = bt->off[i], mi = bt->ncore[i];
     double *zi = z + (long)i * M;
     for (int r = 0; r < M; r++) {
       b[r] = r < mi ? bin[o + r] : 0.0;
@@ -321,7 +396,7 @@ static void solve_large(const idr_blocktri *bt, const double *bin, double *x) {
   for (int i = N - 2; i >= 0; i--)
     axpy_block(z + (long)i * M, bt->G + i * MM, z + (long)(i + 1) * M, -1.0, M);
   for (int i = 0; i < N; i++) {
-    const int o = bt->off[i], mi = bt->off[i + 1] - o;
+    const int o = bt->off[i], mi = bt->ncore[i];
     for (int r = 0; r < mi; r++)
       x[o + r] = z[(long)i * M + r];
   }
@@ -364,7 +439,8 @@ int idr_blocktri_factor(idr_blocktri *bt, const double *Jx) {
   }
 }
 
-void idr_blocktri_solve_to(const idr_blocktri *bt, const double *b, double *x) {
+/* The core solve of the dispatch below (no traps: b as it is). */
+static void solve_cores(const idr_blocktri *bt, const double *b, double *x) {
   switch (bt->M) {
   case 3: solve_3(bt, b, x); break;
   case 4: solve_4(bt, b, x); break;
@@ -376,6 +452,40 @@ void idr_blocktri_solve_to(const idr_blocktri *bt, const double *b, double *x) {
     else
       solve_large(bt, b, x);
     break;
+  }
+}
+
+void idr_blocktri_solve_to(const idr_blocktri *bt, const double *b, double *x) {
+  if (bt->T == 0) {
+    solve_cores(bt, b, x);
+    return;
+  }
+  /* b_c - D_ct diag(1/d_tt) b_t, the cores' solve, then x_t = (b_t - D_tc x_c) / d_tt
+   * (b_t is read after x_c is written: x may be b, its trap entries are not
+   * written before) */
+  const int N = bt->N, M = bt->M;
+  double *bf = bt->bfull;
+  for (int i = 0; i < N; i++) {
+    const int o = bt->off[i], mi = bt->ncore[i], tj = bt->toff[i], nt = bt->toff[i + 1] - tj;
+    for (int r = 0; r < mi; r++)
+      bf[o + r] = b[o + r];
+    for (int t = 0; t < nt; t++) {
+      const double *col = bt->Dct + (long)(tj + t) * M;
+      const double bt_w = b[o + mi + t] * bt->dinv[tj + t];
+      for (int r = 0; r < mi; r++)
+        bf[o + r] -= col[r] * bt_w;
+    }
+  }
+  solve_cores(bt, bf, x);
+  for (int i = 0; i < N; i++) {
+    const int o = bt->off[i], mi = bt->ncore[i], tj = bt->toff[i], nt = bt->toff[i + 1] - tj;
+    for (int t = 0; t < nt; t++) {
+      const double *row = bt->Dtc + (long)(tj + t) * M;
+      double acc = b[o + mi + t];
+      for (int r = 0; r < mi; r++)
+        acc -= row[r] * x[o + r];
+      x[o + mi + t] = acc * bt->dinv[tj + t];
+    }
   }
 }
 

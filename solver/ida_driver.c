@@ -55,6 +55,7 @@ struct idr_sim {
   SUNContext ctx;
   void *ida;
   N_Vector y, yp, id, cons, atol, ewt;
+  N_Vector res, dx; /* work: residual and correction of an interpolated output */
   SUNMatrix A;
   SUNLinearSolver LS;
   int atol_has_zero; /* some absolute tolerance is 0: the weights are checked */
@@ -62,6 +63,8 @@ struct idr_sim {
   double t_start; /* time of the last start or bias change: IDA's time is t - t_start */
   double tstop;   /* integration never passes this time (INFINITY: none) */
   int started;
+  double *rate_jx;      /* [nnz] work: the Jacobian for the potential's rate */
+  double *rate_work;    /* [2 N] work: its tridiagonal solve */
   idr_sim_stats before; /* counters of the integrations before the last IDAReInit */
   char ida_msg[512];    /* last message from IDA's error handler */
 };
@@ -135,7 +138,11 @@ void idr_sim_free(idr_sim **sp) {
   if (s->cons) N_VDestroy(s->cons);
   if (s->atol) N_VDestroy(s->atol);
   if (s->ewt) N_VDestroy(s->ewt);
+  if (s->res) N_VDestroy(s->res);
+  if (s->dx) N_VDestroy(s->dx);
   if (s->ctx) SUNContext_Free(&s->ctx);
+  free(s->rate_jx);
+  free(s->rate_work);
   free(s);
   *sp = NULL;
 }
@@ -171,7 +178,13 @@ idr_status idr_sim_create(const idr_device *dev, const idr_sim_opts *opts, idr_s
   s->cons = N_VNew_Serial(n, s->ctx);
   s->atol = N_VNew_Serial(n, s->ctx);
   s->ewt = N_VNew_Serial(n, s->ctx);
-  if (!s->y || !s->yp || !s->id || !s->cons || !s->atol || !s->ewt) {
+  s->res = N_VNew_Serial(n, s->ctx);
+  s->dx = N_VNew_Serial(n, s->ctx);
+  s->rate_jx = malloc((size_t)dev->nnz * sizeof *s->rate_jx);
+  s->rate_work = malloc(2 * (size_t)dev->N * sizeof *s->rate_work);
+  if (!s->y || !s->yp || !s->id || !s->cons || !s->atol || !s->ewt || !s->res || !s->dx ||
+      !s->rate_jx ||
+      !s->rate_work) {
     st = idr_error_set(err, IDR_ERR_NOMEM, "solver: out of memory (vectors)");
     goto out_free;
   }
@@ -246,21 +259,59 @@ static void ida_counters(const idr_sim *s, idr_sim_stats *st) {
   if (IDAGetLastStep(s->ida, &h) == IDA_SUCCESS) st->last_h = h;
 }
 
-/* Make algebraic unknowns and derivatives consistent at the current time.
- * IDAReInit resets IDA's counters: those so far are kept in s->before. */
+/* IDAReInit resets IDA's counters: add those so far to s->before. */
+static void keep_counters(idr_sim *s) {
+  idr_sim_stats c;
+  ida_counters(s, &c);
+  s->before.steps += c.steps;
+  s->before.res_evals += c.res_evals;
+  s->before.jac_evals += c.jac_evals;
+  s->before.lin_setups += c.lin_setups;
+  s->before.nonlin_iters += c.nonlin_iters;
+  s->before.nonlin_conv_fails += c.nonlin_conv_fails;
+  s->before.err_test_fails += c.err_test_fails;
+}
+
+/* The state a restart begins from, on the constraints: IDA keeps each
+ * density >= 0 by correcting a step whose density would go negative to zero,
+ * but the corrected value is the sum of the prediction and the correction and
+ * keeps their round-off of either sign (-8e-40 in scaled units at 9 nodes at
+ * the end of a -0.89 V fill pulse), and states interpolated between steps
+ * carry the interpolation's error (-3e-18 there). IDACalcIC then rejects the
+ * state outright ("y0 fails to satisfy constraints"). Such a density is zero
+ * within the integrator's resolution (its absolute tolerance): it is set to
+ * zero. A density below -atol is a failed integration, reported. */
+static idr_status project_densities(idr_sim *s, double t0, idr_error *err) {
+  const idr_device *d = s->dev;
+  double *y = N_VGetArrayPointer(s->y);
+  const double *atol = N_VGetArrayPointer(s->atol);
+  for (int u = 0; u < d->n_unknowns; u++) {
+    if (d->positive[u] == 0.0 || y[u] >= 0.0) continue;
+    if (y[u] >= -atol[u]) {
+      y[u] = 0.0;
+      continue;
+    }
+    int i = d->node_of[u];
+    return idr_error_set(err, IDR_ERR_SOLVER,
+                         "negative density at node %d (x = %.6g nm, unknown %d: %.3g of its "
+                         "absolute tolerance) at t = %.6g s, before the change of bias to V = "
+                         "%.6g V",
+                         i, d->x[i] * 1e9, u - d->off[i], y[u] / atol[u], t0, s->bias.V);
+  }
+  return IDR_OK;
+}
+
+/* Make algebraic unknowns and derivatives consistent at the current time:
+ * IDACalcIC gives the potential and the densities' rates; the potential's
+ * rate follows from the time derivative of Poisson's rows
+ * (idr_potential_rate), so that the state just after a bias change carries
+ * its displacement current (every edge the same total current) and IDA's
+ * first predictor moves the potential with the densities. */
 static idr_status consistent_start(idr_sim *s, double t0, idr_error *err) {
   idr_status st = IDR_OK;
-  if (s->started) {
-    idr_sim_stats c;
-    ida_counters(s, &c);
-    s->before.steps += c.steps;
-    s->before.res_evals += c.res_evals;
-    s->before.jac_evals += c.jac_evals;
-    s->before.lin_setups += c.lin_setups;
-    s->before.nonlin_iters += c.nonlin_iters;
-    s->before.nonlin_conv_fails += c.nonlin_conv_fails;
-    s->before.err_test_fails += c.err_test_fails;
-  }
+  if (s->started) keep_counters(s);
+  st = project_densities(s, t0, err);
+  if (st) return st;
   double *yp = N_VGetArrayPointer(s->yp);
   memset(yp, 0, (size_t)s->dev->n_unknowns * sizeof *yp);
   /* IDA integrates in the time since this start, so that femtosecond steps
@@ -277,6 +328,13 @@ static idr_status consistent_start(idr_sim *s, double t0, idr_error *err) {
                          "bias to V = %.6g V, light = %.6g suns (IDACalcIC flag %d: %s)",
                          t0, s->bias.V, s->bias.light, flag, s->ida_msg);
   CHECK_IDA(IDAGetConsistentIC(s->ida, s->y, s->yp), "IDAGetConsistentIC");
+  if (idr_potential_rate(s->dev, &s->bias, N_VGetArrayPointer(s->y), yp, s->rate_jx, s->rate_work))
+    return idr_error_set(err, IDR_ERR_SOLVER,
+                         "the potential's rate after the change of bias to V = %.6g V at t = "
+                         "%.6g s is not finite",
+                         s->bias.V, t0);
+  keep_counters(s);
+  CHECK_IDA(IDAReInit(s->ida, 0.0, s->y, s->yp), "IDAReInit");
   s->t = t0;
   s->t_start = t0;
   s->started = 1;
@@ -317,17 +375,42 @@ idr_status idr_sim_set_stop_time(idr_sim *s, double tstop, idr_error *err) {
   return IDR_OK;
 }
 
+/* An output between two steps is IDA's interpolating polynomial: within the
+ * tolerance, but off the quasi-static balance of the fast modes (the
+ * dielectric relaxation of the carriers, ~ps), and the terminal current is
+ * a small difference of their fluxes. One simplified Newton iteration of the
+ * corrector at the output time, on the last factorization,
+ *   (dF/dy + cj dF/dy') dx = -F(y, y'),  y += dx,  y' += cj dx,
+ * puts the fast modes back on their balance and leaves the slow ones where
+ * they were (their dx ~ F / (cj M) is within the tolerance). Returns 0, or
+ * non-zero when the residual or the solve fails (the output is then the
+ * interpolated one). */
+static int polish_output(idr_sim *s) {
+  realtype cj = 0.0;
+  if (IDAGetCurrentCj(s->ida, &cj) != IDA_SUCCESS || !(cj > 0.0)) return 1;
+  if (res_fn(0.0, s->y, s->yp, s->res, s) != 0) return 1;
+  N_VScale(-1.0, s->res, s->res);
+  if (SUNLinSolSolve(s->LS, s->A, s->dx, s->res, 0.0) != SUNLS_SUCCESS) return 1;
+  N_VLinearSum(1.0, s->y, 1.0, s->dx, s->y);
+  N_VLinearSum(1.0, s->yp, cj, s->dx, s->yp);
+  return 0;
+}
+
 idr_status idr_sim_advance(idr_sim *s, double tout, idr_error *err) {
   if (!s->started) return idr_error_set(err, IDR_ERR_INTERNAL, "idr_sim_advance before start");
   if (tout <= s->t) return IDR_OK;
   /* Outputs before the stop time are interpolated (IDA_NORMAL), so sampling
-   * does not shorten steps; the stop time itself is hit exactly. */
+   * does not shorten steps, then polished (polish_output); the stop time
+   * itself is hit exactly. */
   double stop = tout < s->tstop ? s->tstop : tout;
   IDASetStopTime(s->ida, stop - s->t_start);
   realtype tret = s->t - s->t_start, tl = tout - s->t_start;
   int flag = IDASolve(s->ida, tl, &tret, s->y, s->yp, IDA_NORMAL);
   /* the state is returned at tout exactly; keep tout itself as the time */
   s->t = tret == tl ? tout : s->t_start + tret;
+  realtype tcur = tret;
+  if (flag >= 0 && IDAGetCurrentTime(s->ida, &tcur) == IDA_SUCCESS && tcur != tret)
+    (void)polish_output(s);
   if (flag < 0) {
     realtype h = 0;
     IDAGetLastStep(s->ida, &h);

@@ -6,16 +6,18 @@
  * the relaxation at 0 V after it (a TID transient), for f = 1 Hz .. 1 MHz by
  * decades. The block path must be the one used.
  *
- * Measured (gcc 12, x86-64): at the states the TID scan samples (0 V) and
- * f >= 100 Hz, |dC|/|C| <= 8.4e-10; at its 10 kHz <= 3.1e-10. Below 100 Hz
- * and during the forward-bias pulse the difference grows (1.4e-8 at 10 Hz,
- * 1.2e-5 at 1 Hz under 1 V) exactly as far as one step of iterative
- * refinement moves KLU's own C (2.7e-8, 9.2e-6 there): it is the round-off
- * floor of the problem, not of the new solver. G differs by <= 4e-5 S/m^2
- * absolute, the floor of the cancelling drift and diffusion currents (KLU's
- * refinement moves it as much), i.e. <= 9e-10 of |Y| at 1 MHz.
- * Checked: |dC| <= ADM_TEST_REL_TOL |C| + 10 |C_KLU,refined - C_KLU| at every
- * point, |dC| <= ADM_TEST_REL_TOL |C| at 0 V and f >= 100 Hz, and
+ * The reference is KLU with one step of iterative refinement; how far that
+ * step moves KLU's own result (rc) is the round-off floor of the problem.
+ * Measured (gcc 12, x86-64, default mesh: graded, h_min 0.05 nm): at the
+ * states the TID scan samples (0 V) and f >= 100 Hz, |dC|/|C| <= 1.1e-11
+ * against the refined KLU (plain KLU is 5e-10..1.4e-9 away from both). During
+ * the forward-bias pulse and below 100 Hz the difference grows (1.8e-6 at
+ * 1 Hz under 1 V) exactly as far as the refinement moves KLU's own C (3.3e-6
+ * there): the floor of the problem, not of the block solver. G differs by
+ * <= 7.1e-6 S/m^2 absolute (the terminal current's weighting keeps the
+ * cancelling drift and diffusion terms of the doped bulk out of it).
+ * Checked: |dC| <= ADM_TEST_REL_TOL |C| + 10 rc |C| at every point,
+ * |dC| <= ADM_TEST_REL_TOL |C| at 0 V and f >= 100 Hz, and
  * |dG| <= ADM_TEST_REL_TOL |Y| + ADM_TEST_G_FLOOR.
  */
 #include <setjmp.h>
@@ -37,8 +39,8 @@
 #include <time.h>
 
 static const double ADM_TEST_REL_TOL = 1e-9;
-/* absolute conductance floor [S/m^2] (measured differences <= 4e-5) */
-static const double ADM_TEST_G_FLOOR = 1e-4;
+/* absolute conductance floor [S/m^2] (measured differences <= 7.1e-6) */
+static const double ADM_TEST_G_FLOOR = 2e-5;
 
 static double now_s(void) {
   struct timespec ts;
@@ -66,17 +68,19 @@ static void compare_at(idr_admittance *a, const double *y, const idr_bias *b, co
     idr_admittance_set_klu_refine(a, 1);
     assert_int_equal(idr_admittance_eval(a, w, &pr, &err), IDR_OK);
     idr_admittance_set_klu_refine(a, 0);
-    const double Y = hypot(pk.G, w * pk.C);
-    const double dc = fabs(pb.C - pk.C) / fabs(pk.C), dg = fabs(pb.G - pk.G) / Y;
-    const double rc = fabs(pr.C - pk.C) / fabs(pk.C), rg = fabs(pr.G - pk.G) / Y;
-    printf("  %-14s f=%8.0e Hz C=% .6e G=% .6e dC/C=%.1e dG/Y=%.1e dG/G=%.1e | KLU refined: "
-           "dC/C=%.1e dG/Y=%.1e\n",
-           label, f, pk.C, pk.G, dc, dg, fabs(pb.G - pk.G) / fabs(pk.G), rc, rg);
+    /* the reference: KLU with one step of iterative refinement; rc, rg: how
+     * far that step moves KLU's own result (the floor of the problem) */
+    const double Y = hypot(pr.G, w * pr.C);
+    const double dc = fabs(pb.C - pr.C) / fabs(pr.C), dg = fabs(pb.G - pr.G) / Y;
+    const double rc = fabs(pr.C - pk.C) / fabs(pr.C), rg = fabs(pr.G - pk.G) / Y;
+    printf("  %-14s f=%8.0e Hz C=% .6e G=% .6e dC/C=%.1e dG/Y=%.1e dG/G=%.1e | KLU refined - "
+           "KLU: dC/C=%.1e dG/Y=%.1e\n",
+           label, f, pr.C, pr.G, dc, dg, fabs(pb.G - pr.G) / fabs(pr.G), rc, rg);
     assert_true(dc <= ADM_TEST_REL_TOL + 10.0 * rc);
     if (rest && f >= 99.0) assert_true(dc <= ADM_TEST_REL_TOL);
-    assert_true(fabs(pb.G - pk.G) <= ADM_TEST_REL_TOL * Y + ADM_TEST_G_FLOOR);
+    assert_true(fabs(pb.G - pr.G) <= ADM_TEST_REL_TOL * Y + ADM_TEST_G_FLOOR);
     if (rest && f >= 99.0 && dc > *dc_max) *dc_max = dc;
-    if (fabs(pb.G - pk.G) > *dg_max) *dg_max = fabs(pb.G - pk.G);
+    if (fabs(pb.G - pr.G) > *dg_max) *dg_max = fabs(pb.G - pr.G);
   }
   /* timing of the two paths at 10 kHz (informative) */
   const double w = 2.0 * IDR_PI * 1e4;

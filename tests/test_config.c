@@ -193,7 +193,7 @@ static void test_defaults(void **state) {
   assert_int_equal(d.generation.model, IDR_GEN_NONE);
   assert_int_equal(d.generation.from_right, 0);
   assert_int_equal(d.mesh.nodes, 400);
-  assert_double_equal(d.mesh.h_min_nm, 0.2, 0);
+  assert_double_equal(d.mesh.h_min_nm, 0.05, 0);
   assert_double_equal(d.solver.rtol, 1e-6, 0);
   assert_double_equal(d.solver.atol_density_cm3, 1e3, 0);
   assert_double_equal(d.solver.atol_potential_V, 1e-9, 0);

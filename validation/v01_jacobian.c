@@ -14,6 +14,10 @@
  * where A_r is the sum of |terms| of row r: the central difference of a row
  * carries round-off ~1e-16 A_r, so the floor keeps that noise below 1e-6.
  * Tolerance: max over entries |dF_fd - J_a h| / max(|J_a h|, 1e-9 A_r) <= 1e-6.
+ * The terminal current's gradient (idr_current_gradient: the admittance's
+ * linearisation, edge weights held fixed) is checked the same way against
+ * central differences of sum_e w_e J_e in y and in y', the floor 1e-9 of
+ * the current's sum of |terms|.
  */
 #include "harness.h"
 #include "vdevice.h"
@@ -25,6 +29,69 @@
 static double urand(unsigned long long *s) {
   *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
   return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+/* J with the weights w held fixed: sum_e w_e (Jcond_e + Jdisp_e). */
+static double weighted_current(const idr_device *d, const double *y, const double *yp,
+                               const double *w, double *Jc, double *Jd) {
+  idr_edge_currents(d, y, yp, Jc, Jd);
+  double J = 0.0;
+  for (int e = 0; e < d->N - 1; e++)
+    J += w[e] * (Jc[e] + Jd[e]);
+  return J;
+}
+
+/* The terminal current's gradient (idr_current_gradient, the admittance's
+ * linearisation) against central differences of the current with the same
+ * edge weights held fixed, in y (conduction) and in y' (displacement). */
+static int check_current_gradient(idr_vcase *vc, const char *label, const idr_device *d, double *y,
+                                  double *yp, const double *step) {
+  const int n = d->n_unknowns, E = d->N - 1;
+  double *w = malloc((size_t)E * sizeof *w), *Jc = malloc((size_t)E * sizeof *Jc);
+  double *Jd = malloc((size_t)E * sizeof *Jd), *gc = malloc((size_t)n * sizeof *gc);
+  double *gd = malloc((size_t)n * sizeof *gd), *zero = calloc((size_t)n, sizeof *zero);
+  int pass = 0;
+  if (!idr_vcheck_true(vc, "memory", w && Jc && Jd && gc && gd && zero)) goto out_free;
+  idr_current_weights(d, y, NULL, w);
+  idr_current_gradient(d, y, gc, gd);
+  /* the floor, as A_r for the rows: 1e-9 of the sum of |terms| of the
+   * current, sum_c |dJ/dy_c y_c| = sum_c |dJ/dy_c h_c| / 1e-6 (relative
+   * steps); a central difference carries ~1e-16 of it */
+  double worst = 0.0, terms = 0.0;
+  for (int c = 0; c < n; c++)
+    terms += (fabs(gc[c] * step[c]) + fabs(gd[c] * step[c])) / 1e-6;
+  for (int c = 0; c < n; c++) {
+    double y0 = y[c], h = step[c];
+    y[c] = y0 + h;
+    double Jp = weighted_current(d, y, zero, w, Jc, Jd);
+    y[c] = y0 - h;
+    double Jm = weighted_current(d, y, zero, w, Jc, Jd);
+    y[c] = y0;
+    zero[c] = h;
+    double Dp = weighted_current(d, y, zero, w, Jc, Jd);
+    zero[c] = -h;
+    double Dm = weighted_current(d, y, zero, w, Jc, Jd);
+    zero[c] = 0.0;
+    double an[2] = {gc[c] * h, gd[c] * h}, fd[2] = {0.5 * (Jp - Jm), 0.5 * (Dp - Dm)};
+    for (int k = 0; k < 2; k++) {
+      double scale = fmax(fabs(an[k]), 1e-9 * terms);
+      double e = fabs(an[k] - fd[k]) / scale;
+      if (!(e <= worst)) worst = e; /* a NaN is the worst */
+    }
+  }
+  (void)yp;
+  char what[160];
+  snprintf(what, sizeof what, "%s: current gradient (conduction, displacement), max relative error",
+           label);
+  pass = idr_vcheck_le(vc, what, worst, 1e-6);
+out_free:
+  free(w);
+  free(Jc);
+  free(Jd);
+  free(gc);
+  free(gd);
+  free(zero);
+  return pass;
 }
 
 static int check_device(idr_vcase *vc, const char *label, idr_deck *deck, double V, double light) {
@@ -97,6 +164,7 @@ static int check_device(idr_vcase *vc, const char *label, idr_deck *deck, double
            "%s: max relative error of %ld Jacobian entries (worst row %d, col %d)", label,
            (long)d->nnz, wr, wc);
   int pass = idr_vcheck_le(vc, what, worst, 1e-6);
+  pass = check_current_gradient(vc, label, d, y, yp, step) && pass;
   free(y);
   free(yp);
   free(Fp);

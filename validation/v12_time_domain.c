@@ -12,7 +12,7 @@
  * in linear theory; the residual error is the nonlinearity at A = 1 mV
  * (~(A/V_T)^2 ~ 0.15 %) and the quadrature.
  * Current: J = J_cond + dD/dt with D = (1/L) sum_e eps_e E_e h_e (the
- * displacement part as idr_terminal_current defines it), so over whole
+ * displacement part of idr_terminal_current_mean: length-weighted means), so over whole
  * periods
  *   (T/2) I1 = int J e^{-iwt} dt = int J_cond e^{-iwt} dt + i w int D e^{-iwt} dt
  *              + [D e^{-iwt}] (boundary term, ~0 once periodic),
@@ -56,7 +56,7 @@
 
 static const double V12_NT_CM3 = 1e16, V12_ET_FROM_EC = 1.098, V12_CP = 1e-8, V12_CN = 1e-8;
 
-/* Displacement field averaged as in idr_terminal_current [C/m^2]. */
+/* Displacement field averaged as in idr_terminal_current_mean [C/m^2]. */
 static double disp_D(const idr_device *d, const double *y) {
   double s = 0.0, L = d->x[d->N - 1] - d->x[0];
   for (int e = 0; e < d->N - 1; e++)
@@ -110,7 +110,7 @@ static int td_run(const idr_device *dev, const double *y_eq, double w, double e_
       if (idr_sim_set_stop_time(sim, tk + dt, err)) goto out_free;
       /* g(t) = J_cond e^{-iwt}, h(t) = D e^{-iwt} at t_k (just after the step) */
       idr_current c;
-      idr_terminal_current(dev, idr_sim_y(sim), NULL, &c);
+      idr_terminal_current_mean(dev, idr_sim_y(sim), NULL, &c);
       double complex ph = cexp(-I * w * tk);
       double complex g_prev = c.J * ph, h_prev = disp_D(dev, idr_sim_y(sim)) * ph;
       double complex Gq[V12_MAX_Q], Hq[V12_MAX_Q]; /* g tau, h tau at the nodes */
@@ -118,7 +118,7 @@ static int td_run(const idr_device *dev, const double *y_eq, double w, double e_
         double tau = j == n_q - 1 ? dt : V12_TAU0 * exp(dl * j);
         if (idr_sim_advance(sim, tk + tau, err)) goto out_free;
         if (!last) continue;
-        idr_terminal_current(dev, idr_sim_y(sim), NULL, &c);
+        idr_terminal_current_mean(dev, idr_sim_y(sim), NULL, &c);
         ph = cexp(-I * w * (tk + tau));
         double complex g = c.J * ph, h = disp_D(dev, idr_sim_y(sim)) * ph;
         if (j == 0) {
