@@ -259,6 +259,8 @@ def case_invariance(args):
 
 def journal_indices(out):
     idx = []
+    if not os.path.isdir(out):
+        return idx
     for name in sorted(os.listdir(out)):
         if name.startswith("journal") and name.endswith(".txt"):
             for line in open(os.path.join(out, name), "rb").read().split(b"\n"):
@@ -296,8 +298,13 @@ def kill_rounds(args, out, ref, seconds, mpi):
         time.sleep(rng.uniform(0.1, 0.5) * seconds)
         victims = [p.pid]
         if mpi:  # a rank dies (a node lost): the launcher ends the job
-            ranks = [c for k in children(p.pid) for c in [k] + children(k)]
-            victims = [rng.choice(ranks)] if ranks else [p.pid]
+            ranks = []
+            for _ in range(100):  # never mpirun itself: its ranks could outlive it
+                ranks = [k for k in children(p.pid) if p.poll() is None]
+                if ranks or p.poll() is not None:
+                    break
+                time.sleep(0.05)
+            victims = [rng.choice(ranks)] if ranks else []
         for v in victims:
             try:
                 os.kill(v, signal.SIGKILL)
