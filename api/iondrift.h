@@ -8,6 +8,7 @@
  * they carry in the result file (docs/outputs.md), or write that file.
  *
  *   idr_error err;
+ *   idr_error_clear(&err);
  *   idr_study *s = NULL;
  *   idr_result *r = NULL;
  *   if (idr_study_load("deck.yaml", NULL, 0, &s, &err) ||
@@ -22,8 +23,10 @@
  * Contract:
  * - Every function that can fail returns an idr_status (IDR_OK = 0) and, when
  *   err is not NULL, the message the command line prints for the same
- *   failure. IDR_ERR_INPUT, IDR_ERR_RANGE and IDR_ERR_UNSUPPORTED are bad
- *   input; the rest are runtime failures.
+ *   failure. The first failure recorded in an idr_error wins: clear it
+ *   (idr_error_clear) before use and after handling a failure.
+ *   IDR_ERR_INPUT, IDR_ERR_RANGE and IDR_ERR_UNSUPPORTED are bad input; the
+ *   rest are runtime failures.
  * - Nothing prints to stdout or stderr; nothing calls exit().
  * - Re-entrant: handles are independent, a handle belongs to one thread at a
  *   time, and different threads may load, run and write different studies
@@ -42,6 +45,7 @@
 #define IONDRIFT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "idr_core.h" /* idr_status, idr_error, idr_status_str, idr_version */
 
@@ -113,9 +117,14 @@ const char *idr_study_deck_yaml(const idr_study *s);
 idr_status idr_study_output_paths(const idr_study *s, const char *h5_override, char *h5, char *csv,
                                   size_t size, idr_error *err);
 
-/* Progress of a run: fraction done (0..1), what is being done. Called from
- * the thread that runs the study or, during a temperature scan, from one
- * of its OpenMP threads at a time. */
+/* Progress of a run: fraction done (0..1), what is being done. Called only
+ * on the thread that called idr_study_run, never twice at once, with
+ * fractions that never decrease: with a callback the run itself goes to a
+ * helper thread (with the caller's OpenMP thread count) whose reports,
+ * from whichever OpenMP thread produced them, this thread delivers; a
+ * report that arrives while the previous one is being delivered replaces
+ * any still waiting, and the last is always delivered. Without a callback
+ * (NULL) the run uses the calling thread itself. */
 typedef void (*idr_progress_cb)(void *user, double fraction, const char *stage);
 
 /* Run the study's protocol (thermal equilibrium first) with `threads`
@@ -257,6 +266,247 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
 /* Write a reproduction's DIR/reproduce.h5 and DIR/reproduce.csv (one row per
  * sample: docs/outputs.md); DIR must exist. */
 idr_status idr_reproduce_write(const idr_result *r, const char *dir, idr_error *err);
+
+/* ---- measured data: the TID extraction and the Mott-Schottky fit ---------------
+ * What `iondrift extract` and `iondrift mott-schottky` do (docs/cli.md), on
+ * a file (a lab export read by the rules of docs/data.md, or for the
+ * extraction the result file of a `tid` run) or on arrays. The result holds
+ * what `iondrift extract -o` writes (docs/outputs.md); write it with
+ * idr_result_write(r, path, "", err). Messages name the command line's
+ * options (--eps-r, --temp-tol-K, ...): each is the field of the same name
+ * below. Warnings (an implausible magnitude, a unit option that contradicts
+ * a header) go to on_warning as they arise, on the calling thread, and are
+ * kept in the result's root attribute `warnings` (one per line). */
+
+/* How a lab export is read (docs/data.md; the command line's data options). */
+typedef struct idr_data_options {
+  const char *columns; /* --columns "quantity=Header,..." (#N: the N-th field); NULL: by name */
+  /* the unit of a column (--temp-unit ...); NULL: the header's, else the SI unit */
+  const char *temp_unit, *time_unit, *freq_unit, *volt_unit, *cap_unit, *cond_unit;
+  double temp_tol_K;   /* --temp-tol-K: readings closer than this are one temperature [K] (0.5) */
+  double x_min, x_max; /* rows whose abscissa (the time of a TID table, --t-min-s, --t-max-s)
+                          lies outside [x_min, x_max] are skipped [SI] (-inf, inf) */
+  size_t skip_lines;   /* --skip-lines: lines ignored at the top (0) */
+} idr_data_options;
+void idr_data_options_default(idr_data_options *o);
+/* IDR_OK when unit is a unit of quantity, a canonical column name
+ * ("capacitance_F", "time_s"); else IDR_ERR_INPUT naming the units known. */
+idr_status idr_data_unit_check(const char *quantity, const char *unit, idr_error *err);
+
+typedef void (*idr_warning_fn)(void *user, const char *msg);
+
+/* The TID extraction (docs/analysis.md): per-temperature fits, Arrhenius
+ * ln(T^n/tau) = ln A - Ea/(kT), the tied global fit, then per species Ea,
+ * N_ion = 2 N_A |dC|/C_inf, D0, D(300 K); without N_A (an intrinsic
+ * absorber) Ea, tau and N_ion D from tau = R_ion C_s. */
+typedef struct idr_extract_options {
+  double eps_r;              /* --eps-r: absorber permittivity [-]; NAN: a result file's */
+  double doping_cm3;         /* --doping-cm3: N_A [cm^-3]; NAN: cv_file's, else a result file's,
+                                else none (an intrinsic absorber) */
+  const char *cv_file;       /* --cv: N_A from the Mott-Schottky fit of this C-V table (300 K,
+                                kT/q included; needs area_cm2); NULL: none */
+  double cv_V_lo, cv_V_hi;   /* --cv-range of that fit [V] (-inf, inf: every point) */
+  double area_cm2;           /* --area-cm2: device area [cm^2] (a table's C in F per area); NAN */
+  double thickness_nm;       /* --thickness-nm (intrinsic absorber) [nm]; NAN: a result file's */
+  double n_ion_cm3;          /* --n-ion-cm3: an independent N_ion (intrinsic: D) [cm^-3]; NAN */
+  const char *polarity;      /* --polarity "pin" | "nip"; NULL: a result file's, else unassigned */
+  const char *model;         /* --model "single" (NULL) | "stretched" | "two" */
+  int power;                 /* --power n in ln(T^n/tau): 0, 1 (default), 2 */
+  idr_data_options data;     /* how a table is read; x_min, x_max: the time window [s] */
+  idr_warning_fn on_warning; /* may be NULL */
+  void *user;                /* of on_warning */
+} idr_extract_options;
+void idr_extract_options_default(idr_extract_options *o);
+/* The options' own rules (a value > 0, power, model, polarity, not both
+ * doping_cm3 and cv_file, cv_file with area_cm2), checked before anything
+ * is read; the message names the option ("give either --doping-cm3 or --cv
+ * for N_A, not both"). The extraction checks them too ("extract: ..."). */
+idr_status idr_extract_options_check(const idr_extract_options *o, idr_error *err);
+
+/* A file: a lab export (temperature, time, capacitance columns; C of the
+ * device, in F) or a result file of a `tid` run (tid/T, tid/t, tid/C per
+ * area; its absorber, polarity and true ion parameters are used). *out: the
+ * root attributes (command, input, input_kind, input_read, N_A_source,
+ * area_cm2, thickness_nm, warnings), data/ (the curves used),
+ * mott_schottky/ (with cv_file) and extraction/ (the layout of a run's
+ * tid/extraction, with true/<ion> for a result file). Bad input (options,
+ * the file, too few temperatures or points, a failed extraction) is
+ * IDR_ERR_INPUT or IDR_ERR_RANGE, I/O errors reading IDR_ERR_IO. */
+idr_status idr_extract_tid_file(const char *path, const idr_extract_options *o, idr_result **out,
+                                idr_error *err);
+
+/* Curves in memory: curve j is t_s, C [offset[j], offset[j + 1]), times
+ * increasing within a curve. */
+typedef struct idr_tid_curves {
+  size_t m;                 /* temperatures (>= 2) */
+  const double *T_K;        /* [m] temperatures [K] */
+  const double *T_spread_K; /* [m] spread of each temperature's readings [K], or NULL */
+  const size_t *offset;     /* [m + 1]; NULL: every curve has n points */
+  size_t n;                 /* points per curve when offset is NULL */
+  const double *t_s;        /* times since the end of the fill pulse [s] */
+  const double *C;          /* capacitance: of the device [F], or per area [F/m^2] */
+  const char *C_units;      /* "F" (NULL) or "F/m^2" */
+} idr_tid_curves;
+/* The same extraction (input "<arrays>", input_kind "arrays"); points at
+ * t <= 0 or outside the window data.x_min..x_max are left out. */
+idr_status idr_extract_tid_arrays(const idr_tid_curves *d, const idr_extract_options *o,
+                                  idr_result **out, idr_error *err);
+
+/* The Mott-Schottky law of a one-sided abrupt junction,
+ * 1/C^2 = 2 (V_bi - V - kT/q) / (q eps0 eps_r A^2 N), fitted by linear
+ * regression of 1/C^2 on V (docs/analysis.md). */
+typedef struct idr_ms_options {
+  double area_cm2;   /* --area-cm2: device area [cm^2], > 0 (required) */
+  double eps_r;      /* --eps-r: permittivity of the depleted layer [-], > 0 (required) */
+  double V_lo, V_hi; /* --range: the points fitted [V] (-inf, inf) */
+  double T_K;        /* --T-K: temperature of kT/q [K] (300) */
+  int include_kT;    /* 1 (default): V_bi includes kT/q; 0: --no-kT, the intercept */
+  idr_data_options data;
+  idr_warning_fn on_warning; /* may be NULL */
+  void *user;
+} idr_ms_options;
+void idr_ms_options_default(idr_ms_options *o);
+/* The options' rules ("missing --area-cm2 (the device area in cm^2)"); the
+ * fit checks them too ("mott-schottky: ..."). */
+idr_status idr_ms_options_check(const idr_ms_options *o, idr_error *err);
+/* A C-V table (voltage and capacitance columns; C of the device in F).
+ * *out: root attributes (command, input, input_kind, input_read, warnings)
+ * and mott_schottky/ (@N_cm3 @N_err_cm3 @V_bi_V @V_bi_err_V @slope_F-2_V-1
+ * @points @r2 @polarity @kT_included @V_lo_V @V_hi_V @area_cm2 @eps_r @T_K;
+ * V [V], C [F]: the table as read). An error that cannot be estimated
+ * (exactly 2 points) is NaN. */
+idr_status idr_mott_schottky_file(const char *path, const idr_ms_options *o, idr_result **out,
+                                  idr_error *err);
+/* The same on n points (V [V], C_F [F]). */
+idr_status idr_mott_schottky_arrays(const double *V, const double *C_F, size_t n,
+                                    const idr_ms_options *o, idr_result **out, idr_error *err);
+
+/* ---- parameter sweeps (sweep/, docs/sweep.md) -------------------------------------
+ * A sweep spec (YAML) names a base deck, an optional protocol override and
+ * fixed changes, the axes (deck paths with values, linspace or logspace as
+ * a grid, zip groups or a zip; or ranges sampled by one of GSL's
+ * quasi-random generators) and the named outputs of every point. Each point
+ * is the base study with its axis values set through the typed setter,
+ * run on one thread, and reduced to its outputs (and, when asked, its
+ * curves). A sweep runs its points on OpenMP threads and, in a build with
+ * MPI started by a launcher, over ranks (rank 0 owns the journal and the
+ * output); every finished point is appended to a journal (flushed and
+ * fsynced) before it counts, so a killed sweep resumes to the same table. */
+
+typedef struct idr_sweep idr_sweep;
+
+/* Read and check a sweep spec: the YAML keys, the base deck (relative to the
+ * spec file's directory), the protocol override and `set` changes, the
+ * design and the outputs. Errors read "sweep.yaml:LINE:COL: KEY ..." with
+ * status IDR_ERR_INPUT (or the deck's own message). The points' decks are
+ * checked by idr_sweep_check_points. */
+idr_status idr_sweep_load(const char *spec_path, idr_sweep **out, idr_error *err);
+void idr_sweep_free(idr_sweep **sw);
+
+/* Every point's deck (the typed setter's checks) and every output's
+ * availability for it (e.g. tau_300K_s needs a tid protocol with 300 K):
+ * the first failure names the point, its axis values and the rule. */
+idr_status idr_sweep_check_points(const idr_sweep *sw, idr_error *err);
+
+size_t idr_sweep_n_points(const idr_sweep *sw);
+size_t idr_sweep_n_axes(const idr_sweep *sw);
+const char *idr_sweep_axis_path(const idr_sweep *sw, size_t k);
+size_t idr_sweep_n_outputs(const idr_sweep *sw);
+const char *idr_sweep_output_name(const idr_sweep *sw, size_t j);
+const char *idr_sweep_output_units(const idr_sweep *sw, size_t j);
+const char *idr_sweep_design_name(const idr_sweep *sw); /* "grid", "zip", "sobol", ... */
+const char *idr_sweep_protocol(const idr_sweep *sw);    /* of the base study */
+/* The axis value of point i as CSV text (a number with the shortest
+ * round-trip text, or a string), into buf. */
+void idr_sweep_axis_text(const idr_sweep *sw, size_t i, size_t k, char *buf, size_t size);
+/* The resolved spec (YAML text): what makes a point, compared on resume. */
+const char *idr_sweep_resolved(const idr_sweep *sw);
+/* 64-bit FNV-1a of the resolved spec. */
+uint64_t idr_sweep_fingerprint(const idr_sweep *sw);
+
+/* ---- one point ------------------------------------------------------------- */
+
+/* The outcome of one point. */
+typedef struct idr_sweep_record {
+  size_t index;
+  int ok;                       /* 1: the run succeeded; 0: it failed (message says why) */
+  double *values;               /* n_outputs values (NaN where none) */
+  char message[IDR_ERRMSG_LEN]; /* the failure, or notes on missing outputs; "" */
+  double run_s;                 /* wall time of the run alone [s] */
+  unsigned char *curves;        /* the packed curves (curves: true), or NULL */
+  size_t curves_size;
+} idr_sweep_record;
+
+idr_status idr_sweep_record_init(const idr_sweep *sw, idr_sweep_record *rec, idr_error *err);
+void idr_sweep_record_free(idr_sweep_record *rec);
+
+/* Run point i into rec (a failure of the point is rec->ok = 0, not an
+ * error; an error is out of memory). */
+idr_status idr_sweep_eval(const idr_sweep *sw, size_t i, idr_sweep_record *rec, idr_error *err);
+
+/* ---- a whole sweep into a directory ------------------------------------------ */
+
+typedef struct idr_sweep_progress {
+  size_t total;     /* points of the sweep (of the slice) */
+  size_t resumed;   /* finished before this start (from the journal) */
+  size_t done;      /* finished in this start (ok or failed) */
+  size_t failed;    /* failed, in this start and before */
+  double elapsed_s; /* since this start */
+  double rate;      /* points per second in this start (0: not known yet) */
+  double eta_s;     /* time left [s] (NaN: not known yet) */
+} idr_sweep_progress;
+
+typedef struct idr_sweep_run_opts {
+  const char *dir;      /* output directory (created if missing; its parent must exist) */
+  int threads;          /* OpenMP threads per process (0: the runtime's default) */
+  int restart;          /* 1: discard what DIR holds of an earlier sweep first */
+  int retry_failed;     /* 1: run the points recorded as failed again */
+  int slice_k, slice_n; /* slice_n > 0: run only points i with i % slice_n == slice_k */
+  int merge_only;       /* 1: run nothing, write the tables from the journals */
+  /* called after each finished point (from one thread at a time) and once
+   * at the end; may be NULL */
+  void (*on_progress)(void *user, const idr_sweep_progress *p, int final);
+  void *user;
+} idr_sweep_run_opts;
+
+typedef struct idr_sweep_summary {
+  size_t total, resumed, done, failed; /* as in idr_sweep_progress, at the end */
+  size_t missing;                      /* points no journal holds (a slice, --merge) */
+  int ranks, threads;                  /* MPI ranks (1: none), threads per rank */
+  double wall_s;                       /* of this start */
+  double run_s;                        /* sum of the points' run times (all ranks) */
+  double overhead_s;                   /* sum of the time per point outside the run:
+                                          the study, the outputs, packing, journal */
+  double peak_rss_mb;                  /* peak resident memory of the largest rank [MB] */
+  int tables;                          /* 1: results.csv and results.h5 written */
+  char csv_path[1024], h5_path[1024], journal_path[1024];
+} idr_sweep_summary;
+
+/* Run the sweep into o->dir: resume from its journals, refuse a DIR of a
+ * different spec (IDR_ERR_INPUT, unless o->restart), run the pending
+ * points, write DIR/results.csv and DIR/results.h5 once every point is in a
+ * journal. Under MPI (idr_sweep_mpi_init found a launcher) every rank calls
+ * it; rank 0 owns the files. */
+idr_status idr_sweep_run(const idr_sweep *sw, const idr_sweep_run_opts *o, idr_sweep_summary *sum,
+                         idr_error *err);
+
+/* ---- MPI (a build with OpenMPI; the serial build has stubs) -------------------- */
+
+/* 1 when this build can use MPI. */
+int idr_sweep_have_mpi(void);
+/* Start MPI when the process was started by an MPI launcher (mpirun, srun:
+ * OMPI_COMM_WORLD_SIZE, PMIX_RANK or PMI_RANK in the environment); else
+ * (or without MPI) a single process: *rank 0, *size 1. A build without MPI
+ * started by a launcher with more than one process is an error
+ * (IDR_ERR_UNSUPPORTED). */
+idr_status idr_sweep_mpi_init(int *argc, char ***argv, int *rank, int *size, idr_error *err);
+/* The status every rank agrees on: the first failing rank's status and
+ * message (its rank named when it is not 0), else IDR_OK. A collective call
+ * under MPI; returns st unchanged without. */
+idr_status idr_sweep_mpi_agree(idr_status st, idr_error *err);
+void idr_sweep_mpi_finalize(void);
+/* Stop every rank (a fatal error of one). */
+void idr_sweep_mpi_abort(int code);
 
 #ifdef __cplusplus
 }

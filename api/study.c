@@ -398,12 +398,23 @@ idr_status idr_study_output_paths(const idr_study *s, const char *h5_override, c
 
 /* ---- run ---------------------------------------------------------------------------- */
 
+typedef struct run_arg {
+  const idr_study *s;
+  int threads;
+  idr_rset *rs;
+} run_arg;
+
+static idr_status run_study(void *arg, idr_progress_cb report, void *report_user, idr_error *err) {
+  run_arg *a = arg;
+  idr_run_options o = {a->threads, report, report_user};
+  return idr_run_deck(&a->s->deck, &o, &a->rs, err);
+}
+
 idr_status idr_study_run(const idr_study *s, int threads, idr_progress_cb progress, void *user,
                          idr_result **out, idr_error *err) {
   *out = NULL;
-  idr_run_options o = {threads, progress, user};
-  idr_rset *rs = NULL;
-  idr_status st = idr_run_deck(&s->deck, &o, &rs, err);
+  run_arg a = {s, threads, NULL};
+  idr_status st = idr_api_run_reporting(run_study, &a, progress, user, err);
   if (st) return st;
-  return idr_api_result_wrap(rs, &s->deck, out, err);
+  return idr_api_result_wrap(a.rs, &s->deck, out, err);
 }

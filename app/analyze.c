@@ -4,22 +4,21 @@
  *   iondrift mott-schottky CV.csv --area-cm2 A --eps-r E [--range VLO:VHI]
  *                          [--T-K T] [--no-kT] [--json]
  *
- * Reads the voltage and capacitance columns of a C-V table (idr_mdata_read:
- * any separator and column order, units from the header or the options; the
- * C-V CSV of `iondrift run` gives capacitance_F for 1 cm^2) and fits the
- * one-sided abrupt-junction law (idr_mott_schottky_fit, docs/analysis.md)
+ * The library (idr_mott_schottky_file) reads the voltage and capacitance
+ * columns of a C-V table (any separator and column order, units from the
+ * header or the options; the C-V CSV of `iondrift run` gives capacitance_F
+ * for 1 cm^2) and fits the one-sided abrupt-junction law (docs/analysis.md)
  *
  *   1/C^2 = 2 (V_bi - V - kT/q) / (q eps0 eps_r A^2 N)
  *
- * by linear regression of 1/C^2 on V over [VLO, VHI]. Prints N [cm^-3] and
- * V_bi [V] with their standard errors as a table, or as one JSON object.
+ * by linear regression of 1/C^2 on V over [VLO, VHI]. Here: the options,
+ * and N [cm^-3] and V_bi [V] with their standard errors printed from the
+ * result's group mott_schottky/ as a table, or as one JSON object.
  * Exit codes as in main.c: 2 for bad options, an unreadable or malformed
  * CSV, or data the fit rejects; 1 only for running out of memory.
  */
 #include "app.h"
 #include "app_data.h"
-#include "idr_analysis.h"
-#include "idr_io.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -80,15 +79,18 @@ const char *idr_app_mott_schottky_usage(void) {
   return USAGE_MS;
 }
 
-static void print_json(const idr_mott_schottky *r) {
+#define MS "mott_schottky"
+
+static void print_json(const idr_result *r) {
   putchar('{');
-  idr_app_json_number("N_cm3", r->N_cm3, 0);
-  idr_app_json_number("N_err_cm3", r->N_err_cm3, 0);
-  idr_app_json_number("V_bi_V", r->V_bi, 0);
-  idr_app_json_number("V_bi_err_V", r->V_bi_err, 0);
-  printf("\"points\":%zu,", r->n_used);
-  idr_app_json_number("r2", r->r2, 0);
-  printf("\"polarity\":%d,\"kT_included\":%s}\n", r->polarity, r->kT_included ? "true" : "false");
+  idr_app_json_number("N_cm3", idr_app_attr(r, MS, "N_cm3"), 0);
+  idr_app_json_number("N_err_cm3", idr_app_attr(r, MS, "N_err_cm3"), 0);
+  idr_app_json_number("V_bi_V", idr_app_attr(r, MS, "V_bi_V"), 0);
+  idr_app_json_number("V_bi_err_V", idr_app_attr(r, MS, "V_bi_err_V"), 0);
+  printf("\"points\":%zu,", (size_t)idr_app_attr(r, MS, "points"));
+  idr_app_json_number("r2", idr_app_attr(r, MS, "r2"), 0);
+  printf("\"polarity\":%d,\"kT_included\":%s}\n", (int)idr_app_attr(r, MS, "polarity"),
+         idr_app_attr(r, MS, "kT_included") != 0.0 ? "true" : "false");
 }
 
 /* " +/- err unit" (two significant digits), or a note when there is none. */
@@ -100,36 +102,37 @@ static void print_err(double v, const char *unit) {
   }
 }
 
-static void print_table(const char *path, const idr_mott_schottky_options *o,
-                        const idr_mott_schottky *r, const idr_mdata *tab) {
-  const size_t n_rows = tab->n;
-  char how[1024];
-  idr_mdata_describe(tab, how, sizeof how);
+static void print_table(const char *path, const idr_result *r) {
+  size_t n_rows = 0;
+  idr_app_data(r, MS "/V", &n_rows);
+  const double V_lo = idr_app_attr(r, MS, "V_lo_V"), V_hi = idr_app_attr(r, MS, "V_hi_V");
+  const int kT = idr_app_attr(r, MS, "kT_included") != 0.0;
+  const int polarity = (int)idr_app_attr(r, MS, "polarity");
   printf("Mott-Schottky fit of %s\n", path);
-  printf("  data          %s\n", how);
-  printf("  area          %g cm^2, eps_r %g, T %g K\n", o->area_cm2, o->eps_r, o->T_K);
-  printf("  N             %.6g", r->N_cm3);
-  print_err(r->N_err_cm3, "cm^-3");
-  printf("  V_bi          %.6g", r->V_bi);
-  print_err(r->V_bi_err, r->kT_included ? "V (kT/q included)" : "V (intercept, no kT/q)");
-  printf("  slope         %.6g F^-2 V^-1 (d(1/C^2)/dV)\n", r->slope);
-  printf("  points        %zu of %zu", r->n_used, n_rows);
-  if (isfinite(o->V_lo) || isfinite(o->V_hi))
-    printf(" in [%g, %g] V\n", o->V_lo, o->V_hi);
+  printf("  data          %s\n", idr_app_attr_string(r, "/", "input_read"));
+  printf("  area          %g cm^2, eps_r %g, T %g K\n", idr_app_attr(r, MS, "area_cm2"),
+         idr_app_attr(r, MS, "eps_r"), idr_app_attr(r, MS, "T_K"));
+  printf("  N             %.6g", idr_app_attr(r, MS, "N_cm3"));
+  print_err(idr_app_attr(r, MS, "N_err_cm3"), "cm^-3");
+  printf("  V_bi          %.6g", idr_app_attr(r, MS, "V_bi_V"));
+  print_err(idr_app_attr(r, MS, "V_bi_err_V"), kT ? "V (kT/q included)" : "V (intercept, no kT/q)");
+  printf("  slope         %.6g F^-2 V^-1 (d(1/C^2)/dV)\n", idr_app_attr(r, MS, "slope_F-2_V-1"));
+  printf("  points        %zu of %zu", (size_t)idr_app_attr(r, MS, "points"), n_rows);
+  if (isfinite(V_lo) || isfinite(V_hi))
+    printf(" in [%g, %g] V\n", V_lo, V_hi);
   else
     printf(" (all)\n");
-  printf("  R^2           %.6f\n", r->r2);
-  printf("  polarity      %+d (%s)\n", r->polarity,
-         r->polarity > 0 ? "1/C^2 falls with V" : "1/C^2 rises with V: mirrored law, +V");
+  printf("  R^2           %.6f\n", idr_app_attr(r, MS, "r2"));
+  printf("  polarity      %+d (%s)\n", polarity,
+         polarity > 0 ? "1/C^2 falls with V" : "1/C^2 rises with V: mirrored law, +V");
 }
 
 int idr_app_mott_schottky(int argc, char **argv) {
-  idr_mott_schottky_options o;
-  idr_mott_schottky_options_default(&o);
+  idr_ms_options o;
+  idr_ms_options_default(&o);
+  o.on_warning = idr_app_warning;
   const char *path = NULL;
-  int json = 0, have_area = 0, have_eps = 0, only_args = 0;
-  idr_mdata_options data;
-  idr_app_data_defaults(&data);
+  int json = 0, only_args = 0;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (only_args || a[0] != '-' || a[1] == '\0') {
@@ -150,13 +153,11 @@ int idr_app_mott_schottky(int argc, char **argv) {
       if (!idr_app_parse_number(v, &o.area_cm2) || !(o.area_cm2 > 0.0))
         return idr_app_usage_error("mott-schottky", "--area-cm2 needs a number > 0 (got '%s')",
                                    v ? v : "");
-      have_area = 1;
     } else if (idr_app_is_opt(a, "--eps-r")) {
       const char *v = idr_app_opt_value(argc, argv, &i, "--eps-r");
       if (!idr_app_parse_number(v, &o.eps_r) || !(o.eps_r > 0.0))
         return idr_app_usage_error("mott-schottky", "--eps-r needs a number > 0 (got '%s')",
                                    v ? v : "");
-      have_eps = 1;
     } else if (idr_app_is_opt(a, "--T-K")) {
       const char *v = idr_app_opt_value(argc, argv, &i, "--T-K");
       if (!idr_app_parse_number(v, &o.T_K) || !(o.T_K > 0.0))
@@ -170,40 +171,26 @@ int idr_app_mott_schottky(int argc, char **argv) {
       if (!(o.V_lo < o.V_hi))
         return idr_app_usage_error("mott-schottky", "--range %s: VLO must be < VHI", v);
     } else {
-      int rc = idr_app_data_option("mott-schottky", 0, argc, argv, &i, &data);
+      int rc = idr_app_data_option("mott-schottky", 0, argc, argv, &i, &o.data);
       if (rc == 0) return idr_app_usage_error("mott-schottky", "unknown option '%s'", a);
       if (rc != 1) return rc;
     }
   }
   if (!path) return idr_app_usage_error("mott-schottky", "missing the C-V CSV file");
-  if (!have_area)
-    return idr_app_usage_error("mott-schottky", "missing --area-cm2 (the device area in cm^2)");
-  if (!have_eps)
-    return idr_app_usage_error("mott-schottky", "missing --eps-r (the relative permittivity)");
-
-  const idr_mdata_spec spec = {.group = -1, .x = IDR_Q_VOLTAGE, .ny = 1, .y = {IDR_Q_CAPACITANCE}};
   idr_error err;
   idr_error_clear(&err);
-  idr_mdata tab;
-  idr_status st = idr_mdata_read(path, &spec, &data, &tab, &err);
-  idr_mott_schottky r;
-  memset(&r, 0, sizeof r);
-  if (!st) {
-    idr_app_data_warnings(&tab);
-    st = idr_mott_schottky_fit(tab.x, tab.y[0], tab.n, &o, &r, &err);
-    if (st) idr_error_context(&err, "fitting %s", path);
-  }
-  const char *why = st ? NULL : idr_mott_schottky_implausible(&r);
-  if (why) fprintf(stderr, "iondrift: warning: %s: N = %.3g cm^-3 is %s\n", path, r.N_cm3, why);
-  int code = IDR_EXIT_OK;
+  if (idr_ms_options_check(&o, &err)) return idr_app_usage_error("mott-schottky", "%s", err.msg);
+
+  idr_result *r = NULL;
+  idr_status st = idr_mott_schottky_file(path, &o, &r, &err);
   if (st) {
     fprintf(stderr, "iondrift: error: %s\n", err.msg[0] ? err.msg : idr_status_str(st));
-    code = st == IDR_ERR_NOMEM ? IDR_EXIT_RUNTIME : IDR_EXIT_INPUT;
-  } else if (json) {
-    print_json(&r);
-  } else {
-    print_table(path, &o, &r, &tab);
+    return st == IDR_ERR_NOMEM ? IDR_EXIT_RUNTIME : IDR_EXIT_INPUT;
   }
-  idr_mdata_free(&tab);
-  return code;
+  if (json)
+    print_json(r);
+  else
+    print_table(path, r);
+  idr_result_free(&r);
+  return IDR_EXIT_OK;
 }

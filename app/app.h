@@ -6,6 +6,8 @@
  *   tid_app.c   the summary of a TID result
  *   reproduce.c `iondrift reproduce` (the driver is studies/)
  *   analyze.c, extract.c  the analysis commands on measured or simulated data
+ *               (the library's idr_mott_schottky_file, idr_extract_tid_file)
+ *   data_opts.c the measured-data options of those commands
  *   cli_util.c  option parsing and usage errors shared by the subcommands
  *
  * Only app/ prints to stdout or calls exit(); everything below reports through
@@ -45,10 +47,13 @@ int idr_app_run(const idr_run_opts *opts);
 /* Status -> exit code: input problems are 2, everything else 1. */
 int idr_app_exit_code(idr_status st);
 
-/* A double dataset of a result (NULL and *n = 0 when absent), and a number
- * attribute (NAN when absent). */
+/* A double dataset of a result (NULL and *n = 0 when absent), an int
+ * dataset (likewise), a number attribute (NAN when absent) and a string
+ * attribute ("" when absent). */
 const double *idr_app_data(const idr_result *r, const char *name, size_t *n);
+const int *idr_app_ints(const idr_result *r, const char *name, size_t *n);
 double idr_app_attr(const idr_result *r, const char *obj, const char *name);
+const char *idr_app_attr_string(const idr_result *r, const char *obj, const char *name);
 
 /* ---- TID (tid_app.c) ---- */
 /* The summary lines of the group `tid` of a run's result. */

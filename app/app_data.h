@@ -1,12 +1,13 @@
 /*
  * iondrift app: the measured-data options shared by the commands that read
  * lab exports (extract, mott-schottky; later fit and tas-extract), parsed
- * into idr_mdata_options (io/), and the printing of what the reader noticed.
+ * into idr_data_options (iondrift.h), and the printing of the warnings the
+ * library reports while reading and analysing them.
  */
 #ifndef IDR_APP_DATA_H
 #define IDR_APP_DATA_H
 
-#include "idr_io.h"
+#include "iondrift.h"
 
 /* Which options a command accepts besides --columns and the unit options. */
 enum {
@@ -14,20 +15,17 @@ enum {
   IDR_APP_DATA_TIME = 2   /* --t-min-s, --t-max-s */
 };
 
-/* Defaults (idr_mdata_options_default) with the option names filled in, so
- * that the reader's messages name the flag to give. */
-void idr_app_data_defaults(idr_mdata_options *o);
-
-/* Parse the data option at argv[*i] (advancing *i past its value) into o.
- * Returns 1 when consumed, 0 when argv[*i] is no data option, and
- * IDR_EXIT_INPUT (2) after printing a usage error for command cmd. */
+/* Parse the data option at argv[*i] (advancing *i past its value) into o
+ * (defaults: idr_data_options_default). Returns 1 when consumed, 0 when
+ * argv[*i] is no data option, and IDR_EXIT_INPUT (2) after printing a
+ * usage error for command cmd. */
 int idr_app_data_option(const char *cmd, int accept, int argc, char **argv, int *i,
-                        idr_mdata_options *o);
+                        idr_data_options *o);
 
 /* The help text of those options (for the usage of cmd). */
 const char *idr_app_data_usage(int accept);
 
-/* Print the reader's warnings to stderr ("iondrift: warning: ..."). */
-void idr_app_data_warnings(const idr_mdata *d);
+/* An idr_warning_fn: "iondrift: warning: MSG" on stderr. */
+void idr_app_warning(void *user, const char *msg);
 
 #endif /* IDR_APP_DATA_H */

@@ -2,30 +2,30 @@
  * iondrift app: the measured-data options (--columns, --temp-unit,
  * --time-unit, --cap-unit, --cond-unit, --freq-unit, --volt-unit,
  * --temp-tol-K, --t-min-s, --t-max-s, --skip-lines) shared by the commands
- * that read lab exports. The reading itself is io/ (idr_mdata_read).
+ * that read lab exports, parsed into idr_data_options (iondrift.h); the
+ * reading itself is the library's (docs/data.md).
  */
 #include "app.h"
 #include "app_data.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const struct {
   const char *option;
-  idr_quantity q;
+  const char *quantity; /* its canonical column name */
+  size_t off;           /* the field of idr_data_options */
 } UNIT_OPTIONS[] = {
-    {"--temp-unit", IDR_Q_TEMPERATURE}, {"--time-unit", IDR_Q_TIME},
-    {"--freq-unit", IDR_Q_FREQUENCY},   {"--volt-unit", IDR_Q_VOLTAGE},
-    {"--cap-unit", IDR_Q_CAPACITANCE},  {"--cond-unit", IDR_Q_CONDUCTANCE},
+    {"--temp-unit", "temperature_K", offsetof(idr_data_options, temp_unit)},
+    {"--time-unit", "time_s", offsetof(idr_data_options, time_unit)},
+    {"--freq-unit", "frequency_Hz", offsetof(idr_data_options, freq_unit)},
+    {"--volt-unit", "voltage_V", offsetof(idr_data_options, volt_unit)},
+    {"--cap-unit", "capacitance_F", offsetof(idr_data_options, cap_unit)},
+    {"--cond-unit", "conductance_S", offsetof(idr_data_options, cond_unit)},
 };
-
-void idr_app_data_defaults(idr_mdata_options *o) {
-  idr_mdata_options_default(o);
-  for (size_t k = 0; k < sizeof UNIT_OPTIONS / sizeof UNIT_OPTIONS[0]; k++)
-    o->unit_option[UNIT_OPTIONS[k].q] = UNIT_OPTIONS[k].option;
-}
 
 static int number(const char *cmd, const char *opt, const char *v, double *out) {
   if (!idr_app_parse_number(v, out))
@@ -34,19 +34,17 @@ static int number(const char *cmd, const char *opt, const char *v, double *out) 
 }
 
 int idr_app_data_option(const char *cmd, int accept, int argc, char **argv, int *i,
-                        idr_mdata_options *o) {
+                        idr_data_options *o) {
   const char *a = argv[*i];
   for (size_t k = 0; k < sizeof UNIT_OPTIONS / sizeof UNIT_OPTIONS[0]; k++) {
     if (!idr_app_is_opt(a, UNIT_OPTIONS[k].option)) continue;
     const char *v = idr_app_opt_value(argc, argv, i, UNIT_OPTIONS[k].option);
-    double s, off;
     idr_error err;
     idr_error_clear(&err);
-    if (!v || idr_unit_to_si(UNIT_OPTIONS[k].q, v, &s, &off, &err))
+    if (!v || idr_data_unit_check(UNIT_OPTIONS[k].quantity, v, &err))
       return idr_app_usage_error(cmd, "%s: %s", UNIT_OPTIONS[k].option,
                                  v ? err.msg : "needs a unit");
-    o->unit[UNIT_OPTIONS[k].q] = v;
-    o->unit_option[UNIT_OPTIONS[k].q] = UNIT_OPTIONS[k].option;
+    *(const char **)((char *)o + UNIT_OPTIONS[k].off) = v;
     return 1;
   }
   if (idr_app_is_opt(a, "--columns")) {
@@ -67,8 +65,8 @@ int idr_app_data_option(const char *cmd, int accept, int argc, char **argv, int 
   }
   if ((accept & IDR_APP_DATA_GROUP) && idr_app_is_opt(a, "--temp-tol-K")) {
     const char *v = idr_app_opt_value(argc, argv, i, "--temp-tol-K");
-    if (number(cmd, "--temp-tol-K", v, &o->group_tol)) return IDR_EXIT_INPUT;
-    if (!(o->group_tol >= 0.0))
+    if (number(cmd, "--temp-tol-K", v, &o->temp_tol_K)) return IDR_EXIT_INPUT;
+    if (!(o->temp_tol_K >= 0.0))
       return idr_app_usage_error(cmd, "--temp-tol-K needs a tolerance >= 0 K (got '%s')", v);
     return 1;
   }
@@ -115,10 +113,7 @@ const char *idr_app_data_usage(int accept) {
          "  --skip-lines N   ignore the first N lines (an instrument preamble)\n";
 }
 
-void idr_app_data_warnings(const idr_mdata *d) {
-  size_t shown = d->n_warnings < IDR_MDATA_MAX_WARN ? d->n_warnings : IDR_MDATA_MAX_WARN;
-  for (size_t k = 0; k < shown; k++)
-    fprintf(stderr, "iondrift: warning: %s\n", d->warning[k]);
-  if (d->n_warnings > shown)
-    fprintf(stderr, "iondrift: warning: %zu more warning(s) not shown\n", d->n_warnings - shown);
+void idr_app_warning(void *user, const char *msg) {
+  (void)user;
+  fprintf(stderr, "iondrift: warning: %s\n", msg);
 }

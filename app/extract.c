@@ -1,19 +1,17 @@
 /*
  * iondrift app: `iondrift extract`, the TID extraction on measured or
- * simulated capacitance transients C(t, T): options and printing. The files
- * are extract_io.c, the chain is idr_tid_extract (analysis/, docs/analysis.md):
+ * simulated capacitance transients C(t, T): the options, and the result of
+ * idr_extract_tid_file (iondrift.h; the chain of docs/analysis.md:
  *   per-temperature fits -> ln(T^n/tau) = ln A - Ea/(kT) -> global fit,
  *   N_ion = 2 N_A |dC|/C_inf,  D(T) = kT eps0 eps_r / (q^2 N_A tau);
  *   without N_A (an intrinsic absorber): Ea, tau, and N_ion D from
- *   tau = R_ion C_s (docs/analysis.md, section 4b).
+ *   tau = R_ion C_s, section 4b) printed as a table or JSON and written by -o.
  * Exit codes as in main.c: 2 for bad options, unreadable or malformed input
  * and a failed extraction; 1 for an I/O failure writing -o and out of memory.
  */
 #include "app.h"
 #include "app_data.h"
-#include "app_extraction.h"
 #include "app_out.h"
-#include "extract.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -92,7 +90,17 @@ void idr_app_extract_print_usage(FILE *f) {
   fputs(USAGE_TAIL, f);
 }
 
-/* ---- printing ----------------------------------------------------------- */
+/* ---- printing (from the result: docs/cli.md, "extract -o") ---------------- */
+
+#define X "extraction"
+
+/* What the command was given that the result does not say. */
+typedef struct extract_cmd {
+  const char *path;   /* DATA.csv or RESULT.h5 */
+  const char *out_h5; /* -o, or NULL */
+  int json;
+  idr_extract_options o;
+} extract_cmd;
 
 /* A JSON string value (quotes, backslashes and controls escaped), then ','. */
 static void json_string(const char *key, const char *s) {
@@ -108,59 +116,90 @@ static void json_string(const char *key, const char *s) {
   printf("\",");
 }
 
-static void json_species(const idr_tid_species *sp) {
-  printf("{\"sign\":\"%s\",\"dC_sign\":%d,", idr_app_sign_name(sp->sign), sp->dC_sign);
-  struct {
-    const char *k;
-    double v;
-  } f[] = {{"dC_rel", sp->dC_rel},
-           {"Ea_eV", sp->Ea_eV},
-           {"Ea_err_eV", sp->Ea_err_eV},
-           {"Ea_regression_eV", sp->Ea_regression_eV},
-           {"Ea_regression_err_eV", sp->Ea_regression_err_eV},
-           {"N_ion_cm3", sp->N_ion_cm3},
-           {"N_ion_err_cm3", sp->N_ion_err_cm3},
-           {"D0_cm2_s", sp->D0_cm2_s},
-           {"D0_err_cm2_s", sp->D0_err_cm2_s},
-           {"D300_cm2_s", sp->D300_cm2_s},
-           {"D300_err_cm2_s", sp->D300_err_cm2_s},
-           {"ND300_cm1_s", sp->ND300_cm1_s},
-           {"sigma300_S_cm", sp->sigma300_S_cm}};
-  const size_t n = sizeof f / sizeof f[0];
+/* Species groups extraction/species_<c>, c = 0, 1. */
+static int n_species(const idr_result *r) {
+  idr_dataset g;
+  int n = 0;
+  while (n < 2) {
+    char p[64];
+    snprintf(p, sizeof p, X "/species_%d", n);
+    if (idr_result_dataset(r, p, &g, NULL) != IDR_OK) break;
+    n++;
+  }
+  return n;
+}
+
+static void json_species(const idr_result *r, const char *g) {
+  printf("{\"sign\":\"%s\",\"dC_sign\":%d,", idr_app_attr_string(r, g, "sign"),
+         (int)idr_app_attr(r, g, "dC_sign"));
+  static const char *const K[] = {
+      "dC_rel",         "Ea_eV",         "Ea_err_eV",    "Ea_regression_eV", "Ea_regression_err_eV",
+      "N_ion_cm3",      "N_ion_err_cm3", "D0_cm2_s",     "D0_err_cm2_s",     "D300_cm2_s",
+      "D300_err_cm2_s", "ND300_cm1_s",   "sigma300_S_cm"};
+  const size_t n = sizeof K / sizeof K[0];
   for (size_t i = 0; i < n; i++)
-    idr_app_json_number(f[i].k, f[i].v, i + 1 == n);
+    idr_app_json_number(K[i], idr_app_attr(r, g, K[i]), i + 1 == n);
   putchar('}');
 }
 
-static void print_json(const idr_extract_opts *o, const idr_extract_run *r) {
-  const idr_tid_extraction *x = &r->x;
+/* The groups extraction/true/<ion> of a result with true parameters: entry
+ * indices in writing order, at most max. */
+static size_t truth_groups(const idr_result *r, size_t *idx, size_t max) {
+  static const char PREFIX[] = X "/true/";
+  size_t n = 0;
+  for (size_t i = 0; i < idr_result_count(r) && n < max; i++) {
+    idr_dataset d;
+    if (idr_result_entry(r, i, &d, NULL) == IDR_OK && !d.is_dataset &&
+        strncmp(d.name, PREFIX, sizeof PREFIX - 1) == 0 && !strchr(d.name + sizeof PREFIX - 1, '/'))
+      idx[n++] = i;
+  }
+  return n;
+}
+
+#define MAX_TRUE 16
+
+static size_t n_used(const idr_result *r, size_t m) {
+  size_t n = 0, k = 0;
+  const int *used = idr_app_ints(r, X "/used", &n);
+  for (size_t j = 0; j < n && j < m; j++)
+    k += used[j] != 0;
+  return k;
+}
+
+static void print_json(const idr_result *r) {
   printf("{\"species\":[");
-  for (int c = 0; c < x->n_species; c++) {
+  for (int c = 0; c < n_species(r); c++) {
+    char g[64];
+    snprintf(g, sizeof g, X "/species_%d", c);
     if (c) putchar(',');
-    json_species(&x->species[c]);
+    json_species(r, g);
   }
   printf("],");
-  idr_app_json_number("N_A_cm3", r->N_A_cm3, 0);
-  idr_app_json_number("N_A_err_cm3", r->N_A_err_cm3, 0);
-  printf("\"N_A_source\":\"%s\",", o->cv                  ? "mott-schottky"
-                                   : isfinite(r->N_A_cm3) ? "doping"
-                                                          : "none");
-  printf("\"intrinsic\":%s,\"polarity\":\"%s\",", x->intrinsic ? "true" : "false",
-         idr_app_polarity_name(x->polarity));
-  printf("\"power\":%d,\"model\":\"%s\",", x->power, idr_app_model_name(x->model));
-  printf("\"temperatures\":%zu,\"temperatures_used\":%zu,", x->m, x->n_used);
-  printf("\"global_fit\":%s", x->global_ok ? "true" : "false");
-  if (r->data.n_true > 0) {
+  idr_app_json_number("N_A_cm3", idr_app_attr(r, X, "N_A_cm3"), 0);
+  idr_app_json_number("N_A_err_cm3", idr_app_attr(r, X, "N_A_err_cm3"), 0);
+  printf("\"N_A_source\":\"%s\",", idr_app_attr_string(r, "/", "N_A_source"));
+  printf("\"intrinsic\":%s,\"polarity\":\"%s\",",
+         idr_app_attr(r, X, "intrinsic") != 0.0 ? "true" : "false",
+         idr_app_attr_string(r, X, "polarity"));
+  printf("\"power\":%d,\"model\":\"%s\",", (int)idr_app_attr(r, X, "power"),
+         idr_app_attr_string(r, X, "model"));
+  size_t m = 0;
+  idr_app_data(r, X "/T", &m);
+  printf("\"temperatures\":%zu,\"temperatures_used\":%zu,", m, n_used(r, m));
+  printf("\"global_fit\":%s", idr_app_attr(r, X, "global_fit") != 0.0 ? "true" : "false");
+  size_t idx[MAX_TRUE], n_true = truth_groups(r, idx, MAX_TRUE);
+  if (n_true > 0) {
     printf(",\"true\":[");
-    for (size_t k = 0; k < r->data.n_true; k++) {
-      const idr_extract_truth *ti = &r->data.truth[k];
+    for (size_t k = 0; k < n_true; k++) {
+      idr_dataset g;
+      idr_result_entry(r, idx[k], &g, NULL);
       printf("%s{", k ? "," : "");
-      json_string("name", ti->name);
-      json_string("sign", ti->sign);
-      idr_app_json_number("Ea_eV", ti->Ea_eV, 0);
-      idr_app_json_number("N_ion_cm3", ti->N_ion_cm3, 0);
-      idr_app_json_number("D0_cm2_s", ti->D0_cm2_s, 0);
-      idr_app_json_number("D300_cm2_s", ti->D300_cm2_s, 1);
+      json_string("name", strrchr(g.name, '/') + 1);
+      json_string("sign", idr_app_attr_string(r, g.name, "sign"));
+      idr_app_json_number("Ea_eV", idr_app_attr(r, g.name, "Ea_eV"), 0);
+      idr_app_json_number("N_ion_cm3", idr_app_attr(r, g.name, "N_ion_cm3"), 0);
+      idr_app_json_number("D0_cm2_s", idr_app_attr(r, g.name, "D0_cm2_s"), 0);
+      idr_app_json_number("D300_cm2_s", idr_app_attr(r, g.name, "D300_cm2_s"), 1);
       putchar('}');
     }
     putchar(']');
@@ -168,80 +207,98 @@ static void print_json(const idr_extract_opts *o, const idr_extract_run *r) {
   printf("}\n");
 }
 
-static void print_inputs(const idr_extract_opts *o, const idr_extract_run *r) {
-  const idr_tid_extraction *x = &r->x;
-  if (r->md.n) {
-    char how[1024];
-    idr_mdata_describe(&r->md, how, sizeof how);
-    printf("  data          %s\n", how);
-  }
-  if (o->cv)
-    printf("  N_A           %.6g +/- %.2g cm^-3 (Mott-Schottky of %s, %zu points, R^2 %.6f)\n",
-           r->N_A_cm3, r->ms.N_err_cm3, o->cv, r->ms.n_used, r->ms.r2);
-  else if (isfinite(r->N_A_cm3))
-    printf("  N_A           %.6g cm^-3 (%s)\n", r->N_A_cm3,
-           isfinite(o->doping_cm3) ? "given" : "the result's absorber");
+static void print_inputs(const extract_cmd *c, const idr_result *r) {
+  const char *how = idr_app_attr_string(r, "/", "input_read");
+  if (how[0]) printf("  data          %s\n", how);
+  const double N_A = idr_app_attr(r, X, "N_A_cm3");
+  if (c->o.cv_file)
+    printf("  N_A           %.6g +/- %.2g cm^-3 (Mott-Schottky of %s, %zu points, R^2 %.6f)\n", N_A,
+           idr_app_attr(r, "mott_schottky", "N_err_cm3"), c->o.cv_file,
+           (size_t)idr_app_attr(r, "mott_schottky", "points"),
+           idr_app_attr(r, "mott_schottky", "r2"));
+  else if (isfinite(N_A))
+    printf("  N_A           %.6g cm^-3 (%s)\n", N_A,
+           isfinite(c->o.doping_cm3) ? "given" : "the result's absorber");
   else
     printf("  N_A           none: intrinsic absorber (Ea and tau; N_ion D from tau = R_ion C_s)\n");
-  printf("  eps_r         %g, %s model, ln(T^%d/tau) vs 1/T, polarity %s\n", r->eps_r,
-         idr_app_model_name(x->model), x->power, idr_app_polarity_name(x->polarity));
+  printf("  eps_r         %g, %s model, ln(T^%d/tau) vs 1/T, polarity %s\n",
+         idr_app_attr(r, X, "eps_r"), idr_app_attr_string(r, X, "model"),
+         (int)idr_app_attr(r, X, "power"), idr_app_attr_string(r, X, "polarity"));
 }
 
-static void print_species(const idr_tid_extraction *x) {
-  for (int c = 0; c < x->n_species; c++) {
-    const idr_tid_species *sp = &x->species[c];
+static void print_species(const idr_result *r) {
+  const int intrinsic = idr_app_attr(r, X, "intrinsic") != 0.0;
+  for (int c = 0; c < n_species(r); c++) {
+    char g[64];
+    snprintf(g, sizeof g, X "/species_%d", c);
+#define A(name) idr_app_attr(r, g, name)
     printf("  %-10s dC/C_inf %+.3e (%s), Ea %.4f +/- %.2g eV (regression %.4f",
-           idr_app_sign_name(sp->sign), sp->dC_rel, sp->dC_sign < 0 ? "C falls" : "C rises",
-           sp->Ea_eV, sp->Ea_err_eV, sp->Ea_regression_eV);
-    if (isfinite(sp->Ea_regression_err_eV))
-      printf(" +/- %.2g eV)\n", sp->Ea_regression_err_eV);
+           idr_app_attr_string(r, g, "sign"), A("dC_rel"), A("dC_sign") < 0 ? "C falls" : "C rises",
+           A("Ea_eV"), A("Ea_err_eV"), A("Ea_regression_eV"));
+    if (isfinite(A("Ea_regression_err_eV")))
+      printf(" +/- %.2g eV)\n", A("Ea_regression_err_eV"));
     else
       printf(" eV, no error from 2 temperatures)\n");
-    if (!x->intrinsic)
-      printf("             N_ion %.4g +/- %.2g cm^-3\n", sp->N_ion_cm3, sp->N_ion_err_cm3);
-    else if (isfinite(sp->ND300_cm1_s))
+    if (!intrinsic)
+      printf("             N_ion %.4g +/- %.2g cm^-3\n", A("N_ion_cm3"), A("N_ion_err_cm3"));
+    else if (isfinite(A("ND300_cm1_s")))
       printf("             N_ion D(300 K) %.4g +/- %.2g cm^-1 s^-1, sigma_ion(300 K) %.4g +/- "
              "%.2g S/cm (C_s %.4g nF/cm^2)\n",
-             sp->ND300_cm1_s, sp->ND300_err_cm1_s, sp->sigma300_S_cm, sp->sigma300_err_S_cm,
-             x->C_s * 1e5);
+             A("ND300_cm1_s"), A("ND300_err_cm1_s"), A("sigma300_S_cm"), A("sigma300_err_S_cm"),
+             idr_app_attr(r, X, "C_s_F_m2") * 1e5);
     else
       printf("             N_ion D: needs --thickness-nm and --area-cm2 (and C_inf below the "
              "geometric capacitance)\n");
-    if (isfinite(sp->D300_cm2_s))
-      printf("             D0 %.4g +/- %.2g cm^2/s, D(300 K) %.4g +/- %.2g cm^2/s\n", sp->D0_cm2_s,
-             sp->D0_err_cm2_s, sp->D300_cm2_s, sp->D300_err_cm2_s);
+    if (isfinite(A("D300_cm2_s")))
+      printf("             D0 %.4g +/- %.2g cm^2/s, D(300 K) %.4g +/- %.2g cm^2/s\n", A("D0_cm2_s"),
+             A("D0_err_cm2_s"), A("D300_cm2_s"), A("D300_err_cm2_s"));
+#undef A
   }
 }
 
-static void print_table(const idr_extract_opts *o, const idr_extract_run *r) {
-  const idr_tid_extraction *x = &r->x;
-  const idr_extract_data *d = &r->data;
-  printf("TID extraction of %s (%zu temperatures %g .. %g K)\n", o->path, d->m, d->T[0],
-         d->T[d->m - 1]);
-  print_inputs(o, r);
+/* One row of the per-temperature table. */
+static void print_row(const idr_result *r, size_t j, int two, const int *off, const int *used) {
+  size_t n;
+  const double *T = idr_app_data(r, "data/T", &n), *Ts = idr_app_data(r, "data/T_spread", &n);
+  const double *tau = idr_app_data(r, X "/tau", &n), *dC = idr_app_data(r, X "/dC", &n);
+  const double *C_inf = idr_app_data(r, X "/C_inf", &n);
+  printf("  %8.2f %6.2f", T[j], Ts[j]);
+  for (size_t c = 0; c < (two ? 2u : 1u); c++)
+    if (!isnan(tau[2 * j + c]))
+      printf(" %12.4e %+12.4e", tau[2 * j + c], dC[2 * j + c] / C_inf[j]);
+    else
+      printf(" %12s %12s", "-", "-");
+  printf("  %6d  %s\n", off[j + 1] - off[j], used[j] ? "yes" : "no");
+}
+
+static void print_table(const extract_cmd *c, const idr_result *r) {
+  size_t m, n;
+  const double *T = idr_app_data(r, "data/T", &m);
+  const int *off = idr_app_ints(r, "data/offset", &n), *used = idr_app_ints(r, X "/used", &n);
+  const int two = strcmp(idr_app_attr_string(r, X, "model"), "two") == 0;
+  printf("TID extraction of %s (%zu temperatures %g .. %g K)\n", c->path, m, T[0], T[m - 1]);
+  print_inputs(c, r);
   printf("  %8s %6s %12s %12s", "T [K]", "+-", "tau [s]", "dC/C_inf");
-  if (x->model == IDR_TRANSIENT_TWO_EXP) printf(" %12s %12s", "tau2 [s]", "dC2/C_inf");
+  if (two) printf(" %12s %12s", "tau2 [s]", "dC2/C_inf");
   printf("  points  used\n");
-  for (size_t j = 0; j < x->m; j++) {
-    const idr_transient_fit *f = &x->per_T[j];
-    printf("  %8.2f %6.2f", d->T[j], d->T_spread[j]);
-    for (size_t c = 0; c < (x->model == IDR_TRANSIENT_TWO_EXP ? 2u : 1u); c++)
-      if (c < f->n_comp)
-        printf(" %12.4e %+12.4e", f->tau_s[c], f->dC[c] / f->C_inf);
-      else
-        printf(" %12s %12s", "-", "-");
-    printf("  %6zu  %s\n", d->off[j + 1] - d->off[j], x->used[j] ? "yes" : "no");
-  }
-  printf("  extraction    %zu of %zu temperatures in the window, %s\n", x->n_used, x->m,
-         x->global_ok ? "global fit" : "regression only (global fit failed or not available)");
-  print_species(x);
-  for (size_t k = 0; k < d->n_true; k++) {
-    const idr_extract_truth *ti = &d->truth[k];
+  for (size_t j = 0; j < m; j++)
+    print_row(r, j, two, off, used);
+  printf("  extraction    %zu of %zu temperatures in the window, %s\n", n_used(r, m), m,
+         idr_app_attr(r, X, "global_fit") != 0.0
+             ? "global fit"
+             : "regression only (global fit failed or not available)");
+  print_species(r);
+  size_t idx[MAX_TRUE], n_true = truth_groups(r, idx, MAX_TRUE);
+  for (size_t k = 0; k < n_true; k++) {
+    idr_dataset g;
+    idr_result_entry(r, idx[k], &g, NULL);
     printf("  true       %-7s Ea = %.4f eV, N_ion = %.4g cm^-3, D0 = %.4g cm^2/s, "
            "D(300 K) = %.4g cm^2/s (%s)\n",
-           ti->sign, ti->Ea_eV, ti->N_ion_cm3, ti->D0_cm2_s, ti->D300_cm2_s, ti->name);
+           idr_app_attr_string(r, g.name, "sign"), idr_app_attr(r, g.name, "Ea_eV"),
+           idr_app_attr(r, g.name, "N_ion_cm3"), idr_app_attr(r, g.name, "D0_cm2_s"),
+           idr_app_attr(r, g.name, "D300_cm2_s"), strrchr(g.name, '/') + 1);
   }
-  if (o->out_h5) printf("  wrote         %s\n", o->out_h5);
+  if (c->out_h5) printf("  wrote         %s\n", c->out_h5);
 }
 
 /* ---- options ------------------------------------------------------------ */
@@ -253,29 +310,56 @@ static int positive(const char *opt, int argc, char **argv, int *i, double *out)
   return 0;
 }
 
+/* A valued option (name) with its value v. */
+static int valued(extract_cmd *c, const char *name, const char *v) {
+  idr_extract_options *o = &c->o;
+  if (name[1] == 'o' || strcmp(name, "--output") == 0) {
+    c->out_h5 = v;
+  } else if (strcmp(name, "--cv") == 0) {
+    o->cv_file = v;
+  } else if (strcmp(name, "--cv-range") == 0) {
+    if (!idr_app_parse_range(v, &o->cv_V_lo, &o->cv_V_hi) || !(o->cv_V_lo < o->cv_V_hi))
+      return idr_app_usage_error("extract", "--cv-range needs VLO:VHI in V, VLO < VHI (got '%s')",
+                                 v);
+  } else if (strcmp(name, "--power") == 0) {
+    if (strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "2"))
+      return idr_app_usage_error("extract", "--power needs 0, 1 or 2 (got '%s')", v);
+    o->power = v[0] - '0';
+  } else if (strcmp(name, "--model") == 0) {
+    if (strcmp(v, "single") && strcmp(v, "stretched") && strcmp(v, "two"))
+      return idr_app_usage_error("extract", "--model needs single, stretched or two (got '%s')", v);
+    o->model = v;
+  } else {
+    if (strcmp(v, "pin") && strcmp(v, "nip"))
+      return idr_app_usage_error("extract", "--polarity needs pin or nip (got '%s')", v);
+    o->polarity = v;
+  }
+  return 0;
+}
+
 /* One option at argv[*i]: 0 done, -1 help shown, else an exit code. */
-static int parse_one(int argc, char **argv, int *i, idr_extract_opts *o) {
+static int parse_one(int argc, char **argv, int *i, extract_cmd *c) {
   const char *a = argv[*i];
   static const struct {
     const char *name;
     size_t off;
-  } NUM[] = {{"--area-cm2", offsetof(idr_extract_opts, area_cm2)},
-             {"--eps-r", offsetof(idr_extract_opts, eps_r)},
-             {"--doping-cm3", offsetof(idr_extract_opts, doping_cm3)},
-             {"--thickness-nm", offsetof(idr_extract_opts, thickness_nm)},
-             {"--n-ion-cm3", offsetof(idr_extract_opts, n_ion_cm3)}};
+  } NUM[] = {{"--area-cm2", offsetof(idr_extract_options, area_cm2)},
+             {"--eps-r", offsetof(idr_extract_options, eps_r)},
+             {"--doping-cm3", offsetof(idr_extract_options, doping_cm3)},
+             {"--thickness-nm", offsetof(idr_extract_options, thickness_nm)},
+             {"--n-ion-cm3", offsetof(idr_extract_options, n_ion_cm3)}};
   for (size_t k = 0; k < sizeof NUM / sizeof NUM[0]; k++)
     if (idr_app_is_opt(a, NUM[k].name))
-      return positive(NUM[k].name, argc, argv, i, (double *)((char *)o + NUM[k].off));
+      return positive(NUM[k].name, argc, argv, i, (double *)((char *)&c->o + NUM[k].off));
   int rc = idr_app_data_option("extract", IDR_APP_DATA_GROUP | IDR_APP_DATA_TIME, argc, argv, i,
-                               &o->data);
+                               &c->o.data);
   if (rc) return rc == 1 ? 0 : rc;
   if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
     idr_app_extract_print_usage(stdout);
     return -1;
   }
   if (strcmp(a, "--json") == 0) {
-    o->json = 1;
+    c->json = 1;
     return 0;
   }
   static const char *const VALUED[] = {"-o",      "--output", "--cv",      "--cv-range",
@@ -284,150 +368,62 @@ static int parse_one(int argc, char **argv, int *i, idr_extract_opts *o) {
   for (size_t k = 0; !name && k < sizeof VALUED / sizeof VALUED[0]; k++)
     if (k == 0 ? strcmp(a, "-o") == 0 : idr_app_is_opt(a, VALUED[k])) name = VALUED[k];
   if (!name) return idr_app_usage_error("extract", "unknown option '%s'", a);
-  const int out = name[1] == 'o' || strcmp(name, "--output") == 0;
   const char *v = idr_app_opt_value(argc, argv, i, name);
   if (!v || !v[0]) return idr_app_usage_error("extract", "option '%s' needs a value", a);
-  if (out) {
-    o->out_h5 = v;
-  } else if (strcmp(name, "--cv") == 0) {
-    o->cv = v;
-  } else if (strcmp(name, "--cv-range") == 0) {
-    if (!idr_app_parse_range(v, &o->V_lo, &o->V_hi) || !(o->V_lo < o->V_hi))
-      return idr_app_usage_error("extract", "--cv-range needs VLO:VHI in V, VLO < VHI (got '%s')",
-                                 v);
-    o->have_range = 1;
-  } else if (strcmp(name, "--power") == 0) {
-    if (strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "2"))
-      return idr_app_usage_error("extract", "--power needs 0, 1 or 2 (got '%s')", v);
-    o->power = v[0] - '0';
-  } else if (strcmp(name, "--model") == 0) {
-    static const char *const M[] = {"single", "stretched", "two"};
-    size_t k = 0;
-    while (k < 3 && strcmp(v, M[k]) != 0)
-      k++;
-    if (k == 3)
-      return idr_app_usage_error("extract", "--model needs single, stretched or two (got '%s')", v);
-    o->model = (idr_transient_model)k;
-  } else {
-    if (strcmp(v, "pin") && strcmp(v, "nip"))
-      return idr_app_usage_error("extract", "--polarity needs pin or nip (got '%s')", v);
-    o->polarity = v[0] == 'p' ? IDR_POLARITY_PIN : IDR_POLARITY_NIP;
-    o->have_polarity = 1;
-  }
-  return 0;
+  return valued(c, name, v);
 }
 
-static int parse_args(int argc, char **argv, idr_extract_opts *o) {
-  int only_args = 0;
+static int parse_args(int argc, char **argv, extract_cmd *c) {
+  int only_args = 0, have_range = 0;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     if (only_args || a[0] != '-' || a[1] == '\0') {
-      if (o->path)
+      if (c->path)
         return idr_app_usage_error("extract", "unexpected argument '%s' (one data file)", a);
-      o->path = a;
+      c->path = a;
     } else if (strcmp(a, "--") == 0) {
       only_args = 1;
     } else {
-      int rc = parse_one(argc, argv, &i, o);
+      have_range |= idr_app_is_opt(a, "--cv-range");
+      int rc = parse_one(argc, argv, &i, c);
       if (rc) return rc;
     }
   }
-  if (!o->path)
+  if (!c->path)
     return idr_app_usage_error("extract", "missing the data file (DATA.csv or RESULT.h5)");
-  if (isfinite(o->doping_cm3) && o->cv)
-    return idr_app_usage_error("extract", "give either --doping-cm3 or --cv for N_A, not both");
-  if (o->have_range && !o->cv) return idr_app_usage_error("extract", "--cv-range needs --cv");
-  if (o->cv && !isfinite(o->area_cm2))
-    return idr_app_usage_error("extract",
-                               "--cv needs --area-cm2 (the Mott-Schottky density is per area)");
-  int rc = idr_app_check_output("extract", o->out_h5);
-  return rc;
+  idr_error err;
+  idr_error_clear(&err);
+  if (idr_extract_options_check(&c->o, &err)) return idr_app_usage_error("extract", "%s", err.msg);
+  if (have_range && !c->o.cv_file) return idr_app_usage_error("extract", "--cv-range needs --cv");
+  return idr_app_check_output("extract", c->out_h5);
 }
 
 /* ---- the command -------------------------------------------------------- */
 
-/* The absorber: options first, then what a result file stores. */
-static idr_status resolve_absorber(const idr_extract_opts *o, idr_extract_run *r, idr_error *err) {
-  const idr_extract_data *d = &r->data;
-  r->eps_r = isfinite(o->eps_r) ? o->eps_r : d->eps_r;
-  if (!isfinite(r->eps_r))
-    return idr_error_set(err, IDR_ERR_INPUT,
-                         "extract: missing --eps-r (the absorber's relative permittivity)");
-  r->thickness_nm = isfinite(o->thickness_nm) ? o->thickness_nm : d->thickness_nm;
-  r->polarity = o->have_polarity ? o->polarity : d->polarity;
-  r->N_A_cm3 = NAN;
-  r->N_A_err_cm3 = 0.0;
-  if (o->cv) return idr_extract_cv(o, r, err);
-  if (isfinite(o->doping_cm3))
-    r->N_A_cm3 = o->doping_cm3;
-  else if (d->N_A_cm3 > 0.0)
-    r->N_A_cm3 = d->N_A_cm3;
-  return IDR_OK;
-}
-
-static idr_status extract(const idr_extract_opts *o, idr_extract_run *r, idr_error *err) {
-  idr_status st = idr_extract_load(o, r, err);
-  if (!st) st = resolve_absorber(o, r, err);
-  if (st) return st;
-  const idr_extract_data *d = &r->data;
-  idr_transient_data *cd = calloc(d->m, sizeof *cd);
-  if (!cd) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-  for (size_t j = 0; j < d->m; j++)
-    cd[j] = (idr_transient_data){d->T[j], d->off[j + 1] - d->off[j], d->t + d->off[j],
-                                 d->C + d->off[j], NULL};
-  idr_tid_extract_options xo;
-  idr_tid_extract_options_default(&xo);
-  xo.power = o->power;
-  xo.model = o->model;
-  xo.N_A_cm3 = r->N_A_cm3;
-  xo.N_A_err_cm3 = r->N_A_err_cm3;
-  xo.eps_r = r->eps_r;
-  xo.polarity = r->polarity;
-  xo.thickness_nm = r->thickness_nm;
-  xo.N_ion_cm3 = o->n_ion_cm3;
-  /* C per area: F/m^2 as stored by a run; F of a device of --area-cm2 */
-  xo.C_to_F_m2 = strcmp(d->C_units, "F/m^2") == 0 ? 1.0 : 1.0 / (o->area_cm2 * IDR_CM2_TO_M2);
-  st = idr_tid_extract(cd, d->m, &xo, &r->x, err);
-  if (st)
-    idr_error_context(err, "%s (N_A = %g cm^-3, eps_r = %g, %s model)", o->path, r->N_A_cm3,
-                      r->eps_r, idr_app_model_name(o->model));
-  free(cd);
-  return st;
-}
-
 int idr_app_extract(int argc, char **argv) {
-  idr_extract_opts o = {.area_cm2 = NAN,
-                        .eps_r = NAN,
-                        .doping_cm3 = NAN,
-                        .thickness_nm = NAN,
-                        .n_ion_cm3 = NAN,
-                        .power = 1,
-                        .model = IDR_TRANSIENT_EXP};
-  idr_app_data_defaults(&o.data);
-  int rc = parse_args(argc, argv, &o);
+  extract_cmd c;
+  memset(&c, 0, sizeof c);
+  idr_extract_options_default(&c.o);
+  c.o.on_warning = idr_app_warning;
+  int rc = parse_args(argc, argv, &c);
   if (rc) return rc < 0 ? IDR_EXIT_OK : rc;
-  idr_extract_run r;
-  memset(&r, 0, sizeof r);
   idr_error err;
   idr_error_clear(&err);
+  idr_result *r = NULL;
   int code = IDR_EXIT_OK;
-  idr_status st = extract(&o, &r, &err);
-  idr_app_data_warnings(&r.md);
-  idr_app_data_warnings(&r.cv_md);
-  const char *why = o.cv && r.ms.n_used ? idr_mott_schottky_implausible(&r.ms) : NULL;
-  if (why) fprintf(stderr, "iondrift: warning: %s: N = %.3g cm^-3 is %s\n", o.cv, r.ms.N_cm3, why);
+  idr_status st = idr_extract_tid_file(c.path, &c.o, &r, &err);
   if (st) {
     code = st == IDR_ERR_NOMEM ? IDR_EXIT_RUNTIME : IDR_EXIT_INPUT;
-  } else if (o.out_h5) {
-    st = idr_extract_write(&o, &r, &err);
+  } else if (c.out_h5) {
+    st = idr_result_write(r, c.out_h5, "", &err);
     if (st) code = IDR_EXIT_RUNTIME;
   }
   if (st)
     fprintf(stderr, "iondrift: error: %s\n", err.msg[0] ? err.msg : idr_status_str(st));
-  else if (o.json)
-    print_json(&o, &r);
+  else if (c.json)
+    print_json(r);
   else
-    print_table(&o, &r);
-  idr_extract_run_free(&r);
+    print_table(&c, r);
+  idr_result_free(&r);
   return code;
 }

@@ -18,7 +18,6 @@
  */
 #include "app.h"
 
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,7 +215,6 @@ out_free_sets:
 }
 
 int main(int argc, char **argv) {
-  gsl_set_error_handler_off(); /* the default handler aborts; codes are checked */
   if (argc < 2) {
     fputs(USAGE, stderr);
     return IDR_EXIT_INPUT;

@@ -61,6 +61,22 @@ const double *idr_app_data(const idr_result *r, const char *name, size_t *n) {
   return d.data;
 }
 
+const int *idr_app_ints(const idr_result *r, const char *name, size_t *n) {
+  idr_dataset d;
+  if (idr_result_dataset(r, name, &d, NULL) != IDR_OK || !d.is_dataset ||
+      d.type != IDR_RESULT_INT) {
+    *n = 0;
+    return NULL;
+  }
+  *n = d.dims[0] * d.dims[1];
+  return d.data;
+}
+
+const char *idr_app_attr_string(const idr_result *r, const char *obj, const char *name) {
+  const char *s = NULL;
+  return idr_result_attr_string(r, obj, name, &s, NULL) == IDR_OK && s ? s : "";
+}
+
 double idr_app_attr(const idr_result *r, const char *obj, const char *name) {
   double v = NAN;
   idr_result_attr_double(r, obj, name, &v, NULL);

@@ -4,8 +4,9 @@
  * progress line on stderr and the summary. Under mpirun (a build with MPI)
  * every rank runs this; only rank 0 prints.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include "app.h"
-#include "idr_sweep.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -85,18 +85,16 @@ static inline void addF(asm_ctx *a, int row, double v) {
   if (a->Fabs) a->Fabs[row] += fabs(v);
 }
 
-/* Position of entry (row, col) in the device's CSC pattern (idr_physics.h;
- * idr_device_csc_pos without its checks: every entry written here is in it). */
-static inline long jac_pos(const idr_device *d, int row, int col) {
-  const int j = d->node_of[col], i = d->node_of[row], k = row - d->off[i];
-  if (col - d->off[j] >= d->ncore[j])
-    return d->cseg[3 * (size_t)col + 1] + (k < d->ncore[j] ? k : d->ncore[j]);
-  return d->cseg[3 * (size_t)col + (size_t)(i - j + 1)] + k;
-}
-
 static inline void addJ(asm_ctx *a, int row, int col, double v) {
   if (!a->Jx) return;
-  a->Jx[jac_pos(a->d, row, col)] += v;
+  a->Jx[a->d->csc_base[col] + row] += v;
+}
+
+/* The diagonal entry of the trap occupation u of node i (after its node's
+ * core rows in its column). */
+static inline void addJ_trap_diag(asm_ctx *a, int u, int i, double v) {
+  if (!a->Jx) return;
+  a->Jx[a->d->colptr[u] + a->d->ncore[i]] += v;
 }
 
 static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, const double *y,
@@ -308,9 +306,9 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
       double drp_dp = lv->c_p * f * gp, drp_df = lv->c_p * (p + d->p1[q]);
       /* occupation: f' - (rn - rp) = 0 */
       if (yp) addF(&A, u, yp[u]);
-      addJ(&A, u, u, cj);
+      addJ_trap_diag(&A, u, i, cj);
       addF(&A, u, -(rn - rp));
-      addJ(&A, u, u, -(drn_df - drp_df));
+      addJ_trap_diag(&A, u, i, -(drn_df - drp_df));
       addJ(&A, u, un, -drn_dn);
       addJ(&A, u, up, drp_dp);
       if (!contact) {

@@ -83,6 +83,35 @@ static edge_flux edge_fluxes(const idr_device *d, const double *y, const double 
   return r;
 }
 
+/* The conduction terms' scale of edge e (edge_fluxes' scale without the
+ * displacement) from the edge's Bernoulli values B2 = B(+-dpsi). */
+static double edge_scale(const idr_device *d, const double *y, int e, const idr_bern2 *B2) {
+  const int i = e, k = e + 1, ni = d->n_ions;
+  const double N0 = d->N0;
+  const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
+  const double kn = d->Dn_e[e] / d->h[e], kp = d->Dp_e[e] / d->h[e];
+  const double nL = hL->gam_n * N0 * y[d->in[i]], nR = hR->gam_n * N0 * y[d->in[k]];
+  const double pL = hL->gam_p * N0 * y[d->ip[i]], pR = hR->gam_p * N0 * y[d->ip[k]];
+  /* electrons k [nR B(d) - nL B(-d)], holes k [pL B(d) - pR B(-d)] */
+  double sc =
+      kn * (fabs(nR) * B2->Bp + fabs(nL) * B2->Bm) + kp * (fabs(pL) * B2->Bp + fabs(pR) * B2->Bm);
+  for (int q = 0; q < ni; q++) {
+    const idr_ion *io = &d->ions[q];
+    if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
+    const double ci = N0 * y[d->iion[(size_t)i * ni + q]], ck = N0 * y[d->iion[(size_t)k * ni + q]];
+    const double ki = io->D / d->h[e];
+    if (io->c_max > 0.0) {
+      double zd = io->z * (y[d->iphi[k]] - y[d->iphi[i]]) * (1.0 - 0.5 * (ci + ck) / io->c_max);
+      (void)sg_terms(ki, ck, ci, zd, &sc);
+    } else {
+      /* F = k [ci B(z d) - ck B(-z d)] */
+      const double Bz = io->z > 0 ? B2->Bp : B2->Bm, Bmz = io->z > 0 ? B2->Bm : B2->Bp;
+      sc += ki * (fabs(ci) * Bz + fabs(ck) * Bmz);
+    }
+  }
+  return sc;
+}
+
 /* Weight of an edge in the terminal current (unnormalised). */
 static double edge_weight(const idr_device *d, int e, double scale) {
   double s = fmax(scale, IDR_CURRENT_SCALE_FLOOR);
@@ -161,10 +190,10 @@ void idr_current_gradient(const idr_device *d, const double *y, double *g_cond, 
     const int pi = d->iphi[i], pk = d->iphi[k];
     const double dpsi = y[pk] - y[pi];
     const idr_bern2 B2 = idr_bernoulli2(dpsi);
-    const double we = edge_weight(d, e, edge_fluxes(d, y, NULL, e).scale);
+    const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
+    const double we = edge_weight(d, e, edge_scale(d, y, e, &B2));
     const double w = IDR_Q * we;
     W += we;
-    const idr_halfcell *hL = &d->hc[2 * i + IDR_SIDE_R], *hR = &d->hc[2 * k + IDR_SIDE_L];
     {
       double sL = hL->gam_n * N0, sR = hR->gam_n * N0;
       idr_sg s = idr_sg_flux_b(d->Dn_e[e] / d->h[e], sL * y[d->in[i]], sR * y[d->in[k]], &B2, 1);

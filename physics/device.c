@@ -102,7 +102,7 @@ void idr_device_free(idr_device **dp) {
   free(d->atol);
   free(d->colptr);
   free(d->rowind);
-  free(d->cseg);
+  free(d->csc_base);
   free(d->ncore);
   free(d);
   *dp = NULL;
@@ -452,29 +452,27 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
     }
   }
   /* CSC pattern (idr_physics.h): the core unknowns of node j (potential,
-   * carriers, ions) couple to the cores of j-1 and j+1 and to every unknown
-   * of j; a trap occupation only to the core of its node and to itself */
+   * carriers, ions) couple to the unknowns of j-1, j and the core of j+1 (a
+   * contiguous range of rows; the traps of j-1 are structural zeros there);
+   * a trap occupation only to the core of its node and to itself */
   ALLOC(d->ncore, N);
   for (int i = 0; i < N; i++)
     d->ncore[i] = d->off[i + 1] - d->off[i] - trap_count(d, i);
   ALLOC(d->colptr, nu + 1);
-  ALLOC(d->cseg, 3 * (size_t)nu);
+  ALLOC(d->csc_base, nu);
   {
     long nnz = 0;
     for (int c = 0; c < nu; c++) {
       const int j = d->node_of[c];
       d->colptr[c] = nnz;
-      if (c - d->off[j] >= d->ncore[j]) {
-        d->cseg[3 * (size_t)c] = d->cseg[3 * (size_t)c + 2] = -1;
-        d->cseg[3 * (size_t)c + 1] = nnz;
+      if (c - d->off[j] >= d->ncore[j]) { /* a trap: core(j), then its own row */
+        d->csc_base[c] = nnz - d->off[j];
         nnz += d->ncore[j] + 1;
       } else {
-        d->cseg[3 * (size_t)c] = j > 0 ? nnz : -1;
-        nnz += j > 0 ? d->ncore[j - 1] : 0;
-        d->cseg[3 * (size_t)c + 1] = nnz;
-        nnz += d->off[j + 1] - d->off[j];
-        d->cseg[3 * (size_t)c + 2] = j < N - 1 ? nnz : -1;
-        nnz += j < N - 1 ? d->ncore[j + 1] : 0;
+        const int r0 = d->off[j > 0 ? j - 1 : 0];
+        const int r1 = j < N - 1 ? d->off[j + 1] + d->ncore[j + 1] : d->off[N];
+        d->csc_base[c] = nnz - r0;
+        nnz += r1 - r0;
       }
     }
     d->colptr[nu] = nnz;
@@ -487,16 +485,10 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
         for (int r = d->off[j]; r < d->off[j] + d->ncore[j]; r++)
           d->rowind[q++] = r;
         d->rowind[q++] = c;
-        continue;
+      } else {
+        for (long r = d->colptr[c] - d->csc_base[c]; q < d->colptr[c + 1]; r++)
+          d->rowind[q++] = r;
       }
-      if (j > 0)
-        for (int r = d->off[j - 1]; r < d->off[j - 1] + d->ncore[j - 1]; r++)
-          d->rowind[q++] = r;
-      for (int r = d->off[j]; r < d->off[j + 1]; r++)
-        d->rowind[q++] = r;
-      if (j < N - 1)
-        for (int r = d->off[j + 1]; r < d->off[j + 1] + d->ncore[j + 1]; r++)
-          d->rowind[q++] = r;
     }
   }
   *out = d;
@@ -519,12 +511,13 @@ void idr_device_set_density_atol(idr_device *d, double atol_cm3) {
 
 long idr_device_csc_pos(const idr_device *dev, int row, int col) {
   if (row < 0 || col < 0 || row >= dev->n_unknowns || col >= dev->n_unknowns) return -1;
-  const int j = dev->node_of[col], i = dev->node_of[row];
-  const int k = row - dev->off[i];
+  const int j = dev->node_of[col];
   if (col - dev->off[j] >= dev->ncore[j]) { /* a trap column */
-    if (i != j || (k >= dev->ncore[j] && row != col)) return -1;
-    return dev->cseg[3 * (size_t)col + 1] + (k < dev->ncore[j] ? k : dev->ncore[j]);
+    if (row == col) return dev->colptr[col] + dev->ncore[j];
+    if (row < dev->off[j] || row >= dev->off[j] + dev->ncore[j]) return -1;
+    return dev->csc_base[col] + row;
   }
-  if (i < j - 1 || i > j + 1 || (i != j && k >= dev->ncore[i])) return -1;
-  return dev->cseg[3 * (size_t)col + (size_t)(i - j + 1)] + k;
+  long q = dev->csc_base[col] + row;
+  if (q < dev->colptr[col] || q >= dev->colptr[col + 1]) return -1;
+  return q;
 }

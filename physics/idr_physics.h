@@ -147,16 +147,17 @@ typedef struct idr_device {
   double *atol;     /* absolute tolerance in scaled units */
   /* fixed CSC pattern of dF/dy + cj dF/dy'. The unknowns of node i are its
    * core (potential, carriers, ions: ncore[i], first) and its trap
-   * occupations (last). A core column of node j holds the core rows of j-1,
-   * every row of j and the core rows of j+1; a trap column the core rows of
-   * its node and its own row (a level couples to nothing else). */
+   * occupations (last). A core column of node j holds the contiguous rows
+   * from the first of node j-1 to the last core row of j+1 (every row of j-1
+   * and j, the core of j+1; the traps of j-1 are structural zeros); a trap
+   * column the core rows of its node and its own row (a level couples to
+   * nothing else), so the pattern grows linearly with the levels. */
   long nnz;
-  long *colptr; /* [n_unknowns + 1] */
-  long *rowind; /* [nnz], increasing in each column */
-  int *ncore;   /* [N] core unknowns of each node */
-  long *cseg;   /* [3 n_unknowns] position of the first entry of each row segment of a column:
-                   core rows of j-1, rows of j, core rows of j+1 (-1: none; a trap column:
-                   its segment 1 holds the core rows of j, then its own row) */
+  long *colptr;   /* [n_unknowns + 1] */
+  long *rowind;   /* [nnz], increasing in each column */
+  int *ncore;     /* [N] core unknowns of each node */
+  long *csc_base; /* [n_unknowns] entry (r, c) of the pattern is at csc_base[c] + r, except a
+                     trap column's own row: colptr[c] + ncore[node] */
 } idr_device;
 
 /* Build the device at temperature T [K] from a validated deck on a mesh.

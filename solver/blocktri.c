@@ -20,7 +20,8 @@
  * of their own node, through a diagonal block of their own: node i's
  * unknowns are its core c (potential, carriers, ions: the block band above)
  * and its trap levels t, and the device's pattern holds only
- * D_cc, D_ct, D_tc and the diagonal d_tt for them. They are eliminated per
+ * D_cc, D_ct, D_tc and the diagonal d_tt for them (and the structural zeros
+ * of the traps' rows in the next node's core columns). They are eliminated per
  * node before the block LU (a Schur complement),
  *   D_cc <- D_cc - D_ct diag(1/d_tt) D_tc,
  * and recovered after the solve, x_t = (b_t - D_tc x_c) / d_tt: the cost
@@ -90,8 +91,8 @@ void idr_blocktri_free(idr_blocktri **btp) {
 }
 
 /* 1 if the device's CSC pattern is the one factor_core reads: a core column
- * of node j holds the core rows of j-1, every row of j and the core rows of
- * j+1; a trap column the core rows of its node and its own row. */
+ * of node j holds every row of j-1 and of j and the core rows of j+1; a trap
+ * column the core rows of its node and its own row. */
 static int pattern_ok(const idr_device *d) {
   const int N = d->N;
   if (d->nnz != d->colptr[d->n_unknowns]) return 0;
@@ -104,7 +105,7 @@ static int pattern_ok(const idr_device *d) {
       if (q >= d->colptr[c + 1] || d->rowind[q++] != c) return 0;
     } else {
       if (j > 0)
-        for (int r = d->off[j - 1]; r < d->off[j - 1] + d->ncore[j - 1]; r++)
+        for (int r = d->off[j - 1]; r < d->off[j]; r++)
           if (q >= d->colptr[c + 1] || d->rowind[q++] != r) return 0;
       for (int r = d->off[j]; r < d->off[j + 1]; r++)
         if (q >= d->colptr[c + 1] || d->rowind[q++] != r) return 0;
@@ -273,17 +274,19 @@ static inline int factor_core(idr_blocktri *bt, const double *Jx, int M) {
   const int N = bt->N;
   const long MM = (long)M * M, nb = N * MM;
   /* CSC columns into the blocks: a core column cc of node j holds the core
-   * rows of j-1 (U_{j-1}), the core rows of j (D_j), the trap rows of j
-   * (D_tc) and the core rows of j+1 (L_{j+1}), in that order; a trap column
-   * the core rows of j (D_ct) and its diagonal d_tt */
+   * rows of j-1 (U_{j-1}), the trap rows of j-1 (zeros), the core rows of j
+   * (D_j), the trap rows of j (D_tc) and the core rows of j+1 (L_{j+1}), in
+   * that order; a trap column the core rows of j (D_ct) and its diagonal d_tt */
   double *Dw = bt->DLU, *Lw = bt->DLU + nb, *Uw = bt->DLU + 2 * nb;
   const double *q = Jx;
   for (int j = 0; j < N; j++) {
     const int mj = bsize(bt, j), tj = bt->toff[j], nt = bt->toff[j + 1] - tj;
     for (int cc = 0; cc < mj; cc++) {
-      if (j > 0)
+      if (j > 0) {
         for (int r = 0, mp = bsize(bt, j - 1); r < mp; r++)
           Uw[(j - 1) * MM + (long)r * M + cc] = *q++;
+        q += bt->toff[j] - bt->toff[j - 1]; /* the traps of j-1: structural zeros */
+      }
       for (int r = 0; r < mj; r++)
         Dw[j * MM + (long)r * M + cc] = *q++;
       for (int t = 0; t < nt; t++)

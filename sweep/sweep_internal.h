@@ -5,10 +5,9 @@
 #ifndef IDR_SWEEP_INTERNAL_H
 #define IDR_SWEEP_INTERNAL_H
 
-#include "idr_sweep.h"
+#include "iondrift.h"
 
 #include "idr_config.h"
-#include "iondrift.h"
 
 #include <stdio.h>
 

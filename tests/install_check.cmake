@@ -42,6 +42,19 @@ endif()
 get_filename_component(libdir ${so} DIRECTORY)
 get_filename_component(pcdir ${pc} DIRECTORY)
 set(deck ${PREFIX}/share/iondrift/examples/fapbi3_pin.yaml)
+# the installed program loads the installed library (its RUNPATH is
+# relative to itself), not one of a build tree or another installation
+execute_process(COMMAND ldd ${PREFIX}/bin/iondrift OUTPUT_VARIABLE ldd_out RESULT_VARIABLE rc)
+string(REGEX MATCH "libiondrift\\.so[^\n]*=> ([^ \n]*)" line "${ldd_out}")
+get_filename_component(loaded "${CMAKE_MATCH_1}" DIRECTORY)
+if(NOT rc EQUAL 0 OR NOT loaded)
+  message(FATAL_ERROR "ldd ${PREFIX}/bin/iondrift: libiondrift.so not found:\n${ldd_out}")
+endif()
+get_filename_component(loaded "${loaded}" REALPATH)
+get_filename_component(want "${libdir}" REALPATH)
+if(NOT loaded STREQUAL want)
+  message(FATAL_ERROR "the installed iondrift loads libiondrift.so from ${loaded}, not ${want}")
+endif()
 
 # the installed program finds its material data without the source tree:
 # a material that exists only in the installed data directory

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "idr_sweep.h"
+#include "iondrift.h"
 
 #define DECK IDR_SOURCE_DIR "/validation/sweep/tid_small.yaml"
 

@@ -12,23 +12,32 @@ from Python (docs/python.md).
         r = s.run(threads=2)
         print(Ea, r.attrs("tid/extraction/species_0")["Ea_eV"])
 
+    x = iondrift.extract("examples/lab_tid_export.csv", eps_r=46.9,
+                         doping_cm3=1e17, polarity="pin")      # measured data
+    print(x.attrs("extraction/species_0")["Ea_eV"])
+
 A deck is a file path or YAML text. Results are reached by the names of the
-HDF5 result file (docs/outputs.md) and equal what `iondrift run` writes, bit
-for bit. Errors raise iondrift.Error (iondrift.InputError for bad input, also
-a ValueError) with the message the command line prints. The engine runs
-without the GIL: Python threads run studies in parallel. Needs only numpy
-and the shared library libiondrift.so (found as described in _lib.py).
+HDF5 result file (docs/outputs.md) and equal what `iondrift run` (and
+`iondrift extract -o`) writes, bit for bit. Errors raise iondrift.Error
+(iondrift.InputError for bad input, also a ValueError) with the message the
+command line prints. The engine runs without the GIL: Python threads run
+studies in parallel; a progress callback runs in the thread that called
+run. Needs only numpy and the shared library libiondrift.so (found as
+described in _lib.py).
 """
 
 import ctypes
 import json
+import math
 import os
+import warnings
 
 import numpy as np
 
 from . import _lib
 
-__all__ = ["run", "Study", "Result", "Error", "InputError", "version"]
+__all__ = ["run", "Study", "Result", "Error", "InputError", "DataWarning", "extract",
+           "mott_schottky", "version"]
 
 _lib_ = _lib.lib
 
@@ -48,6 +57,11 @@ class Error(RuntimeError):
 
 class InputError(Error, ValueError):
     """Bad input: a deck, a value refused by the deck's rules, an unknown name."""
+
+
+class DataWarning(UserWarning):
+    """What the analysis of measured data noticed (an implausible magnitude,
+    a unit option that contradicts a header): the command line's warnings."""
 
 
 def _raise(st, err, deck=False):
@@ -253,16 +267,195 @@ class Study:
         """The resolved deck (every default and material value explicit)."""
         return _lib_.idr_study_deck_yaml(self._h).decode()
 
-    def run(self, threads=0):
+    def run(self, threads=0, progress=None):
         """Run the protocol (threads: OpenMP threads, 0 = the default) without
-        holding the GIL; returns a Result."""
+        holding the GIL; returns a Result. progress(fraction, stage), if
+        given, is called in this thread (the engine delivers its reports to
+        the calling thread) with fractions that never decrease; an exception
+        it raises is raised here once the run has finished (the run is not
+        interrupted)."""
         h, err = ctypes.c_void_p(), _lib.Error()
-        _check(_lib_.idr_study_run(self._h, int(threads), None, None, ctypes.byref(h),
-                                   ctypes.byref(err)), err)
-        return Result(h.value, self.name)
+        raised = []
+
+        def report(user, fraction, stage):
+            if raised:
+                return
+            try:
+                progress(fraction, stage.decode("utf-8", "replace"))
+            except BaseException as e:  # noqa: B902 - re-raised after the run
+                raised.append(e)
+
+        cb = _lib.PROGRESS_FN(report) if progress is not None else _lib.PROGRESS_FN()
+        st = _lib_.idr_study_run(self._h, int(threads), cb, None, ctypes.byref(h),
+                                 ctypes.byref(err))
+        result = Result(h.value, self.name) if st == 0 else None
+        if raised:
+            raise raised[0]
+        _check(st, err)
+        return result
 
 
-def run(deck, set=None, threads=0):
+def run(deck, set=None, threads=0, progress=None):
     """Load a deck (path or YAML text), apply `set` ({deck path: value}, as
-    `iondrift run --set`), run it; returns a Result."""
-    return Study(deck, set=set).run(threads=threads)
+    `iondrift run --set`), run it; returns a Result. progress as Study.run."""
+    return Study(deck, set=set).run(threads=threads, progress=progress)
+
+
+# ---- measured data (docs/python.md, docs/cli.md) --------------------------------------
+
+def _double(v):
+    return math.nan if v is None else float(v)
+
+
+def _data_options(o, columns, skip_lines, units, window=None, temp_tol_K=None):
+    """Fill an idr_data_options from the keyword arguments."""
+    o.columns = _b(columns) if columns else None
+    for k, v in units.items():
+        setattr(o, k, _b(v) if v else None)
+    if temp_tol_K is not None:
+        o.temp_tol_K = float(temp_tol_K)
+    if window is not None:
+        lo, hi = window
+        o.x_min = -math.inf if lo is None else float(lo)
+        o.x_max = math.inf if hi is None else float(hi)
+    o.skip_lines = int(skip_lines)
+
+
+def _range(r):
+    if r is None:
+        return -math.inf, math.inf
+    lo, hi = r
+    return (-math.inf if lo is None else float(lo)), (math.inf if hi is None else float(hi))
+
+
+def _analyse(call, opts, on_warning):
+    """Call the engine with a warnings collector; the warnings are given to
+    on_warning(msg), else issued as DataWarning, then a failure is raised."""
+    said = []
+    cb = _lib.WARNING_FN(lambda user, msg: said.append(msg.decode("utf-8", "replace")))
+    opts.on_warning = cb
+    h, err = ctypes.c_void_p(), _lib.Error()
+    st = call(ctypes.byref(h), ctypes.byref(err))
+    for msg in said:
+        if on_warning is not None:
+            on_warning(msg)
+        else:
+            warnings.warn(msg, DataWarning, stacklevel=3)
+    _check(st, err, deck=True)  # an unreadable file is bad input, as for the command line
+    return Result(h.value)
+
+
+def _curves(T, t, C, T_spread, C_units, keep):
+    """idr_tid_curves of numpy data: C (n_T, n_t) with t (n_t,) shared, or
+    one array of t and C per temperature. keep holds the arrays."""
+    T = np.ascontiguousarray(T, dtype=np.float64).ravel()
+    m = T.size
+    if isinstance(C, np.ndarray) and C.ndim == 2 and np.ndim(t) == 1:
+        Cs = np.ascontiguousarray(C, dtype=np.float64)
+        if Cs.shape != (m, np.size(t)):
+            raise InputError("extract: C is %s, expected (len(T), len(t)) = (%d, %d)"
+                             % (Cs.shape, m, np.size(t)), 1)
+        ts = np.ascontiguousarray(np.tile(np.asarray(t, dtype=np.float64), m))
+        Cs = Cs.ravel()
+        offset = None
+    else:
+        if len(t) != m or len(C) != m:
+            raise InputError("extract: give one t and one C array per temperature (%d)" % m, 1)
+        parts_t = [np.asarray(x, dtype=np.float64).ravel() for x in t]
+        parts_C = [np.asarray(x, dtype=np.float64).ravel() for x in C]
+        for j, (a, b) in enumerate(zip(parts_t, parts_C)):
+            if a.size != b.size:
+                raise InputError("extract: curve %d has %d times and %d capacitances"
+                                 % (j, a.size, b.size), 1)
+        ts = np.ascontiguousarray(np.concatenate(parts_t))
+        Cs = np.ascontiguousarray(np.concatenate(parts_C))
+        offset = np.cumsum([0] + [a.size for a in parts_t]).astype(np.uintp)
+    keep += [T, ts, Cs]
+    d = _lib.TidCurves()
+    d.m = m
+    d.T_K = T.ctypes.data_as(_lib._DP)
+    if T_spread is not None:
+        sp = np.ascontiguousarray(T_spread, dtype=np.float64).ravel()
+        keep.append(sp)
+        d.T_spread_K = sp.ctypes.data_as(_lib._DP)
+    if offset is None:
+        d.n = np.size(t)
+    else:
+        keep.append(offset)
+        d.offset = offset.ctypes.data_as(ctypes.POINTER(ctypes.c_size_t))
+    d.t_s = ts.ctypes.data_as(_lib._DP)
+    d.C = Cs.ctypes.data_as(_lib._DP)
+    d.C_units = _b(C_units)
+    return d
+
+
+def extract(data=None, *, T=None, t=None, C=None, C_units="F", T_spread=None, eps_r=None,
+            doping_cm3=None, cv=None, cv_range=None, area_cm2=None, thickness_nm=None,
+            n_ion_cm3=None, polarity=None, model="single", power=1, columns=None,
+            temp_unit=None, time_unit=None, cap_unit=None, temp_tol_K=0.5, t_min_s=None,
+            t_max_s=None, skip_lines=0, on_warning=None):
+    """The TID extraction of `iondrift extract` (docs/cli.md), on a file or arrays.
+
+    data: a lab export (temperature, time, capacitance columns, read as
+    docs/data.md says) or the result file of a `tid` run; or, instead, T
+    [K] with t [s] and C (C_units "F" for a device, with area_cm2, or
+    "F/m^2"): C of shape (len(T), len(t)), or one t and one C array per
+    temperature. The other arguments are the command's options (eps_r for
+    --eps-r, cv for --cv, cv_range=(lo, hi) [V], ...). Returns a Result
+    with the layout of `extract -o`: r.attrs("extraction/species_0")["Ea_eV"],
+    r["data/t"], r.write("x.h5"). Warnings go to on_warning(msg), else are
+    issued as iondrift.DataWarning."""
+    o = _lib.ExtractOptions()
+    _lib_.idr_extract_options_default(ctypes.byref(o))
+    o.eps_r, o.doping_cm3 = _double(eps_r), _double(doping_cm3)
+    o.area_cm2, o.thickness_nm = _double(area_cm2), _double(thickness_nm)
+    o.n_ion_cm3 = _double(n_ion_cm3)
+    o.cv_file = _b(os.fspath(cv)) if cv is not None else None
+    o.cv_V_lo, o.cv_V_hi = _range(cv_range)
+    o.polarity = _b(polarity) if polarity else None
+    o.model = _b(model) if model else None
+    o.power = int(power)
+    _data_options(o.data, columns, skip_lines,
+                  {"temp_unit": temp_unit, "time_unit": time_unit, "cap_unit": cap_unit},
+                  window=(t_min_s, t_max_s), temp_tol_K=temp_tol_K)
+    if data is not None:
+        path = _b(os.fspath(data))
+        return _analyse(lambda h, e: _lib_.idr_extract_tid_file(path, ctypes.byref(o), h, e), o,
+                        on_warning)
+    if T is None or t is None or C is None:
+        raise InputError("extract: give a data file or T, t and C", 1)
+    keep = []
+    d = _curves(T, t, C, T_spread, C_units, keep)
+    return _analyse(lambda h, e: _lib_.idr_extract_tid_arrays(ctypes.byref(d), ctypes.byref(o),
+                                                              h, e), o, on_warning)
+
+
+def mott_schottky(data=None, *, V=None, C=None, area_cm2=None, eps_r=None, range=None, T_K=300.0,
+                  include_kT=True, columns=None, volt_unit=None, cap_unit=None, skip_lines=0,
+                  on_warning=None):
+    """The Mott-Schottky fit of `iondrift mott-schottky` (docs/cli.md):
+    1/C^2 = 2 (V_bi - V - kT/q) / (q eps0 eps_r A^2 N) by linear regression.
+
+    data: a C-V table (voltage and capacitance columns, docs/data.md), or
+    V [V] and C [F] (of the device of area_cm2) as arrays. range=(lo, hi)
+    [V] limits the points fitted. Returns a Result:
+    r.attrs("mott_schottky")["N_cm3"], ["V_bi_V"], r["mott_schottky/V"]."""
+    o = _lib.MsOptions()
+    _lib_.idr_ms_options_default(ctypes.byref(o))
+    o.area_cm2, o.eps_r, o.T_K = _double(area_cm2), _double(eps_r), float(T_K)
+    o.V_lo, o.V_hi = _range(range)
+    o.include_kT = 1 if include_kT else 0
+    _data_options(o.data, columns, skip_lines, {"volt_unit": volt_unit, "cap_unit": cap_unit})
+    if data is not None:
+        path = _b(os.fspath(data))
+        return _analyse(lambda h, e: _lib_.idr_mott_schottky_file(path, ctypes.byref(o), h, e), o,
+                        on_warning)
+    if V is None or C is None:
+        raise InputError("mott-schottky: give a C-V table or V and C", 1)
+    Va = np.ascontiguousarray(V, dtype=np.float64).ravel()
+    Ca = np.ascontiguousarray(C, dtype=np.float64).ravel()
+    if Va.size != Ca.size:
+        raise InputError("mott-schottky: %d voltages and %d capacitances" % (Va.size, Ca.size), 1)
+    return _analyse(lambda h, e: _lib_.idr_mott_schottky_arrays(
+        Va.ctypes.data_as(_lib._DP), Ca.ctypes.data_as(_lib._DP), Va.size, ctypes.byref(o), h, e),
+        o, on_warning)

@@ -40,6 +40,47 @@ class Value(ctypes.Structure):
     _fields_ = [("path", ctypes.c_char_p), ("text", ctypes.c_char_p), ("number", ctypes.c_double)]
 
 
+# callbacks (iondrift.h): progress of a run, warnings of an analysis; both
+# are called on the thread that made the call (docs/api.md)
+PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_double, ctypes.c_char_p)
+WARNING_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p)
+
+_D = ctypes.c_double
+_DP = ctypes.POINTER(ctypes.c_double)
+
+
+class DataOptions(ctypes.Structure):
+    """idr_data_options: how a lab export is read (docs/data.md)."""
+    _fields_ = [("columns", ctypes.c_char_p), ("temp_unit", ctypes.c_char_p),
+                ("time_unit", ctypes.c_char_p), ("freq_unit", ctypes.c_char_p),
+                ("volt_unit", ctypes.c_char_p), ("cap_unit", ctypes.c_char_p),
+                ("cond_unit", ctypes.c_char_p), ("temp_tol_K", _D), ("x_min", _D), ("x_max", _D),
+                ("skip_lines", ctypes.c_size_t)]
+
+
+class ExtractOptions(ctypes.Structure):
+    """idr_extract_options: the TID extraction's options."""
+    _fields_ = [("eps_r", _D), ("doping_cm3", _D), ("cv_file", ctypes.c_char_p), ("cv_V_lo", _D),
+                ("cv_V_hi", _D), ("area_cm2", _D), ("thickness_nm", _D), ("n_ion_cm3", _D),
+                ("polarity", ctypes.c_char_p), ("model", ctypes.c_char_p),
+                ("power", ctypes.c_int), ("data", DataOptions), ("on_warning", WARNING_FN),
+                ("user", ctypes.c_void_p)]
+
+
+class TidCurves(ctypes.Structure):
+    """idr_tid_curves: C(t) at several temperatures in memory."""
+    _fields_ = [("m", ctypes.c_size_t), ("T_K", _DP), ("T_spread_K", _DP),
+                ("offset", ctypes.POINTER(ctypes.c_size_t)), ("n", ctypes.c_size_t),
+                ("t_s", _DP), ("C", _DP), ("C_units", ctypes.c_char_p)]
+
+
+class MsOptions(ctypes.Structure):
+    """idr_ms_options: the Mott-Schottky fit's options."""
+    _fields_ = [("area_cm2", _D), ("eps_r", _D), ("V_lo", _D), ("V_hi", _D), ("T_K", _D),
+                ("include_kT", ctypes.c_int), ("data", DataOptions), ("on_warning", WARNING_FN),
+                ("user", ctypes.c_void_p)]
+
+
 def _candidates():
     env = os.environ.get("IONDRIFT_LIBRARY")
     if env:
@@ -103,7 +144,7 @@ _PROTOTYPES = {
     "idr_study_protocol": (_S, [_P]),
     "idr_study_deck_yaml": (_S, [_P]),
     "idr_study_output_paths": (ctypes.c_int, [_P, _S, ctypes.c_char_p, ctypes.c_char_p, _SZ, _E]),
-    "idr_study_run": (ctypes.c_int, [_P, ctypes.c_int, _P, _P, _PP, _E]),
+    "idr_study_run": (ctypes.c_int, [_P, ctypes.c_int, PROGRESS_FN, _P, _PP, _E]),
     "idr_result_count": (_SZ, [_P]),
     "idr_result_entry": (ctypes.c_int, [_P, _SZ, ctypes.POINTER(Dataset), _E]),
     "idr_result_dataset": (ctypes.c_int, [_P, _S, ctypes.POINTER(Dataset), _E]),
@@ -111,6 +152,14 @@ _PROTOTYPES = {
                                        ctypes.POINTER(ctypes.c_double), ctypes.POINTER(_S), _E]),
     "idr_result_write": (ctypes.c_int, [_P, _S, _S, _E]),
     "idr_result_free": (None, [_PP]),
+    "idr_extract_options_default": (None, [ctypes.POINTER(ExtractOptions)]),
+    "idr_extract_tid_file": (ctypes.c_int, [_S, ctypes.POINTER(ExtractOptions), _PP, _E]),
+    "idr_extract_tid_arrays": (ctypes.c_int, [ctypes.POINTER(TidCurves),
+                                              ctypes.POINTER(ExtractOptions), _PP, _E]),
+    "idr_ms_options_default": (None, [ctypes.POINTER(MsOptions)]),
+    "idr_mott_schottky_file": (ctypes.c_int, [_S, ctypes.POINTER(MsOptions), _PP, _E]),
+    "idr_mott_schottky_arrays": (ctypes.c_int, [_DP, _DP, _SZ, ctypes.POINTER(MsOptions), _PP,
+                                                _E]),
 }
 
 for _name, (_res, _args) in _PROTOTYPES.items():

@@ -1,15 +1,13 @@
 /*
- * iondrift app: the files of `iondrift extract` - the transients C(t, T) of a
- * lab export (io/ idr_mdata_read: separators, units, temperature groups,
- * t <= 0 skipped) or of the `tid` group of a result (with the absorber and
- * the true ion parameters it stores), the C-V table of --cv with its
- * Mott-Schottky fit, and the -o result (docs/outputs.md, "extract").
+ * iondrift api: the inputs of the TID extraction - the transients C(t, T)
+ * of a lab export (io/ idr_mdata_read: separators, units, temperature
+ * groups, t <= 0 skipped; docs/data.md), of the `tid` group of a result file
+ * (with the absorber and the true ion parameters it stores), or of arrays.
+ * Every curve is checked to have the points its fit needs.
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "app.h"
-#include "app_extraction.h"
-#include "extract.h"
+#include "extract_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -24,18 +22,15 @@ size_t idr_extract_min_points(idr_transient_model m) {
   return p + 2 > 2 * EXTRACT_MIN_AVG ? p + 2 : 2 * EXTRACT_MIN_AVG;
 }
 
-void idr_extract_run_free(idr_extract_run *r) {
-  idr_extract_data *d = &r->data;
+void idr_extract_data_free(idr_extract_data *d) {
   free(d->T);
   free(d->T_spread);
   free(d->off);
   free(d->t);
   free(d->C);
   free(d->truth);
-  idr_mdata_free(&r->md);
-  idr_mdata_free(&r->cv_md);
-  idr_tid_extraction_free(&r->x);
-  memset(r, 0, sizeof *r);
+  idr_mdata_free(&d->md);
+  memset(d, 0, sizeof *d);
 }
 
 static idr_status data_alloc(idr_extract_data *d, size_t m, size_t n, idr_error *err) {
@@ -43,8 +38,8 @@ static idr_status data_alloc(idr_extract_data *d, size_t m, size_t n, idr_error 
   d->T = calloc(m, sizeof *d->T);
   d->T_spread = calloc(m, sizeof *d->T_spread);
   d->off = calloc(m + 1, sizeof *d->off);
-  d->t = calloc(n, sizeof *d->t);
-  d->C = calloc(n, sizeof *d->C);
+  d->t = calloc(n ? n : 1, sizeof *d->t);
+  d->C = calloc(n ? n : 1, sizeof *d->C);
   if (!d->T || !d->T_spread || !d->off || !d->t || !d->C)
     return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
   return IDR_OK;
@@ -61,27 +56,27 @@ static idr_status check_points(const char *path, const idr_extract_data *d,
                            "%s: T = %g K has %zu point(s)%s in the time window; the %s fit needs "
                            "at least %zu",
                            path, d->T[j], d->off[j + 1] - d->off[j], where,
-                           idr_app_model_name(model), idr_extract_min_points(model));
+                           idr_tid_model_name(model), idr_extract_min_points(model));
     }
   return IDR_OK;
 }
 
-static idr_status load_csv(const idr_extract_opts *o, idr_extract_run *r, idr_error *err) {
+static idr_status load_csv(const char *path, const idr_mdata_options *mo, idr_transient_model model,
+                           idr_extract_data *d, idr_error *err) {
   const idr_mdata_spec spec = {.group = IDR_Q_TEMPERATURE,
                                .x = IDR_Q_TIME,
                                .ny = 1,
                                .y = {IDR_Q_CAPACITANCE},
                                .x_positive = 1,
                                .x_unique = 1};
-  idr_mdata *md = &r->md;
-  idr_extract_data *d = &r->data;
-  idr_status st = idr_mdata_read(o->path, &spec, &o->data, md, err);
+  idr_mdata *md = &d->md;
+  idr_status st = idr_mdata_read(path, &spec, mo, md, err);
   if (st) return st;
   if (md->m < 2)
     return idr_error_set(err, IDR_ERR_INPUT,
                          "%s: need transients at >= 2 temperatures, found 1 (T = %g K; readings "
                          "closer than --temp-tol-K %g K form one temperature)",
-                         o->path, md->group[0], o->data.group_tol);
+                         path, md->group[0], mo->group_tol);
   st = data_alloc(d, md->m, md->n, err);
   if (st) return st;
   d->C_units = "F";
@@ -92,7 +87,7 @@ static idr_status load_csv(const idr_extract_opts *o, idr_extract_run *r, idr_er
   memcpy(d->T_spread, md->group_spread, md->m * sizeof *d->T_spread);
   memcpy(d->t, md->x, md->n * sizeof *d->t);
   memcpy(d->C, md->y[0], md->n * sizeof *d->C);
-  return check_points(o->path, d, md->line, o->model, err);
+  return check_points(path, d, md->line, model, err);
 }
 
 /* tid/true/<name>: the deck's ion parameters beside the extraction. */
@@ -145,16 +140,17 @@ static void load_absorber(idr_h5 *h, idr_extract_data *d) {
   idr_h5_free(pol);
 }
 
-static idr_status load_h5(const idr_extract_opts *o, idr_extract_data *d, idr_error *err) {
+static idr_status load_h5(const char *path, const idr_mdata_options *mo, idr_transient_model model,
+                          idr_extract_data *d, idr_error *err) {
   idr_h5 *h = NULL;
   idr_h5_dataset T = {0}, t = {0}, C = {0};
-  idr_status st = idr_h5_open(o->path, &h, err);
+  idr_status st = idr_h5_open(path, &h, err);
   if (st) return st;
   if (idr_h5_kind_of(h, "tid") != IDR_H5_GROUP) {
     st = idr_error_set(err, IDR_ERR_INPUT,
                        "%s: no group 'tid' (expected the result of 'iondrift run' with protocol "
                        "tid, or a CSV with temperature, time and capacitance columns)",
-                       o->path);
+                       path);
     goto out_close;
   }
   st = idr_h5_read_double(h, "tid/T", "K", &T, err);
@@ -165,22 +161,22 @@ static idr_status load_h5(const idr_extract_opts *o, idr_extract_data *d, idr_er
   if (T.rank != 1 || t.rank != 1 || C.rank != 2 || C.dims[0] != m || C.dims[1] != ns) {
     st = idr_error_set(err, IDR_ERR_INPUT,
                        "%s: tid/C is %zu x %zu, expected n_T x n_t = %zu x %zu (tid/T, tid/t)",
-                       o->path, C.dims[0], C.dims[1], m, ns);
+                       path, C.dims[0], C.dims[1], m, ns);
     goto out_close;
   }
   if (m < 2) {
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: need transients at >= 2 temperatures, found %zu",
-                       o->path, m);
+                       path, m);
     goto out_close;
   }
   /* the window of --t-min-s, --t-max-s applies to simulated curves too */
   size_t k0 = 0, k1 = ns;
-  while (k0 < ns && !(t.data[k0] > 0.0 && t.data[k0] >= o->data.x_min))
+  while (k0 < ns && !(t.data[k0] > 0.0 && t.data[k0] >= mo->x_min))
     k0++;
-  while (k1 > k0 && t.data[k1 - 1] > o->data.x_max)
+  while (k1 > k0 && t.data[k1 - 1] > mo->x_max)
     k1--;
   const size_t nk = k1 - k0;
-  st = data_alloc(d, m, m * (nk ? nk : 1), err);
+  st = data_alloc(d, m, m * nk, err);
   if (st) goto out_close;
   d->C_units = "F/m^2";
   d->kind = "h5";
@@ -191,7 +187,7 @@ static idr_status load_h5(const idr_extract_opts *o, idr_extract_data *d, idr_er
     memcpy(d->C + j * nk, C.data + j * ns + k0, nk * sizeof *d->C);
   }
   d->off[m] = m * nk;
-  st = check_points(o->path, d, NULL, o->model, err);
+  st = check_points(path, d, NULL, model, err);
   if (!st) st = load_truth(h, d, err);
   if (!st) load_absorber(h, d);
 out_close:
@@ -215,106 +211,81 @@ static int is_hdf5(const char *path) {
   return n == sizeof sig && memcmp(sig, H5SIG, sizeof sig) == 0;
 }
 
-idr_status idr_extract_load(const idr_extract_opts *o, idr_extract_run *r, idr_error *err) {
-  return is_hdf5(o->path) ? load_h5(o, &r->data, err) : load_csv(o, r, err);
+idr_status idr_extract_load_file(const char *path, const idr_mdata_options *mo,
+                                 idr_transient_model model, idr_extract_data *d, idr_error *err) {
+  return is_hdf5(path) ? load_h5(path, mo, model, d, err) : load_csv(path, mo, model, d, err);
 }
 
-idr_status idr_extract_cv(const idr_extract_opts *o, idr_extract_run *r, idr_error *err) {
-  const idr_mdata_spec spec = {.group = -1, .x = IDR_Q_VOLTAGE, .ny = 1, .y = {IDR_Q_CAPACITANCE}};
-  idr_status st = idr_mdata_read(o->cv, &spec, NULL, &r->cv_md, err);
-  if (st) return st;
-  idr_mott_schottky_options mo;
-  idr_mott_schottky_options_default(&mo);
-  mo.area_cm2 = o->area_cm2;
-  mo.eps_r = r->eps_r;
-  if (o->have_range) {
-    mo.V_lo = o->V_lo;
-    mo.V_hi = o->V_hi;
+/* ---- arrays ---------------------------------------------------------------------- */
+
+/* Curve j of c: its first point and count. */
+static void curve_of(const idr_tid_curves *c, size_t j, size_t *k0, size_t *n) {
+  *k0 = c->offset ? c->offset[j] : j * c->n;
+  *n = c->offset ? c->offset[j + 1] - c->offset[j] : c->n;
+}
+
+static idr_status check_arrays(const idr_tid_curves *c, idr_error *err) {
+  if (!c->T_K || !c->t_s || !c->C)
+    return idr_error_set(err, IDR_ERR_INPUT, "<arrays>: T_K, t_s and C are required");
+  if (c->m < 2)
+    return idr_error_set(err, IDR_ERR_INPUT,
+                         "<arrays>: need transients at >= 2 temperatures, found %zu", c->m);
+  if (c->C_units && strcmp(c->C_units, "F") != 0 && strcmp(c->C_units, "F/m^2") != 0)
+    return idr_error_set(err, IDR_ERR_INPUT, "<arrays>: C_units must be F or F/m^2 (got '%s')",
+                         c->C_units);
+  for (size_t j = 0; j < c->m; j++) {
+    if (!(c->T_K[j] > 0.0 && isfinite(c->T_K[j])))
+      return idr_error_set(err, IDR_ERR_INPUT, "<arrays>: T_K[%zu] must be > 0 K (got %g)", j,
+                           c->T_K[j]);
+    if (c->offset && c->offset[j + 1] < c->offset[j])
+      return idr_error_set(err, IDR_ERR_INPUT, "<arrays>: offset[%zu] = %zu < offset[%zu] = %zu",
+                           j + 1, c->offset[j + 1], j, c->offset[j]);
+    size_t k0, n;
+    curve_of(c, j, &k0, &n);
+    for (size_t k = k0; k < k0 + n; k++) {
+      if (!isfinite(c->t_s[k]) || !isfinite(c->C[k]))
+        return idr_error_set(err, IDR_ERR_INPUT,
+                             "<arrays>: point %zu of the curve at T = %g K is not finite (t = %g "
+                             "s, C = %g)",
+                             k - k0, c->T_K[j], c->t_s[k], c->C[k]);
+      if (k > k0 && !(c->t_s[k] > c->t_s[k - 1]))
+        return idr_error_set(err, IDR_ERR_INPUT,
+                             "<arrays>: the times of the curve at T = %g K must increase (t[%zu] "
+                             "= %g s after %g s)",
+                             c->T_K[j], k - k0, c->t_s[k], c->t_s[k - 1]);
+    }
   }
-  st = idr_mott_schottky_fit(r->cv_md.x, r->cv_md.y[0], r->cv_md.n, &mo, &r->ms, err);
-  if (st) return idr_error_context(err, "Mott-Schottky fit of %s", o->cv);
-  r->N_A_cm3 = r->ms.N_cm3;
-  /* exactly 2 points: no error estimate; the extraction then takes N_A as exact */
-  r->N_A_err_cm3 = isfinite(r->ms.N_err_cm3) ? r->ms.N_err_cm3 : 0.0;
   return IDR_OK;
 }
 
-/* ---- the -o file -------------------------------------------------------- */
-
-static idr_status write_attrs(idr_h5 *h, const char *g, const char *const *names, const double *v,
-                              size_t n, idr_error *err) {
-  idr_status st = idr_h5_create_group(h, g, err);
-  for (size_t i = 0; !st && i < n; i++)
-    st = idr_h5_set_attr_double(h, g, names[i], v[i], err);
-  return st;
-}
-
-/* data/: the curves the extraction saw (after units, groups and window). */
-static idr_status write_data(idr_h5 *h, const idr_extract_data *d, idr_error *err) {
-  int *off = malloc((d->m + 1) * sizeof *off);
-  if (!off) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-  for (size_t j = 0; j <= d->m; j++)
-    off[j] = (int)d->off[j];
-  const size_t n = d->off[d->m];
-  idr_status st = idr_h5_write_double_1d(h, "data/T", d->T, d->m, "K", err);
-  if (!st) st = idr_h5_write_double_1d(h, "data/T_spread", d->T_spread, d->m, "K", err);
-  if (!st) st = idr_h5_write_int_1d(h, "data/offset", off, d->m + 1, "-", err);
-  if (!st) st = idr_h5_write_double_1d(h, "data/t", d->t, n, "s", err);
-  if (!st) st = idr_h5_write_double_1d(h, "data/C", d->C, n, d->C_units, err);
-  free(off);
-  return st;
-}
-
-static idr_status write_cv(idr_h5 *h, const idr_extract_opts *o, const idr_extract_run *r,
-                           idr_error *err) {
-  static const char *const names[] = {"N_cm3", "N_err_cm3", "V_bi_V", "V_bi_err_V", "points",
-                                      "r2",    "polarity",  "V_lo_V", "V_hi_V",     "area_cm2"};
-  const double v[] = {r->ms.N_cm3,
-                      r->ms.N_err_cm3,
-                      r->ms.V_bi,
-                      r->ms.V_bi_err,
-                      (double)r->ms.n_used,
-                      r->ms.r2,
-                      (double)r->ms.polarity,
-                      o->have_range ? o->V_lo : -HUGE_VAL,
-                      o->have_range ? o->V_hi : HUGE_VAL,
-                      o->area_cm2};
-  idr_status st = write_attrs(h, "mott_schottky", names, v, sizeof v / sizeof v[0], err);
-  if (!st) st = idr_h5_set_attr_string(h, "mott_schottky", "cv_file", o->cv, err);
-  if (!st) st = idr_h5_write_double_1d(h, "mott_schottky/V", r->cv_md.x, r->cv_md.n, "V", err);
-  if (!st) st = idr_h5_write_double_1d(h, "mott_schottky/C", r->cv_md.y[0], r->cv_md.n, "F", err);
-  return st;
-}
-
-idr_status idr_extract_write(const idr_extract_opts *o, const idr_extract_run *r, idr_error *err) {
-  const idr_tid_extraction *x = &r->x;
-  idr_h5 *h = NULL;
-  idr_status st = idr_h5_create(o->out_h5, &h, err);
+idr_status idr_extract_load_arrays(const idr_tid_curves *c, double x_min, double x_max,
+                                   idr_transient_model model, idr_extract_data *d, idr_error *err) {
+  idr_status st = check_arrays(c, err);
   if (st) return st;
-  st = idr_h5_set_attr_string(h, "/", "iondrift_version", IDR_VERSION, err);
-  if (!st) st = idr_h5_set_attr_string(h, "/", "command", "extract", err);
-  if (!st) st = idr_h5_set_attr_string(h, "/", "input", o->path, err);
-  if (!st) st = idr_h5_set_attr_string(h, "/", "input_kind", r->data.kind, err);
-  const char *src = o->cv ? "mott-schottky" : isfinite(r->N_A_cm3) ? "doping" : "none";
-  if (!st) st = idr_h5_set_attr_string(h, "/", "N_A_source", src, err);
-  if (!st) st = idr_h5_set_attr_double(h, "/", "area_cm2", o->area_cm2, err);
-  if (!st) st = idr_h5_set_attr_double(h, "/", "thickness_nm", r->thickness_nm, err);
-  if (!st && o->cv) st = write_cv(h, o, r, err);
-  if (!st) st = write_data(h, &r->data, err);
-  idr_app_extraction_info in = {r->data.T, r->data.C_units, r->N_A_cm3, r->N_A_err_cm3, r->eps_r};
-  if (!st) st = idr_app_write_extraction(h, "extraction", x, &in, err);
-  for (size_t k = 0; !st && k < r->data.n_true; k++) {
-    const idr_extract_truth *ti = &r->data.truth[k];
-    char g[IDR_EXTRACT_NAME_LEN + 32];
-    static const char *const t_names[] = {"Ea_eV", "N_ion_cm3", "D0_cm2_s", "D300_cm2_s"};
-    const double t_v[] = {ti->Ea_eV, ti->N_ion_cm3, ti->D0_cm2_s, ti->D300_cm2_s};
-    snprintf(g, sizeof g, "extraction/true/%s", ti->name);
-    st = write_attrs(h, g, t_names, t_v, 4, err);
-    if (!st) st = idr_h5_set_attr_string(h, g, "sign", ti->sign, err);
+  size_t total = 0;
+  for (size_t j = 0; j < c->m; j++) {
+    size_t k0, n;
+    curve_of(c, j, &k0, &n);
+    total += n;
   }
-  if (st) {
-    idr_h5_abort(&h);
-    return st;
+  st = data_alloc(d, c->m, total, err);
+  if (st) return st;
+  d->C_units = c->C_units ? c->C_units : "F";
+  d->kind = "arrays";
+  d->N_A_cm3 = d->eps_r = d->thickness_nm = NAN;
+  size_t used = 0;
+  for (size_t j = 0; j < c->m; j++) {
+    size_t k0, n;
+    curve_of(c, j, &k0, &n);
+    d->T[j] = c->T_K[j];
+    d->T_spread[j] = c->T_spread_K ? c->T_spread_K[j] : 0.0;
+    d->off[j] = used;
+    for (size_t k = k0; k < k0 + n; k++)
+      if (c->t_s[k] > 0.0 && c->t_s[k] >= x_min && c->t_s[k] <= x_max) {
+        d->t[used] = c->t_s[k];
+        d->C[used++] = c->C[k];
+      }
   }
-  return idr_h5_commit(&h, err);
+  d->off[c->m] = used;
+  return check_points("<arrays>", d, NULL, model, err);
 }
