@@ -3,8 +3,10 @@
  * the reproduction's deck (examples/xiang2026.yaml, or argv[1]): loading a
  * study, one typed change (the deck reader run again on the tree; material
  * and composition data cached per study), a change of a composition family
- * and its x together, a deep copy, a read back by path. Medians of
- * BENCH_API_REPEATS. One machine-readable line per case:
+ * and its x together, a deep copy, a read back by path; a short run (the
+ * thermal equilibrium of the deck) without and with a progress callback
+ * (the run then goes to a helper thread that reports to this one). Medians
+ * of BENCH_API_REPEATS. One machine-readable line per case:
  *   bench case=api_... wall_us=... repeats=...
  * For scale: one TID scan of that deck is ~1 s (idr_bench, case tid_scan).
  */
@@ -23,6 +25,13 @@ static double now_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* CPU time of the whole process (every thread) [s]. */
+static double cpu_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -31,6 +40,11 @@ static int cmp_double(const void *a, const void *b) {
 static double median_us(double *v, int n) {
   qsort(v, (size_t)n, sizeof *v, cmp_double);
   return 1e6 * v[n / 2];
+}
+
+static void on_progress(void *user, double fraction, const char *stage) {
+  (void)stage;
+  *(double *)user = fraction;
 }
 
 static void report(const char *name, double *t) {
@@ -79,6 +93,21 @@ int main(int argc, char **argv) {
     t[r] = now_s() - t0;
   }
   report("get_double", t);
+  if (idr_study_set_yaml(s, "protocol", "{type: equilibrate}", &err)) goto out;
+  for (int with = 0; with < 2; with++) {
+    static double cpu[BENCH_API_REPEATS];
+    for (int r = 0; r < BENCH_API_REPEATS; r++) {
+      double last = 0.0, t0 = now_s(), c0 = cpu_s();
+      idr_result *res = NULL;
+      if (idr_study_run(s, 1, with ? on_progress : NULL, &last, &res, &err)) goto out;
+      t[r] = now_s() - t0;
+      cpu[r] = cpu_s() - c0;
+      idr_result_free(&res);
+    }
+    printf("bench case=api_run_equilibrate%s wall_us=%.1f cpu_us=%.1f repeats=%d\n",
+           with ? "_progress" : "", median_us(t, BENCH_API_REPEATS),
+           median_us(cpu, BENCH_API_REPEATS), BENCH_API_REPEATS);
+  }
   rc = 0;
 out:
   if (rc) fprintf(stderr, "api_bench: %s\n", err.msg);
