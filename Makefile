@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT   ?= out
 PREFIX     ?= /usr/local
 
-.PHONY: all deps configure build demo test test-fast asan bench bench-sweep sweep-map install format format-check clean
+.PHONY: all deps configure build demo test test-fast asan bench bench-sweep sweep-map stress install format format-check clean
 
 all: build
 
@@ -62,6 +62,19 @@ sweep-map: build
 	@mkdir -p $(DEMO_OUT)
 	@./$(BUILD)/app/iondrift sweep examples/tid_bias_map.yaml -o $(DEMO_OUT)/tid_bias_map
 	@./$(BUILD)/app/iondrift plot $(DEMO_OUT)/tid_bias_map/results.h5 -o $(DEMO_OUT)/tid_bias_map/bias_map.png
+
+# The long stress grid (docs/validation.md): `iondrift run` of the example
+# deck at STRESS_POINTS random (T, Ea, N_ion, N_A, pulse) points, every core;
+# fails on a crash, a NaN or < 99.9 % converged. The table of every point:
+# $(BUILD)/stress_out/points.csv.
+STRESS_POINTS ?= 1000
+STRESS_SEED   ?= 2026
+stress: build
+	@mkdir -p $(BUILD)/stress_out
+	@IONDRIFT_MATERIALS=$(CURDIR)/materials/data ./$(BUILD)/validation/stress_grid \
+	  ./$(BUILD)/app/iondrift examples/fapbi3_pin.yaml $(BUILD)/stress_out \
+	  --points $(STRESS_POINTS) --seed $(STRESS_SEED) --jobs $(JOBS) \
+	  --table $(BUILD)/stress_out/points.csv
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i

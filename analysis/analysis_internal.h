@@ -65,6 +65,12 @@ double idr_an_transient_jac_error(const idr_transient_data *d, idr_transient_mod
 double idr_an_global_jac_error(const idr_transient_data *d, size_t m, size_t n_comp, int T_power,
                                const double *x);
 
+/* Standard error from a variance: a round-off negative variance is 0, a NaN
+ * stays NaN (sqrt(fmax(v, 0)) would report a certain 0 for it). */
+static inline double idr_an_sqrt_var(double v) {
+  return v < 0.0 ? 0.0 : sqrt(v);
+}
+
 /* Steps 4-5 of the TID extraction (tid_species.c), for component c over the
  * used temperatures; gper: the global fit's per-temperature results (the used
  * temperatures in order), or NULL for the local fits in x->per_T. */

@@ -98,7 +98,7 @@ idr_status idr_arrhenius_tau(const idr_arrhenius *arr, double T_K, double *tau_s
   double v = arr->lnA_err * arr->lnA_err + b * b * arr->Ea_err_eV * arr->Ea_err_eV -
              2.0 * b * arr->cov_lnA_Ea;
   *tau_s = exp(lt);
-  if (tau_err_s) *tau_err_s = *tau_s * sqrt(fmax(v, 0.0));
+  if (tau_err_s) *tau_err_s = *tau_s * idr_an_sqrt_var(v);
   return IDR_OK;
 }
 
@@ -172,7 +172,8 @@ idr_status idr_ion_diffusion_from_arrhenius(const idr_arrhenius *arr, double N_A
   out->D0_cm2_s = exp(lnD0);
   out->D0_err_cm2_s = out->D0_cm2_s * sqrt(vA + rN * rN);
   out->D300_cm2_s = exp(lnD0 - arr->Ea_eV * b);
-  out->D300_err_cm2_s =
-      out->D300_cm2_s * sqrt(fmax(vA + b * b * vE - 2.0 * b * arr->cov_lnA_Ea, 0.0) + rN * rN);
+  double vD = vA + b * b * vE - 2.0 * b * arr->cov_lnA_Ea;
+  if (vD < 0.0) vD = 0.0; /* round-off; a NaN stays */
+  out->D300_err_cm2_s = out->D300_cm2_s * sqrt(vD + rN * rN);
   return IDR_OK;
 }

@@ -229,7 +229,7 @@ idr_status idr_global_fit_run(const idr_transient_data *data, size_t m, idr_tran
     ar->Ea_eV = Ea;
     ar->Ea_err_eV = sqrt(vE);
     ar->lnA = T_power * log(pr.T_ref) - u + Ea / kTr;
-    ar->lnA_err = sqrt(fmax(vu + vE / (kTr * kTr) - 2.0 * cuE / kTr, 0.0));
+    ar->lnA_err = idr_an_sqrt_var(vu + vE / (kTr * kTr) - 2.0 * cuE / kTr);
     ar->cov_lnA_Ea = -cuE + vE / kTr;
     ar->r2 = NAN;
     ar->chi2 = NAN;
@@ -259,7 +259,7 @@ idr_status idr_global_fit_run(const idr_transient_data *data, size_t m, idr_tran
       double vu =
           COV(G_U(k), G_U(k)) + a * a * COV(G_EA(k), G_EA(k)) + 2.0 * a * COV(G_U(k), G_EA(k));
       r->tau_s[c] = exp(g_u(&pr, x, k, T));
-      r->tau_err_s[c] = r->tau_s[c] * sqrt(fmax(vu, 0.0));
+      r->tau_err_s[c] = r->tau_s[c] * idr_an_sqrt_var(vu);
       r->dC[c] = -pr.S * gsl_vector_get(x, b + 1 + k);
       r->dC_err[c] = pr.S * sqrt(COV(b + 1 + k, b + 1 + k));
     }

@@ -227,6 +227,10 @@ typedef struct idr_tid_extract_options {
   double N_A_err_cm3;        /* its standard error [cm^-3] (default 0) */
   double eps_r;              /* absorber relative permittivity [-] (required) */
   double window_margin;      /* tau used when in [t_first m, t_last / m] (default 3) [-] */
+  double amplitude_sigmas;   /* a component is present at a temperature when |dC| exceeds
+                                this many standard errors (default 3) [-] ... */
+  double amplitude_floor;    /* ... and |dC| / C_inf exceeds this (default 1e-9: the round-off
+                                of C, printed with 10 digits in CSV tables) [-] */
   idr_tid_polarity polarity; /* which ion a sign of dC means (default unknown) */
   /* intrinsic absorber only (N_A not given): */
   double thickness_nm; /* absorber thickness d [nm]; NAN: no N_ion D (default NAN) */
@@ -272,10 +276,15 @@ typedef struct idr_tid_extraction {
 } idr_tid_extraction;
 
 /* The whole TID extraction on m transients (t after the pulse, any C unit,
- * T_K set). Fails when fewer than two temperatures have their time
- * constants inside the measured window. Without N_A (an intrinsic absorber)
- * Ea and tau are extracted as always, N_ion D and sigma from the thickness
- * and C_to_F_m2 when given, D from N_ion when given; N_ion is NAN. */
+ * T_K set). Fails (IDR_ERR_RANGE, saying why) when fewer than two
+ * temperatures have their time constants inside the measured window and
+ * every component above its noise (a component whose amplitude is not above
+ * its noise is absent, not fitted), or when a species' numbers are not
+ * finite. Without N_A (an intrinsic absorber) Ea and tau are extracted as
+ * always, N_ion D and sigma from the thickness and C_to_F_m2 when given, D
+ * from N_ion when given; N_ion is NAN. Every other number of a successful
+ * extraction is finite; only the errors of a two-temperature regression may
+ * be NaN (no degrees of freedom). */
 idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
                            const idr_tid_extract_options *opt, idr_tid_extraction *out,
                            idr_error *err);

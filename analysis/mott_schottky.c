@@ -57,15 +57,22 @@ idr_status idr_mott_schottky_fit(const double *V, const double *C_F, size_t n,
   if (!buf) return idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory", who);
   double *x = buf, *y = buf + k;
   double Vmin = HUGE_VAL, Vmax = -HUGE_VAL;
+  idr_status st = IDR_OK;
   for (size_t i = 0, j = 0; i < n; i++) {
     if (V[i] < opt->V_lo || V[i] > opt->V_hi) continue;
     x[j] = V[i];
     y[j] = 1.0 / (C_F[i] * C_F[i]);
+    if (!isfinite(y[j])) {
+      st = idr_error_set(err, IDR_ERR_INPUT,
+                         "%s: 1/C^2 overflows at point %zu (V = %g V, C = %g F): not a "
+                         "capacitance of the device",
+                         who, i, V[i], C_F[i]);
+      goto out_free_buf;
+    }
     Vmin = V[i] < Vmin ? V[i] : Vmin;
     Vmax = V[i] > Vmax ? V[i] : Vmax;
     j++;
   }
-  idr_status st = IDR_OK;
   if (!(Vmax > Vmin)) {
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: all voltages in range are equal (%g V)", who, Vmin);
     goto out_free_buf;
@@ -98,12 +105,19 @@ idr_status idr_mott_schottky_fit(const double *V, const double *C_F, size_t n,
   res->N_cm3 = N / IDR_CM3_TO_M3;
   res->N_err_cm3 = res->N_cm3 * sqrt(c11) / fabs(c1);
   res->V_bi = res->polarity * V0 + (opt->include_kT ? idr_thermal_voltage(opt->T_K) : 0.0);
-  res->V_bi_err = sqrt(fmax(vV0, 0.0));
-  if (isnan(vV0)) res->V_bi_err = NAN;
+  res->V_bi_err = vV0 < 0.0 ? 0.0 : sqrt(vV0); /* round-off negative: 0; NaN stays */
   res->slope = c1;
   res->intercept = c0;
   res->n_used = k;
   res->r2 = tss > 0.0 ? 1.0 - sumsq / tss : 1.0;
+  /* finite or failed: only the errors of a 2-point fit are NaN (no residual) */
+  const int errs_ok = k == 2 || (isfinite(res->N_err_cm3) && isfinite(res->V_bi_err));
+  if (!(isfinite(res->N_cm3) && res->N_cm3 > 0.0 && isfinite(res->V_bi) && isfinite(res->slope) &&
+        isfinite(res->intercept) && isfinite(res->r2) && errs_ok))
+    st = idr_error_set(err, IDR_ERR_RANGE,
+                       "%s: the fit is not finite (N = %g cm^-3, V_bi = %g V, R^2 = %g from %zu "
+                       "points): 1/C^2 spans more than double precision can fit",
+                       who, res->N_cm3, res->V_bi, res->r2, k);
 out_free_buf:
   free(buf);
   return st;

@@ -105,11 +105,18 @@ double idr_an_jac_error(gsl_multifit_nlinear_fdf *fdf, const gsl_vector *x) {
   for (size_t k = 0; k < p; k++) {
     double xk = gsl_vector_get(x, k);
     double h = 1e-6 * fmax(fabs(xk), 1.0);
-    gsl_vector_memcpy(xp, x);
+    if (gsl_vector_memcpy(xp, x) != GSL_SUCCESS) {
+      worst = NAN;
+      goto out_free;
+    }
     gsl_vector_set(xp, k, xk + h);
-    fdf->f(xp, fdf->params, fp);
+    int rp = fdf->f(xp, fdf->params, fp);
     gsl_vector_set(xp, k, xk - h);
-    fdf->f(xp, fdf->params, fm);
+    int rm = fdf->f(xp, fdf->params, fm);
+    if (rp != GSL_SUCCESS || rm != GSL_SUCCESS) {
+      worst = NAN; /* a failed evaluation fails the comparison */
+      goto out_free;
+    }
     for (size_t i = 0; i < n; i++) {
       double fd = (gsl_vector_get(fp, i) - gsl_vector_get(fm, i)) / (2.0 * h);
       double an = gsl_matrix_get(J, i, k);

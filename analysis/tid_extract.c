@@ -4,7 +4,9 @@
  *   1. per-temperature fits (single, stretched or two opposite-sign
  *      exponentials); a temperature is used when every fitted tau lies
  *      inside the measured window [t_first * m, t_last / m] (m = 3 by
- *      default) and the fit converged;
+ *      default), the fit converged and every amplitude is above its noise
+ *      (|dC| > 3 standard errors and > 1e-9 C_inf; otherwise the component
+ *      is absent there, not fitted);
  *   2. Arrhenius regression of those taus, ln(T^n/tau) vs 1/T;
  *   3. a global fit over the used temperatures with tau(T) tied to the
  *      Arrhenius law (single and two-component models) - the reported Ea;
@@ -12,7 +14,9 @@
  *      amplitudes), averaged; D0 and D(300 K) from the Arrhenius prefactor;
  *      for an intrinsic absorber (no N_A) N_ion D and the ionic conductivity
  *      from tau = R_ion C_s instead (docs/analysis.md, section 4b);
- *   5. the ion of each component from the sign of dC and the polarity.
+ *   5. the ion of each component from the sign of dC and the polarity;
+ *   6. a species is reported only with finite numbers (else IDR_ERR_RANGE
+ *      saying which; N_ion, D are NaN by design for an intrinsic absorber).
  * See docs/analysis.md.
  */
 #include "analysis_internal.h"
@@ -29,6 +33,8 @@ void idr_tid_extract_options_default(idr_tid_extract_options *o) {
   o->N_A_err_cm3 = 0.0;
   o->eps_r = NAN;
   o->window_margin = 3.0;
+  o->amplitude_sigmas = 3.0;
+  o->amplitude_floor = 1e-9;
   o->polarity = IDR_POLARITY_UNKNOWN;
   o->thickness_nm = NAN;
   o->C_to_F_m2 = NAN;
@@ -57,6 +63,40 @@ static int tau_in_window(const idr_transient_data *d, const idr_transient_fit *f
   return f->converged;
 }
 
+/* Is every component above its noise: |dC| > sigmas * its standard error
+ * and > floor * |C_inf|? (A NaN anywhere answers no.) Updates *rel_max, the
+ * largest |dC| / |C_inf| seen. */
+static int above_noise(const idr_transient_fit *f, const idr_tid_extract_options *o,
+                       double *rel_max) {
+  int ok = 1;
+  for (size_t c = 0; c < f->n_comp; c++) {
+    const double a = fabs(f->dC[c]), rel = a / fabs(f->C_inf);
+    if (rel > *rel_max) *rel_max = rel;
+    if (!(a > o->amplitude_sigmas * f->dC_err[c] && rel > o->amplitude_floor)) ok = 0;
+  }
+  return ok;
+}
+
+/* Finite or failed: a species is reported only with finite numbers (the
+ * standard errors of a regression over exactly 2 temperatures are NaN: no
+ * degrees of freedom; N_ion and D of an intrinsic absorber are NaN by
+ * design: both documented). */
+static idr_status check_species(const idr_tid_species *sp, size_t c, int intrinsic,
+                                idr_error *err) {
+  const double always[] = {sp->Ea_eV, sp->Ea_regression_eV, sp->dC_rel};
+  const double doped[] = {sp->N_ion_cm3, sp->N_ion_err_cm3, sp->D0_cm2_s, sp->D300_cm2_s};
+  int ok = 1;
+  for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+    ok &= isfinite(always[i]) != 0;
+  for (size_t i = 0; !intrinsic && i < sizeof doped / sizeof doped[0]; i++)
+    ok &= isfinite(doped[i]) != 0;
+  if (ok) return IDR_OK;
+  return idr_error_set(err, IDR_ERR_RANGE,
+                       "TID extraction: component %zu is not finite (Ea = %g eV, dC/C = %g, N_ion "
+                       "= %g cm^-3, D0 = %g cm^2/s, D(300 K) = %g cm^2/s)",
+                       c + 1, sp->Ea_eV, sp->dC_rel, sp->N_ion_cm3, sp->D0_cm2_s, sp->D300_cm2_s);
+}
+
 idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
                            const idr_tid_extract_options *o, idr_tid_extraction *x,
                            idr_error *err) {
@@ -82,23 +122,35 @@ idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
     st = idr_error_set(err, IDR_ERR_NOMEM, "TID extraction: out of memory");
     goto out_free;
   }
-  /* 1. per-temperature fits */
-  size_t nu = 0;
+  /* 1. per-temperature fits: used when in the window and above the noise */
+  size_t nu = 0, n_noise = 0;
+  double rel_max = 0.0;
   for (size_t j = 0; j < m; j++) {
     idr_error e1;
     idr_error_clear(&e1);
-    if (idr_transient_fit_run(&curves[j], o->model, &fo, &x->per_T[j], &e1) == IDR_OK &&
-        tau_in_window(&curves[j], &x->per_T[j], o->window_margin)) {
+    if (idr_transient_fit_run(&curves[j], o->model, &fo, &x->per_T[j], &e1) != IDR_OK) continue;
+    if (!above_noise(&x->per_T[j], o, &rel_max)) {
+      n_noise++;
+    } else if (tau_in_window(&curves[j], &x->per_T[j], o->window_margin)) {
       x->used[j] = 1;
       sel[nu++] = curves[j];
     }
   }
   x->n_used = nu;
+  if (nu < 2 && n_noise + 1 >= m) {
+    st = idr_error_set(err, IDR_ERR_RANGE,
+                       "TID extraction: no ionic signal above the noise: at %zu of %zu "
+                       "temperatures a fitted amplitude |dC| is not above %g standard errors or "
+                       "%g of C (largest |dC|/C %.3g)",
+                       n_noise, m, o->amplitude_sigmas, o->amplitude_floor, rel_max);
+    goto out_free;
+  }
   if (nu < 2) {
     st = idr_error_set(err, IDR_ERR_RANGE,
                        "TID extraction: fewer than 2 temperatures have a time constant inside "
-                       "the measured window (%zu of %zu); widen the window or the temperatures",
-                       nu, m);
+                       "the measured window and a signal above the noise (%zu of %zu; %zu below "
+                       "the noise); widen the window or the temperatures",
+                       nu, m, n_noise);
     goto out_free;
   }
   size_t nc = x->per_T[0].n_comp;
@@ -145,6 +197,8 @@ idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
     sp->sign = x->intrinsic ? IDR_ION_UNKNOWN : idr_ion_from_dC(sp->dC_sign, o->polarity);
     st = x->intrinsic ? idr_an_species_intrinsic(x, g, &primary[c], o, sp, err)
                       : idr_an_species_doped(x, g, c, &primary[c], o, sp, err);
+    if (st) goto out_free;
+    st = check_species(sp, c, x->intrinsic, err);
     if (st) goto out_free;
   }
 out_free:

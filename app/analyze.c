@@ -93,12 +93,13 @@ static void print_json(const idr_result *r) {
          idr_app_attr(r, MS, "kT_included") != 0.0 ? "true" : "false");
 }
 
-/* " +/- err unit" (two significant digits), or a note when there is none. */
-static void print_err(double v, const char *unit) {
+/* " +/- err unit" (two significant digits), or a note when there is none
+ * (a fit of exactly 2 points has no residual). */
+static void print_err(double v, const char *unit, size_t points) {
   if (isfinite(v)) {
     printf(" +/- %.2g %s\n", v, unit);
   } else {
-    printf(" %s (no error estimate from 2 points)\n", unit);
+    printf(" %s (no error estimate from %zu points)\n", unit, points);
   }
 }
 
@@ -113,11 +114,13 @@ static void print_table(const char *path, const idr_result *r) {
   printf("  area          %g cm^2, eps_r %g, T %g K\n", idr_app_attr(r, MS, "area_cm2"),
          idr_app_attr(r, MS, "eps_r"), idr_app_attr(r, MS, "T_K"));
   printf("  N             %.6g", idr_app_attr(r, MS, "N_cm3"));
-  print_err(idr_app_attr(r, MS, "N_err_cm3"), "cm^-3");
+  const size_t points = (size_t)idr_app_attr(r, MS, "points");
+  print_err(idr_app_attr(r, MS, "N_err_cm3"), "cm^-3", points);
   printf("  V_bi          %.6g", idr_app_attr(r, MS, "V_bi_V"));
-  print_err(idr_app_attr(r, MS, "V_bi_err_V"), kT ? "V (kT/q included)" : "V (intercept, no kT/q)");
+  print_err(idr_app_attr(r, MS, "V_bi_err_V"), kT ? "V (kT/q included)" : "V (intercept, no kT/q)",
+            points);
   printf("  slope         %.6g F^-2 V^-1 (d(1/C^2)/dV)\n", idr_app_attr(r, MS, "slope_F-2_V-1"));
-  printf("  points        %zu of %zu", (size_t)idr_app_attr(r, MS, "points"), n_rows);
+  printf("  points        %zu of %zu", points, n_rows);
   if (isfinite(V_lo) || isfinite(V_hi))
     printf(" in [%g, %g] V\n", V_lo, V_hi);
   else

@@ -166,7 +166,7 @@ static void print_table(const idr_result *r, const char *dir, int invert, int pl
     idr_result_attr_item(r, "summary", "species", k, sp, sizeof sp, NULL);
     printf("  %-7s %6.3f  %-7s %9.4f %8.4f+-%.4f %9.4f %9.3f %11.3g %11.3g\n", name, x[k], sp,
            Et[k], Ex[k], Ee[k], Ed[k], Es[k], Nt[k], Nx[k]);
-    worst = fmax(worst, fabs(Ex[k] - Ed[k]));
+    worst = idr_max_abs(worst, Ex[k] - Ed[k]);
   }
   if (invert)
     printf("  (Ea_true: inverted; max |Ea_extracted - Ea_TID| = %.2f meV, stopping rule %.1f "

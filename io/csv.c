@@ -56,8 +56,10 @@ static bool csv_print(FILE *f, const char *comment, const char *const *names,
   return !ferror(f);
 }
 
-idr_status idr_csv_write(const char *path, const char *comment, const char *const *names,
-                         const double *const *cols, size_t ncols, size_t nrows, idr_error *err) {
+idr_status idr_csv_stage(const char *path, const char *comment, const char *const *names,
+                         const double *const *cols, size_t ncols, size_t nrows, char **tmp_path,
+                         idr_error *err) {
+  *tmp_path = NULL;
   if (!path || !path[0]) return idr_error_set(err, IDR_ERR_INPUT, "idr_csv_write: empty path");
   if (ncols == 0 || !names || !cols)
     return idr_error_set(err, IDR_ERR_INTERNAL, "%s: no columns to write", path);
@@ -97,6 +99,14 @@ idr_status idr_csv_write(const char *path, const char *comment, const char *cons
   }
   bool ok = csv_print(f, comment, names, cols, ncols, nrows);
   int saved = errno;
+  if (ok && fflush(f) != 0) {
+    ok = false;
+    saved = errno;
+  }
+  if (ok && fsync(fileno(f)) != 0) {
+    ok = false;
+    saved = errno;
+  }
   if (fclose(f) != 0 && ok) {
     ok = false;
     saved = errno;
@@ -106,13 +116,21 @@ idr_status idr_csv_write(const char *path, const char *comment, const char *cons
                        strerror(saved));
     goto out_remove_tmp;
   }
-  st = idr_io_publish(tmp, path, err);
-  if (st == IDR_OK) {
-    free(tmp);
-    return IDR_OK;
-  }
+  *tmp_path = tmp;
+  return IDR_OK;
 out_remove_tmp:
   remove(tmp);
+  free(tmp);
+  return st;
+}
+
+idr_status idr_csv_write(const char *path, const char *comment, const char *const *names,
+                         const double *const *cols, size_t ncols, size_t nrows, idr_error *err) {
+  char *tmp = NULL;
+  idr_status st = idr_csv_stage(path, comment, names, cols, ncols, nrows, &tmp, err);
+  if (st) return st;
+  st = idr_io_publish(tmp, path, err);
+  if (st) remove(tmp);
   free(tmp);
   return st;
 }

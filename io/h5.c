@@ -1,15 +1,21 @@
 /*
- * iondrift io: HDF5 result files. Writer (temporary name, commit = flush,
- * close, fsync, rename), reader, group listing. See idr_io.h for the
- * contract and docs/outputs.md for the layout the engine writes.
+ * iondrift io: HDF5 result files: writing datasets and attributes, reading
+ * them back, group listing (the file lifecycle is in h5_file.c). See
+ * idr_io.h for the contract and docs/outputs.md for the layout the engine
+ * writes.
  *
  * Every function that calls HDF5 first switches HDF5's automatic error
- * printing off (h5_quiet) and, on a failure, reads the innermost description
- * from the HDF5 error stack before any other HDF5 call clears it (h5_fail).
+ * printing off (idr_h5_quiet) and, on a failure, reads the innermost
+ * description from the HDF5 error stack before any other HDF5 call clears it
+ * (idr_h5_fail). Return codes: every call is checked; on the writing side a
+ * failed close is an error too (h5_close: a close may write). Closing what a
+ * reader opened cannot lose data, and the value read is already in hand:
+ * those closes are (void) on purpose.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "idr_io.h"
+#include "h5_internal.h"
 #include "io_internal.h"
 
 #include <hdf5.h>
@@ -21,18 +27,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-struct idr_h5 {
-  hid_t fid;     /* open HDF5 file */
-  bool writable; /* created by idr_h5_create (else opened read-only) */
-  char *path;    /* final path (writer) or the opened path (reader) */
-  char *tmp;     /* temporary path being written; NULL for a reader */
-};
-
 /* Units attribute of string datasets. */
 #define IDR_H5_TEXT_UNITS "text"
 
-static void h5_quiet(void) {
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+void idr_h5_quiet(void) {
+  /* a failure leaves HDF5 printing its own messages to stderr: nothing is
+   * lost, the error is still reported through idr_error */
+  (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
 /* ---- errors ------------------------------------------------------------ */
@@ -52,14 +53,10 @@ static herr_t h5_walk_cb(unsigned n, const H5E_error2_t *e, void *data) {
   return 0;
 }
 
-/* Set err to "<file>: <what>[: HDF5: <innermost error>]". Must be called
- * right after the failing HDF5 call, before any other HDF5 call. */
-static idr_status h5_fail(idr_error *err, idr_status status, const char *file, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static idr_status h5_fail(idr_error *err, idr_status status, const char *file, const char *fmt,
-                          ...) {
+idr_status idr_h5_fail(idr_error *err, idr_status status, const char *file, const char *fmt, ...) {
   h5_detail d = {.have = false};
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5_walk_cb, &d);
+  /* without the walk the message lacks HDF5's detail (d.have stays false) */
+  (void)H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5_walk_cb, &d);
   char what[512];
   va_list ap;
   va_start(ap, fmt);
@@ -81,11 +78,22 @@ static idr_status check_handle(const idr_h5 *h, const char *path, bool need_writ
 
 /* ---- helpers ----------------------------------------------------------- */
 
+/* Close an HDF5 identifier with its close function; a failure becomes the
+ * error of the operation when it has none yet (a close may write). Returns
+ * the status to go on with. A negative id is not open: nothing to do. */
+static idr_status h5_close(herr_t (*close_fn)(hid_t), hid_t id, idr_status st, const idr_h5 *h,
+                           const char *what, idr_error *err) {
+  if (id < 0) return st;
+  if (close_fn(id) < 0 && st == IDR_OK)
+    return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot close %s", what);
+  return st;
+}
+
 static hid_t vlstr_type(void) {
   hid_t t = H5Tcopy(H5T_C_S1);
   if (t < 0) return t;
   if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
-    H5Tclose(t);
+    (void)H5Tclose(t); /* already failing: the caller reports it */
     return H5I_INVALID_HID;
   }
   return t;
@@ -127,21 +135,21 @@ static idr_status ensure_groups(idr_h5 *h, const char *path, idr_error *err) {
     p[i] = '\0';
     htri_t ex = H5Lexists(h->fid, p, H5P_DEFAULT);
     if (ex < 0) {
-      st = h5_fail(err, IDR_ERR_IO, h->path, "cannot look up '%s'", p);
+      st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot look up '%s'", p);
     } else if (ex == 0) {
       hid_t g = H5Gcreate2(h->fid, p, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
       if (g < 0)
-        st = h5_fail(err, IDR_ERR_IO, h->path, "cannot create group '%s'", p);
+        st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create group '%s'", p);
       else
-        H5Gclose(g);
+        st = h5_close(H5Gclose, g, st, h, p, err);
     } else {
       hid_t o = H5Oopen(h->fid, p, H5P_DEFAULT);
       if (o < 0) {
-        st = h5_fail(err, IDR_ERR_IO, h->path, "cannot open '%s'", p);
+        st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot open '%s'", p);
       } else {
         if (H5Iget_type(o) != H5I_GROUP)
           st = idr_error_set(err, IDR_ERR_INPUT, "%s: '%s' exists and is not a group", h->path, p);
-        H5Oclose(o);
+        st = h5_close(H5Oclose, o, st, h, p, err);
       }
     }
     p[i] = saved;
@@ -171,152 +179,41 @@ static idr_status attr_write(idr_h5 *h, hid_t obj, const char *obj_path, const c
   hid_t space = H5I_INVALID_HID, a = H5I_INVALID_HID;
   htri_t ex = H5Aexists(obj, name);
   if (ex < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot look up attribute '%s' of '%s'", name, obj_path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot look up attribute '%s' of '%s'", name,
+                     obj_path);
     goto out;
   }
   if (ex > 0 && H5Adelete(obj, name) < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot replace attribute '%s' of '%s'", name, obj_path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot replace attribute '%s' of '%s'", name,
+                     obj_path);
     goto out;
   }
   space = H5Screate(H5S_SCALAR);
   if (space < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot create a dataspace");
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create a dataspace");
     goto out;
   }
   a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
   if (a < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot create attribute '%s' of '%s'", name, obj_path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create attribute '%s' of '%s'", name,
+                     obj_path);
     goto out;
   }
   if (H5Awrite(a, type, buf) < 0)
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot write attribute '%s' of '%s'", name, obj_path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot write attribute '%s' of '%s'", name,
+                     obj_path);
 out:
-  if (a >= 0) H5Aclose(a);
-  if (space >= 0) H5Sclose(space);
+  st = h5_close(H5Aclose, a, st, h, name, err);
+  st = h5_close(H5Sclose, space, st, h, "a dataspace", err);
   return st;
 }
 
 static idr_status attr_write_string(idr_h5 *h, hid_t obj, const char *obj_path, const char *name,
                                     const char *value, idr_error *err) {
   hid_t t = vlstr_type();
-  if (t < 0) return h5_fail(err, IDR_ERR_IO, h->path, "cannot create a string type");
+  if (t < 0) return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create a string type");
   idr_status st = attr_write(h, obj, obj_path, name, t, &value, err);
-  H5Tclose(t);
-  return st;
-}
-
-/* ---- writer lifecycle -------------------------------------------------- */
-
-static void h5_free_handle(idr_h5 *h) {
-  if (!h) return;
-  free(h->path);
-  free(h->tmp);
-  free(h);
-}
-
-idr_status idr_h5_create(const char *path, idr_h5 **out, idr_error *err) {
-  if (!out) return idr_error_set(err, IDR_ERR_INTERNAL, "idr_h5_create: NULL handle pointer");
-  *out = NULL;
-  if (!path || !path[0]) return idr_error_set(err, IDR_ERR_INPUT, "idr_h5_create: empty path");
-  h5_quiet();
-
-  idr_status st = IDR_OK;
-  hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
-  idr_h5 *h = calloc(1, sizeof *h);
-  if (!h) return idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory", path);
-  h->fid = H5I_INVALID_HID;
-  h->writable = true;
-  h->path = idr_io_strdup(path);
-  if (!h->path) {
-    st = idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory", path);
-    goto out_free_handle;
-  }
-
-  /* Root group: dense attribute storage (large deck attributes); file
-   * format 1.8 (needed for dense storage, readable by HDF5 >= 1.8). */
-  fcpl = H5Pcreate(H5P_FILE_CREATE);
-  fapl = H5Pcreate(H5P_FILE_ACCESS);
-  if (fcpl < 0 || fapl < 0 || H5Pset_attr_phase_change(fcpl, 0, 0) < 0 ||
-      H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0 ||
-      H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
-    st = h5_fail(err, IDR_ERR_IO, path, "cannot set up HDF5 file properties");
-    goto out_close_plists;
-  }
-
-  for (unsigned attempt = 0; attempt < IDR_IO_TEMP_ATTEMPTS; attempt++) {
-    h->tmp = idr_io_temp_name(path, h, attempt);
-    if (!h->tmp) {
-      st = idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory", path);
-      goto out_close_plists;
-    }
-    struct stat sb;
-    if (stat(h->tmp, &sb) != 0) break; /* free name (or an error H5Fcreate will report) */
-    free(h->tmp);
-    h->tmp = NULL;
-  }
-  if (!h->tmp) {
-    st = idr_error_set(err, IDR_ERR_IO, "%s: cannot create: %d temporary names are all taken", path,
-                       IDR_IO_TEMP_ATTEMPTS);
-    goto out_close_plists;
-  }
-  h->fid = H5Fcreate(h->tmp, H5F_ACC_EXCL, fcpl, fapl);
-  if (h->fid < 0) {
-    st = h5_fail(err, IDR_ERR_IO, path, "cannot create HDF5 file (temporary '%s')", h->tmp);
-    goto out_close_plists;
-  }
-
-out_close_plists:
-  if (fcpl >= 0) H5Pclose(fcpl);
-  if (fapl >= 0) H5Pclose(fapl);
-  if (st == IDR_OK) {
-    *out = h;
-    return IDR_OK;
-  }
-out_free_handle:
-  h5_free_handle(h);
-  return st;
-}
-
-idr_status idr_h5_commit(idr_h5 **hp, idr_error *err) {
-  if (!hp || !*hp) return idr_error_set(err, IDR_ERR_INTERNAL, "idr_h5_commit: no open file");
-  idr_h5 *h = *hp;
-  *hp = NULL;
-  if (!h->writable) {
-    idr_status st =
-        idr_error_set(err, IDR_ERR_INTERNAL, "%s: commit: file is open read-only", h->path);
-    h5_quiet();
-    H5Fclose(h->fid);
-    h5_free_handle(h);
-    return st;
-  }
-  h5_quiet();
-  idr_status st = IDR_OK;
-  if (H5Fflush(h->fid, H5F_SCOPE_GLOBAL) < 0)
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot flush temporary '%s'", h->tmp);
-  if (H5Fclose(h->fid) < 0 && st == IDR_OK)
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot close temporary '%s'", h->tmp);
-  h->fid = H5I_INVALID_HID;
-  if (st == IDR_OK) st = idr_io_publish(h->tmp, h->path, err);
-  if (st != IDR_OK) remove(h->tmp);
-  h5_free_handle(h);
-  return st;
-}
-
-void idr_h5_abort(idr_h5 **hp) {
-  if (!hp || !*hp) return;
-  idr_h5 *h = *hp;
-  *hp = NULL;
-  h5_quiet();
-  if (h->fid >= 0) H5Fclose(h->fid);
-  if (h->writable && h->tmp) remove(h->tmp);
-  h5_free_handle(h);
-}
-
-const char *idr_h5_path(const idr_h5 *h) {
-  return h ? h->path : NULL;
-}
-const char *idr_h5_temp_path(const idr_h5 *h) {
-  return h ? h->tmp : NULL;
+  return h5_close(H5Tclose, t, st, h, "a string type", err);
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -324,7 +221,7 @@ const char *idr_h5_temp_path(const idr_h5 *h) {
 idr_status idr_h5_create_group(idr_h5 *h, const char *path, idr_error *err) {
   idr_status st = check_handle(h, path, true, "create_group", err);
   if (st != IDR_OK) return st;
-  h5_quiet();
+  idr_h5_quiet();
   return ensure_groups(h, path, err);
 }
 
@@ -343,27 +240,27 @@ static idr_status write_numeric(idr_h5 *h, const char *path, hid_t file_type, hi
     size *= dims[i];
   if (size > 0 && !data)
     return idr_error_set(err, IDR_ERR_INTERNAL, "%s: dataset '%s': NULL data", h->path, path);
-  h5_quiet();
+  idr_h5_quiet();
 
   st = ensure_parent(h, path, err);
   if (st != IDR_OK) return st;
   hid_t space = H5Screate_simple(rank, dims, NULL);
-  if (space < 0) return h5_fail(err, IDR_ERR_IO, h->path, "cannot create dataspace of '%s'", path);
+  if (space < 0)
+    return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create dataspace of '%s'", path);
   hid_t d = H5Dcreate2(h->fid, path, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (d < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot create dataset '%s'", path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create dataset '%s'", path);
     goto out_close_space;
   }
   if (size > 0 && H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot write dataset '%s'", path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot write dataset '%s'", path);
     goto out_close_dataset;
   }
   st = attr_write_string(h, d, path, "units", units, err);
 out_close_dataset:
-  H5Dclose(d);
+  st = h5_close(H5Dclose, d, st, h, path, err);
 out_close_space:
-  H5Sclose(space);
-  return st;
+  return h5_close(H5Sclose, space, st, h, "a dataspace", err);
 }
 
 idr_status idr_h5_write_double_1d(idr_h5 *h, const char *path, const double *data, size_t n,
@@ -391,7 +288,7 @@ idr_status idr_h5_write_string(idr_h5 *h, const char *path, const char *text, id
   idr_status st = check_handle(h, path, true, "write_string", err);
   if (st != IDR_OK) return st;
   if (!text) return idr_error_set(err, IDR_ERR_INTERNAL, "%s: '%s': NULL text", h->path, path);
-  h5_quiet();
+  idr_h5_quiet();
   st = ensure_parent(h, path, err);
   if (st != IDR_OK) return st;
 
@@ -399,24 +296,23 @@ idr_status idr_h5_write_string(idr_h5 *h, const char *path, const char *text, id
   t = vlstr_type();
   space = H5Screate(H5S_SCALAR);
   if (t < 0 || space < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot create a string type for '%s'", path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create a string type for '%s'", path);
     goto out;
   }
   d = H5Dcreate2(h->fid, path, t, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (d < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot create dataset '%s'", path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create dataset '%s'", path);
     goto out;
   }
   if (H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot write dataset '%s'", path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot write dataset '%s'", path);
     goto out;
   }
   st = attr_write_string(h, d, path, "units", IDR_H5_TEXT_UNITS, err);
 out:
-  if (d >= 0) H5Dclose(d);
-  if (space >= 0) H5Sclose(space);
-  if (t >= 0) H5Tclose(t);
-  return st;
+  st = h5_close(H5Dclose, d, st, h, path, err);
+  st = h5_close(H5Sclose, space, st, h, "a dataspace", err);
+  return h5_close(H5Tclose, t, st, h, "a string type", err);
 }
 
 /* Open an existing object for attribute access. */
@@ -425,7 +321,7 @@ static idr_status open_object(idr_h5 *h, const char *obj_path, hid_t *o, idr_err
   if (!path_exists(h, obj_path))
     return idr_error_set(err, IDR_ERR_INPUT, "%s: no object '%s'", h->path, obj_path);
   *o = H5Oopen(h->fid, obj_path, H5P_DEFAULT);
-  if (*o < 0) return h5_fail(err, IDR_ERR_IO, h->path, "cannot open '%s'", obj_path);
+  if (*o < 0) return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot open '%s'", obj_path);
   return IDR_OK;
 }
 
@@ -442,13 +338,12 @@ idr_status idr_h5_set_attr_string(idr_h5 *h, const char *obj_path, const char *n
   if (st != IDR_OK) return st;
   if (!value)
     return idr_error_set(err, IDR_ERR_INTERNAL, "%s: attribute '%s': NULL value", h->path, name);
-  h5_quiet();
+  idr_h5_quiet();
   hid_t o;
   st = open_object(h, obj_path, &o, err);
   if (st != IDR_OK) return st;
   st = attr_write_string(h, o, obj_path, name, value, err);
-  H5Oclose(o);
-  return st;
+  return h5_close(H5Oclose, o, st, h, obj_path, err);
 }
 
 idr_status idr_h5_set_attr_double(idr_h5 *h, const char *obj_path, const char *name, double value,
@@ -456,7 +351,7 @@ idr_status idr_h5_set_attr_double(idr_h5 *h, const char *obj_path, const char *n
   idr_status st = check_handle(h, obj_path, true, "set_attr_double", err);
   if (st == IDR_OK) st = check_attr_name(h, name, err);
   if (st != IDR_OK) return st;
-  h5_quiet();
+  idr_h5_quiet();
   hid_t o;
   st = open_object(h, obj_path, &o, err);
   if (st != IDR_OK) return st;
@@ -464,56 +359,31 @@ idr_status idr_h5_set_attr_double(idr_h5 *h, const char *obj_path, const char *n
   hid_t space = H5Screate(H5S_SCALAR);
   hid_t a = H5I_INVALID_HID;
   if (space < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot create a dataspace");
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create a dataspace");
     goto out;
   }
   htri_t ex = H5Aexists(o, name);
-  if (ex > 0 && H5Adelete(o, name) < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot replace attribute '%s' of '%s'", name, obj_path);
+  if (ex < 0 || (ex > 0 && H5Adelete(o, name) < 0)) {
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot replace attribute '%s' of '%s'", name,
+                     obj_path);
     goto out;
   }
   a = H5Acreate2(o, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT);
   if (a < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot create attribute '%s' of '%s'", name, obj_path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create attribute '%s' of '%s'", name,
+                     obj_path);
     goto out;
   }
   if (H5Awrite(a, H5T_NATIVE_DOUBLE, &value) < 0)
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot write attribute '%s' of '%s'", name, obj_path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot write attribute '%s' of '%s'", name,
+                     obj_path);
 out:
-  if (a >= 0) H5Aclose(a);
-  if (space >= 0) H5Sclose(space);
-  H5Oclose(o);
-  return st;
+  st = h5_close(H5Aclose, a, st, h, name, err);
+  st = h5_close(H5Sclose, space, st, h, "a dataspace", err);
+  return h5_close(H5Oclose, o, st, h, obj_path, err);
 }
 
 /* ---- reader ------------------------------------------------------------ */
-
-idr_status idr_h5_open(const char *path, idr_h5 **out, idr_error *err) {
-  if (!out) return idr_error_set(err, IDR_ERR_INTERNAL, "idr_h5_open: NULL handle pointer");
-  *out = NULL;
-  if (!path || !path[0]) return idr_error_set(err, IDR_ERR_INPUT, "idr_h5_open: empty path");
-  h5_quiet();
-  idr_h5 *h = calloc(1, sizeof *h);
-  if (!h) return idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory", path);
-  h->path = idr_io_strdup(path);
-  if (!h->path) {
-    free(h);
-    return idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory", path);
-  }
-  h->writable = false;
-  h->fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (h->fid < 0) {
-    idr_status st = h5_fail(err, IDR_ERR_IO, path, "cannot open HDF5 file");
-    h5_free_handle(h);
-    return st;
-  }
-  *out = h;
-  return IDR_OK;
-}
-
-void idr_h5_close(idr_h5 **hp) {
-  idr_h5_abort(hp);
-}
 
 void idr_h5_free(void *p) {
   free(p);
@@ -535,7 +405,7 @@ static idr_status read_string_obj(idr_h5 *h, hid_t obj, bool is_attr, const char
   hid_t space = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
   hid_t mtype = H5I_INVALID_HID;
   if (ftype < 0 || space < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect %s", what);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect %s", what);
     goto out;
   }
   if (H5Tget_class(ftype) != H5T_STRING) {
@@ -548,7 +418,7 @@ static idr_status read_string_obj(idr_h5 *h, hid_t obj, bool is_attr, const char
   }
   mtype = H5Tcopy(H5T_C_S1);
   if (mtype < 0 || H5Tset_cset(mtype, H5Tget_cset(ftype)) < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot create a string type for %s", what);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot create a string type for %s", what);
     goto out;
   }
   if (H5Tis_variable_str(ftype) > 0) {
@@ -556,11 +426,11 @@ static idr_status read_string_obj(idr_h5 *h, hid_t obj, bool is_attr, const char
     if (H5Tset_size(mtype, H5T_VARIABLE) < 0 ||
         (is_attr ? H5Aread(obj, mtype, &vl)
                  : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, &vl)) < 0) {
-      st = h5_fail(err, IDR_ERR_IO, h->path, "cannot read %s", what);
+      st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot read %s", what);
       goto out;
     }
     *out = idr_io_strdup(vl ? vl : "");
-    if (vl) H5free_memory(vl);
+    if (vl) (void)H5free_memory(vl);
   } else {
     size_t n = H5Tget_size(ftype);
     char *buf = calloc(n + 1, 1);
@@ -571,7 +441,7 @@ static idr_status read_string_obj(idr_h5 *h, hid_t obj, bool is_attr, const char
     if (H5Tset_size(mtype, n) < 0 || H5Tset_strpad(mtype, H5T_STR_NULLPAD) < 0 ||
         (is_attr ? H5Aread(obj, mtype, buf)
                  : H5Dread(obj, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf)) < 0) {
-      st = h5_fail(err, IDR_ERR_IO, h->path, "cannot read %s", what);
+      st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot read %s", what);
       free(buf);
       goto out;
     }
@@ -579,9 +449,9 @@ static idr_status read_string_obj(idr_h5 *h, hid_t obj, bool is_attr, const char
   }
   if (!*out) st = idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory reading %s", h->path, what);
 out:
-  if (mtype >= 0) H5Tclose(mtype);
-  if (space >= 0) H5Sclose(space);
-  if (ftype >= 0) H5Tclose(ftype);
+  if (mtype >= 0) (void)H5Tclose(mtype);
+  if (space >= 0) (void)H5Sclose(space);
+  if (ftype >= 0) (void)H5Tclose(ftype);
   return st;
 }
 
@@ -590,9 +460,9 @@ static idr_status open_dataset(idr_h5 *h, const char *path, hid_t *d, idr_error 
   if (!path_exists(h, path))
     return idr_error_set(err, IDR_ERR_INPUT, "%s: no dataset '%s'", h->path, path);
   hid_t o = H5Oopen(h->fid, path, H5P_DEFAULT);
-  if (o < 0) return h5_fail(err, IDR_ERR_IO, h->path, "cannot open '%s'", path);
+  if (o < 0) return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot open '%s'", path);
   if (H5Iget_type(o) != H5I_DATASET) {
-    H5Oclose(o);
+    (void)H5Oclose(o);
     return idr_error_set(err, IDR_ERR_INPUT, "%s: '%s' is not a dataset", h->path, path);
   }
   *d = o;
@@ -602,17 +472,17 @@ static idr_status open_dataset(idr_h5 *h, const char *path, hid_t *d, idr_error 
 /* The "units" attribute of an open dataset, "" when it has none. */
 static idr_status read_units(idr_h5 *h, hid_t d, const char *path, char **units, idr_error *err) {
   htri_t ex = H5Aexists(d, "units");
-  if (ex < 0) return h5_fail(err, IDR_ERR_IO, h->path, "cannot look up units of '%s'", path);
+  if (ex < 0) return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot look up units of '%s'", path);
   if (ex == 0) {
     *units = idr_io_strdup("");
     return *units ? IDR_OK : idr_error_set(err, IDR_ERR_NOMEM, "%s: out of memory", h->path);
   }
   hid_t a = H5Aopen(d, "units", H5P_DEFAULT);
-  if (a < 0) return h5_fail(err, IDR_ERR_IO, h->path, "cannot open units of '%s'", path);
+  if (a < 0) return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot open units of '%s'", path);
   char what[300];
   snprintf(what, sizeof what, "attribute 'units' of '%s'", path);
   idr_status st = read_string_obj(h, a, true, what, units, err);
-  H5Aclose(a);
+  (void)H5Aclose(a);
   return st;
 }
 
@@ -626,13 +496,13 @@ idr_status idr_h5_read_double(idr_h5 *h, const char *path, const char *expected_
   memset(out, 0, sizeof *out);
   idr_status st = check_handle(h, path, false, "read_double", err);
   if (st != IDR_OK) return st;
-  h5_quiet();
+  idr_h5_quiet();
   hid_t d;
   st = open_dataset(h, path, &d, err);
   if (st != IDR_OK) return st;
   hid_t space = H5Dget_space(d), type = H5Dget_type(d);
   if (space < 0 || type < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect dataset '%s'", path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect dataset '%s'", path);
     goto out;
   }
   if (!is_numeric_class(H5Tget_class(type))) {
@@ -647,7 +517,7 @@ idr_status idr_h5_read_double(idr_h5 *h, const char *path, const char *expected_
   }
   hsize_t dims[2] = {1, 1};
   if (rank > 0 && H5Sget_simple_extent_dims(space, dims, NULL) < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect dataset '%s'", path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect dataset '%s'", path);
     goto out;
   }
   /* the file sets the dimensions: their product in bytes must not wrap */
@@ -667,7 +537,7 @@ idr_status idr_h5_read_double(idr_h5 *h, const char *path, const char *expected_
       goto out;
     }
     if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out->data) < 0) {
-      st = h5_fail(err, IDR_ERR_IO, h->path, "cannot read dataset '%s'", path);
+      st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot read dataset '%s'", path);
       goto out;
     }
   }
@@ -676,9 +546,9 @@ idr_status idr_h5_read_double(idr_h5 *h, const char *path, const char *expected_
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: dataset '%s' has units '%s', expected '%s'",
                        h->path, path, out->units, expected_units);
 out:
-  if (type >= 0) H5Tclose(type);
-  if (space >= 0) H5Sclose(space);
-  H5Oclose(d);
+  if (type >= 0) (void)H5Tclose(type);
+  if (space >= 0) (void)H5Sclose(space);
+  (void)H5Oclose(d);
   if (st != IDR_OK) idr_h5_dataset_free(out);
   return st;
 }
@@ -689,14 +559,14 @@ idr_status idr_h5_read_int_1d(idr_h5 *h, const char *path, int **data, size_t *n
   *n = 0;
   idr_status st = check_handle(h, path, false, "read_int_1d", err);
   if (st != IDR_OK) return st;
-  h5_quiet();
+  idr_h5_quiet();
   hid_t d;
   st = open_dataset(h, path, &d, err);
   if (st != IDR_OK) return st;
   hid_t space = H5Dget_space(d), type = H5Dget_type(d);
   hsize_t dim = 0;
   if (space < 0 || type < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect dataset '%s'", path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect dataset '%s'", path);
     goto out;
   }
   if (H5Tget_class(type) != H5T_INTEGER || H5Sget_simple_extent_ndims(space) != 1) {
@@ -705,7 +575,7 @@ idr_status idr_h5_read_int_1d(idr_h5 *h, const char *path, int **data, size_t *n
     goto out;
   }
   if (H5Sget_simple_extent_dims(space, &dim, NULL) < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect dataset '%s'", path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect dataset '%s'", path);
     goto out;
   }
   if (dim > SIZE_MAX / sizeof **data) {
@@ -719,7 +589,7 @@ idr_status idr_h5_read_int_1d(idr_h5 *h, const char *path, int **data, size_t *n
       goto out;
     }
     if (H5Dread(d, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) < 0) {
-      st = h5_fail(err, IDR_ERR_IO, h->path, "cannot read dataset '%s'", path);
+      st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot read dataset '%s'", path);
       free(*data);
       *data = NULL;
       goto out;
@@ -727,9 +597,9 @@ idr_status idr_h5_read_int_1d(idr_h5 *h, const char *path, int **data, size_t *n
   }
   *n = (size_t)dim;
 out:
-  if (type >= 0) H5Tclose(type);
-  if (space >= 0) H5Sclose(space);
-  H5Oclose(d);
+  if (type >= 0) (void)H5Tclose(type);
+  if (space >= 0) (void)H5Sclose(space);
+  (void)H5Oclose(d);
   return st;
 }
 
@@ -738,14 +608,14 @@ idr_status idr_h5_read_string(idr_h5 *h, const char *path, char **text, idr_erro
   *text = NULL;
   idr_status st = check_handle(h, path, false, "read_string", err);
   if (st != IDR_OK) return st;
-  h5_quiet();
+  idr_h5_quiet();
   hid_t d;
   st = open_dataset(h, path, &d, err);
   if (st != IDR_OK) return st;
   char what[300];
   snprintf(what, sizeof what, "dataset '%s'", path);
   st = read_string_obj(h, d, false, what, text, err);
-  H5Oclose(d);
+  (void)H5Oclose(d);
   return st;
 }
 
@@ -758,13 +628,15 @@ static idr_status open_attr(idr_h5 *h, const char *obj_path, const char *name, h
   if (st != IDR_OK) return st;
   htri_t ex = H5Aexists(o, name);
   if (ex < 0)
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot look up attribute '%s' of '%s'", name, obj_path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot look up attribute '%s' of '%s'", name,
+                     obj_path);
   else if (ex == 0)
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: '%s' has no attribute '%s'", h->path, obj_path,
                        name);
   else if ((*a = H5Aopen(o, name, H5P_DEFAULT)) < 0)
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot open attribute '%s' of '%s'", name, obj_path);
-  H5Oclose(o);
+    st =
+        idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot open attribute '%s' of '%s'", name, obj_path);
+  (void)H5Oclose(o);
   return st;
 }
 
@@ -775,14 +647,14 @@ idr_status idr_h5_read_attr_string(idr_h5 *h, const char *obj_path, const char *
   idr_status st = check_handle(h, obj_path, false, "read_attr_string", err);
   if (st == IDR_OK) st = check_attr_name(h, name, err);
   if (st != IDR_OK) return st;
-  h5_quiet();
+  idr_h5_quiet();
   hid_t a;
   st = open_attr(h, obj_path, name, &a, err);
   if (st != IDR_OK) return st;
   char what[300];
   snprintf(what, sizeof what, "attribute '%s' of '%s'", name, obj_path);
   st = read_string_obj(h, a, true, what, value, err);
-  H5Aclose(a);
+  (void)H5Aclose(a);
   return st;
 }
 
@@ -792,33 +664,35 @@ idr_status idr_h5_read_attr_double(idr_h5 *h, const char *obj_path, const char *
   idr_status st = check_handle(h, obj_path, false, "read_attr_double", err);
   if (st == IDR_OK) st = check_attr_name(h, name, err);
   if (st != IDR_OK) return st;
-  h5_quiet();
+  idr_h5_quiet();
   hid_t a;
   st = open_attr(h, obj_path, name, &a, err);
   if (st != IDR_OK) return st;
   hid_t type = H5Aget_type(a), space = H5Aget_space(a);
   if (type < 0 || space < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect attribute '%s' of '%s'", name, obj_path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect attribute '%s' of '%s'", name,
+                     obj_path);
   } else if (!is_numeric_class(H5Tget_class(type)) || H5Sget_simple_extent_npoints(space) != 1) {
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: attribute '%s' of '%s' is not a single number",
                        h->path, name, obj_path);
   } else if (H5Aread(a, H5T_NATIVE_DOUBLE, value) < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot read attribute '%s' of '%s'", name, obj_path);
+    st =
+        idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot read attribute '%s' of '%s'", name, obj_path);
   }
-  if (space >= 0) H5Sclose(space);
-  if (type >= 0) H5Tclose(type);
-  H5Aclose(a);
+  if (space >= 0) (void)H5Sclose(space);
+  if (type >= 0) (void)H5Tclose(type);
+  (void)H5Aclose(a);
   return st;
 }
 
 idr_h5_kind idr_h5_kind_of(idr_h5 *h, const char *path) {
   if (!h || !path || !path[0]) return IDR_H5_NONE;
-  h5_quiet();
+  idr_h5_quiet();
   if (!path_exists(h, path)) return IDR_H5_NONE;
   hid_t o = H5Oopen(h->fid, path, H5P_DEFAULT);
   if (o < 0) return IDR_H5_OTHER; /* e.g. a dangling soft link */
   H5I_type_t t = H5Iget_type(o);
-  H5Oclose(o);
+  (void)H5Oclose(o);
   if (t == H5I_GROUP) return IDR_H5_GROUP;
   if (t == H5I_DATASET) return IDR_H5_DATASET;
   return IDR_H5_OTHER;
@@ -842,16 +716,16 @@ idr_status idr_h5_list(idr_h5 *h, const char *group_path, char ***names, size_t 
   *count = 0;
   idr_status st = check_handle(h, group_path, false, "list", err);
   if (st != IDR_OK) return st;
-  h5_quiet();
+  idr_h5_quiet();
   if (idr_h5_kind_of(h, group_path) != IDR_H5_GROUP)
     return idr_error_set(err, IDR_ERR_INPUT, "%s: no group '%s'", h->path, group_path);
   hid_t g = H5Gopen2(h->fid, group_path, H5P_DEFAULT);
-  if (g < 0) return h5_fail(err, IDR_ERR_IO, h->path, "cannot open group '%s'", group_path);
+  if (g < 0) return idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot open group '%s'", group_path);
   H5G_info_t info;
   char **list = NULL;
   size_t n = 0;
   if (H5Gget_info(g, &info) < 0) {
-    st = h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect group '%s'", group_path);
+    st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot inspect group '%s'", group_path);
     goto out;
   }
   n = (size_t)info.nlinks;
@@ -864,7 +738,7 @@ idr_status idr_h5_list(idr_h5 *h, const char *group_path, char ***names, size_t 
     ssize_t len =
         H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, (hsize_t)i, NULL, 0, H5P_DEFAULT);
     if (len < 0) {
-      st = h5_fail(err, IDR_ERR_IO, h->path, "cannot list group '%s'", group_path);
+      st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot list group '%s'", group_path);
       goto out;
     }
     list[i] = malloc((size_t)len + 1);
@@ -874,12 +748,12 @@ idr_status idr_h5_list(idr_h5 *h, const char *group_path, char ***names, size_t 
     }
     if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, (hsize_t)i, list[i], (size_t)len + 1,
                            H5P_DEFAULT) < 0) {
-      st = h5_fail(err, IDR_ERR_IO, h->path, "cannot list group '%s'", group_path);
+      st = idr_h5_fail(err, IDR_ERR_IO, h->path, "cannot list group '%s'", group_path);
       goto out;
     }
   }
 out:
-  H5Gclose(g);
+  (void)H5Gclose(g);
   if (st != IDR_OK) {
     idr_h5_names_free(list, n);
     return st;

@@ -20,13 +20,18 @@ void idr_io_h5_begin(idr_io_h5_state *saved) {
 #endif
   H5E_auto2_t fn = NULL;
   void *data = NULL;
-  H5Eget_auto2(H5E_DEFAULT, &fn, &data);
+  if (H5Eget_auto2(H5E_DEFAULT, &fn, &data) < 0) { /* nothing to restore */
+    fn = NULL;
+    data = NULL;
+  }
   saved->fn = (void (*)(void))fn;
   saved->data = data;
 }
 
 void idr_io_h5_end(const idr_io_h5_state *saved) {
-  H5Eset_auto2(H5E_DEFAULT, (H5E_auto2_t)saved->fn, saved->data);
+  /* restoring the caller's printing cannot fail for a valid stack; if it
+   * does, HDF5's errors stay unprinted, which is the io default anyway */
+  (void)H5Eset_auto2(H5E_DEFAULT, (H5E_auto2_t)saved->fn, saved->data);
 #ifndef H5_HAVE_THREADSAFE
   pthread_mutex_unlock(&h5_serial);
 #endif

@@ -6,11 +6,20 @@
  * API is specified in docs/outputs.md.
  *
  * Atomic publication. A writer never creates the final file directly: it
- * writes "<path>.tmp.<pid>.<handle address in hex>" in the same directory,
- * and idr_h5_commit() flushes, closes, fsyncs and rename()s it onto <path>
- * (replacing an older file of that name). idr_h5_abort() closes and removes the
- * temporary. A crash therefore leaves at most a stale "*.tmp.*" file, never a
- * truncated file under the final name. The CSV writer does the same.
+ * builds the file in memory beside an exclusively created temporary
+ * "<path>.tmp.<pid>.<handle address in hex>" in the same directory, and
+ * idr_h5_commit() writes the image there, fsyncs and rename()s it onto
+ * <path> (replacing an older file of that name). idr_h5_abort() drops the
+ * file and removes the temporary. A crash therefore leaves at most a stale
+ * "*.tmp.*" file, never a truncated file under the final name. The CSV
+ * writer does the same. A failed write (a full disk, a file-size limit) is
+ * an IDR_ERR_IO "cannot write temporary '...': <strerror>", with the
+ * temporary removed.
+ *
+ * Several files as one result: stage each (idr_h5_stage, idr_csv_stage:
+ * complete and synced under its temporary name), then idr_io_publish_all()
+ * renames them all, or none: an older file under a final name is replaced
+ * only when every new file is in place.
  *
  * Units. Every dataset carries a string attribute "units" (SI, e.g. "s",
  * "A/m^2", "m^-3"; "-" for a dimensionless number, "text" for string
@@ -76,6 +85,12 @@ idr_status idr_h5_commit(idr_h5 **h, idr_error *err);
 
 /* Close the file and remove the temporary; *h = NULL. Safe on NULL / *h NULL. */
 void idr_h5_abort(idr_h5 **h);
+
+/* Write the complete file under its temporary name (synced) without
+ * publishing it; *tmp_path (malloc'd, free with idr_h5_free) names it, for
+ * idr_io_publish_all. The handle is freed and *h set to NULL either way; on
+ * failure the temporary is removed and *tmp_path is NULL. */
+idr_status idr_h5_stage(idr_h5 **h, char **tmp_path, idr_error *err);
 
 /* The final path, and the temporary path (NULL for a read-only file). */
 const char *idr_h5_path(const idr_h5 *h);
@@ -250,6 +265,24 @@ idr_status idr_rset_write(const idr_rset *rs, const char *h5_path, const char *c
  * written under a temporary name and renamed onto `path` on success. */
 idr_status idr_csv_write(const char *path, const char *comment, const char *const *names,
                          const double *const *cols, size_t ncols, size_t nrows, idr_error *err);
+
+/* As idr_csv_write, but the table stays under a temporary name next to
+ * `path` (complete and synced); *tmp_path (malloc'd, free with free(3))
+ * names it, for idr_io_publish_all. On failure nothing is left. */
+idr_status idr_csv_stage(const char *path, const char *comment, const char *const *names,
+                         const double *const *cols, size_t ncols, size_t nrows, char **tmp_path,
+                         idr_error *err);
+
+/* ==== publishing several files as one result ============================ */
+
+/* Rename each staged temporary tmp[i] onto final[i] (same directory),
+ * all or none: every final name is checked first (a directory there fails
+ * before anything is replaced); an older file under a final name is kept as
+ * a hard link until all renames succeeded, and put back if one fails (a new
+ * file whose name had no older one is removed again). On success and on
+ * failure every temporary is gone. IDR_ERR_IO names the file that failed. */
+idr_status idr_io_publish_all(const char *const *tmp, const char *const *final, size_t n,
+                              idr_error *err);
 
 /* Columns read from a measured-data CSV file, in the order asked for. */
 typedef struct idr_csv_table {

@@ -5,26 +5,23 @@
  * Every protocol writes its results into one; the API reads results from it
  * by the names they carry in the file; idr_rset_write() publishes it.
  *
- * Publication order of idr_rset_write, so that a failure never leaves a
- * result behind:
- *   1. the CSV is written to "<csv>.tmp.<pid>.csv" (itself published
- *      atomically by idr_csv_write),
- *   2. the HDF5 file is written under its temporary name and committed,
- *   3. the CSV temporary is renamed onto its final name.
- * A failure in 1-2 removes every temporary; a failure in 3 also removes the
- * HDF5 file just committed, so the pair is all-or-nothing.
+ * Publication by idr_rset_write, so that a failure never leaves a partial
+ * result behind nor loses the previous one:
+ *   1. the CSV is written complete under a temporary name (idr_csv_stage),
+ *   2. the HDF5 file likewise (idr_h5_stage),
+ *   3. both are renamed onto their final names by idr_io_publish_all: all
+ *      or none; an older result is replaced only when both are in place.
+ * A failure removes every temporary.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "idr_io.h"
 #include "io_internal.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct rs_attr {
   char *name;
@@ -434,7 +431,7 @@ idr_status idr_rset_write_to(const idr_rset *rs, idr_h5 *h, idr_error *err) {
   return st;
 }
 
-static idr_status write_h5(const idr_rset *rs, const char *path, idr_error *err) {
+static idr_status stage_h5(const idr_rset *rs, const char *path, char **tmp, idr_error *err) {
   idr_h5 *h = NULL;
   idr_status st = idr_h5_create(path, &h, err);
   if (!st) st = idr_rset_write_to(rs, h, err);
@@ -443,36 +440,32 @@ static idr_status write_h5(const idr_rset *rs, const char *path, idr_error *err)
     idr_h5_abort(&h);
     return st;
   }
-  return idr_h5_commit(&h, err);
+  return idr_h5_stage(&h, tmp, err);
 }
 
 idr_status idr_rset_write(const idr_rset *rs, const char *h5_path, const char *csv_path,
                           idr_error *err) {
   const int want_csv = rs->csv_ncols > 0 && csv_path && csv_path[0];
-  char csv_tmp[IDR_RSET_PATH_LEN + 64] = "";
+  char *csv_tmp = NULL, *h5_tmp = NULL;
   idr_status st = IDR_OK;
   if (want_csv) {
-    int w = snprintf(csv_tmp, sizeof csv_tmp, "%s.tmp.%ld.csv", csv_path, (long)getpid());
-    if (w < 0 || (size_t)w >= sizeof csv_tmp)
-      return idr_error_set(err, IDR_ERR_IO, "%s: path too long", csv_path);
-    st = idr_csv_write(csv_tmp, NULL, (const char *const *)rs->csv_names,
-                       (const double *const *)rs->csv_cols, rs->csv_ncols, rs->csv_nrows, err);
-    if (st) return st; /* idr_csv_write removes its own temporary */
+    st = idr_csv_stage(csv_path, NULL, (const char *const *)rs->csv_names,
+                       (const double *const *)rs->csv_cols, rs->csv_ncols, rs->csv_nrows, &csv_tmp,
+                       err);
+    if (st) return st; /* idr_csv_stage leaves nothing */
   }
   idr_io_h5_state saved;
   idr_io_h5_begin(&saved);
-  st = write_h5(rs, h5_path, err);
+  st = stage_h5(rs, h5_path, &h5_tmp, err);
   idr_io_h5_end(&saved);
   if (st) {
-    if (want_csv) remove(csv_tmp);
+    if (csv_tmp) remove(csv_tmp);
+    free(csv_tmp);
     return st;
   }
-  if (want_csv && rename(csv_tmp, csv_path) != 0) {
-    int e = errno;
-    remove(csv_tmp);
-    remove(h5_path);
-    return idr_error_set(err, IDR_ERR_IO, "%s: cannot rename the CSV into place: %s", csv_path,
-                         strerror(e));
-  }
-  return IDR_OK;
+  const char *tmps[2] = {h5_tmp, csv_tmp}, *finals[2] = {h5_path, csv_path};
+  st = idr_io_publish_all(tmps, finals, want_csv ? 2 : 1, err);
+  idr_h5_free(h5_tmp);
+  free(csv_tmp);
+  return st;
 }

@@ -9,6 +9,7 @@
 #include "kernels.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #ifdef IDR_HAVE_MVEC_EXPM1
@@ -429,6 +430,46 @@ double idr_ion_count(const idr_device *d, const double *y, int k) {
   }
   return s;
 }
+/* What unknown u is, for messages. */
+static void describe_unknown(const idr_device *d, int u, char *buf, size_t size) {
+  const int i = d->node_of[u];
+  if (u == d->iphi[i]) {
+    snprintf(buf, size, "the potential");
+  } else if (u == d->in[i]) {
+    snprintf(buf, size, "the electron density");
+  } else if (u == d->ip[i]) {
+    snprintf(buf, size, "the hole density");
+  } else {
+    snprintf(buf, size, "unknown %d", u - d->off[i]);
+    for (int k = 0; k < d->n_ions; k++)
+      if (d->iion[(size_t)i * d->n_ions + k] == u)
+        snprintf(buf, size, "the density of ion %s", d->ion_names[k]);
+    for (int j = 0; j < d->n_levels; j++)
+      if (d->itrap[(size_t)i * d->n_levels + j] == u)
+        snprintf(buf, size, "the occupation of trap level %s", d->level_names[j]);
+  }
+}
+
+idr_status idr_state_check(const idr_device *d, const double *y, idr_error *err) {
+  for (int u = 0; u < d->n_unknowns; u++) {
+    const int finite = isfinite(y[u]);
+    if (finite && !(d->positive[u] > 0.0 && y[u] < -d->atol[u])) continue;
+    char what[IDR_NAME_LEN + 48];
+    describe_unknown(d, u, what, sizeof what);
+    const int i = d->node_of[u];
+    const int phi = u == d->iphi[i], dens = d->positive[u] > 0.0;
+    const double v = phi ? idr_phi(d, y, i) : dens ? d->N0 * y[u] : y[u];
+    return idr_error_set(err, IDR_ERR_SOLVER,
+                         "the state is not physical: %s at node %d (x = %.4g nm) is %.4g%s%s", what,
+                         i, 1e9 * d->x[i], v,
+                         phi    ? " V"
+                         : dens ? " m^-3"
+                                : "",
+                         finite ? ", below minus its absolute tolerance" : "");
+  }
+  return IDR_OK;
+}
+
 double idr_ion_number_drift(double N0, double N1) {
   if (N0 == 0.0) return N1 == 0.0 ? 0.0 : INFINITY;
   return fabs(N1 / N0 - 1.0);

@@ -62,8 +62,10 @@ static edge_flux edge_fluxes(const idr_device *d, const double *y, const double 
   r.Gp = sg_terms(kp, pR, pL, dpsi, &r.scale);
   /* drift and diffusion parts of each flux, for the equilibrium check */
   double nbar = 0.5 * (nL + nR), pbar = 0.5 * (pL + pR);
-  r.drift_max = fmax(fmax(fabs(kn * nbar * dpsi), fabs(kn * (nR - nL))),
-                     fmax(fabs(kp * pbar * dpsi), fabs(kp * (pR - pL))));
+  /* maxima that keep a NaN (fmax drops it): the equilibrium checks divide by it */
+  r.drift_max = idr_max_abs(
+      idr_max_abs(idr_max_abs(fabs(kn * nbar * dpsi), kn * (nR - nL)), kp * pbar * dpsi),
+      kp * (pR - pL));
   for (int q = 0; q < ni; q++) {
     const idr_ion *io = &d->ions[q];
     if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
@@ -72,7 +74,7 @@ static edge_flux edge_fluxes(const idr_device *d, const double *y, const double 
     if (io->c_max > 0.0) zd *= 1.0 - 0.5 * (ci + ck) / io->c_max;
     double ki = io->D / d->h[e];
     r.Gion += io->z * sg_terms(ki, ck, ci, zd, &r.scale);
-    r.drift_max = fmax(r.drift_max, fmax(fabs(ki * 0.5 * (ci + ck) * zd), fabs(ki * (ck - ci))));
+    r.drift_max = idr_max_abs(idr_max_abs(r.drift_max, ki * 0.5 * (ci + ck) * zd), ki * (ck - ci));
   }
   if (yp) {
     double g = d->eps_e[e] * d->Vt / (IDR_Q * d->h[e]);
@@ -167,7 +169,7 @@ void idr_terminal_current_mean(const idr_device *d, const double *y, const doubl
 double idr_max_flux_term(const idr_device *d, const double *y) {
   double m = 0.0;
   for (int e = 0; e < d->N - 1; e++)
-    m = fmax(m, edge_fluxes(d, y, NULL, e).drift_max);
+    m = idr_max_abs(m, edge_fluxes(d, y, NULL, e).drift_max);
   return IDR_Q * m;
 }
 

@@ -260,6 +260,11 @@ double idr_Efp(const idr_device *dev, const double *y, int i);
 double idr_field(const idr_device *dev, const double *y, int e);
 /* Number of ions of species k per unit area [m^-2]. */
 double idr_ion_count(const idr_device *dev, const double *y, int k);
+/* A state the protocols may report: IDR_OK when every unknown is finite and
+ * every density (n, p, ions) is >= -its absolute tolerance (a smaller
+ * negative value is round-off of the integrator; profiles write it as 0);
+ * else IDR_ERR_SOLVER naming the unknown, its node, position and value. */
+idr_status idr_state_check(const idr_device *dev, const double *y, idr_error *err);
 /* Relative change |N1/N0 - 1| of an ion number [-]; 0 when both are 0 (a
  * species of zero density keeps none), +inf when only N0 is 0. */
 double idr_ion_number_drift(double N0, double N1);

@@ -54,12 +54,18 @@ void idr_profiles_store(idr_profiles *pr, int slot, double t, const idr_device *
     double el = i > 0 ? idr_field(d, y, i - 1) : idr_field(d, y, 0);
     double er = i < N - 1 ? idr_field(d, y, i) : idr_field(d, y, N - 2);
     pr->E[o + i] = 0.5 * (el + er);
-    pr->n[o + i] = idr_n(d, y, i);
-    pr->p[o + i] = idr_p(d, y, i);
+    /* densities >= 0: the protocols fail on a state below minus the
+     * absolute tolerance (idr_state_check); above it a negative value is
+     * the integrator's round-off. Efn, Efp: NaN where the density is 0. */
+    const double n = idr_n(d, y, i), p = idr_p(d, y, i);
+    pr->n[o + i] = n < 0.0 ? 0.0 : n;
+    pr->p[o + i] = p < 0.0 ? 0.0 : p;
     pr->Efn[o + i] = idr_Efn(d, y, i);
     pr->Efp[o + i] = idr_Efp(d, y, i);
-    for (int k = 0; k < d->n_ions; k++)
-      pr->ions[((size_t)k * pr->n_times + slot) * N + i] = idr_ion_c(d, y, k, i);
+    for (int k = 0; k < d->n_ions; k++) {
+      const double c = idr_ion_c(d, y, k, i);
+      pr->ions[((size_t)k * pr->n_times + slot) * N + i] = c < 0.0 ? 0.0 : c;
+    }
     for (int j = 0; j < d->n_levels; j++)
       pr->traps[((size_t)j * pr->n_times + slot) * N + i] = idr_trap_f(d, y, j, i);
   }

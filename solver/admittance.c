@@ -603,8 +603,7 @@ idr_status idr_admittance_create(const idr_device *dev, idr_admittance **out, id
   }
   for (long u = 0; u < n; u++)
     a->diag[u] = a->pos_map[idr_device_csc_pos(dev, (int)u, (int)u)];
-  klu_l_defaults(&a->common);
-  a->sym = klu_l_analyze(a->n, a->Ap, a->Ai, &a->common);
+  a->sym = klu_l_defaults(&a->common) ? klu_l_analyze(a->n, a->Ap, a->Ai, &a->common) : NULL;
   if (!a->sym) {
     idr_status st = idr_error_set(err, IDR_ERR_LINALG, "admittance: KLU analysis failed (%d)",
                                   (int)a->common.status);
@@ -730,6 +729,10 @@ idr_status idr_admittance_eval(idr_admittance *a, double omega, idr_admittance_p
   out->omega = omega;
   out->G = yr;
   out->C = yi / omega;
+  if (!isfinite(out->G) || !isfinite(out->C))
+    return idr_error_set(err, IDR_ERR_LINALG,
+                         "admittance: Y is not finite at f = %g Hz (G = %g S/m^2, C = %g F/m^2)",
+                         omega / (2.0 * IDR_PI), out->G, out->C);
   return IDR_OK;
 }
 

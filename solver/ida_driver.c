@@ -183,8 +183,7 @@ idr_status idr_sim_create(const idr_device *dev, const idr_sim_opts *opts, idr_s
   s->rate_jx = malloc((size_t)dev->nnz * sizeof *s->rate_jx);
   s->rate_work = malloc(2 * (size_t)dev->N * sizeof *s->rate_work);
   if (!s->y || !s->yp || !s->id || !s->cons || !s->atol || !s->ewt || !s->res || !s->dx ||
-      !s->rate_jx ||
-      !s->rate_work) {
+      !s->rate_jx || !s->rate_work) {
     st = idr_error_set(err, IDR_ERR_NOMEM, "solver: out of memory (vectors)");
     goto out_free;
   }
@@ -403,7 +402,12 @@ idr_status idr_sim_advance(idr_sim *s, double tout, idr_error *err) {
    * does not shorten steps, then polished (polish_output); the stop time
    * itself is hit exactly. */
   double stop = tout < s->tstop ? s->tstop : tout;
-  IDASetStopTime(s->ida, stop - s->t_start);
+  int sflag = IDASetStopTime(s->ida, stop - s->t_start);
+  if (sflag < 0)
+    return idr_error_set(
+        err, IDR_ERR_SOLVER,
+        "cannot set the stop time %.9g s at t = %.9g s (IDASetStopTime flag %d: %s)", stop, s->t,
+        sflag, s->ida_msg);
   realtype tret = s->t - s->t_start, tl = tout - s->t_start;
   int flag = IDASolve(s->ida, tl, &tret, s->y, s->yp, IDA_NORMAL);
   /* the state is returned at tout exactly; keep tout itself as the time */
@@ -413,12 +417,15 @@ idr_status idr_sim_advance(idr_sim *s, double tout, idr_error *err) {
     (void)polish_output(s);
   if (flag < 0) {
     realtype h = 0;
-    IDAGetLastStep(s->ida, &h);
+    if (IDAGetLastStep(s->ida, &h) != IDA_SUCCESS) h = NAN; /* reported as unknown */
     return idr_error_set(err, IDR_ERR_SOLVER,
                          "time integration failed at t = %.9g s (last step %.3g s, V = %.6g V): "
                          "%s",
                          s->t, (double)h, s->bias.V, s->ida_msg);
   }
+  /* finite or failed: what the protocols report comes from this state */
+  if (idr_state_check(s->dev, N_VGetArrayPointer(s->y), err) != IDR_OK)
+    return idr_error_context(err, "at t = %.9g s, V = %.6g V", s->t, s->bias.V);
   return IDR_OK;
 }
 
@@ -427,7 +434,10 @@ idr_status idr_sim_relax(idr_sim *s, double t_max, idr_error *err) {
   for (double dt = 1e-9; t0 + dt <= t0 + t_max * (1 + 1e-12); dt *= 10.0) {
     idr_status st = idr_sim_advance(s, t0 + dt, err);
     if (st) return st;
-    IDAGetErrWeights(s->ida, s->ewt);
+    int wflag = IDAGetErrWeights(s->ida, s->ewt);
+    if (wflag != IDA_SUCCESS)
+      return idr_error_set(err, IDR_ERR_SOLVER, "relaxation: IDAGetErrWeights failed (flag %d)",
+                           wflag);
     double *yp = N_VGetArrayPointer(s->yp), *w = N_VGetArrayPointer(s->ewt);
     double sum = 0.0;
     for (int u = 0; u < s->dev->n_unknowns; u++) {
@@ -485,8 +495,7 @@ idr_status idr_klu_factor_time(const idr_device *dev, const double *y, const idr
     st = idr_error_set(err, IDR_ERR_SOLVER, "klu timing: the Jacobian is not finite");
     goto out_free;
   }
-  klu_l_defaults(&c);
-  sym = klu_l_analyze(n, cp, ri, &c);
+  sym = klu_l_defaults(&c) ? klu_l_analyze(n, cp, ri, &c) : NULL;
   num = sym ? klu_l_factor(cp, ri, Jx, sym, &c) : NULL;
   if (!num) {
     st = idr_error_set(err, IDR_ERR_LINALG, "klu timing: factorization failed (status %d)",
@@ -496,7 +505,11 @@ idr_status idr_klu_factor_time(const idr_device *dev, const double *y, const idr
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (int r = 0; r < repeat; r++)
-    klu_l_refactor(cp, ri, Jx, sym, num, &c);
+    if (!klu_l_refactor(cp, ri, Jx, sym, num, &c)) {
+      st = idr_error_set(err, IDR_ERR_LINALG, "klu timing: refactorization failed (status %d)",
+                         (int)c.status);
+      goto out_free;
+    }
   clock_gettime(CLOCK_MONOTONIC, &t1);
   *seconds = ((double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec)) /
              (repeat > 0 ? repeat : 1);
@@ -556,15 +569,18 @@ out_free:
 int idr_sim_worst_component(const idr_sim *s, double *weighted_error) {
   N_Vector ele = N_VClone(s->y);
   if (!ele) return -1;
-  IDAGetEstLocalErrors(s->ida, ele);
-  IDAGetErrWeights(s->ida, s->ewt);
+  if (IDAGetEstLocalErrors(s->ida, ele) != IDA_SUCCESS ||
+      IDAGetErrWeights(s->ida, s->ewt) != IDA_SUCCESS) {
+    N_VDestroy(ele);
+    return -1;
+  }
   const double *e = N_VGetArrayPointer(ele), *w = N_VGetArrayPointer(s->ewt);
   int worst = -1;
   double m = -1.0;
   for (int u = 0; u < s->dev->n_unknowns; u++) {
     if (s->dev->is_diff[u] == 0.0) continue;
     double v = fabs(e[u] * w[u]);
-    if (v > m) {
+    if (!(v <= m)) { /* a NaN estimate is the worst */
       m = v;
       worst = u;
     }

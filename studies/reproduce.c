@@ -344,8 +344,10 @@ static const double *column(const idr_result *r, const char *name, size_t n) {
   return d.data;
 }
 
-/* DIR/reproduce.csv through a temporary name. */
-static idr_status write_csv(const idr_result *r, const char *path, idr_error *err) {
+/* The table DIR/reproduce.csv, complete and synced under the temporary name
+ * tmp (published by idr_reproduce_write once the HDF5 file is in place). */
+static idr_status write_csv(const idr_result *r, const char *path, const char *tmp,
+                            idr_error *err) {
   idr_dataset xs;
   if (idr_result_dataset(r, "summary/x", &xs, err)) return IDR_ERR_INPUT;
   size_t n = xs.dims[0];
@@ -356,8 +358,6 @@ static idr_status write_csv(const idr_result *r, const char *path, idr_error *er
   const double *Es = column(r, "summary/Ea_stated", n);
   if (!Et || !Ex || !Ee || !Nt || !Nx || !Ed || !Es)
     return idr_error_set(err, IDR_ERR_INPUT, "result: not a reproduction (summary incomplete)");
-  char tmp[PATH_LEN + 32];
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
   FILE *f = fopen(tmp, "w");
   if (!f) return idr_error_set(err, IDR_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
   fprintf(f, "sample,x,illuminated,species,Ea_true_eV,Ea_extracted_eV,Ea_err_eV,N_true_cm3,"
@@ -369,21 +369,31 @@ static idr_status write_csv(const idr_result *r, const char *path, idr_error *er
     fprintf(f, "%s,%.6g,0,%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", name, x[k], sp, Et[k],
             Ex[k], Ee[k], Nt[k], Nx[k], Ed[k], Es[k]);
   }
-  if (fclose(f) != 0 || rename(tmp, path) != 0) {
+  int e = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0 ? errno : 0;
+  if (fclose(f) != 0 && e == 0) e = errno;
+  if (e != 0) {
     remove(tmp);
-    return idr_error_set(err, IDR_ERR_IO, "cannot write %s", path);
+    return idr_error_set(err, IDR_ERR_IO, "%s: cannot write temporary '%s': %s", path, tmp,
+                         strerror(e ? e : EIO));
   }
   return IDR_OK;
 }
 
 idr_status idr_reproduce_write(const idr_result *r, const char *dir, idr_error *err) {
-  char h5[PATH_LEN], csv[PATH_LEN];
+  char h5[PATH_LEN], csv[PATH_LEN], tmp[PATH_LEN + 32];
   int a = snprintf(h5, sizeof h5, "%s/reproduce.h5", dir);
   int b = snprintf(csv, sizeof csv, "%s/reproduce.csv", dir);
-  if (a < 0 || b < 0 || (size_t)a >= sizeof h5 || (size_t)b >= sizeof csv)
+  int c = snprintf(tmp, sizeof tmp, "%s/reproduce.csv.tmp.%ld", dir, (long)getpid());
+  if (a < 0 || b < 0 || c < 0 || (size_t)a >= sizeof h5 || (size_t)b >= sizeof csv ||
+      (size_t)c >= sizeof tmp)
     return idr_error_set(err, IDR_ERR_INPUT, "%s: path too long", dir);
-  idr_status st = write_csv(r, csv, err);
+  /* both files complete before either older one is replaced: the table
+   * under its temporary name, then the HDF5 file (atomic), then the table */
+  idr_status st = write_csv(r, csv, tmp, err);
   if (!st) st = idr_result_write(r, h5, "", err);
-  if (st) remove(csv);
+  if (!st && rename(tmp, csv) != 0)
+    st = idr_error_set(err, IDR_ERR_IO, "%s: cannot rename '%s' onto it: %s", csv, tmp,
+                       strerror(errno));
+  if (st) remove(tmp);
   return st;
 }

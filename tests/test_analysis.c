@@ -72,6 +72,7 @@ static int setup(void **state) {
 static void test_single_exp(void **state) {
   (void)state;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  assert_non_null(r);
   gsl_rng_set(r, SEED);
   double t[NPT], C[NPT];
   const double C_inf = 23.85e-9, dC[1] = {-1.237e-9}, tau[1] = {2.385e-3};
@@ -114,6 +115,7 @@ static void test_single_exp(void **state) {
 static void test_stretched(void **state) {
   (void)state;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  assert_non_null(r);
   gsl_rng_set(r, SEED + 1);
   double t[NPT], C[NPT];
   const double C_inf = 17.42e-9, dC[1] = {0.853e-9}, tau[1] = {4.21e-4}, beta = 0.6385;
@@ -145,6 +147,7 @@ static void test_stretched(void **state) {
 static void test_two_exp(void **state) {
   (void)state;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  assert_non_null(r);
   gsl_rng_set(r, SEED + 2);
   double t[NPT], C[NPT];
   /* Fast rising edge (dC > 0: cation in p-i-n) and slow decaying edge (anion). */
@@ -192,6 +195,7 @@ static void test_global_one(void **state) {
   const double ratio = NION_CM3 / (2.0 * NA_CM3); /* dC/C */
   static temp_set s;                              /* large: keep it off the stack */
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  assert_non_null(r);
   gsl_rng_set(r, SEED + 3);
   log_times(s.t, NPT, T_START, T_END);
   for (size_t k = 0; k < sizeof Eas / sizeof Eas[0]; k++) {
@@ -248,6 +252,7 @@ static void test_global_two(void **state) {
   const double ratio[2] = {0.0117, -0.0245}; /* dC / C_inf */
   static temp_set s;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  assert_non_null(r);
   gsl_rng_set(r, SEED + 4);
   log_times(s.t, NPT, T_START, T_END);
   for (size_t j = 0; j < N_TEMPS; j++) {

@@ -104,7 +104,7 @@ static void compare_with_klu(const idr_device *d, const double *Jx, const char *
   assert_null(bt);
 
   klu_l_common c;
-  klu_l_defaults(&c);
+  assert_true(klu_l_defaults(&c));
   klu_l_symbolic *sym = klu_l_analyze(n, cp, ri, &c);
   assert_non_null(sym);
   klu_l_numeric *num = klu_l_factor(cp, ri, (double *)Jx, sym, &c);
@@ -118,9 +118,9 @@ static void compare_with_klu(const idr_device *d, const double *Jx, const char *
     }
   double berr = 0.0, dmax = 0.0, xmax = 0.0;
   for (long i = 0; i < n; i++) {
-    berr = fmax(berr, fabs(Ax[i] - b[i]) / (Aa[i] + fabs(b[i])));
-    dmax = fmax(dmax, fabs(x[i] - xk[i]));
-    xmax = fmax(xmax, fabs(xk[i]));
+    berr = idr_max_abs(berr, (Ax[i] - b[i]) / (Aa[i] + fabs(b[i])));
+    dmax = idr_max_abs(dmax, x[i] - xk[i]);
+    xmax = idr_max_abs(xmax, xk[i]);
   }
   double kb = 0.0;
   {

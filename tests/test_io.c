@@ -3,7 +3,11 @@
  * units, attributes, a 100 kB deck string), atomic publication (commit leaves
  * no temporary, abort leaves nothing, a missing directory is IDR_ERR_IO naming
  * the path), and the CSV writer/reader including every reader error with its
- * line number. Every test works in its own fresh temporary directory.
+ * line number; staging an HDF5 file and a CSV and publishing them together,
+ * all or none (a blocked name keeps the older result, a failed rename puts it
+ * back), and a full disk (a file-size limit: write(2) fails with EFBIG as
+ * with ENOSPC) reported with nothing left behind. Every test works in its
+ * own fresh temporary directory.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -15,9 +19,11 @@
 
 #include <dirent.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,19 +70,25 @@ static void path_in(const fixture *fx, const char *name, char *buf, size_t size)
   snprintf(buf, size, "%s/%s", fx->dir, name);
 }
 
-/* Number of directory entries; *only gets the name when there is exactly one. */
-static int dir_count(const fixture *fx, char *only, size_t size) {
+/* Number of directory entries whose name contains `part` (NULL: all);
+ * *only gets the name when there is exactly one. */
+static int dir_count_matching(const fixture *fx, const char *part, char *only, size_t size) {
   DIR *d = opendir(fx->dir);
   assert_non_null(d);
   int n = 0;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    if (part && !strstr(e->d_name, part)) continue;
     if (only) snprintf(only, size, "%s", e->d_name);
     n++;
   }
   closedir(d);
   return n;
+}
+
+static int dir_count(const fixture *fx, char *only, size_t size) {
+  return dir_count_matching(fx, NULL, only, size);
 }
 
 static void write_text(const char *path, const char *text) {
@@ -532,6 +544,184 @@ static void test_csv_read_errors(void **state) {
   assert_non_null(strstr(err.msg, missing));
 }
 
+/* ---- publishing several files, write failures -------------------------- */
+
+/* A result file with one attribute "pass" = value. */
+static void stage_h5(const char *path, double value, char **tmp) {
+  idr_error err;
+  idr_error_clear(&err);
+  idr_h5 *h = NULL;
+  double x[3] = {2.385, -1.0, 7e21};
+  assert_int_equal(idr_h5_create(path, &h, &err), IDR_OK);
+  assert_int_equal(idr_h5_write_double_1d(h, "transient/J", x, 3, "A/m^2", &err), IDR_OK);
+  assert_int_equal(idr_h5_set_attr_double(h, "/", "pass", value, &err), IDR_OK);
+  assert_int_equal(idr_h5_stage(&h, tmp, &err), IDR_OK);
+  assert_null(h);
+  assert_non_null(*tmp);
+}
+
+static double read_pass(const char *path) {
+  idr_error err;
+  idr_error_clear(&err);
+  idr_h5 *h = NULL;
+  double v = -1.0;
+  assert_int_equal(idr_h5_open(path, &h, &err), IDR_OK);
+  assert_int_equal(idr_h5_read_attr_double(h, "/", "pass", &v, &err), IDR_OK);
+  idr_h5_close(&h);
+  return v;
+}
+
+/* An older result under `path` (attribute "pass" = 1). */
+static void publish_previous(const char *path) {
+  char *th = NULL;
+  idr_error err;
+  idr_error_clear(&err);
+  stage_h5(path, 1.0, &th);
+  const char *tmp[1] = {th}, *fin[1] = {path};
+  assert_int_equal(idr_io_publish_all(tmp, fin, 1, &err), IDR_OK);
+  idr_h5_free(th);
+}
+
+static void stage_csv(const char *path, double value, char **tmp) {
+  idr_error err;
+  idr_error_clear(&err);
+  const char *names[] = {"time_s", "J_A_m2"};
+  double t[2] = {0.0, 1.5}, j[2] = {value, 2.0 * value};
+  const double *cols[] = {t, j};
+  assert_int_equal(idr_csv_stage(path, NULL, names, cols, 2, 2, tmp, &err), IDR_OK);
+  assert_non_null(*tmp);
+}
+
+/* Both staged files appear under their final names, nothing else remains;
+ * a second pair replaces the first. */
+static void test_publish_pair(void **state) {
+  fixture *fx = *state;
+  char h5[600], csv[600];
+  path_in(fx, "r.h5", h5, sizeof h5);
+  path_in(fx, "r_J.csv", csv, sizeof csv);
+  for (int pass = 0; pass < 2; pass++) {
+    char *th = NULL, *tc = NULL;
+    stage_h5(h5, (double)pass, &th);
+    stage_csv(csv, (double)pass, &tc);
+    assert_int_equal(dir_count_matching(fx, ".tmp.", NULL, 0), 2);
+    const char *tmp[2] = {th, tc}, *fin[2] = {h5, csv};
+    idr_error err;
+    idr_error_clear(&err);
+    assert_int_equal(idr_io_publish_all(tmp, fin, 2, &err), IDR_OK);
+    assert_int_equal(dir_count(fx, NULL, 0), 2);
+    assert_true(read_pass(h5) == (double)pass);
+    idr_h5_free(th);
+    free(tc);
+  }
+}
+
+/* The CSV's final name is a non-empty directory: nothing is replaced, the
+ * older HDF5 file is unchanged, no temporary is left. (Before, the new HDF5
+ * file was committed first and then deleted: the user lost both.) */
+static void test_publish_blocked_keeps_previous(void **state) {
+  fixture *fx = *state;
+  char h5[600], csv[600], inner[700];
+  path_in(fx, "r.h5", h5, sizeof h5);
+  path_in(fx, "r_J.csv", csv, sizeof csv);
+  char *th = NULL, *tc = NULL;
+  idr_error err;
+  idr_error_clear(&err);
+  publish_previous(h5);
+  assert_int_equal(mkdir(csv, 0777), 0);
+  snprintf(inner, sizeof inner, "%s/keep", csv);
+  FILE *f = fopen(inner, "w");
+  assert_non_null(f);
+  fclose(f);
+
+  stage_h5(h5, 2.0, &th);
+  stage_csv(csv, 2.0, &tc);
+  const char *tmp[2] = {th, tc}, *fin[2] = {h5, csv};
+  assert_int_equal(idr_io_publish_all(tmp, fin, 2, &err), IDR_ERR_IO);
+  printf("  %s\n", err.msg);
+  assert_non_null(strstr(err.msg, "r_J.csv"));
+  assert_non_null(strstr(err.msg, "directory"));
+  assert_true(read_pass(h5) == 1.0);
+  assert_int_equal(dir_count_matching(fx, ".tmp.", NULL, 0), 0);
+  assert_int_equal(dir_count(fx, NULL, 0), 2);
+  idr_h5_free(th);
+  free(tc);
+  remove(inner);
+  rmdir(csv);
+}
+
+/* A rename that fails after the first file is in place (here: the second
+ * temporary vanished) puts the older first file back and removes the rest. */
+static void test_publish_rollback(void **state) {
+  fixture *fx = *state;
+  char h5[600], csv[600];
+  path_in(fx, "r.h5", h5, sizeof h5);
+  path_in(fx, "r_J.csv", csv, sizeof csv);
+  char *th = NULL, *tc = NULL;
+  idr_error err;
+  idr_error_clear(&err);
+  publish_previous(h5);
+
+  stage_h5(h5, 2.0, &th);
+  stage_csv(csv, 2.0, &tc);
+  assert_int_equal(remove(tc), 0);
+  const char *tmp[2] = {th, tc}, *fin[2] = {h5, csv};
+  assert_int_equal(idr_io_publish_all(tmp, fin, 2, &err), IDR_ERR_IO);
+  printf("  %s\n", err.msg);
+  assert_non_null(strstr(err.msg, "put back"));
+  assert_true(read_pass(h5) == 1.0);
+  assert_int_equal(dir_count(fx, NULL, 0), 1);
+  idr_h5_free(th);
+  free(tc);
+}
+
+/* A full disk, injected as a file-size limit on this process: the commit
+ * and the CSV fail with IDR_ERR_IO and the system's reason, and leave
+ * nothing. (HDF5 wrote to the disk itself before, and the process crashed
+ * at exit after its failed flush.) */
+#define WRITE_LIMIT_BYTES 4096
+static void test_write_failure(void **state) {
+  fixture *fx = *state;
+  char h5[600], csv[600];
+  path_in(fx, "big.h5", h5, sizeof h5);
+  path_in(fx, "big.csv", csv, sizeof csv);
+  enum { N = 20000 };
+  double *x = malloc(N * sizeof *x);
+  assert_non_null(x);
+  for (int i = 0; i < N; i++)
+    x[i] = 2.385 * i;
+  idr_error err;
+  idr_error_clear(&err);
+  idr_h5 *h = NULL;
+  assert_int_equal(idr_h5_create(h5, &h, &err), IDR_OK);
+  assert_int_equal(idr_h5_write_double_1d(h, "x", x, N, "m", &err), IDR_OK);
+
+  struct rlimit old, lim;
+  assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+  lim = old;
+  lim.rlim_cur = WRITE_LIMIT_BYTES;
+  void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+  assert_true(was != SIG_ERR);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+  idr_status st = idr_h5_commit(&h, &err);
+  const char *names[] = {"x_m"};
+  const double *cols[] = {x};
+  idr_error cerr;
+  idr_error_clear(&cerr);
+  idr_status cst = idr_csv_write(csv, NULL, names, cols, 1, N, &cerr);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+  signal(SIGXFSZ, was);
+
+  printf("  %s\n  %s\n", err.msg, cerr.msg);
+  assert_int_equal(st, IDR_ERR_IO);
+  assert_null(h);
+  assert_non_null(strstr(err.msg, "cannot write temporary"));
+  assert_non_null(strstr(err.msg, "File too large"));
+  assert_int_equal(cst, IDR_ERR_IO);
+  assert_non_null(strstr(cerr.msg, "File too large"));
+  assert_int_equal(dir_count(fx, NULL, 0), 0);
+  free(x);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_h5_roundtrip, dir_setup, dir_teardown),
@@ -544,6 +734,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_csv_roundtrip, dir_setup, dir_teardown),
       cmocka_unit_test_setup_teardown(test_csv_read_flexible, dir_setup, dir_teardown),
       cmocka_unit_test_setup_teardown(test_csv_read_errors, dir_setup, dir_teardown),
+      cmocka_unit_test_setup_teardown(test_publish_pair, dir_setup, dir_teardown),
+      cmocka_unit_test_setup_teardown(test_publish_blocked_keeps_previous, dir_setup, dir_teardown),
+      cmocka_unit_test_setup_teardown(test_publish_rollback, dir_setup, dir_teardown),
+      cmocka_unit_test_setup_teardown(test_write_failure, dir_setup, dir_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

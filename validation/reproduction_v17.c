@@ -109,15 +109,18 @@ int main(int argc, char **argv) {
   }
   double bias_min = INFINITY, bias_max = -INFINITY;
   for (int s = 0; s < NS; s++) {
-    bias_min = fmin(bias_min, Et[s] - Ex[s]);
-    bias_max = fmax(bias_max, Et[s] - Ex[s]);
+    /* comparisons that keep a NaN (fmin/fmax would drop it) */
+    const double bias = Et[s] - Ex[s];
+    bias_min = (isnan(bias) || bias < bias_min) ? bias : bias_min;
+    bias_max = (isnan(bias) || bias > bias_max) ? bias : bias_max;
   }
   idr_vcheck_ge(&vc, "smallest (true - extracted) Ea over the samples [eV]", bias_min, 0.020);
   printf("  [INFO] true - extracted Ea: %.1f .. %.1f meV\n", 1e3 * bias_min, 1e3 * bias_max);
   double rmin = INFINITY, rmax = -INFINITY;
   for (int s = 0; s < NS; s++) {
-    rmin = fmin(rmin, R[s].N_true / R[s].N_x);
-    rmax = fmax(rmax, R[s].N_true / R[s].N_x);
+    const double ratio = R[s].N_true / R[s].N_x;
+    rmin = (isnan(ratio) || ratio < rmin) ? ratio : rmin;
+    rmax = (isnan(ratio) || ratio > rmax) ? ratio : rmax;
   }
   printf("  [INFO] true / extracted N_ion: %.1f .. %.1f (not inverted)\n", rmin, rmax);
   return idr_vcase_end(&vc);

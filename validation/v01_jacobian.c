@@ -124,12 +124,13 @@ static int check_device(idr_vcase *vc, const char *label, idr_deck *deck, double
   }
   idr_bias b = {V, light};
   double cj = 2.385e4;
-  idr_jacobian(d, &b, y, cj, Jx);
+  /* a non-finite residual or Jacobian entry fails the case (return codes) */
+  int bad_rc = idr_jacobian(d, &b, y, cj, Jx) != 0;
   idr_mass_diagonal(d, mass);
   double *step = calloc((size_t)n, sizeof *step);
   for (int c = 0; c < n; c++)
     step[c] = 1e-6 * fmax(fabs(y[c]), d->positive[c] > 0 ? 1e-30 : 1e-3);
-  idr_residual_terms(d, &b, y, yp, Fp, Fabs);
+  bad_rc |= idr_residual_terms(d, &b, y, yp, Fp, Fabs) != 0;
   for (int r = 0; r < n; r++)
     rowmax[r] = 1e-9 * Fabs[r];
   double worst = 0.0;
@@ -138,9 +139,9 @@ static int check_device(idr_vcase *vc, const char *label, idr_deck *deck, double
     double y0 = y[c];
     double h = step[c];
     y[c] = y0 + h;
-    idr_residual(d, &b, y, yp, Fp);
+    bad_rc |= idr_residual(d, &b, y, yp, Fp) != 0;
     y[c] = y0 - h;
-    idr_residual(d, &b, y, yp, Fm);
+    bad_rc |= idr_residual(d, &b, y, yp, Fm) != 0;
     y[c] = y0;
     /* every row: entries inside the pattern compare, outside must be zero */
     for (int r = 0; r < n; r++) {
@@ -152,7 +153,7 @@ static int check_device(idr_vcase *vc, const char *label, idr_deck *deck, double
       if (e > 1e-6 && getenv("IDR_V01_DEBUG"))
         printf("    r=%d c=%d node %d/%d an=%.6e fd=%.6e rowmax=%.3e\n", r, c, d->node_of[r],
                d->node_of[c], dan, dfd, rowmax[r]);
-      if (e > worst) {
+      if (!(e <= worst)) { /* a NaN becomes the worst and fails the check */
         worst = e;
         wr = r;
         wc = c;
@@ -163,7 +164,11 @@ static int check_device(idr_vcase *vc, const char *label, idr_deck *deck, double
   snprintf(what, sizeof what,
            "%s: max relative error of %ld Jacobian entries (worst row %d, col %d)", label,
            (long)d->nnz, wr, wc);
-  int pass = idr_vcheck_le(vc, what, worst, 1e-6);
+  char rc_what[200];
+  snprintf(rc_what, sizeof rc_what, "%s: residual and Jacobian evaluations succeed (finite)",
+           label);
+  int pass = idr_vcheck_true(vc, rc_what, !bad_rc);
+  pass &= idr_vcheck_le(vc, what, worst, 1e-6);
   pass = check_current_gradient(vc, label, d, y, yp, step) && pass;
   free(y);
   free(yp);

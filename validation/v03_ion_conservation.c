@@ -90,7 +90,7 @@ int main(void) {
     double c0 = d->ions[k].c0, moved = 0.0;
     for (int i = 0; i < pr->N; i++) {
       const double *ck = pr->ions + (size_t)k * pr->n_times * pr->N;
-      moved = fmax(moved, fabs(ck[(size_t)pr->N + i] - ck[i]) / c0);
+      moved = idr_max_abs(moved, (ck[(size_t)pr->N + i] - ck[i]) / c0);
     }
     printf("  %s (z = %+d, D = %.3e cm^2/s): N(0) = %.6e cm^-2\n", d->ion_names[k], d->ions[k].z,
            d->ions[k].D / IDR_CM2_TO_M2, res.ion_number0[k] * 1e-4);

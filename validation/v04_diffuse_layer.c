@@ -138,10 +138,10 @@ static int compare_wall(const idr_device *d, const double *y, int right, double 
     if (fabs(up) <= V04_WINDOW_U) continue;
     we->n_compare++;
     double us = (idr_phi(d, y, i) - phi_b) / Vt;
-    we->u_err = fmax(we->u_err, fabs(us - up) / fabs(u_s));
+    we->u_err = idr_max_abs(we->u_err, (us - up) / fabs(u_s));
     for (int k = 0; k < d->n_ions; k++) {
       double cp = cb[k] * exp(-d->ions[k].z * up);
-      we->c_err = fmax(we->c_err, fabs(idr_ion_c(d, y, k, i) / cp - 1.0));
+      we->c_err = idr_max_abs(we->c_err, idr_ion_c(d, y, k, i) / cp - 1.0);
     }
   }
   return 0;

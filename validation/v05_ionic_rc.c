@@ -106,11 +106,13 @@ static int rc_run(double T, rc_result *r, idr_error *err) {
     lnJ[k] = log(fabs(c.J));
   }
   double c0, c1, cov00, cov01, cov11, sumsq;
-  gsl_fit_linear(ts, 1, lnJ, 1, V05_N_SAMPLES, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+  if (gsl_fit_linear(ts, 1, lnJ, 1, V05_N_SAMPLES, &c0, &c1, &cov00, &cov01, &cov11, &sumsq) !=
+      GSL_SUCCESS)
+    c0 = c1 = NAN; /* fails the checks below */
   r->tau_fit = -r->tau_cf / c1;
   r->straight = 0.0;
   for (int k = 0; k < V05_N_SAMPLES; k++)
-    r->straight = fmax(r->straight, fabs(lnJ[k] - (c0 + c1 * ts[k])));
+    r->straight = idr_max_abs(r->straight, lnJ[k] - (c0 + c1 * ts[k]));
   idr_sim_stats st;
   idr_sim_get_stats(sim, &st);
   r->steps = st.steps;
@@ -157,7 +159,9 @@ int main(void) {
   }
   if (n_ok >= 3) {
     double c0, c1, cov00, cov01, cov11, sumsq;
-    gsl_fit_linear(inv_T, 1, ln_tau, 1, (size_t)n_ok, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+    if (gsl_fit_linear(inv_T, 1, ln_tau, 1, (size_t)n_ok, &c0, &c1, &cov00, &cov01, &cov11,
+                       &sumsq) != GSL_SUCCESS)
+      c1 = NAN; /* fails the check */
     idr_vcheck_rel(&vc, "Arrhenius energy from ln(tau/sqrt(T)) vs 1/T [eV]", c1 * IDR_KB_EV,
                    V05_EA_EV, V05_TOL_EA);
   } else {

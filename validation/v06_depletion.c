@@ -102,8 +102,10 @@ static double field_extrapolated(const idr_device *d, const double *y, double xa
   }
   if (n >= 3) {
     double c0, c1, cov00, cov01, cov11, sumsq;
-    gsl_fit_linear(xs, 1, es, 1, (size_t)n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
-    val = c0;
+    val = gsl_fit_linear(xs, 1, es, 1, (size_t)n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq) ==
+                  GSL_SUCCESS
+              ? c0
+              : NAN; /* a failed regression fails the check */
   }
 out_free:
   free(xs);
@@ -166,7 +168,7 @@ static void case_pn(idr_vcase *vc, double NA_cm3, double ND_cm3, double Lp_nm, d
   double Qn = depleted_charge(d, v.y, 1, j, N - 1, 1), Qp = depleted_charge(d, v.y, 0, 0, j, 0);
   double E_true = 0.0;
   for (int e = 0; e < N - 1; e++)
-    E_true = fmax(E_true, fabs(idr_field(d, v.y, e)));
+    E_true = idr_max_abs(E_true, idr_field(d, v.y, e));
   printf("    %d nodes; u_p = (phi_j - phi(0))/V_T = %.4f, u_n = %.4f; largest edge field %.5g "
          "V/m\n",
          N, (idr_phi(d, v.y, j) - idr_phi(d, v.y, 0)) / Vt,

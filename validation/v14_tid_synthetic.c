@@ -31,6 +31,8 @@ int main(void) {
   idr_vcase_begin(&vc, "V14 tid synthetic",
                   "extraction recovers Ea, N_ion, D0 from analytic C(t,T)");
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  if (!idr_vcheck_true(&vc, "random number generator allocated", rng != NULL))
+    return idr_vcase_end(&vc);
   gsl_rng_set(rng, 2385);
   const double Eas[] = {0.06, 0.13, 0.25, 0.40};
   static double t[NS], C[NT][NS];

@@ -61,7 +61,7 @@ int main(void) {
              c->C[c->n - 1] * 1e5, dC / c->C[c->n - 1]);
       if (!(z < 0 ? dC < 0 : dC > 0)) sign_ok = 0;
       for (int k = 0; k < c->n; k++)
-        worst = fmax(worst, fabs(tr2.curves[j].C[k] / c->C[k] - 1.0));
+        worst = idr_max_abs(worst, tr2.curves[j].C[k] / c->C[k] - 1.0);
     }
     idr_vcheck_true(&vc,
                     z < 0 ? "anion: Delta C < 0 at every temperature"

@@ -199,7 +199,7 @@ int main(void) {
     double tb = tau_textbook(cd[j].T_K, D0), tf = x.per_T[j].tau_s[0];
     printf("  T = %5.1f K: tau fitted %.4e s, textbook %.4e s, ratio %.4f%s\n", cd[j].T_K, tf, tb,
            tf / tb, x.used[j] ? "" : " (outside the window)");
-    if (x.used[j]) worst = fmax(worst, fabs(tf / tb - 1.0));
+    if (x.used[j]) worst = idr_max_abs(worst, tf / tb - 1.0);
   }
   idr_vcheck_ge(&vc, "temperatures inside the window", (double)x.n_used, 8);
   idr_vcheck_le(&vc, "max |tau_fit / tau_textbook - 1| over the used temperatures", worst, 0.07);

@@ -222,8 +222,8 @@ void idr_v_tid_compare(idr_vcase *vc, const char *label, idr_deck *a, const char
   long steps_a = 0, steps_b = 0;
   for (int j = 0; j < ta.n_T; j++) {
     for (int k = 0; k < ta.curves[j].n; k++)
-      worst = fmax(worst, fabs(ta.curves[j].C[k] / tb.curves[j].C[k] - 1.0));
-    worst = fmax(worst, fabs(ta.curves[j].C_eq / tb.curves[j].C_eq - 1.0));
+      worst = idr_max_abs(worst, ta.curves[j].C[k] / tb.curves[j].C[k] - 1.0);
+    worst = idr_max_abs(worst, ta.curves[j].C_eq / tb.curves[j].C_eq - 1.0);
     steps_a += ta.curves[j].stats.steps;
     steps_b += tb.curves[j].stats.steps;
     wall_a += ta.curves[j].wall_s;
