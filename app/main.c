@@ -9,6 +9,7 @@
  *                    (--vbi V | --cv CV.csv) [options]               (tas_extract.c)
  *   iondrift reproduce xiang2026 [-o DIR] [--threads N] [--invert]     (reproduce.c)
  *   iondrift plot RESULT.h5 [-o FIGURE.png|.pdf|.svg]                 (plot.c)
+ *   iondrift sweep SWEEP.yaml -o DIR [--threads N] [...]              (sweep.c)
  *   iondrift help [COMMAND]
  *   iondrift --version
  *
@@ -57,7 +58,10 @@ static const char USAGE[] =
     "                           (FAPb(I1-xBrx)3): Ea and N_ion against x\n"
     "  plot RESULT.h5 [-o FIGURE.png|.pdf|.svg]\n"
     "                           draw the figure of a result (any protocol, extract,\n"
-    "                           reproduce)\n"
+    "                           reproduce, sweep)\n"
+    "  sweep SWEEP.yaml -o DIR [--threads N] [--restart] [--slice K/N | --merge]\n"
+    "                           run a parameter sweep (grid, zip or quasi-random over\n"
+    "                           deck paths; OpenMP, MPI under mpirun; resumable)\n"
     "  help [COMMAND]           show this help, or the help of COMMAND\n"
     "\n"
     "Options:\n"
@@ -65,8 +69,7 @@ static const char USAGE[] =
     "  -h, --help               show this help\n"
     "\n"
     "Run 'iondrift help COMMAND' (run, mott-schottky, extract, tas-extract,\n"
-    "reproduce, plot)\n"
-    "for the options of a command.\n";
+    "reproduce, plot, sweep) for the options of a command.\n";
 
 static const char USAGE_RUN[] =
     "Usage: iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]\n"
@@ -171,6 +174,10 @@ static int cmd_help(int argc, char **argv) {
     idr_app_plot_usage(stdout);
     return IDR_EXIT_OK;
   }
+  if (strcmp(argv[2], "sweep") == 0) {
+    idr_app_sweep_usage(stdout);
+    return IDR_EXIT_OK;
+  }
   return idr_app_usage_error(NULL, "no help for unknown command '%s'", argv[2]);
 }
 
@@ -255,6 +262,8 @@ int main(int argc, char **argv) {
     code = idr_app_reproduce(argc, argv);
   } else if (strcmp(cmd, "plot") == 0) {
     code = idr_app_plot(argc, argv);
+  } else if (strcmp(cmd, "sweep") == 0) {
+    code = idr_app_sweep(argc, argv);
   } else if (cmd[0] == '-') {
     code = idr_app_usage_error(NULL, "unknown option '%s'", cmd);
   } else {
