@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT   ?= out
 PREFIX     ?= /usr/local
 
-.PHONY: all deps configure build demo test test-fast asan bench stress install format format-check clean
+.PHONY: all deps configure build demo test test-fast asan bench bench-sweep sweep-map stress install format format-check clean
 
 all: build
 
@@ -49,6 +49,19 @@ install: deps
 bench: build
 	@./$(BUILD)/bench/idr_bench
 	@./$(BUILD)/bench/api_bench
+
+# The sweep bench: 200 TID scans of the example cell on 1 thread, 2 threads
+# and 2 MPI ranks (~8 min on an idle 2-core machine; bench/README.md).
+bench-sweep: build
+	@/usr/bin/python3 bench/sweep_bench.py --iondrift ./$(BUILD)/app/iondrift \
+	  $$(command -v mpirun >/dev/null 2>&1 && echo --mpirun mpirun) --work $(DEMO_OUT)/sweep_bench
+
+# The example sweep, a result of its own: the bias map of the textbook TID
+# analysis (126 TID scans, ~5 min on 2 cores; docs/validation.md).
+sweep-map: build
+	@mkdir -p $(DEMO_OUT)
+	@./$(BUILD)/app/iondrift sweep examples/tid_bias_map.yaml -o $(DEMO_OUT)/tid_bias_map
+	@./$(BUILD)/app/iondrift plot $(DEMO_OUT)/tid_bias_map/results.h5 -o $(DEMO_OUT)/tid_bias_map/bias_map.png
 
 # The long stress grid (docs/validation.md): `iondrift run` of the example
 # deck at STRESS_POINTS random (T, Ea, N_ion, N_A, pulse) points, every core;

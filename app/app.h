@@ -78,6 +78,10 @@ int idr_app_is_opt(const char *a, const char *opt);
 /* Print "key":v (null when v is not finite), followed by ',' unless last. */
 void idr_app_json_number(const char *key, double v, int last);
 
+/* ---- sweep (sweep.c) ---- */
+void idr_app_sweep_usage(FILE *f);
+int idr_app_sweep(int argc, char **argv);
+
 /* ---- reproduce (reproduce.c) ---- */
 void idr_app_reproduce_usage(FILE *f);
 int idr_app_reproduce(int argc, char **argv);

@@ -7,6 +7,7 @@
  *                    (--doping-cm3 N | --cv CV.csv) [options]       (extract.c)
  *   iondrift reproduce xiang2026 [-o DIR] [--threads N] [--invert]     (reproduce.c)
  *   iondrift plot RESULT.h5 [-o FIGURE.png|.pdf|.svg]                 (plot.c)
+ *   iondrift sweep SWEEP.yaml -o DIR [--threads N] [...]              (sweep.c)
  *   iondrift help [COMMAND]
  *   iondrift --version
  *
@@ -49,15 +50,18 @@ static const char USAGE[] =
     "                           (FAPb(I1-xBrx)3): Ea and N_ion against x\n"
     "  plot RESULT.h5 [-o FIGURE.png|.pdf|.svg]\n"
     "                           draw the figure of a result (any protocol, extract,\n"
-    "                           reproduce)\n"
+    "                           reproduce, sweep)\n"
+    "  sweep SWEEP.yaml -o DIR [--threads N] [--restart] [--slice K/N | --merge]\n"
+    "                           run a parameter sweep (grid, zip or quasi-random over\n"
+    "                           deck paths; OpenMP, MPI under mpirun; resumable)\n"
     "  help [COMMAND]           show this help, or the help of COMMAND\n"
     "\n"
     "Options:\n"
     "  --version                print the version and exit\n"
     "  -h, --help               show this help\n"
     "\n"
-    "Run 'iondrift help COMMAND' (run, mott-schottky, extract, reproduce, plot)\n"
-    "for the options of a command.\n";
+    "Run 'iondrift help COMMAND' (run, mott-schottky, extract, reproduce, plot,\n"
+    "sweep) for the options of a command.\n";
 
 static const char USAGE_RUN[] =
     "Usage: iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]\n"
@@ -149,6 +153,10 @@ static int cmd_help(int argc, char **argv) {
     idr_app_plot_usage(stdout);
     return IDR_EXIT_OK;
   }
+  if (strcmp(argv[2], "sweep") == 0) {
+    idr_app_sweep_usage(stdout);
+    return IDR_EXIT_OK;
+  }
   return idr_app_usage_error(NULL, "no help for unknown command '%s'", argv[2]);
 }
 
@@ -231,6 +239,8 @@ int main(int argc, char **argv) {
     code = idr_app_reproduce(argc, argv);
   } else if (strcmp(cmd, "plot") == 0) {
     code = idr_app_plot(argc, argv);
+  } else if (strcmp(cmd, "sweep") == 0) {
+    code = idr_app_sweep(argc, argv);
   } else if (cmd[0] == '-') {
     code = idr_app_usage_error(NULL, "unknown option '%s'", cmd);
   } else {

@@ -116,3 +116,19 @@ idr_require(OpenMP_C_FOUND "OpenMP (compiler support)" gcc)
 find_library(MATH_LIB m)
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
+
+# Open MPI (optional): `iondrift sweep` under mpirun spreads points over
+# ranks. Without it (or with -DIDR_WITH_MPI=OFF) the build is serial and
+# the same code runs as one rank (sweep/mpi_stub.c).
+option(IDR_WITH_MPI "Use MPI for parameter sweeps when it is found" ON)
+set(IDR_HAVE_MPI OFF)
+if(IDR_WITH_MPI)
+  find_package(MPI COMPONENTS C QUIET)
+  if(MPI_C_FOUND)
+    set(IDR_HAVE_MPI ON)
+    set(IDR_MPIEXEC ${MPIEXEC_EXECUTABLE})
+    message(STATUS "iondrift: MPI ${MPI_C_VERSION} found: sweeps over ranks (${IDR_MPIEXEC})")
+  else()
+    message(STATUS "iondrift: no MPI (Debian: libopenmpi-dev openmpi-bin): sweeps on one machine")
+  endif()
+endif()

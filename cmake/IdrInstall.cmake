@@ -9,7 +9,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(IDR_LIB_MODULES core config materials physics solver protocols analysis io api studies)
+set(IDR_LIB_MODULES core config materials physics solver protocols analysis io api studies sweep)
 set(idr_objects "")
 foreach(m ${IDR_LIB_MODULES})
   list(APPEND idr_objects $<TARGET_OBJECTS:idr_${m}>)
@@ -22,6 +22,9 @@ set(IDR_EXTERNAL_LIBS ${IDR_SUNDIALS_LIBS} ${KLU_LIB} ${AMD_LIB} ${COLAMD_LIB} $
     ${OpenMP_C_LIBRARIES} ${CMAKE_THREAD_LIBS_INIT} ${CMAKE_DL_LIBS} ${MATH_LIB})
 if(IDR_HAVE_MVEC_EXPM1)
   list(APPEND IDR_EXTERNAL_LIBS mvec)
+endif()
+if(IDR_HAVE_MPI) # the sweep over ranks (sweep/mpi.c)
+  list(APPEND IDR_EXTERNAL_LIBS ${MPI_C_LIBRARIES})
 endif()
 list(REMOVE_DUPLICATES IDR_EXTERNAL_LIBS)
 

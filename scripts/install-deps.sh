@@ -1,11 +1,15 @@
 #!/bin/sh
 # Install the Debian packages iondrift needs to build, test and plot.
+# Open MPI (libopenmpi-dev, openmpi-bin) is optional for a build (sweeps
+# then run on one machine) and installed here so that `make test` builds
+# with it and runs the MPI sweep tests.
 # Idempotent: installs only what is missing. Needs root (or sudo) on Debian.
 set -eu
 
 PKGS="build-essential cmake pkg-config libsundials-dev libsuitesparse-dev \
 libhdf5-dev libyaml-dev libgsl-dev libcmocka-dev python3 python3-matplotlib \
-python3-h5py python3-numpy python3-pytest python3-pip python3-setuptools"
+python3-h5py python3-numpy python3-pytest python3-pip python3-setuptools \
+libopenmpi-dev openmpi-bin"
 
 missing=""
 for p in $PKGS; do

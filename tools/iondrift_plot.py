@@ -14,6 +14,9 @@ What is drawn (docs/plots.md):
                V(t), the potential, ion and carrier profiles
   equilibrate  the equilibrium profiles
   reproduce    the reproduction figure (tools/plot_reproduce.py)
+  sweep        a sweep's results.h5: the bias map of the TID analysis
+               (extracted / true Ea and N_ion against N_ion / N_A), else each
+               output against the first numeric axis
 `iondrift plot` runs this tool with the python found when iondrift was
 configured. Exit status: 0 success, 1 runtime failure (cannot write the
 figure, a module missing), 2 bad input (not an iondrift result).
@@ -34,6 +37,8 @@ def kind_of(f):
         return "reproduce"
     if attr(f, "command") == "extract":
         return "extract"
+    if attr(f, "command") == "sweep":
+        return "sweep"
     for k in ("tid", "cf", "cv", "transient", "equilibrium"):
         if k in f:
             return k
@@ -41,9 +46,11 @@ def kind_of(f):
 
 
 def draw(f, path, kind):
-    from idrplot import smallsignal, tid, waveform
+    from idrplot import smallsignal, sweep, tid, waveform
     from idrplot.common import title_of
 
+    if kind == "sweep":
+        return sweep.figure(f, path, title_of(f, path, "sweep"))
     if kind == "tid":
         return tid.figure(f, path, "tid", title_of(f, path, "TID scan"))
     if kind == "extract":
