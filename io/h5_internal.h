@@ -1,7 +1,8 @@
 /*
- * iondrift io, private: the HDF5 file handle shared by h5.c (datasets,
- * attributes, reading) and h5_file.c (create, stage, commit, abort, open,
- * close), and their error helpers. Not installed, not part of the public API.
+ * iondrift io, private: the HDF5 file handle shared by h5_file.c (create,
+ * stage, commit, abort, open, close), h5_write.c (groups, datasets,
+ * attributes), h5_read.c (reading back) and the helpers of h5.c. Not
+ * installed, not part of the public API.
  */
 #ifndef IDR_H5_INTERNAL_H
 #define IDR_H5_INTERNAL_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 
 #include "idr_core.h"
+#include "idr_io.h"
 
 /* A writer's file lives in memory (HDF5's core driver, no backing store):
  * HDF5 never writes to the disk, so a full disk or any other write error is
@@ -38,5 +40,17 @@ void idr_h5_quiet(void);
  * right after the failing HDF5 call, before any other HDF5 call. */
 idr_status idr_h5_fail(idr_error *err, idr_status status, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* A handle h and an object path for function fn (its name in messages);
+ * need_writer: h must be a writer. IDR_ERR_INTERNAL otherwise. */
+idr_status idr_h5_check(const idr_h5 *h, const char *path, bool need_writer, const char *fn,
+                        idr_error *err);
+/* A non-empty attribute name. */
+idr_status idr_h5_check_attr_name(const idr_h5 *h, const char *name, idr_error *err);
+/* Does every component of path exist as a link? */
+bool idr_h5_path_exists(const idr_h5 *h, const char *path);
+/* Open an existing object (group or dataset) for its attributes: *o, to be
+ * closed with H5Oclose; IDR_ERR_INPUT when there is none. */
+idr_status idr_h5_open_object(idr_h5 *h, const char *obj_path, hid_t *o, idr_error *err);
 
 #endif /* IDR_H5_INTERNAL_H */
