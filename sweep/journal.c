@@ -281,13 +281,13 @@ idr_status idr_sw_journal_open(const idr_sweep *sw, const char *path, sw_journal
   struct flock lk = {0};
   lk.l_type = F_WRLCK;
   lk.l_whence = SEEK_SET;
-  if (fcntl(fd, F_SETLK, &lk) != 0) {
+  if (fcntl(fd, F_SETLK, &lk) != 0 && (errno == EACCES || errno == EAGAIN)) {
     close(fd);
     return idr_error_set(err, IDR_ERR_IO,
                          "%s: in use by another sweep (locked); wait for it to end or give "
                          "another -o",
                          path);
-  }
+  } /* a file system without locks (ENOLCK, ENOSYS): one writer by discipline */
   char *text = NULL;
   size_t len = 0, good = 0;
   sw_done scratch;

@@ -283,27 +283,40 @@ def children(pid):
     return kids
 
 
+def wait_for_records(p, out, target, limit_s):
+    """Poll the journal until it holds target records or the run ends (no wall-time guess)."""
+    t_end = time.time() + limit_s
+    while p.poll() is None and time.time() < t_end:
+        if len(journal_indices(out)) >= target:
+            return True
+        time.sleep(0.002)
+    return False
+
+
 def kill_rounds(args, out, ref, seconds, mpi):
-    """Start, SIGKILL at a random moment, repeat; then finish. Kills that hit mid-sweep."""
+    """Start, SIGKILL once the journal has grown by a random number of records, repeat; then
+    finish. The moment is chosen from the journal, not from a clock, so a fast or a slow
+    machine (or mpirun's start-up) cannot make every kill miss the sweep's middle."""
     seed = int(time.time() * 1000) % 100000
     print("kill moments: random.Random(%d)" % seed)
     rng = random.Random(seed)
     hits = 0
     for _ in range(6):
+        before = len(journal_indices(out))
+        if before >= 11:
+            break
+        target = before + rng.randint(1, min(3, 11 - before))
         cmd = [args.iondrift, "sweep", os.path.join(HERE, "kill.yaml"), "-o", out, "-q",
                "--threads", "2" if not mpi else "1"]
         if mpi:
             cmd = [args.mpirun, "-np", str(mpi), "--oversubscribe"] + cmd
         p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.1, 0.5) * seconds)
+        wait_for_records(p, out, target, 60.0 + 20.0 * seconds)
+        # somewhere inside the next point: up to about one point's time more
+        time.sleep(rng.uniform(0.0, 0.5) * seconds / 12.0)
         victims = [p.pid]
         if mpi:  # a rank dies (a node lost): the launcher ends the job
-            ranks = []
-            for _ in range(100):  # never mpirun itself: its ranks could outlive it
-                ranks = [k for k in children(p.pid) if p.poll() is None]
-                if ranks or p.poll() is not None:
-                    break
-                time.sleep(0.05)
+            ranks = [k for k in children(p.pid)] if p.poll() is None else []
             victims = [rng.choice(ranks)] if ranks else []
         for v in victims:
             try:
