@@ -54,9 +54,11 @@ install(TARGETS iondrift_shared iondrift_static EXPORT iondriftTargets
 install(FILES ${CMAKE_SOURCE_DIR}/api/iondrift.h ${CMAKE_SOURCE_DIR}/core/idr_core.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/iondrift)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/materials/data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/materials)
-install(FILES ${CMAKE_SOURCE_DIR}/examples/fapbi3_pin.yaml ${CMAKE_SOURCE_DIR}/examples/xiang2026.yaml
-  ${CMAKE_SOURCE_DIR}/examples/run_deck.c ${CMAKE_SOURCE_DIR}/examples/README.md
-  DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/examples)
+# every example the docs name: the decks, the sweep (tid_bias_map.yaml), the
+# Slurm scripts (slurm/), the lab export and its generator, the C program,
+# the expected outputs (install.prefix checks each)
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/examples/ DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/examples
+  USE_SOURCE_PERMISSIONS PATTERN "__pycache__" EXCLUDE)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/tools/ DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/tools
   USE_SOURCE_PERMISSIONS PATTERN "__pycache__" EXCLUDE)
 

@@ -39,6 +39,33 @@ endforeach()
 if(NOT so OR NOT pc OR NOT cfg OR NOT ar)
   message(FATAL_ERROR "missing: libiondrift.so '${so}', .a '${ar}', iondrift.pc '${pc}', config '${cfg}'")
 endif()
+# every example the README and docs/ name is installed (and every file of
+# examples/): the sweep, the Slurm scripts, the lab export, ...
+set(exdir ${PREFIX}/share/iondrift/examples)
+file(GLOB_RECURSE src_examples RELATIVE ${SRC}/examples ${SRC}/examples/*)
+set(named "")
+file(GLOB docs ${SRC}/README.md ${SRC}/docs/*.md ${SRC}/examples/README.md)
+foreach(doc ${docs})
+  file(READ ${doc} text)
+  string(REGEX MATCHALL "examples/[A-Za-z0-9_./-]*[A-Za-z0-9_]" refs "${text}")
+  foreach(r ${refs})
+    string(REGEX REPLACE "^examples/" "" r "${r}")
+    list(APPEND named ${r})
+  endforeach()
+endforeach()
+list(REMOVE_DUPLICATES named)
+foreach(f ${src_examples} ${named})
+  if(NOT EXISTS ${exdir}/${f})
+    message(FATAL_ERROR "example not installed: ${exdir}/${f}")
+  endif()
+endforeach()
+foreach(s slurm/sweep_mpi.sbatch slurm/sweep_array.sbatch)
+  execute_process(COMMAND sh -c "test -x \"$1\" && sh -n \"$1\"" sh ${exdir}/${s}
+                  RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "installed ${s} is not an executable shell script (rc ${rc})")
+  endif()
+endforeach()
 get_filename_component(libdir ${so} DIRECTORY)
 get_filename_component(pcdir ${pc} DIRECTORY)
 set(deck ${PREFIX}/share/iondrift/examples/fapbi3_pin.yaml)
@@ -74,6 +101,19 @@ if(NOT EXISTS ${work}/cli.png)
   message(FATAL_ERROR "installed iondrift plot wrote no figure")
 endif()
 
+# the installed sweep example resolves its deck beside it (its plan only),
+# the installed lab export is extracted as docs/cli.md shows
+run_step("installed iondrift sweep --check" ${PREFIX}/bin/iondrift sweep ${exdir}/tid_bias_map.yaml
+         -o ${work}/map --check)
+if(NOT step_out MATCHES "126 points")
+  message(FATAL_ERROR "unexpected sweep plan:\n${step_out}")
+endif()
+run_step("installed iondrift extract" ${PREFIX}/bin/iondrift extract ${exdir}/lab_tid_export.csv
+         --eps-r 46.9 --doping-cm3 1e17 --polarity pin)
+if(NOT step_out MATCHES "anion +dC/C_inf")
+  message(FATAL_ERROR "unexpected extraction:\n${step_out}")
+endif()
+
 # a C program built with pkg-config
 set(ENV{PKG_CONFIG_PATH} ${pcdir})
 execute_process(COMMAND pkg-config --cflags --libs iondrift OUTPUT_VARIABLE flags
@@ -89,6 +129,15 @@ run_step("run_deck" ${work}/run_deck ${deck} ${work}/c.h5)
 if(NOT step_out MATCHES "transient/J +[0-9]+ x 1 +A/m\\^2")
   message(FATAL_ERROR "run_deck output:\n${step_out}")
 endif()
+
+# the README's rpath line: runs without LD_LIBRARY_PATH
+unset(ENV{LD_LIBRARY_PATH})
+execute_process(COMMAND pkg-config --variable=libdir iondrift OUTPUT_VARIABLE pc_libdir
+                OUTPUT_STRIP_TRAILING_WHITESPACE)
+run_step("cc with pkg-config and -rpath" cc -Wall -Werror ${PREFIX}/share/iondrift/examples/run_deck.c
+         ${flags} -Wl,-rpath,${pc_libdir} -o ${work}/run_deck_rpath)
+run_step("run_deck (rpath)" ${work}/run_deck_rpath ${deck})
+set(ENV{LD_LIBRARY_PATH} ${libdir})
 
 # the same with CMake's find_package(iondrift)
 file(WRITE ${work}/cm/CMakeLists.txt
