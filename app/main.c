@@ -2,22 +2,23 @@
  * iondrift app: the command line.
  *
  *   iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]
- *   iondrift mott-schottky CV.csv --area-cm2 A --eps-r E [options]  (analyze.c)
- *   iondrift extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E
- *                    (--doping-cm3 N | --cv CV.csv) [options]       (extract.c)
- *   iondrift tas-extract DATA.csv --area-cm2 A --eps-r E
- *                    (--vbi V | --cv CV.csv) [options]               (tas_extract.c)
- *   iondrift reproduce xiang2026 [-o DIR] [--threads N] [--invert]     (reproduce.c)
+ *   iondrift mott-schottky CV.csv ...                                (analyze.c)
+ *   iondrift extract DATA.csv|RESULT.h5 ...                          (extract.c)
+ *   iondrift tas-extract DATA.csv ...                                (tas_extract.c)
+ *   iondrift reproduce xiang2026 ...                                 (reproduce.c)
  *   iondrift plot RESULT.h5 [-o FIGURE.png|.pdf|.svg]                 (plot.c)
- *   iondrift sweep SWEEP.yaml -o DIR [--threads N] [...]              (sweep.c)
+ *   iondrift sweep SWEEP.yaml -o DIR ...                             (sweep.c)
  *   iondrift help [COMMAND]
  *   iondrift --version
  *
  * Exit codes: 0 success, 1 runtime failure (solver, I/O), 2 bad input (deck,
  * --set, options, unsupported protocol). Errors go to stderr as
  * "iondrift: error: <message as produced by the library>". docs/cli.md is the
- * reference.
+ * reference. Each command's synopsis lives in its own usage text; the
+ * top-level help copies it from there.
  */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+
 #include "app.h"
 
 #include <stdio.h>
@@ -37,31 +38,13 @@ int idr_app_tas_extract(int argc, char **argv);
 void idr_app_plot_usage(FILE *f);
 int idr_app_plot(int argc, char **argv);
 
-static const char USAGE[] =
-    "Usage: iondrift COMMAND [ARGS...]\n"
-    "\n"
-    "Commands:\n"
-    "  run DECK.yaml [options]  simulate the deck's protocol and write the "
-    "results\n"
-    "  mott-schottky CV.csv --area-cm2 A --eps-r E [options]\n"
-    "                           fit 1/C^2 vs V of a C-V table: doping N and\n"
-    "                           built-in voltage V_bi\n"
-    "  extract DATA.csv|RESULT.h5 --area-cm2 A --eps-r E (--doping-cm3 N | --cv CV.csv)\n"
-    "                           ion parameters (Ea, N_ion, D) from C(t) transients\n"
-    "                           at several temperatures (TID)\n"
-    "  tas-extract DATA.csv --area-cm2 A --eps-r E (--vbi V | --cv CV.csv)\n"
-    "                           trap levels (E, nu0), Walter's tDOS and Gaussian\n"
-    "                           bands from C(f) at several temperatures (TAS)\n"
-    "  reproduce xiang2026 [-o DIR] [--threads N] [--deck FILE] [--samples LIST]\n"
-    "                      [--invert] [-q]\n"
-    "                           reproduce the dark TID study of Xiang et al. 2026\n"
-    "                           (FAPb(I1-xBrx)3): Ea and N_ion against x\n"
-    "  plot RESULT.h5 [-o FIGURE.png|.pdf|.svg]\n"
-    "                           draw the figure of a result (any protocol, extract,\n"
-    "                           reproduce, sweep)\n"
-    "  sweep SWEEP.yaml -o DIR [--threads N] [--restart] [--slice K/N | --merge]\n"
-    "                           run a parameter sweep (grid, zip or quasi-random over\n"
-    "                           deck paths; OpenMP, MPI under mpirun; resumable)\n"
+/* The top-level help: each command's synopsis is the first paragraph of its
+ * own usage (one source of truth), followed by what it does. */
+static const char USAGE_HEAD[] = "Usage: iondrift COMMAND [ARGS...]\n"
+                                 "\n"
+                                 "Commands:\n";
+
+static const char USAGE_TAIL[] =
     "  help [COMMAND]           show this help, or the help of COMMAND\n"
     "\n"
     "Options:\n"
@@ -145,38 +128,92 @@ static const char USAGE_RUN[] =
     "  2  bad input: deck errors, bad --set, bad options, unsupported protocol;\n"
     "     no output file is created\n";
 
+static void usage_run(FILE *f) {
+  fputs(USAGE_RUN, f);
+}
+
+static void usage_mott_schottky(FILE *f) {
+  fputs(idr_app_mott_schottky_usage(), f);
+}
+
+typedef struct command {
+  const char *name;
+  void (*usage)(FILE *f);
+  const char *what; /* the top-level help's description, lines of 49 columns */
+} command;
+
+static const command COMMANDS[] = {
+    {"run", usage_run, "simulate the deck's protocol and write the results\n"},
+    {"mott-schottky", usage_mott_schottky,
+     "fit 1/C^2 vs V of a C-V table: doping N and\nbuilt-in voltage V_bi\n"},
+    {"extract", idr_app_extract_print_usage,
+     "ion parameters (Ea, N_ion, D) from C(t) transients\nat several temperatures (TID)\n"},
+    {"tas-extract", idr_app_tas_extract_usage,
+     "trap levels (E, nu0), Walter's tDOS and Gaussian\nbands from C(f) at several "
+     "temperatures (TAS)\n"},
+    {"reproduce", idr_app_reproduce_usage,
+     "reproduce the dark TID study of Xiang et al. 2026\n(FAPb(I1-xBrx)3): Ea and N_ion "
+     "against x\n"},
+    {"plot", idr_app_plot_usage,
+     "draw the figure of a result (any protocol, extract,\nreproduce, sweep)\n"},
+    {"sweep", idr_app_sweep_usage,
+     "run a parameter sweep (grid, zip or quasi-random over\ndeck paths; OpenMP, MPI under "
+     "mpirun; resumable)\n"},
+};
+#define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+#define SYNOPSIS_PREFIX "Usage: iondrift "
+
+/* Print the first paragraph of a command's usage without "Usage: iondrift",
+ * its continuation lines moved left by as much, indented by two. */
+static void print_synopsis(FILE *out, const command *c) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&text, &len);
+  if (!mem) return;
+  c->usage(mem);
+  if (fclose(mem) != 0 || !text) {
+    free(text);
+    return;
+  }
+  const size_t skip = strlen(SYNOPSIS_PREFIX);
+  const char *line = text;
+  if (strncmp(line, SYNOPSIS_PREFIX, skip) == 0) line += skip;
+  while (*line && *line != '\n') {
+    const char *eol = strchr(line, '\n');
+    size_t n = eol ? (size_t)(eol - line) : strlen(line);
+    fprintf(out, "  %.*s\n", (int)n, line);
+    if (!eol) break;
+    line = eol + 1;
+    size_t blanks = strspn(line, " ");
+    line += blanks < skip ? blanks : skip;
+  }
+  free(text);
+}
+
+static void print_usage(FILE *out) {
+  fputs(USAGE_HEAD, out);
+  for (size_t k = 0; k < N_COMMANDS; k++) {
+    print_synopsis(out, &COMMANDS[k]);
+    for (const char *w = COMMANDS[k].what; *w;) {
+      const char *eol = strchr(w, '\n');
+      size_t n = eol ? (size_t)(eol - w) : strlen(w);
+      fprintf(out, "%27s%.*s\n", "", (int)n, w);
+      w += n + (eol != NULL);
+    }
+  }
+  fputs(USAGE_TAIL, out);
+}
+
 static int cmd_help(int argc, char **argv) {
   if (argc <= 2) {
-    fputs(USAGE, stdout);
+    print_usage(stdout);
     return IDR_EXIT_OK;
   }
-  if (strcmp(argv[2], "run") == 0) {
-    fputs(USAGE_RUN, stdout);
-    return IDR_EXIT_OK;
-  }
-  if (strcmp(argv[2], "mott-schottky") == 0) {
-    fputs(idr_app_mott_schottky_usage(), stdout);
-    return IDR_EXIT_OK;
-  }
-  if (strcmp(argv[2], "extract") == 0) {
-    idr_app_extract_print_usage(stdout);
-    return IDR_EXIT_OK;
-  }
-  if (strcmp(argv[2], "tas-extract") == 0) {
-    idr_app_tas_extract_usage(stdout);
-    return IDR_EXIT_OK;
-  }
-  if (strcmp(argv[2], "reproduce") == 0) {
-    idr_app_reproduce_usage(stdout);
-    return IDR_EXIT_OK;
-  }
-  if (strcmp(argv[2], "plot") == 0) {
-    idr_app_plot_usage(stdout);
-    return IDR_EXIT_OK;
-  }
-  if (strcmp(argv[2], "sweep") == 0) {
-    idr_app_sweep_usage(stdout);
-    return IDR_EXIT_OK;
+  for (size_t k = 0; k < N_COMMANDS; k++) {
+    if (strcmp(argv[2], COMMANDS[k].name) == 0) {
+      COMMANDS[k].usage(stdout);
+      return IDR_EXIT_OK;
+    }
   }
   return idr_app_usage_error(NULL, "no help for unknown command '%s'", argv[2]);
 }
@@ -237,7 +274,7 @@ out_free_sets:
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fputs(USAGE, stderr);
+    print_usage(stderr);
     return IDR_EXIT_INPUT;
   }
   const char *cmd = argv[1];
@@ -248,7 +285,7 @@ int main(int argc, char **argv) {
   } else if (strcmp(cmd, "help") == 0) {
     code = cmd_help(argc, argv);
   } else if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
-    fputs(USAGE, stdout);
+    print_usage(stdout);
     code = IDR_EXIT_OK;
   } else if (strcmp(cmd, "run") == 0) {
     code = cmd_run(argc, argv);

@@ -247,6 +247,10 @@ int idr_app_reproduce(int argc, char **argv) {
   const char *dir = "reproduce_xiang2026";
   int quiet = 0;
   idr_reproduce_options o = {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, 0};
+  if (argc >= 3 && (strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "--help") == 0)) {
+    fputs(USAGE_REPRO, stdout);
+    return IDR_EXIT_OK;
+  }
   if (argc < 3 || strcmp(argv[2], "xiang2026") != 0) {
     fprintf(stderr,
             "iondrift: error: reproduce: the study to reproduce must be 'xiang2026'%s%s%s\n"
