@@ -273,6 +273,7 @@ typedef struct idr_tid_extraction {
   int intrinsic;             /* 1: no N_A given; N_ion and D as in idr_tid_species */
   idr_tid_polarity polarity; /* the polarity used */
   double C_s;                /* intrinsic: contact capacitance [F/m^2] (mean), else NAN */
+  char ND_note[256];         /* intrinsic, N_ion D not computed: why (else "") */
 } idr_tid_extraction;
 
 /* The whole TID extraction on m transients (t after the pulse, any C unit,

@@ -22,7 +22,10 @@
  */
 #include "analysis_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+#define FM2_TO_NFCM2 1e5 /* F/m^2 -> nF/cm^2, for messages */
 
 /* The fit of temperature j that steps 4-5 read: the global fit's when it
  * ran (gper holds the used temperatures in order), else the local one. */
@@ -84,16 +87,21 @@ idr_status idr_an_species_doped(const idr_tid_extraction *x, const idr_transient
 
 /* Mean contact capacitance C_s [F/m^2] over the used temperatures, from
  * 1/C_s = 1/C_inf - d/eps; NAN when C_inf is at or above the geometric
- * capacitance (no series contact capacitance to charge). */
+ * capacitance (no series contact capacitance to charge): then *bad_C is
+ * that C_inf [F/m^2]. */
 static double contact_capacitance(const idr_tid_extraction *x, const idr_transient_fit *gper,
-                                  double d_m, double eps, double to_F_m2, double *spread) {
+                                  double d_m, double eps, double to_F_m2, double *spread,
+                                  double *bad_C) {
   double sum = 0.0, sum2 = 0.0;
   size_t k = 0, n = 0;
   for (size_t j = 0; j < x->m; j++) {
     if (!x->used[j]) continue;
     const double C = fit_of(x, gper, j, k++)->C_inf * to_F_m2;
     const double inv = 1.0 / C - d_m / eps;
-    if (!(inv > 0.0)) return NAN;
+    if (!(inv > 0.0)) {
+      *bad_C = C;
+      return NAN;
+    }
     sum += 1.0 / inv;
     sum2 += 1.0 / (inv * inv);
     n++;
@@ -112,11 +120,24 @@ idr_status idr_an_species_intrinsic(idr_tid_extraction *x, const idr_transient_f
   sp->ND300_cm1_s = sp->ND300_err_cm1_s = NAN;
   sp->sigma300_S_cm = sp->sigma300_err_S_cm = NAN;
   const double d_m = o->thickness_nm * IDR_NM_TO_M;
-  if (!(d_m > 0.0) || !(o->C_to_F_m2 > 0.0)) return IDR_OK;
-  double spread = 0.0;
-  const double Cs = contact_capacitance(x, gper, d_m, eps, o->C_to_F_m2, &spread);
+  const int no_d = !(d_m > 0.0), no_area = !(o->C_to_F_m2 > 0.0);
+  if (no_d || no_area) {
+    snprintf(x->ND_note, sizeof x->ND_note, "needs %s%s%s",
+             no_d ? "the absorber thickness (thickness_nm)" : "", no_d && no_area ? " and " : "",
+             no_area ? "the device area (area_cm2: C is not per area)" : "");
+    return IDR_OK;
+  }
+  double spread = 0.0, bad_C = NAN;
+  const double Cs = contact_capacitance(x, gper, d_m, eps, o->C_to_F_m2, &spread, &bad_C);
   x->C_s = Cs;
-  if (!isfinite(Cs)) return IDR_OK;
+  if (!isfinite(Cs)) {
+    snprintf(x->ND_note, sizeof x->ND_note,
+             "C_inf = %.4g nF/cm^2 is not below the geometric capacitance eps/d = %.4g nF/cm^2 "
+             "of a %.4g nm absorber (eps_r %.4g): no contact capacitance in series; check the "
+             "thickness, eps_r and area",
+             bad_C * FM2_TO_NFCM2, eps / d_m * FM2_TO_NFCM2, o->thickness_nm, o->eps_r);
+    return IDR_OK;
+  }
   double tau, tau_err;
   idr_status st = idr_arrhenius_tau(law, T0, &tau, &tau_err, err);
   if (st) return st;

@@ -186,6 +186,8 @@ static void print_json(const idr_result *r) {
   size_t m = 0;
   idr_app_data(r, X "/T", &m);
   printf("\"temperatures\":%zu,\"temperatures_used\":%zu,", m, n_used(r, m));
+  const char *note = idr_app_attr_string(r, X, "ND_note");
+  if (note[0]) json_string("ND_note", note);
   printf("\"global_fit\":%s", idr_app_attr(r, X, "global_fit") != 0.0 ? "true" : "false");
   size_t idx[MAX_TRUE], n_true = truth_groups(r, idx, MAX_TRUE);
   if (n_true > 0) {
@@ -247,8 +249,7 @@ static void print_species(const idr_result *r) {
              A("ND300_cm1_s"), A("ND300_err_cm1_s"), A("sigma300_S_cm"), A("sigma300_err_S_cm"),
              idr_app_attr(r, X, "C_s_F_m2") * 1e5);
     else
-      printf("             N_ion D: needs --thickness-nm and --area-cm2 (and C_inf below the "
-             "geometric capacitance)\n");
+      printf("             N_ion D: not computed: %s\n", idr_app_attr_string(r, X, "ND_note"));
     if (isfinite(A("D300_cm2_s")))
       printf("             D0 %.4g +/- %.2g cm^2/s, D(300 K) %.4g +/- %.2g cm^2/s\n", A("D0_cm2_s"),
              A("D0_err_cm2_s"), A("D300_cm2_s"), A("D300_err_cm2_s"));

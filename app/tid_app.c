@@ -46,6 +46,12 @@ static int print_extraction(const idr_result *r) {
              idr_app_attr(r, g, "N_ion_cm3"), idr_app_attr(r, g, "N_ion_err_cm3"),
              idr_app_attr(r, g, "D0_cm2_s"), idr_app_attr(r, g, "D300_cm2_s"),
              idr_app_attr(r, g, "dC_sign") < 0 ? "<" : ">");
+    else if (!isfinite(idr_app_attr(r, g, "ND300_cm1_s")))
+      printf("    %-7s Ea = %.4f +- %.4f eV   intrinsic absorber: N_ion D not computed: %s   "
+             "(dC %s 0)\n",
+             attr_text(r, g, "sign"), idr_app_attr(r, g, "Ea_eV"), idr_app_attr(r, g, "Ea_err_eV"),
+             attr_text(r, "tid/extraction", "ND_note"),
+             idr_app_attr(r, g, "dC_sign") < 0 ? "<" : ">");
     else
       printf("    %-7s Ea = %.4f +- %.4f eV   intrinsic absorber: N_ion D(300 K) = %.4g +- %.2g "
              "cm^-1 s^-1, sigma_ion(300 K) = %.4g S/cm   (dC %s 0)\n",

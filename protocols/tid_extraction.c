@@ -106,6 +106,7 @@ idr_status idr_tid_write_extraction(idr_rset *rs, const char *g, const idr_tid_e
   if (!st) st = idr_rset_attr_string(rs, g, "model", idr_tid_model_name(x->model), err);
   if (!st) st = idr_rset_attr_string(rs, g, "polarity", idr_tid_polarity_name(x->polarity), err);
   if (!st) st = idr_rset_attr_string(rs, g, "dC_convention", "C_inf - C(t=0)", err);
+  if (!st && x->ND_note[0]) st = idr_rset_attr_string(rs, g, "ND_note", x->ND_note, err);
   if (!st) st = write_per_T(rs, g, x, in->T, in->C_units, err);
   for (int c = 0; !st && c < x->n_species; c++) {
     snprintf(p, sizeof p, "%s/arrhenius_%d", g, c);

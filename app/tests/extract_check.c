@@ -252,8 +252,24 @@ static void synthetic(const char *bin, const char *dir) {
   snprintf(cmd2, sizeof cmd2, "'%s' extract '%s' --eps-r 46.9", bin, anion);
   rc = app_run(cmd2, out, sizeof out);
   app_check(rc == 0 && strstr(out, "N_A           none: intrinsic absorber") &&
-                strstr(out, "N_ion D: needs --thickness-nm and --area-cm2"),
-            "intrinsic without thickness: Ea only, the table says what is missing");
+                strstr(out, "N_ion D: not computed: needs the absorber thickness (thickness_nm) "
+                            "and the device area"),
+            "intrinsic without thickness and area: Ea only, the table says both are missing");
+  snprintf(cmd2, sizeof cmd2, "'%s' extract '%s' --eps-r 46.9 --area-cm2 0.0314", bin, anion);
+  rc = app_run(cmd2, out, sizeof out);
+  app_check(rc == 0 && strstr(out, "N_ion D: not computed: needs the absorber thickness") &&
+                !strstr(out, "device area"),
+            "intrinsic with the area only: the table names the thickness alone");
+  /* thickness and area given, but an absorber so thick that its geometric
+   * capacitance eps/d lies below C_inf: the cause is that, not a missing option */
+  const double d_thick_nm = 2.0 * eps / Cinf / IDR_NM_TO_M;
+  snprintf(cmd2, sizeof cmd2,
+           "'%s' extract '%s' --eps-r 46.9 --thickness-nm %.6g --area-cm2 0.0314 --json", bin,
+           anion, d_thick_nm);
+  rc = app_run(cmd2, out, sizeof out);
+  app_check(rc == 0 && strstr(out, "not below the geometric capacitance") &&
+                !strstr(out, "needs the") && strstr(out, "\"ND300_cm1_s\":null"),
+            "intrinsic, C_inf above eps/d: the note names the geometric capacitance");
 
   /* the table and the -o file */
   char h5[PATH_LEN];
