@@ -12,7 +12,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "app.h"
 #include "app_out.h"
-#include "app_out.h"
 
 #include <errno.h>
 #include <math.h>
@@ -167,14 +166,22 @@ static void print_table(const idr_result *r, const char *dir, int invert, int pl
   printf("  %-7s %6s  %-7s %9s %15s %9s %9s %11s %11s\n", "sample", "x", "species", "Ea_true",
          "Ea_extracted", "Ea_TID", "Ea_study", "N_true", "N_extr.");
   double worst = 0.0;
+  int unstated = 0;
   for (size_t k = 0; k < n; k++) {
-    char name[32] = "?", sp[16] = "?";
+    char name[32] = "?", sp[16] = "?", stated[16] = "-";
     idr_result_attr_item(r, "summary", "samples", k, name, sizeof name, NULL);
     idr_result_attr_item(r, "summary", "species", k, sp, sizeof sp, NULL);
-    printf("  %-7s %6.3f  %-7s %9.4f %8.4f+-%.4f %9.4f %9.3f %11.3g %11.3g\n", name, x[k], sp,
-           Et[k], Ex[k], Ee[k], Ed[k], Es[k], Nt[k], Nx[k]);
+    if (isfinite(Es[k]))
+      snprintf(stated, sizeof stated, "%.3f", Es[k]);
+    else
+      unstated = 1;
+    printf("  %-7s %6.3f  %-7s %9.4f %8.4f+-%.4f %9.4f %9s %11.3g %11.3g\n", name, x[k], sp, Et[k],
+           Ex[k], Ee[k], Ed[k], stated, Nt[k], Nx[k]);
     worst = idr_max_abs(worst, Ex[k] - Ed[k]);
   }
+  if (unstated)
+    printf("  (Ea_study '-': the study states no Ea for that sample; Ea_TID there is the\n"
+           "   composition model's interpolation of its trend; NaN in reproduce.csv)\n");
   if (invert)
     printf("  (Ea_true: inverted; max |Ea_extracted - Ea_TID| = %.2f meV, stopping rule %.1f "
            "meV)\n",
