@@ -60,7 +60,7 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/materials/data/ DESTINATION ${CMAKE_INSTAL
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/examples/ DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/examples
   USE_SOURCE_PERMISSIONS PATTERN "__pycache__" EXCLUDE)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/tools/ DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/tools
-  USE_SOURCE_PERMISSIONS PATTERN "__pycache__" EXCLUDE)
+  USE_SOURCE_PERMISSIONS PATTERN "__pycache__" EXCLUDE PATTERN "tests" EXCLUDE)
 
 # pkg-config: relocatable (prefix from the file's own place)
 file(RELATIVE_PATH idr_pc_to_prefix ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})

@@ -58,13 +58,13 @@ def draw(f, path, kind):
     if kind == "sweep":
         return sweep.figure(f, path, title_of(f, path, "sweep"))
     if kind == "tid":
-        return tid.figure(f, path, "tid", title_of(f, path, "TID scan"))
+        return tid.figure(f, path, "tid", title_of(f, path, "TID scan", with_T=False))
     if kind == "extract":
         src = f.attrs.get("input", b"?")
         src = src.decode() if isinstance(src, bytes) else str(src)
         return tid.figure(f, path, "extract", "TID extraction of %s (iondrift extract)" % src)
     if kind == "tas":
-        return tas.figure(f, path, "tas", title_of(f, path, "TAS"))
+        return tas.figure(f, path, "tas", title_of(f, path, "TAS", with_T=False))
     if kind == "tas-extract":
         return tas.figure(f, path, "tas-extract", tas.title_extract(f, path))
     if kind == "cf":

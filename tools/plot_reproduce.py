@@ -10,8 +10,9 @@ One PNG with four panels:
       when a subset without x = 0 was run) at every temperature, as
       C(t) - C_inf(T) in nF/cm^2 on a log time axis (colour bar: T), each
       with its tau marked;
-  (d) the Arrhenius plot of that sample, ln(T/tau) vs 1000/T, with the
-      line of slope -Ea_extracted/k_B through the mean of the used points;
+  (d) the Arrhenius plot of that sample, ln(T/tau) vs 1000/T with +-1
+      standard error, coloured by temperature as in (c), and the law the
+      extraction reports (the global fit's, else the regression's);
 and, when the reproduction ran its TAS panel (summary/N_band_II_TAS ...):
   (e) the trap bands II and III against x: the apparent densities of
       Walter's tDOS (with their errors) and the deck's densities (Fig. 3c, d
@@ -120,6 +121,15 @@ def load(h5py, path):
         if tau.shape != (nT,) or d["extraction/used"].shape != (nT,):
             raise BadInput("%s/extraction: tau/used do not match T" % tid.name)
         d["tau"] = tau
+        tau_err = (np.asarray(tid["extraction/tau_err"][()], dtype=float)
+                   if "extraction/tau_err" in tid else np.full(nT, np.nan))
+        d["tau_err"] = tau_err[:, 0] if tau_err.ndim == 2 else tau_err
+        d["law"] = None  # the law the extraction reports: the global fit's, else the regression's
+        for law in ("extraction/global_0", "extraction/arrhenius_0"):
+            if law in tid and "lnA" in tid[law].attrs and "Ea_eV" in tid[law].attrs:
+                d["law"] = (float(tid[law].attrs["lnA"]), float(tid[law].attrs["Ea_eV"]),
+                            "global fit" if "global" in law else "regression")
+                break
         d["C_inf"] = (np.asarray(tid["extraction/C_inf"][()], dtype=float)
                       if "extraction/C_inf" in tid else np.full(nT, np.nan))
         sp = tid["extraction/species_0"].attrs if "extraction/species_0" in tid else {}
@@ -340,9 +350,11 @@ def panel_c(ax, d):
         m = np.isfinite(c) & np.isfinite(t) & (t > 0)
         if m.sum() < 2:
             continue
+        # the baseline of a used temperature is its fitted C_inf; elsewhere the
+        # end of the window (a fit whose tau lies outside it extrapolates C_inf)
         cinf = d["C_inf"][i]
-        if not np.isfinite(cinf):
-            cinf = c[m][-1]
+        if not (d["extraction/used"][i] and np.isfinite(cinf)):
+            cinf = np.mean(c[m][-3:])
         dc = (c - cinf) * FM2_TO_NFCM2
         color = cmap(0.5 if Tmax == Tmin else (T[i] - Tmin) / (Tmax - Tmin))
         ax.plot(t[m], dc[m], "-", color=color, lw=1.4)
@@ -368,27 +380,43 @@ def panel_c(ax, d):
 
 
 def panel_arrhenius(ax, d, Ea):
+    """(d) ln(T/tau) against 1000/T, +-1 standard error of ln tau, one colour
+    per temperature as in (c), the law the extraction reports over the
+    temperatures it used; time constants a decade outside the window left out."""
     T, tau = d["T"], d["tau"]
-    ok = np.isfinite(T) & np.isfinite(tau) & (T > 0) & (tau > 0)
+    t = d["t"][np.isfinite(d["t"]) & (d["t"] > 0)]
+    near = (tau > 0.1 * t.min()) & (tau < 10.0 * t.max()) if t.size else np.isfinite(tau)
+    ok = np.isfinite(T) & np.isfinite(tau) & (T > 0) & (tau > 0) & near
     used = ok & (d["extraction/used"] != 0)
-    unused = ok & ~used
-    inv = np.full_like(T, np.nan)
+    cmap = matplotlib.colormaps["coolwarm"]
+    fin = T[np.isfinite(T)]
+    Tmin, Tmax = (fin.min(), fin.max()) if fin.size else (0.0, 1.0)
     y = np.full_like(T, np.nan)
-    inv[ok] = 1000.0 / T[ok]
     y[ok] = np.log(T[ok] / tau[ok])
-    if used.any():
-        ax.plot(inv[used], y[used], "o", color="C0", ms=6, label="used in the fit")
-    if unused.any():
-        ax.plot(inv[unused], y[unused], "o", mfc="none", mec="0.5", ms=6, label="not used")
-    if used.any() and np.isfinite(Ea):
-        xm, ym = inv[used].mean(), y[used].mean()
-        lo, hi = inv[ok].min(), inv[ok].max()
-        pad = 0.05 * (hi - lo if hi > lo else 1.0)
-        xs = np.array([lo - pad, hi + pad])
-        ax.plot(xs, ym - Ea / (K_B_EV * 1000.0) * (xs - xm), "-", color="C3", lw=1.4,
+    err = d["tau_err"] / tau
+    for i in np.flatnonzero(ok):
+        color = cmap(0.5 if Tmax == Tmin else (T[i] - Tmin) / (Tmax - Tmin))
+        ax.errorbar(1000.0 / T[i], y[i], yerr=err[i] if np.isfinite(err[i]) else None,
+                    fmt="o", ms=6, color=color, mfc=color if used[i] else "none", ecolor="0.3",
+                    capsize=2, mec="k" if used[i] else color, mew=0.6, zorder=3)
+    ax.plot([], [], "o", color="0.6", mec="k", ms=6, label="used in the fit ($\\pm$1 s.e.)")
+    if (ok & ~used).any():
+        ax.plot([], [], "o", mfc="none", mec="0.5", ms=6, label="not used")
+    law = d.get("law")
+    if used.any() and law is not None:
+        TT = np.linspace(T[used].min(), T[used].max(), 50)
+        ax.plot(1000.0 / TT, law[0] - law[1] / (K_B_EV * TT), "-", color="k", lw=1.2,
+                label=r"$E_a$ = %.4f eV (%s)" % (law[1], law[2]), zorder=2)
+    elif used.any() and np.isfinite(Ea):  # a file without the law: its slope
+        xm, ym = (1000.0 / T[used]).mean(), y[used].mean()
+        xs = np.array([1000.0 / T[used].max(), 1000.0 / T[used].min()])
+        ax.plot(xs, ym - Ea / (K_B_EV * 1000.0) * (xs - xm), "-", color="k", lw=1.2,
                 label=r"slope of $E_a$ = %.4f eV" % Ea)
     if ok.any():
         ax.legend(fontsize=8, loc="best")
+        top = ax.secondary_xaxis("top", functions=(lambda v: 1000.0 / np.maximum(v, 1e-9),
+                                                   lambda v: 1000.0 / np.maximum(v, 1e-9)))
+        top.set_xlabel("T (K)")
     else:
         no_data(ax)
     ax.set_xlabel(r"1000/T (K$^{-1}$)")

@@ -130,11 +130,12 @@ def draw_layers(ax, f, x_nm):
                     va="bottom", fontsize="x-small", color="0.35")
 
 
-def title_of(f, path, what):
-    """'what - title (iondrift version, T = ... K)'."""
+def title_of(f, path, what, with_T=True):
+    """'what - title (iondrift version, T = ... K)'; with_T False for a
+    temperature scan (the deck's temperature_K is not the scan's)."""
     version = attr(f, "iondrift_version", "?")
     title = attr(f, "title", "") or path
-    temp = attr(f, "temperature_K")
+    temp = attr(f, "temperature_K") if with_T else None
     extra = ", T = %g K" % temp if temp is not None else ""
     return "%s: %s  (iondrift %s%s)" % (what, title, version, extra)
 

@@ -5,7 +5,10 @@ ion density axis is drawn as the bias map of the TID analysis (extracted /
 true against N_ion / N_A, one panel column per absorber thickness, one
 colour per true Ea, anions solid and cations dashed, an open symbol where
 the extraction names the wrong ion); any other sweep as its outputs against
-its first numeric axis, one line per combination of the other axes.
+its last numeric axis (log where the values are log-spaced), one line per
+combination of the other axes; the solver's cost (wall_s, steps) and the
+inputs (input:...) are not drawn as outputs; points left out (failed, nan)
+are counted on the figure.
 """
 
 import numpy as np
@@ -13,6 +16,8 @@ import numpy as np
 from idrplot.common import BadInput, as_text, attr
 
 MAX_LINES = 12  # lines per panel of the generic figure
+DIAGNOSTICS = ("wall_s", "steps")  # the solver's cost, not a result: not drawn as outputs
+GEOMETRIC_RTOL = 1e-6  # ratios of successive axis values equal within this: a log axis
 MAX_PANELS = 6  # outputs drawn by the generic figure
 RATIO_EA = (-0.5, 2.0)  # y range of extracted / true Ea (points outside drawn at the edge)
 RATIO_N = (3e-3, 3.0)  # y range of extracted / true N_ion
@@ -41,6 +46,31 @@ def table(f):
 def is_bias_map(axes, outs):
     need = {"Ea_extracted_eV", "Ea_true_eV", "N_extracted_cm3", "N_true_cm3"}
     return need <= set(outs) and "ions[0].density_cm3" in axes
+
+
+def log_spaced(values):
+    """Whether the distinct values of an axis are log-spaced (logspace, or
+    any geometric progression of 3 or more values, or 2 a decade or more
+    apart) or span more than two decades: then it is drawn on a log axis."""
+    v = np.unique(np.asarray(values, dtype=float))
+    v = v[np.isfinite(v)]
+    if v.size < 2 or np.any(v <= 0):
+        return False
+    if v.max() / v.min() > 100:
+        return True
+    if v.size == 2:
+        return v[1] / v[0] >= 10
+    r = v[1:] / v[:-1]
+    d = np.diff(v)
+    geometric = np.allclose(r, r[0], rtol=GEOMETRIC_RTOL)
+    linear = np.allclose(d, d[0], rtol=GEOMETRIC_RTOL)
+    return geometric and not linear
+
+
+def not_drawn(ok, y):
+    """(failed, nan): points of a column left out, by why."""
+    ok = np.asarray(ok) == 1
+    return int(np.sum(~ok)), int(np.sum(ok & ~np.isfinite(np.asarray(y, dtype=float))))
 
 
 def label(name, units):
@@ -114,8 +144,12 @@ def figure_bias_map(f, path, title):
     grid[0][0].set_ylabel(r"extracted / true $E_a$")
     grid[1][0].set_ylabel(r"extracted / true $N_\mathrm{ion}$")
     grid[0][0].legend(loc="lower left", ncol=2)
+    failed, nan_ea = not_drawn(ok, ea_r)
+    nan_n = not_drawn(ok, n_r)[1]
+    lost = ("\nnot drawn: %d failed point(s), %d without an extracted Ea, %d without N_ion "
+            "(of %d)" % (failed, nan_ea, nan_n, len(ok))) if failed or nan_ea or nan_n else ""
     fig.suptitle(title + "\nfilled: the ion named right; open: named as the other sign; "
-                 "black triangles: beyond the axis; missing: no extraction", fontsize=9)
+                 "black triangles: beyond the axis" + lost, fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -134,7 +168,9 @@ def figure_generic(f, path, title):
         c = dict(c)
         c[x_name] = np.array([words.index(w) for w in c[x_name]], dtype=float)
     others = [a for a in axes if a != x_name]
-    shown = [o for o in outs if o not in ("wall_s",)][:MAX_PANELS] or outs[:1]
+    results = [o for o in outs if o not in DIAGNOSTICS and not o.startswith("input:")]
+    shown = (results or [o for o in outs if o not in DIAGNOSTICS] or outs)[:MAX_PANELS]
+    hidden = [o for o in outs if o not in shown]
     ncol = min(3, len(shown))
     nrow = (len(shown) + ncol - 1) // ncol
     fig, grid = plt.subplots(nrow, ncol, figsize=(4.3 * ncol, 3.4 * nrow), squeeze=False)
@@ -144,6 +180,10 @@ def figure_generic(f, path, title):
     for p, name in enumerate(shown):
         ax = grid[p // ncol][p % ncol]
         y = c[name]
+        failed, nan = not_drawn(ok, y)
+        if nan:
+            ax.text(0.02, 0.98, "%d of %d point(s) nan: not drawn" % (nan, len(y)),
+                    transform=ax.transAxes, ha="left", va="top", fontsize="x-small", color="C3")
         if qrng or len(combos) > MAX_LINES:
             ax.scatter(x[ok == 1], y[ok == 1], s=12)
         else:
@@ -162,15 +202,23 @@ def figure_generic(f, path, title):
         fin = np.isfinite(y) & (y > 0)
         if np.any(fin) and np.nanmax(y[fin]) / np.nanmin(y[fin]) > 100 and np.all(y[np.isfinite(y)] > 0):
             ax.set_yscale("log")
-        xf = np.asarray(x, dtype=float)
-        if np.all(xf > 0) and np.max(xf) / np.min(xf) > 100:
+        if not words and log_spaced(x):
             ax.set_xscale("log")
     for p in range(len(shown), nrow * ncol):
         grid[p // ncol][p % ncol].axis("off")
     if others and len(combos) <= MAX_LINES:
         grid[0][0].legend(fontsize="x-small")
     n_failed = int(np.sum(ok == 0))
-    fig.suptitle(title + ("\n%d failed point(s) not drawn" % n_failed if n_failed else ""), fontsize=9)
+    n_flagged = int(np.sum(np.asarray(f["table/flagged"][()]) == 1)) if "table/flagged" in f else 0
+    notes = []
+    if n_failed:
+        notes.append("%d failed point(s) not drawn" % n_failed)
+    if n_flagged:
+        notes.append("%d flagged (a value missing or tau outside the window: results.csv)"
+                     % n_flagged)
+    if hidden:
+        notes.append("not drawn: %s" % ", ".join(hidden))
+    fig.suptitle(title + "".join("\n" + s for s in notes), fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -1,6 +1,8 @@
 """TID figures: the capacitance transients C(t) at every temperature with the
-fitted curves, C(t) - C_inf(T) on a common baseline, and the Arrhenius plot
-ln(T^n/tau) against 1000/T with error bars, the fitted law and Ea +- its error.
+fitted curves, their change relative to the end of the window
+(C(t) - C_end)/C_end (dC visible at every temperature, t = tau marked), and
+the Arrhenius plot ln(T^n/tau) against 1000/T with error bars, the fitted law
+and Ea +- its error (time constants far outside the window left out, counted).
 Reads the `tid` group of `iondrift run` and the file of `iondrift extract -o`
 (docs/outputs.md, one layout for the extraction)."""
 
@@ -94,28 +96,76 @@ def model_curve(fit, j, t):
     return C
 
 
-def _panel_transients(ax, s, colors, scale, unit, baseline):
+def _reference(t, C, n_end=3):
+    """C at the end of the measured window: the mean of the last n_end
+    finite samples (the data's own baseline, whatever the fit did)."""
+    ok = np.isfinite(C) & (t > 0)
+    return float(np.mean(C[ok][-n_end:])) if ok.any() else np.nan
+
+
+def _decade(values):
+    """(factor, label) so that factor * values spans about 1..1000."""
+    v = np.asarray(values, dtype=float)
+    v = np.abs(v[np.isfinite(v)])
+    top = v.max() if v.size and v.max() > 0 else 1.0
+    k = int(np.floor(np.log10(top)))
+    k = 3 * int(np.floor(k / 3.0))  # 10^-3, 10^-6, ... (or 1)
+    return 10.0 ** (-k), ("" if k == 0 else " [10$^{%d}$]" % k)
+
+
+def _fit_visible(fit, j):
+    return fit is not None and np.isfinite(fit["C_inf"][j])
+
+
+def _panel_transients(ax, s, colors, scale, unit):
+    """(a) C(t) as measured, the fits over the measured window."""
     fit = s["x"]
-    if baseline and fit is not None and not s["per_area"]:  # the change, often pF
-        dev = [np.nanmax(np.abs(C - fit["C_inf"][j])) for j, (_, C) in enumerate(s["curves"])]
-        scale, unit = cap_scale(np.array(dev), False)
     for j, (t, C) in enumerate(s["curves"]):
         ok = np.isfinite(C) & (t > 0)
-        base = fit["C_inf"][j] if baseline and fit is not None else 0.0
-        ax.plot(t[ok], (C[ok] - base) * scale, "o", ms=2.2, color=colors[j], alpha=0.75, mew=0)
-        if fit is not None and np.isfinite(fit["C_inf"][j]):
+        ax.plot(t[ok], C[ok] * scale, "o", ms=2.2, color=colors[j], alpha=0.75, mew=0)
+        if _fit_visible(fit, j) and ok.any():
             tt = np.geomspace(t[ok].min(), t[ok].max(), 200)
             ls = "-" if fit["used"][j] else ":"
-            ax.plot(tt, (model_curve(fit, j, tt) - base) * scale, ls, color=colors[j], lw=1.2)
+            ax.plot(tt, model_curve(fit, j, tt) * scale, ls, color=colors[j], lw=1.2)
     ax.set_xscale("log")
     ax.set_xlabel("time after the fill pulse t [s]")
-    if baseline:
-        ax.axhline(0.0, color="0.5", lw=0.6)
-        ax.set_ylabel("C(t) $-$ C$_\\infty$(T) [%s]" % unit)
-        ax.set_title("(b) transients on a common baseline")
-    else:
-        ax.set_ylabel("C [%s]" % unit)
-        ax.set_title("(a) C(t): data (dots), fits (lines)")
+    ax.set_ylabel("C [%s]" % unit)
+    ax.set_title("(a) C(t): data (dots), fits (lines; dotted: not used)")
+
+
+def _panel_relative(ax, s, colors):
+    """(b) the change of each transient relative to its end, (C(t) - C_end)/C_end,
+    so that dC shows at every temperature whatever C(T) does; the fits
+    relative to the same reference, t = tau marked."""
+    fit = s["x"]
+    rows = []
+    for j, (t, C) in enumerate(s["curves"]):
+        ok = np.isfinite(C) & (t > 0)
+        ref = _reference(t, C)
+        if ok.sum() < 2 or not np.isfinite(ref) or ref == 0:
+            continue
+        rows.append((j, t[ok], C[ok], ref))
+    factor, tag = _decade([(C - ref) / ref for _, _, C, ref in rows] or [0.0])
+    for j, t, C, ref in rows:
+        ax.plot(t, (C - ref) / ref * factor, "o", ms=2.2, color=colors[j], alpha=0.75, mew=0)
+        if not _fit_visible(fit, j):
+            continue
+        tt = np.geomspace(t.min(), t.max(), 200)
+        ax.plot(tt, (model_curve(fit, j, tt) - ref) / ref * factor, "-" if fit["used"][j] else ":",
+                color=colors[j], lw=1.2)
+        for c in range(fit["tau"].shape[1]):
+            tau = fit["tau"][j, c]
+            if fit["used"][j] and np.isfinite(tau) and t.min() <= tau <= t.max():
+                y = (model_curve(fit, j, np.array([tau]))[0] - ref) / ref * factor
+                ax.plot([tau], [y], "D", ms=4.5, color=colors[j], mec="k", mew=0.6, zorder=4)
+    ax.set_xscale("log")
+    ax.axhline(0.0, color="0.5", lw=0.6)
+    ax.set_xlabel("time after the fill pulse t [s]")
+    ax.set_ylabel("(C(t) $-$ C$_{end}$) / C$_{end}$%s" % tag)
+    if fit is not None:
+        ax.plot([], [], "D", ms=4.5, color="0.7", mec="k", mew=0.6, label="t = $\\tau$ (fit)")
+        ax.legend(loc="best", fontsize="x-small")
+    ax.set_title("(b) relative change, C$_{end}$: mean of the last 3 samples")
 
 
 def _species_label(sp, law):
@@ -124,6 +174,12 @@ def _species_label(sp, law):
     ea, err = law["Ea"], law["Ea_err"]
     err_txt = "%.4f" % err if err is not None and np.isfinite(err) else "n/a"
     return "%s: E$_a$ = %.4f $\\pm$ %s eV (%s)" % (name, ea, err_txt, law["kind"])
+
+
+def _window(s):
+    """The sampled time window [t_first, t_last] over all temperatures."""
+    t = np.concatenate([tt[np.isfinite(C) & (tt > 0)] for tt, C in s["curves"]] or [np.ones(1)])
+    return float(t.min()), float(t.max())
 
 
 def _panel_arrhenius(ax, s, colors):
@@ -135,30 +191,44 @@ def _panel_arrhenius(ax, s, colors):
         ax.set_title("(c) Arrhenius", pad=24)
         return
     n, T = fit["power"], s["T"]
+    t_lo, t_hi = _window(s)
     markers = ["o", "s"]
+    shown_y, hidden = [], 0
     for c, law in enumerate(fit["laws"]):
         if law is None:
             continue
         tau = fit["tau"][:, c]
         y = np.log(np.power(T, n) / tau)
-        yerr = None
-        if fit["tau_err"] is not None:
-            yerr = fit["tau_err"][:, c] / tau
+        yerr = fit["tau_err"][:, c] / tau if fit["tau_err"] is not None else np.zeros_like(tau)
         u = fit["used"] & np.isfinite(y)
-        for j in np.flatnonzero(np.isfinite(y)):
-            ax.errorbar(1000.0 / T[j], y[j], yerr=None if yerr is None else yerr[j],
-                        fmt=markers[c % 2], ms=5, color=colors[j], ecolor="0.3", capsize=2,
-                        mfc=colors[j] if u[j] else "none", zorder=3)
+        # a time constant a decade or more outside the sampled window is not a
+        # measurement (the fit extrapolates): left out of the plot, counted
+        near = np.isfinite(y) & (tau > 0.1 * t_lo) & (tau < 10.0 * t_hi)
+        hidden += int(np.sum(np.isfinite(tau) & ~near & ~u))
+        for j in np.flatnonzero(near | u):
+            e = yerr[j] if np.isfinite(yerr[j]) else None
+            ax.errorbar(1000.0 / T[j], y[j], yerr=e, fmt=markers[c % 2], ms=5, color=colors[j],
+                        ecolor="0.3", capsize=2, mfc=colors[j] if u[j] else "none", zorder=3)
+            shown_y.append(y[j])
+            if u[j] and e is not None:
+                shown_y += [y[j] - e, y[j] + e]
         TT = np.linspace(T[u].min(), T[u].max(), 50) if u.any() else T
         ax.plot(1000.0 / TT, law["lnA"] - law["Ea"] / (K_B_EV * TT), "k-" if c == 0 else "k--",
                 lw=1.2, label=_species_label(fit["species"][c], law), zorder=2)
     for tr in s["truth"]:
         ax.plot([], [], " ", label="true %s (%s): E$_a$ = %.4f eV" % (tr["sign"], tr["name"],
                                                                       tr["Ea"]))
+    if hidden:
+        ax.plot([], [], " ", label="%d fit(s) with $\\tau$ > 10x outside %.3g..%.3g s not drawn"
+                % (hidden, t_lo, t_hi))
+    if shown_y:
+        lo, hi = float(np.min(shown_y)), float(np.max(shown_y))
+        pad = 0.08 * (hi - lo) if hi > lo else 0.5
+        ax.set_ylim(lo - pad, hi + pad)
     ax.set_xlabel("1000 / T [K$^{-1}$]")
-    ax.set_ylabel("ln(T$^{%d}$/$\\tau$)  [ln(K$^{%d}$ s$^{-1}$)]" % (n, n) if n else
-                  "ln(1/$\\tau$)  [ln(s$^{-1}$)]")
-    ax.set_title("(c) Arrhenius (open: outside the window)", pad=24)
+    ax.set_ylabel("ln(T$^{%d}$/$\\tau$)  [T in K, $\\tau$ in s]" % n if n else
+                  "ln(1/$\\tau$)  [$\\tau$ in s]")
+    ax.set_title("(c) Arrhenius, $\\pm$1 s.e. (open: not used)", pad=24)
     ax.legend(loc="best", fontsize="x-small")
     top = ax.secondary_xaxis("top", functions=(lambda v: 1000.0 / np.maximum(v, 1e-9),
                                                lambda v: 1000.0 / np.maximum(v, 1e-9)))
@@ -199,8 +269,8 @@ def figure(f, path, kind, title):
     fig = plt.figure(figsize=(17, 6.0))
     gs = fig.add_gridspec(1, 5, width_ratios=[1, 1, 0.045, 0.3, 1.15], wspace=0.3)
     axes = [fig.add_subplot(gs[0, k]) for k in (0, 1, 4)]
-    _panel_transients(axes[0], s, colors, scale, unit, baseline=False)
-    _panel_transients(axes[1], s, colors, scale, unit, baseline=True)
+    _panel_transients(axes[0], s, colors, scale, unit)
+    _panel_relative(axes[1], s, colors)
     _panel_arrhenius(axes[2], s, colors)
     cb = fig.colorbar(sm, cax=fig.add_subplot(gs[0, 2]))
     cb.set_label("temperature [K]")
