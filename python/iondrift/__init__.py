@@ -36,8 +36,8 @@ import numpy as np
 
 from . import _lib
 
-__all__ = ["run", "Study", "Result", "Error", "InputError", "DataWarning", "extract",
-           "mott_schottky", "tas_extract", "version"]
+__all__ = ["run", "Study", "Result", "Error", "InputError", "DataWarning", "ExtractionWarning",
+           "extract", "mott_schottky", "tas_extract", "version"]
 
 _lib_ = _lib.lib
 
@@ -62,6 +62,29 @@ class InputError(Error, ValueError):
 class DataWarning(UserWarning):
     """What the analysis of measured data noticed (an implausible magnitude,
     a unit option that contradicts a header): the command line's warnings."""
+
+
+class ExtractionWarning(UserWarning):
+    """A run whose protocol finished but whose analysis did not (the TID
+    extraction of a `tid` scan, the TAS analysis of a `tas` scan), or whose
+    scan left temperatures out: the result holds the data without it; the
+    reason is also in r.attrs("tid")["extraction_error"] (tas likewise) and
+    tid/failed_T. The command line prints the same in its summary."""
+
+
+def _run_problems(result):
+    """What a finished run could not do: the messages ExtractionWarning carries."""
+    out = []
+    for group, what in (("tid", "the TID extraction"), ("tas", "the TAS analysis")):
+        if group not in result:
+            continue
+        a = result.attrs(group)
+        if a.get("extraction_error"):
+            out.append("%s failed: %s" % (what, a["extraction_error"]))
+        failed = sorted(k for k in a if k.startswith("failed_"))
+        for k in failed:
+            out.append("%s scan: a temperature failed and is left out: %s" % (group, a[k]))
+    return out
 
 
 def _raise(st, err, deck=False):
@@ -267,13 +290,19 @@ class Study:
         """The resolved deck (every default and material value explicit)."""
         return _lib_.idr_study_deck_yaml(self._h).decode()
 
-    def run(self, threads=0, progress=None):
+    def run(self, threads=0, progress=None, extraction_errors="warn"):
         """Run the protocol (threads: OpenMP threads, 0 = the default) without
         holding the GIL; returns a Result. progress(fraction, stage), if
         given, is called in this thread (the engine delivers its reports to
         the calling thread) with fractions that never decrease; an exception
         it raises is raised here once the run has finished (the run is not
-        interrupted)."""
+        interrupted). A TID extraction or TAS analysis that failed after the
+        scan (or a scan temperature left out) is, by extraction_errors:
+        "warn" an ExtractionWarning with the reason (default), "raise" an
+        iondrift.Error, "ignore" only the result's attributes."""
+        if extraction_errors not in ("warn", "raise", "ignore"):
+            raise InputError("extraction_errors must be 'warn', 'raise' or 'ignore' (got %r)"
+                             % (extraction_errors,), 1)
         h, err = ctypes.c_void_p(), _lib.Error()
         raised = []
 
@@ -292,13 +321,20 @@ class Study:
         if raised:
             raise raised[0]
         _check(st, err)
+        problems = _run_problems(result) if extraction_errors != "ignore" else []
+        if problems and extraction_errors == "raise":
+            raise Error("; ".join(problems))
+        for msg in problems:
+            warnings.warn(msg, ExtractionWarning, stacklevel=2)
         return result
 
 
-def run(deck, set=None, threads=0, progress=None):
+def run(deck, set=None, threads=0, progress=None, extraction_errors="warn"):
     """Load a deck (path or YAML text), apply `set` ({deck path: value}, as
-    `iondrift run --set`), run it; returns a Result. progress as Study.run."""
-    return Study(deck, set=set).run(threads=threads, progress=progress)
+    `iondrift run --set`), run it; returns a Result. progress and
+    extraction_errors as Study.run."""
+    return Study(deck, set=set).run(threads=threads, progress=progress,
+                                    extraction_errors=extraction_errors)
 
 
 # ---- measured data (docs/python.md, docs/cli.md) --------------------------------------

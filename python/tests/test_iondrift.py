@@ -163,3 +163,50 @@ def test_errors_carry_the_engines_message(tmp_path):
     with pytest.raises(iondrift.Error) as e:
         r.write(tmp_path / "no_dir" / "r.h5")
     assert "no_dir" in str(e.value) and not isinstance(e.value, iondrift.InputError)
+
+
+# a TID scan whose window (1..10 us) ends long before the ions move (tau ~1 ms):
+# the scan runs, the extraction cannot (fewer than 2 temperatures in the window)
+NO_WINDOW = {"protocol": {"type": "tid", "temperatures_K": [300, 290], "t_last_s": 1e-5,
+                          "samples": 20},
+             "mesh.nodes": 120}
+
+
+def test_failed_extraction_warns_with_the_reason():
+    with pytest.warns(iondrift.ExtractionWarning,
+                      match="TID extraction failed: .*fewer than 2 temperatures") as rec:
+        r = iondrift.run(EXAMPLE, set=NO_WINDOW, threads=2)
+    assert len(rec) == 1
+    reason = r.attrs("tid")["extraction_error"]
+    assert reason in str(rec[0].message)
+    assert "tid/extraction/tau" not in r and r["tid/C"].shape == (2, 20)
+
+
+def test_failed_extraction_raises_or_is_ignored_on_request():
+    s = iondrift.Study(EXAMPLE, set=NO_WINDOW)
+    with pytest.raises(iondrift.Error, match="TID extraction failed: .*measured window"):
+        s.run(threads=2, extraction_errors="raise")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
+        r = s.run(threads=2, extraction_errors="ignore")
+    assert "fewer than 2" in r.attrs("tid")["extraction_error"]
+    with pytest.raises(iondrift.InputError, match="extraction_errors must be"):
+        s.run(extraction_errors="maybe")
+
+
+def test_successful_extraction_does_not_warn():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = iondrift.run(TID, threads=2)
+    assert "extraction_error" not in r.attrs("tid")
+    assert np.isfinite(r.attrs("tid/extraction/species_0")["Ea_eV"])
+
+
+def test_extract_raises_when_its_extraction_fails():
+    # flat transients: no ionic signal; the user asked for the extraction
+    t = np.geomspace(1e-6, 1e-2, 30)
+    with pytest.raises(iondrift.Error, match="no ionic signal above the noise"):
+        iondrift.extract(T=np.array([300.0, 290.0]), t=t, C=np.full((2, 30), 1.1e-3),
+                         C_units="F/m^2", eps_r=46.9, doping_cm3=1e17)
