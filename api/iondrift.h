@@ -527,6 +527,13 @@ typedef struct idr_sweep_summary {
   char csv_path[1024], h5_path[1024], journal_path[1024];
 } idr_sweep_summary;
 
+/* Check, without creating or changing anything, that dir can take this
+ * sweep: a directory, or one whose parent exists, and not one that holds a
+ * sweep of a different spec (unless restart). idr_sweep_run checks the same
+ * again; a caller calls this first to refuse a bad DIR before any work or
+ * output (IDR_ERR_INPUT with the message idr_sweep_run would give). */
+idr_status idr_sweep_check_dir(const idr_sweep *sw, const char *dir, int restart, idr_error *err);
+
 /* Run the sweep into o->dir: resume from its journals, refuse a DIR of a
  * different spec (IDR_ERR_INPUT, unless o->restart), run the pending
  * points, write DIR/results.csv and DIR/results.h5 once every point is in a

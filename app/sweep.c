@@ -44,7 +44,8 @@ static const char USAGE_SWEEP[] =
     "                    a job array); writes DIR/journal.slice-K-of-N.txt, no tables\n"
     "  --merge           run nothing: write the tables from the journals of DIR (all\n"
     "                    slices done); without --merge the missing points are run here\n"
-    "  --check           check the spec and every point's deck, print the plan, exit\n"
+    "  --check           check the spec, every point's deck and DIR (with -o), print\n"
+    "                    the plan, exit\n"
     "  -q, --quiet       no progress line, no summary\n"
     "\n"
     "MPI: in a build with Open MPI, 'mpirun -np R iondrift sweep ...' (or srun)\n"
@@ -210,6 +211,8 @@ static int sweep_main(int argc, char **argv, int rank, int size) {
   idr_sweep *sw = NULL;
   idr_status st = idr_sweep_load(a.spec, &sw, &err);
   if (!st && rank == 0) st = idr_sweep_check_points(sw, &err);
+  /* a bad DIR is refused before the plan is printed and before any work */
+  if (!st && rank == 0 && a.dir) st = idr_sweep_check_dir(sw, a.dir, a.run.restart, &err);
   st = idr_sweep_mpi_agree(st, &err);
   printer pr = {a.quiet || rank != 0, isatty(STDERR_FILENO), -1e9};
   if (!st && rank == 0 && !a.quiet) print_plan(sw, &a, size);

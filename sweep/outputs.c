@@ -26,6 +26,7 @@
 #include "sweep_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -348,6 +349,30 @@ static double steps_of(const idr_result *r) {
   }
   idr_result_attr_double(r, "transient", "steps", &v, NULL);
   return v;
+}
+
+/* A NaN the notes already explain: its own note, or the failed extraction. */
+static int explained(const sw_output *o, const char *notes) {
+  return strstr(notes, o->name) != NULL ||
+         ((o->kind == SW_OUT_EXTRACTED || o->kind == SW_OUT_TAU) &&
+          strstr(notes, "the extraction failed") != NULL);
+}
+
+void idr_sw_output_flags(const sw_output *outs, size_t n, const double *values, const idr_study *s,
+                         char *notes, size_t size) {
+  const double t_first = get_or_nan(s, "protocol.t_first_s");
+  const double t_last = get_or_nan(s, "protocol.t_last_s");
+  for (size_t j = 0; j < n; j++) {
+    const sw_output *o = &outs[j];
+    if (isnan(values[j])) {
+      if (!explained(o, notes)) note(notes, size, o->name, "no value (nan)");
+    } else if (o->kind == SW_OUT_TAU && (values[j] < t_first || values[j] > t_last)) {
+      char why[160];
+      snprintf(why, sizeof why, "tau = %.4g s outside the sampled window %.4g .. %.4g s", values[j],
+               t_first, t_last);
+      note(notes, size, o->name, why);
+    }
+  }
 }
 
 double idr_sw_output_value(const sw_output *o, const idr_study *s, const idr_result *r,

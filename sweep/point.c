@@ -210,6 +210,9 @@ idr_status idr_sweep_eval(const idr_sweep *sw, size_t i, idr_sweep_record *rec, 
   char notes[IDR_ERRMSG_LEN] = "";
   for (size_t j = 0; j < sw->n_outs; j++)
     rec->values[j] = idr_sw_output_value(&sw->outs[j], s, r, rec->run_s, notes, sizeof notes);
+  /* a point that ran but lacks a value, or has a tau outside its window, is
+   * flagged: its notes say why (the table's status 'flagged') */
+  if (rec->ok) idr_sw_output_flags(sw->outs, sw->n_outs, rec->values, s, notes, sizeof notes);
   if (rec->ok) idr_strlcpy(rec->message, notes, sizeof rec->message);
   idr_status pst = IDR_OK;
   if (rec->ok && sw->curves)

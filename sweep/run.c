@@ -28,23 +28,39 @@
 
 /* ---- the directory ------------------------------------------------------------------- */
 
-static idr_status make_dir(const char *dir, idr_error *err) {
+/* dir is a directory, or its parent one (*exists says which); else an
+ * input error naming what is wrong. */
+static idr_status dir_usable(const char *dir, int *exists, idr_error *err) {
   struct stat sb;
+  *exists = 0;
   if (stat(dir, &sb) == 0) {
     if (!S_ISDIR(sb.st_mode))
       return idr_error_set(err, IDR_ERR_INPUT, "sweep: output %s: not a directory", dir);
+    *exists = 1;
     return IDR_OK;
   }
-  if (mkdir(dir, 0755) == 0 || errno == EEXIST) return IDR_OK;
-  if (errno == ENOENT) {
-    char parent[SW_PATH_LEN];
-    idr_strlcpy(parent, dir, sizeof parent);
-    char *slash = strrchr(parent, '/');
-    if (slash && slash != parent) *slash = '\0';
+  char parent[SW_PATH_LEN];
+  idr_strlcpy(parent, dir, sizeof parent);
+  size_t n = strlen(parent);
+  while (n > 1 && parent[n - 1] == '/')
+    parent[--n] = '\0';
+  char *slash = strrchr(parent, '/');
+  if (!slash) return IDR_OK; /* in the current directory */
+  if (slash != parent)
+    *slash = '\0';
+  else
+    slash[1] = '\0';
+  if (stat(parent, &sb) != 0 || !S_ISDIR(sb.st_mode))
     return idr_error_set(err, IDR_ERR_INPUT,
-                         "sweep: output directory %s: directory '%s' does not exist", dir,
-                         slash ? parent : ".");
-  }
+                         "sweep: output directory %s: directory '%s' does not exist", dir, parent);
+  return IDR_OK;
+}
+
+static idr_status make_dir(const char *dir, idr_error *err) {
+  int exists = 0;
+  idr_status st = dir_usable(dir, &exists, err);
+  if (st || exists) return st;
+  if (mkdir(dir, 0755) == 0 || errno == EEXIST) return IDR_OK;
   return idr_error_set(err, IDR_ERR_IO, "sweep: cannot create %s: %s", dir, strerror(errno));
 }
 
@@ -98,12 +114,14 @@ static int first_difference(const char *a, const char *b, char *la, char *lb, si
   return 0;
 }
 
-/* DIR/sweep.yaml: written by the first start, compared by every later one. */
-static idr_status check_spec(const idr_sweep *sw, const char *dir, idr_error *err) {
+/* DIR/sweep.yaml: written by the first start (write), compared by every
+ * later one. */
+static idr_status check_spec(const idr_sweep *sw, const char *dir, int write, idr_error *err) {
   char path[SW_PATH_LEN];
   snprintf(path, sizeof path, "%s/sweep.yaml", dir);
   FILE *f = fopen(path, "rb");
-  if (!f) return idr_sw_write_atomic(path, sw->resolved, strlen(sw->resolved), err);
+  if (!f)
+    return write ? idr_sw_write_atomic(path, sw->resolved, strlen(sw->resolved), err) : IDR_OK;
   sw_buf b = {0};
   char chunk[8192];
   size_t n;
@@ -125,6 +143,13 @@ static idr_status check_spec(const idr_sweep *sw, const char *dir, idr_error *er
                        dir, path, line, la, lb);
 }
 
+idr_status idr_sweep_check_dir(const idr_sweep *sw, const char *dir, int restart, idr_error *err) {
+  int exists = 0;
+  idr_status st = dir_usable(dir, &exists, err);
+  if (!st && exists && !restart) st = check_spec(sw, dir, 0, err);
+  return st;
+}
+
 /* ---- the run's state ----------------------------------------------------------------------- */
 
 static int in_slice(const idr_sweep_run_opts *o, size_t i) {
@@ -136,7 +161,7 @@ static idr_status prepare(const idr_sweep *sw, const idr_sweep_run_opts *o, sw_e
                           sw_journal *j, idr_error *err) {
   idr_status st = make_dir(o->dir, err);
   if (!st && o->restart) st = clear_dir(o->dir, err);
-  if (!st) st = check_spec(sw, o->dir, err);
+  if (!st) st = check_spec(sw, o->dir, 1, err);
   if (!st) st = idr_sw_done_alloc(x->done, sw->n_points, sw->n_outs, err);
   if (!st) st = idr_sw_journals_read(sw, o->dir, x->done, err);
   if (st) return st;

@@ -69,6 +69,11 @@ idr_status idr_sw_output_check(const sw_output *o, const idr_study *s, idr_error
  * time); a value that cannot be had is NaN with a note appended to notes. */
 double idr_sw_output_value(const sw_output *o, const idr_study *s, const idr_result *r,
                            double wall_s, char *notes, size_t size);
+/* After a successful run: a note for every NaN value the notes do not yet
+ * explain, and for every tau outside the protocol's sampled window
+ * t_first_s .. t_last_s (a point with notes is 'flagged' in the table). */
+void idr_sw_output_flags(const sw_output *outs, size_t n, const double *values, const idr_study *s,
+                         char *notes, size_t size);
 /* Units of a deck key from its name ("Ea_eV" -> "eV"). */
 const char *idr_sw_key_units(const char *path);
 

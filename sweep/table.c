@@ -3,7 +3,7 @@
  * same whatever ran the points, in whatever order, over how many starts):
  *
  *   DIR/results.csv  index, one column per axis path, one per output,
- *                    status (ok | failed), message; numbers with the
+ *                    status (ok | flagged | failed), message; numbers with the
  *                    shortest text that reads back to the same double
  *   DIR/results.h5   the same table with units (docs/sweep.md), the
  *                    resolved spec and the base deck, the curves when asked
@@ -26,6 +26,11 @@ static void csv_field(sw_buf *b, const char *s) {
   idr_sw_buf_printf(b, "\"");
 }
 
+/* A point that ran but whose notes say a value is missing or suspect. */
+static int flagged(const sw_done *d, size_t i) {
+  return d->ok[i] && d->message[i] && d->message[i][0];
+}
+
 static idr_status write_csv(const idr_sweep *sw, const char *path, const sw_done *d,
                             idr_error *err) {
   sw_buf b = {0};
@@ -44,7 +49,7 @@ static idr_status write_csv(const idr_sweep *sw, const char *path, const sw_done
     }
     for (size_t j = 0; j < sw->n_outs; j++)
       idr_sw_buf_printf(&b, ",%s", idr_sw_num(d->values[i * d->n_outs + j], t));
-    idr_sw_buf_printf(&b, ",%s,", d->ok[i] ? "ok" : "failed");
+    idr_sw_buf_printf(&b, ",%s,", !d->ok[i] ? "failed" : flagged(d, i) ? "flagged" : "ok");
     csv_field(&b, d->message[i] ? d->message[i] : "");
     idr_sw_buf_printf(&b, "\n");
   }
@@ -107,6 +112,9 @@ static idr_status put_outputs(const idr_sweep *sw, const sw_done *d, idr_result 
   for (size_t i = 0; !st && i < n; i++)
     idx[i] = d->ok[i];
   if (!st) st = idr_result_put_int(r, "table/ok", idx, n, "-", err);
+  for (size_t i = 0; !st && i < n; i++)
+    idx[i] = flagged(d, i);
+  if (!st) st = idr_result_put_int(r, "table/flagged", idx, n, "-", err);
   if (!st)
     st = idr_result_set_attr_string(r, "table/messages", "about",
                                     "the message of each "

@@ -5,7 +5,8 @@
 #                                (also in the sanitizer build)
 #   validation.sweep.S1..S4      the sweep's validation (Release only):
 #                                points = single runs bitwise, threads/ranks
-#                                invariance, kill -9 and resume, failing point
+#                                invariance, kill -9 and resume, failing point,
+#                                flagged rows and a bad DIR refused first (S5)
 set(idr_sw_dir ${CMAKE_CURRENT_SOURCE_DIR}/sweep)
 set(idr_sw_out ${CMAKE_CURRENT_BINARY_DIR}/sweep_out)
 file(MAKE_DIRECTORY ${idr_sw_out})
@@ -35,7 +36,7 @@ if(idr_sw_py EQUAL 0 AND NOT IDR_SANITIZE)
   # mpirun as root (CI containers) needs both variables; in a container the
   # single-copy mechanism of shared memory may be forbidden: not used.
   set(idr_sw_env "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_btl_vader_single_copy_mechanism=none;OMP_NUM_THREADS=2")
-  foreach(c "S1;equal-run" "S2;invariance" "S3;kill" "S4;failing")
+  foreach(c "S1;equal-run" "S2;invariance" "S3;kill" "S4;failing" "S5;flagged")
     list(GET c 0 id)
     list(GET c 1 case)
     add_test(NAME validation.sweep.${id}_${case}

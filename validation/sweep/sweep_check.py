@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Validation of `iondrift sweep` (docs/sweep.md, docs/validation.md S1-S4).
+"""Validation of `iondrift sweep` (docs/sweep.md, docs/validation.md S1-S5).
 
     sweep_check.py CASE --iondrift BIN --work DIR [--mpirun MPIRUN]
 
@@ -16,6 +16,9 @@ CASE:
               slices of a job array merged (--slice K/N, --merge)
   failing     S4: a point whose run fails is a row with status failed and the
               solver's message, the others complete; --retry-failed runs it again
+  flagged     S5: rows that ran with a nan output or a tau outside the sampled
+              window are 'flagged' with the reason; a bad DIR (no parent, a
+              file, another spec's) is refused before the plan is printed
 Exit status 0 when every check holds; each failed check is printed.
 """
 
@@ -426,16 +429,53 @@ def case_failing(args):
           "S4: --retry-failed runs the failed point again (a second record), one row per point")
 
 
+# ---- S5 -------------------------------------------------------------------------
+
+
+def case_flagged(args):
+    out = os.path.join(args.work, "s5")
+    shutil.rmtree(out, ignore_errors=True)
+    # a bad DIR is refused before the plan is printed and before any work
+    for bad, why in ((os.path.join(args.work, "no_such_parent", "out"), "does not exist"),
+                     (os.path.join(HERE, "flagged.yaml"), "not a directory")):
+        p = run([args.iondrift, "sweep", os.path.join(HERE, "flagged.yaml"), "-o", bad])
+        check(p.returncode == 2 and p.stdout == "" and why in p.stderr,
+              "S5: -o %s refused first (exit 2, no plan printed, %r): rc %d, stdout %r, stderr %r"
+              % (os.path.basename(bad), why, p.returncode, p.stdout[:80], p.stderr.strip()))
+    p = sweep(args, "flagged.yaml", out)
+    check(p.returncode == 0, "S5: the sweep exits 0")
+    rows = read_table(os.path.join(out, "results.csv"))
+    check([r["status"] for r in rows] == ["ok", "flagged", "flagged"],
+          "S5: statuses ok, flagged, flagged (%s)" % [r["status"] for r in rows])
+    tau = float(rows[1]["tau_200K_s"])
+    check(tau > 0.02 and "tau_200K_s: tau = " in rows[1]["message"]
+          and "outside the sampled window 1e-06 .. 0.02 s" in rows[1]["message"],
+          "S5: the 200 K tau %r s beyond t_last 0.02 s named in the message (%r)"
+          % (tau, rows[1]["message"][:160]))
+    check(math.isfinite(float(rows[1]["Ea_extracted_eV"])), "S5: the flagged row keeps its values")
+    check(math.isnan(float(rows[2]["Ea_extracted_eV"])) and float(rows[2]["Ea_true_eV"]) == 0.6
+          and "the extraction failed" in rows[2]["message"],
+          "S5: no extraction at 0.6 eV: nan, flagged with the reason")
+    check(rows[0]["message"] == "", "S5: the ok row has no message")
+    res = h5py.File(os.path.join(out, "results.h5"), "r")
+    check(list(res["table/flagged"][()]) == [0, 1, 1] and list(res["table/ok"][()]) == [1, 1, 1],
+          "S5: results.h5 table/flagged 0 1 1, table/ok 1 1 1")
+    # a DIR of another spec is refused before the plan as well
+    p = run([args.iondrift, "sweep", os.path.join(HERE, "failing.yaml"), "-o", out])
+    check(p.returncode == 2 and p.stdout == "" and "different spec" in p.stderr,
+          "S5: a DIR of another spec refused first (rc %d, stdout %r)" % (p.returncode, p.stdout[:80]))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=["equal-run", "invariance", "kill", "failing"])
+    ap.add_argument("case", choices=["equal-run", "invariance", "kill", "failing", "flagged"])
     ap.add_argument("--iondrift", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--mpirun", default="")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     {"equal-run": case_equal_run, "invariance": case_invariance, "kill": case_kill,
-     "failing": case_failing}[args.case](args)
+     "failing": case_failing, "flagged": case_flagged}[args.case](args)
     print("%d check(s) failed" % len(FAILURES) if FAILURES else "all checks passed")
     return 1 if FAILURES else 0
 
