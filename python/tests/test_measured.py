@@ -126,6 +126,40 @@ def test_tas_extract_equals_command_line(tmp_path):
         iondrift.tas_extract(csv, area_cm2=1, eps_r=30)
 
 
+def test_tas_extract_of_a_lab_export(tmp_path):
+    """A C-f-T table as an LCR meter and a cryostat write it (UTF-8 BOM, a
+    comment, CRLF, ';' and decimal commas, f in kHz, Cp in nF, G in uS,
+    another column order, temperatures drifting by up to 0.08 K) goes
+    through the shared measured-data reader to the level of the run's own
+    CSV: E within 0.5 meV (the drift moves 1/T by < 4e-4), the band within
+    1 meV and 2 %."""
+    r = iondrift.run(TAS_LEVEL, set={"protocol.temperatures_K": [320, 280, 240, 200],
+                                     "protocol.points": 31})
+    r.write(tmp_path / "t.h5")
+    rows = np.genfromtxt(tmp_path / "t_tas.csv", delimiter=",", names=True)
+    rng = np.random.default_rng(7)
+    lab = tmp_path / "lab_tas.csv"
+    with open(lab, "w", encoding="utf-8-sig", newline="") as f:
+        f.write("# LCR export, device area 1 cm^2\r\nf (kHz);Temperature (K);Cp (nF);G (uS)\r\n")
+        for row in rows:
+            line = "%.9g;%.3f;%.9g;%.9g" % (row["frequency_Hz"] / 1e3,
+                                            row["temperature_K"] + rng.uniform(-0.08, 0.08),
+                                            row["capacitance_F"] * 1e9, row["conductance_S"] * 1e6)
+            f.write(line.replace(".", ",") + "\r\n")
+    kw = dict(area_cm2=1, eps_r=30, vbi_V=1.25)
+    ref = iondrift.tas_extract(str(tmp_path / "t_tas.csv"), **kw)
+    x = iondrift.tas_extract(str(lab), **kw)
+    read = x.attrs("/")["input_read"]
+    assert "separator ';'" in read and "decimal comma" in read and "BOM" in read, read
+    assert "'f (kHz)' [kHz]" in read and "'Cp (nF)' [nF]" in read, read
+    a, b = ref.attrs("extraction/level_0"), x.attrs("extraction/level_0")
+    assert b["E_eV"] == pytest.approx(a["E_eV"], abs=5e-4)
+    assert b["n_T"] == a["n_T"] == 4
+    ba, bb = ref.attrs("extraction/band_0"), x.attrs("extraction/band_0")
+    assert bb["E_eV"] == pytest.approx(ba["E_eV"], abs=1e-3)
+    assert bb["N_cm3"] == pytest.approx(ba["N_cm3"], rel=0.02)
+
+
 def test_warnings():
     with pytest.warns(iondrift.DataWarning, match="is above 1e21"):
         iondrift.mott_schottky(CV_NF_AS_F, area_cm2=0.0314, eps_r=46.9)
