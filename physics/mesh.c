@@ -18,8 +18,9 @@
 #define IDR_MESH_MIN_INTERVALS 12
 /* Share of a layer's intervals spread uniformly over it (graded law). */
 #define IDR_MESH_UNIFORM_SHARE 0.3
-/* Growth of the spacing away from a layer edge until it meets the layer's
- * own law (neighbouring intervals differ by at most 1 + this). */
+/* Growth of the spacing per unit distance away from a layer edge until it
+ * meets the layer's own law (neighbouring intervals: at most e^0.5 = 1.65
+ * apart). */
 #define IDR_MESH_EDGE_GROWTH 0.5
 
 /* Graded law. In a layer of thickness d the node density (nodes per nm) at
@@ -31,18 +32,19 @@
  * layer's own law h + g u starts from its edge spacing h; next to the edge
  * the spacing starts from h0 = mesh.h_min_nm and grows by G =
  * IDR_MESH_EDGE_GROWTH per unit length until it meets it, so neighbouring
- * intervals never differ by more than a factor 1 + G, also across an
+ * intervals never differ by more than a factor e^G, also across an
  * interface (and the control volume of an interface node stays h0 wide).
  * The uniform part holds the share IDR_MESH_UNIFORM_SHARE of the layer's m
  * intervals: b = share m / d, and m (1 - share) is the integral of the
  * graded terms (side_count; ln(1 + g d/h) / g per side when h = h0).
  * The growth g is common to the automatic layers (spends mesh.nodes), so a
  * thin layer gets nodes in proportion to the log of its thickness.
- * The edge spacing h is h0 times eps_r / (the smallest eps_r of the stack):
- * the electric displacement is continuous across an interface, so the
- * Gouy-Chapman length 2 eps V_T / |D| of the accumulation layers on either
- * side of it scales with the permittivity (PTAA | FAPbI3 | C60: 0.05 / 0.78
- * / 0.07 nm). A neutral ohmic contact is not graded. docs/accuracy.md has the
+ * The edge spacing h is h0 times sqrt(eps_r / (the smallest eps_r of the
+ * stack)): the Debye length sqrt(eps kT / (q^2 c)) at the same density c
+ * scales so (PTAA | FAPbI3 | C60: 0.05 / 0.20 / 0.06 nm); the scaling of
+ * the Gouy-Chapman length at the same displacement, eps_r / eps_min, was
+ * too coarse for the accumulated ions of examples/xiang2026.yaml (V19). A
+ * neutral ohmic contact is not graded. docs/accuracy.md has the
  * measurements behind each choice.
  *
  * The spacings of a layer's edges. */
@@ -110,7 +112,7 @@ static edge_spacing layer_edges(const idr_deck *deck, int l, double h_min) {
     eps_min = fmin(eps_min, deck->layers[i].mat.eps_r);
   double h = h_min;
   if (eps_min > 0.0 && deck->layers[l].mat.eps_r > eps_min)
-    h = h_min * deck->layers[l].mat.eps_r / eps_min;
+    h = h_min * sqrt(deck->layers[l].mat.eps_r / eps_min);
   edge_spacing e = {h, h, h_min};
   if (l == 0 && contact_neutral(deck, l, &deck->contact_left)) e.hL = 0.0;
   if (l == deck->n_layers - 1 && contact_neutral(deck, l, &deck->contact_right)) e.hR = 0.0;
