@@ -214,3 +214,18 @@ def test_progress_exception_raised_after_run():
 
     with pytest.raises(Stop):
         iondrift.run(TID, threads=2, progress=stop)
+
+
+def test_tas_at_a_dc_bias():
+    """At a reverse DC bias the trap level is the same (its emission rate does
+    not depend on the bias): the Arrhenius energy within 1 meV and the
+    crossing-point-corrected step density within 2 % of the 0 V scan's, while
+    the depletion width W (from C(f_max)) grows."""
+    base = {"protocol.temperatures_K": [320, 280, 240, 200], "protocol.points": 31}
+    r0 = iondrift.run(TAS_LEVEL, set=base)
+    rb = iondrift.run(TAS_LEVEL, set=dict(base, **{"protocol.V_V": -0.3}))
+    assert rb.attrs("tas")["V_V"] == -0.3
+    a, b = r0.attrs("tas/extraction/level_0"), rb.attrs("tas/extraction/level_0")
+    assert b["E_eV"] == pytest.approx(a["E_eV"], abs=1e-3)
+    assert b["N_cm3"] == pytest.approx(a["N_cm3"], rel=0.02)
+    assert np.all(rb["tas/extraction/W_nm"] > r0["tas/extraction/W_nm"] * 1.05)

@@ -194,6 +194,12 @@ def figure_generic(f, path, title):
                 order = np.argsort(x[sel])
                 lab = ", ".join("%s=%s" % (o, v) for o, v in zip(others, combo))
                 ax.plot(x[sel][order], y[sel][order], "o-", ms=3, label=lab or None)
+        flag = (np.asarray(f["table/flagged"][()]) == 1) if "table/flagged" in f else \
+            np.zeros(len(x), bool)
+        mark = flag & np.isfinite(np.asarray(y, dtype=float))
+        if np.any(mark):  # flagged values (e.g. a tau outside the window): ringed
+            ax.plot(np.asarray(x, dtype=float)[mark], np.asarray(y, dtype=float)[mark], "o",
+                    mfc="none", mec="red", ms=9, mew=1.2, zorder=4)
         ax.set_xlabel(label(x_name, units[x_name]))
         if words:
             ax.set_xticks(range(len(words)))
@@ -214,8 +220,8 @@ def figure_generic(f, path, title):
     if n_failed:
         notes.append("%d failed point(s) not drawn" % n_failed)
     if n_flagged:
-        notes.append("%d flagged (a value missing or tau outside the window: results.csv)"
-                     % n_flagged)
+        notes.append("%d flagged (a value missing or tau outside the window, ringed red: "
+                     "results.csv)" % n_flagged)
     if hidden:
         notes.append("not drawn: %s" % ", ".join(hidden))
     fig.suptitle(title + "".join("\n" + s for s in notes), fontsize=9)
