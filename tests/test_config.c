@@ -450,7 +450,8 @@ static const bad_case BAD[] = {
     {"", "protocol: {type: tid, segments: []}\n", NULL,
      "protocol.segments must be one of the keys type, temperatures_K, fill_V_V, fill_duration_s, "
      "rest_V_V, light_suns, f_Hz, t_first_s, t_last_s, samples, threads, power, model, "
-     "density_atol, fill_rtol (got 'segments')"},
+     "density_atol, fill_rtol, light_rest_suns, light_fill_suns, light_relax_suns (got "
+     "'segments')"},
     {"", "protocol: {type: tid, fill_rtol: 0}\n", NULL, "protocol.fill_rtol must be > 0 (got 0)"},
     {"", "protocol: {type: tid, density_atol: loose}\n", NULL,
      "protocol.density_atol must be one of charge | solver (got 'loose')"},
