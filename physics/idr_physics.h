@@ -47,8 +47,10 @@ typedef struct idr_mesh {
 } idr_mesh;
 
 /* Build a mesh for the deck's stack: each layer (at least a minimum of
- * intervals, or its explicit `nodes`) graded from mesh.h_min_nm at both of
- * its edges plus a uniform share (mesh.c). Layer boundaries are nodes. */
+ * intervals, or its explicit `nodes`) graded from mesh.h_min_nm at its
+ * edges (not at a neutral ohmic contact) towards a spacing that grows with
+ * the layer's permittivity, plus a uniform share (mesh.c). Layer boundaries
+ * are nodes. */
 idr_status idr_mesh_build(const idr_deck *deck, idr_mesh **out, idr_error *err);
 /* A mesh from explicit positions (validation, convergence studies): x [m],
  * strictly increasing; layer_first[n_layers] must be n-1. */
