@@ -49,6 +49,11 @@ void idr_tid_result_free(idr_tid_result *r) {
 int idr_tid_times(const idr_tid_spec *P, double *t, int cap) {
   int m = P->samples;
   if (m > cap) m = cap;
+  if (P->n_times > 0) {
+    for (int k = 0; k < m; k++)
+      t[k] = P->times_s[k];
+    return m;
+  }
   double l0 = log10(P->t_first_s), l1 = log10(P->t_last_s);
   for (int k = 0; k < m; k++)
     t[k] = m == 1 ? P->t_first_s : pow(10.0, l0 + (l1 - l0) * k / (m - 1));
@@ -260,10 +265,10 @@ idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim
 
 /* ---- deck keys ---------------------------------------------------------------- */
 
-static const char *const KEYS[] = {"type",     "temperatures_K", "fill_V_V",  "fill_duration_s",
-                                   "rest_V_V", "light_suns",     "f_Hz",      "t_first_s",
-                                   "t_last_s", "samples",        "threads",   "power",
-                                   "model",    "density_atol",   "fill_rtol", NULL};
+static const char *const KEYS[] = {
+    "type",  "temperatures_K", "fill_V_V",  "fill_duration_s", "rest_V_V", "light_suns",
+    "f_Hz",  "t_first_s",      "t_last_s",  "samples",         "threads",  "power",
+    "model", "density_atol",   "fill_rtol", "times_s",         NULL};
 static const char *const MODELS[] = {"single", "stretched", "two", NULL};
 static const char *const ATOLS[] = {"charge", "solver", NULL};
 
@@ -285,7 +290,11 @@ static void tid_defaults(void *spec) {
   P->fit_model = 0;
   P->density_atol = IDR_TID_ATOL_CHARGE;
   P->fill_rtol = IDR_TID_FILL_RTOL_DEFAULT;
+  P->n_times = 0;
 }
+
+static const idr_sample_list TIMES = {
+    "times_s", {"t_first_s", "t_last_s", "samples", NULL}, 2, 1, 0, "times [s]", "[1e-6, 1e-3, 1]"};
 
 static idr_status tid_read(idr_deck_reader *r, const idr_ynode *n, const idr_deck *d, void *spec) {
   idr_tid_spec *P = spec;
@@ -318,8 +327,14 @@ static idr_status tid_read(idr_deck_reader *r, const idr_ynode *n, const idr_dec
                       "must be > protocol.t_first_s = %g (got %g)", P->t_first_s, P->t_last_s);
   }
   if (idr_read_temperatures(r, n, "temperatures_K", P->temperatures_K, &P->n_temperatures,
-                            IDR_MAX_TEMPS) != IDR_OK)
+                            IDR_MAX_TEMPS) != IDR_OK ||
+      idr_read_sample_list(r, n, &TIMES, P->times_s, &P->n_times) != IDR_OK)
     return IDR_ERR_INPUT;
+  if (P->n_times > 0) {
+    P->t_first_s = P->times_s[0];
+    P->t_last_s = P->times_s[P->n_times - 1];
+    P->samples = P->n_times;
+  }
   const idr_ynode *at = idr_ynode_get(n, "light_suns");
   return idr_read_check_light(r, d, at ? at : n, "protocol.light_suns", P->light_suns);
 }
@@ -336,11 +351,16 @@ static void tid_emit(const void *spec, idr_yaml_out *o) {
   idr_yout_num(o, "  ", "rest_V_V", P->rest_V_V);
   idr_yout_num(o, "  ", "light_suns", P->light_suns);
   idr_yout_num(o, "  ", "f_Hz", P->f_Hz);
-  idr_yout_num(o, "  ", "t_first_s", P->t_first_s);
-  idr_yout_num(o, "  ", "t_last_s", P->t_last_s);
+  if (P->n_times > 0) {
+    idr_yout_sample_list(o, "times_s", P->times_s, P->n_times);
+  } else {
+    idr_yout_num(o, "  ", "t_first_s", P->t_first_s);
+    idr_yout_num(o, "  ", "t_last_s", P->t_last_s);
+  }
   idr_yout_num(o, "  ", "fill_rtol", P->fill_rtol);
-  idr_yout_printf(o, "  samples: %d\n  threads: %d\n  power: %d\n  model: %s\n  density_atol: %s\n",
-                  P->samples, P->threads, P->power, MODELS[P->fit_model], ATOLS[P->density_atol]);
+  if (P->n_times == 0) idr_yout_printf(o, "  samples: %d\n", P->samples);
+  idr_yout_printf(o, "  threads: %d\n  power: %d\n  model: %s\n  density_atol: %s\n", P->threads,
+                  P->power, MODELS[P->fit_model], ATOLS[P->density_atol]);
 }
 
 /* ---- run: the scan, then the extraction ------------------------------------------ */

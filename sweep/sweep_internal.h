@@ -69,6 +69,8 @@ idr_status idr_sw_output_check(const sw_output *o, const idr_study *s, idr_error
  * time); a value that cannot be had is NaN with a note appended to notes. */
 double idr_sw_output_value(const sw_output *o, const idr_study *s, const idr_result *r,
                            double wall_s, char *notes, size_t size);
+/* "ions.0.Ea_eV" -> "ions[0].Ea_eV" in place (the form tables name). */
+void idr_sw_canonical_path(char *p, size_t size);
 /* Units of a deck key from its name ("Ea_eV" -> "eV"). */
 const char *idr_sw_key_units(const char *path);
 
