@@ -219,9 +219,9 @@ static char *curve_protocol(const fit_problem *p, const fit_dataset *d, double T
                             size_t n) {
   sw_buf b = {0};
   char t[32];
-  idr_sw_buf_printf(&b, "{type: %s, threads: 1", idr_fit_kind_name(d->kind));
+  idr_sw_buf_printf(&b, "{type: %s", idr_fit_kind_name(d->kind));
   if (d->kind == FIT_TID) {
-    idr_sw_buf_printf(&b, ", temperatures_K: [%s]", idr_sw_num(T, t));
+    idr_sw_buf_printf(&b, ", threads: 1, temperatures_K: [%s]", idr_sw_num(T, t));
     list_yaml(&b, "times_s", x, n);
     char buf[64];
     if (strcmp(idr_study_protocol(p->deck), "tid") == 0)

@@ -175,9 +175,15 @@ static idr_status read_param(fit_problem *p, fit_param *q, const idr_ydoc *doc, 
   q->col = idr_ynode_col(e);
   idr_error sub;
   idr_error_clear(&sub);
-  /* the path must name a number of the deck: its value, then the setter's check */
-  if (idr_study_get_double(p->deck, q->path, &q->deck_value, &sub) ||
-      (st = try_value(p, q->path, q->deck_value, &sub)))
+  /* the path must name a number of the deck: the setter's own check first
+   * (an unknown key gets its suggestion), then the deck's value */
+  if (idr_study_get_double(p->deck, q->path, &q->deck_value, &sub)) {
+    idr_error chk;
+    idr_error_clear(&chk);
+    if (try_value(p, q->path, 0.0, &chk)) sub = chk;
+    return idr_yerror(doc, pn, 0, pk, err, "must be a numeric deck path: %s", sub.msg);
+  }
+  if ((st = try_value(p, q->path, q->deck_value, &sub)))
     return idr_yerror(doc, pn, 0, pk, err, "must be a numeric deck path: %s", sub.msg);
   snprintf(q->units, sizeof q->units, "%s", idr_sw_key_units(q->path));
   if ((st = read_bounds(p, q, doc, e, path, err))) return st;
@@ -185,10 +191,14 @@ static idr_status read_param(fit_problem *p, fit_param *q, const idr_ydoc *doc, 
   q->start = q->deck_value;
   idr_read_path_key(pk, sizeof pk, path, "start");
   if (sn && (st = idr_yread_number(doc, sn, pk, &q->start, err))) return st;
-  if (!(q->start >= q->min && q->start <= q->max))
-    return idr_yerror(doc, sn ? sn : pn, 0, sn ? pk : path, err,
-                      "start %g lies outside the bounds [%g, %g]%s", q->start, q->min, q->max,
-                      sn ? "" : " (the deck's value: give start)");
+  if (!(q->start >= q->min && q->start <= q->max)) {
+    if (sn)
+      return idr_yerror(doc, sn, 0, pk, err, "must lie within the bounds [%g, %g] (got %g)", q->min,
+                        q->max, q->start);
+    return idr_yerror(doc, pn, 0, path, err,
+                      "starts at the deck's value %g, outside the bounds [%g, %g]: give start",
+                      q->start, q->min, q->max);
+  }
   const size_t n = strlen(q->path);
   q->profile = n >= 5 && strcmp(q->path + n - 5, "Ea_eV") == 0;
   const idr_ynode *pr = idr_ynode_get(e, "profile");
@@ -200,7 +210,8 @@ static idr_status read_param(fit_problem *p, fit_param *q, const idr_ydoc *doc, 
     else
       return idr_yerror(doc, pr, 0, pk, err, "must be true or false (got %s)", idr_read_got(pr));
   }
-  for (size_t k = 0; k + 1 < p->n_par + 1 && &p->par[k] != q; k++)
+  idr_read_path_key(pk, sizeof pk, path, "path");
+  for (size_t k = 0; k < p->n_par; k++) /* the parameters read before this one */
     if (strcmp(p->par[k].path, q->path) == 0)
       return idr_yerror(doc, pn, 0, pk, err, "'%s' is fitted twice", q->path);
   return IDR_OK;
