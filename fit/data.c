@@ -28,9 +28,19 @@ static const char *const DATA_KEYS[] = {
     "f_Hz", "protocol", "t_min_s",   "t_max_s", "temp_tol_K", "columns", NULL};
 static const char *const KINDS[] = {"tid", "cf", "cv", NULL};
 /* protocol keys a data set takes from the base deck's tid protocol */
-static const char *const TID_KEEP[] = {
-    "fill_V_V",  "fill_duration_s", "rest_V_V", "light_suns", "f_Hz",
-    "fill_rtol", "density_atol",    "power",    "model",      NULL};
+static const char *const TID_KEEP[] = {"fill_V_V",
+                                       "fill_duration_s",
+                                       "rest_V_V",
+                                       "light_suns",
+                                       "light_rest_suns",
+                                       "light_fill_suns",
+                                       "light_relax_suns",
+                                       "f_Hz",
+                                       "fill_rtol",
+                                       "density_atol",
+                                       "power",
+                                       "model",
+                                       NULL};
 /* protocol keys the data set itself sets (refused in `protocol:`) */
 static const char *const FROM_DATA[] = {
     "type",     "temperatures_K",    "times_s",        "t_first_s",

@@ -92,7 +92,11 @@ typedef struct idr_tid_spec {
   double fill_V_V;                      /* fill-pulse voltage [V] (default 1) */
   double fill_duration_s;               /* fill-pulse duration [s] (default 5) */
   double rest_V_V;                      /* bias after the pulse [V] (default 0) */
-  double light_suns;                    /* illumination during the whole scan [suns] (default 0) */
+  double light_suns;                    /* illumination of every phase [suns] (default 0) */
+  /* illumination per phase [suns], each defaulting to light_suns: the
+   * steady state before the pulse (rest), the fill pulse, the relaxation
+   * during which C(t) is recorded */
+  double light_rest_suns, light_fill_suns, light_relax_suns;
   double f_Hz;                          /* measurement frequency [Hz] (default 1e4) */
   double t_first_s;                     /* first sample after the pulse [s] (default 1e-6) */
   double t_last_s;                      /* last sample after the pulse [s] (default 10) */

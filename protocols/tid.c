@@ -112,10 +112,13 @@ static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_
   if (!st) st = idr_admittance_create(dev, &adm, err);
   if (!st) st = idr_sim_create(dev, opts, &sim, err);
   if (st) goto out_free;
-  idr_bias rest = {P->rest_V_V, P->light_suns}, fill = {P->fill_V_V, P->light_suns};
+  /* before the pulse (rest), the pulse, after it (relax): each with its light */
+  idr_bias rest = {P->rest_V_V, P->light_rest_suns}, fill = {P->fill_V_V, P->light_fill_suns},
+           relax = {P->rest_V_V, P->light_relax_suns};
   double t = 0.0;
   if (rest.V != 0.0 || rest.light != 0.0) {
-    /* the steady state at the rest bias / under light before the pulse */
+    /* the steady state at the rest bias / under the rest light before the
+     * pulse (illuminated: not the dark equilibrium) */
     st = idr_sim_start(sim, 0.0, y, &rest, err);
     if (!st) st = idr_sim_relax(sim, IDR_RELAX_T_MAX, err);
     if (st) {
@@ -140,7 +143,8 @@ static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_
   if (!st) st = idr_sim_set_stop_time(sim, t + P->fill_duration_s, err);
   if (!st) st = idr_sim_advance(sim, t + P->fill_duration_s, err);
   if (st) {
-    idr_error_context(err, "the fill pulse (%g V for %g s)", fill.V, P->fill_duration_s);
+    idr_error_context(err, "the fill pulse (%g V, %g suns for %g s)", fill.V, fill.light,
+                      P->fill_duration_s);
     goto out_free;
   }
   for (int k = 0; k < dev->n_ions; k++) {
@@ -150,17 +154,18 @@ static idr_status tid_one(const idr_deck *deck, const idr_mesh *mesh, const idr_
   /* back to rest: C(t) */
   double t_end = t + P->fill_duration_s;
   if (rtol_fill != rtol_scan) st = idr_sim_set_rtol(sim, rtol_scan, err);
-  if (!st) st = idr_sim_set_bias(sim, &rest, err);
+  if (!st) st = idr_sim_set_bias(sim, &relax, err);
   if (!st) st = idr_sim_set_stop_time(sim, t_end + P->t_last_s, err);
   if (st) goto out_free;
   for (int j = 0; j < cv->n; j++) {
     st = idr_sim_advance(sim, t_end + cv->t[j], err);
     if (st) {
-      idr_error_context(err, "the relaxation at %g V after the pulse", rest.V);
+      idr_error_context(err, "the relaxation at %g V, %g suns after the pulse", relax.V,
+                        relax.light);
       goto out_free;
     }
     const double *yj = idr_sim_y(sim);
-    st = idr_admittance_set_state(adm, yj, &rest, err);
+    st = idr_admittance_set_state(adm, yj, &relax, err);
     if (!st) st = idr_admittance_eval(adm, omega, &ap, err);
     if (st) goto out_free;
     cv->C[j] = ap.C;
@@ -265,10 +270,26 @@ idr_status idr_run_tid(const idr_deck *deck, const idr_mesh *mesh, const idr_sim
 
 /* ---- deck keys ---------------------------------------------------------------- */
 
-static const char *const KEYS[] = {
-    "type",  "temperatures_K", "fill_V_V",  "fill_duration_s", "rest_V_V", "light_suns",
-    "f_Hz",  "t_first_s",      "t_last_s",  "samples",         "threads",  "power",
-    "model", "density_atol",   "fill_rtol", "times_s",         NULL};
+static const char *const KEYS[] = {"type",
+                                   "temperatures_K",
+                                   "fill_V_V",
+                                   "fill_duration_s",
+                                   "rest_V_V",
+                                   "light_suns",
+                                   "f_Hz",
+                                   "t_first_s",
+                                   "t_last_s",
+                                   "samples",
+                                   "threads",
+                                   "power",
+                                   "model",
+                                   "density_atol",
+                                   "fill_rtol",
+                                   "light_rest_suns",
+                                   "light_fill_suns",
+                                   "light_relax_suns",
+                                   "times_s",
+                                   NULL};
 static const char *const MODELS[] = {"single", "stretched", "two", NULL};
 static const char *const ATOLS[] = {"charge", "solver", NULL};
 
@@ -281,6 +302,7 @@ static void tid_defaults(void *spec) {
   P->fill_duration_s = 5.0;
   P->rest_V_V = 0.0;
   P->light_suns = 0.0;
+  P->light_rest_suns = P->light_fill_suns = P->light_relax_suns = 0.0;
   P->f_Hz = 1e4;
   P->t_first_s = 1e-6;
   P->t_last_s = 10.0;
@@ -295,6 +317,29 @@ static void tid_defaults(void *spec) {
 
 static const idr_sample_list TIMES = {
     "times_s", {"t_first_s", "t_last_s", "samples", NULL}, 2, 1, 0, "times [s]", "[1e-6, 1e-3, 1]"};
+/* light_suns, then each phase's light (default: light_suns); any light
+ * without a light source is an error naming its key. */
+static idr_status tid_read_light(idr_deck_reader *r, const idr_ynode *n, const idr_deck *d,
+                                 idr_tid_spec *P) {
+  static const char *const PHASE[] = {"light_suns", "light_rest_suns", "light_fill_suns",
+                                      "light_relax_suns"};
+  double *const v[] = {&P->light_suns, &P->light_rest_suns, &P->light_fill_suns,
+                       &P->light_relax_suns};
+  if (idr_read_num(r, n, "protocol", PHASE[0], 0, IDR_RANGE_GE0, v[0]) < 0) return IDR_ERR_INPUT;
+  for (int k = 1; k < 4; k++) {
+    *v[k] = P->light_suns;
+    if (idr_read_num(r, n, "protocol", PHASE[k], 0, IDR_RANGE_GE0, v[k]) < 0) return IDR_ERR_INPUT;
+  }
+  for (int k = 0; k < 4; k++) {
+    const idr_ynode *at = idr_ynode_get(n, PHASE[k]);
+    char path[48];
+    snprintf(path, sizeof path, "protocol.%s", PHASE[k]);
+    /* a phase that inherits light_suns is refused through light_suns */
+    if ((at || k == 0) && idr_read_check_light(r, d, at ? at : n, path, *v[k]) != IDR_OK)
+      return IDR_ERR_INPUT;
+  }
+  return IDR_OK;
+}
 
 static idr_status tid_read(idr_deck_reader *r, const idr_ynode *n, const idr_deck *d, void *spec) {
   idr_tid_spec *P = spec;
@@ -304,7 +349,6 @@ static idr_status tid_read(idr_deck_reader *r, const idr_ynode *n, const idr_dec
           0 ||
       idr_read_num(r, n, "protocol", "fill_rtol", 0, IDR_RANGE_GT0, &P->fill_rtol) < 0 ||
       idr_read_num(r, n, "protocol", "rest_V_V", 0, IDR_RANGE_ANY, &P->rest_V_V) < 0 ||
-      idr_read_num(r, n, "protocol", "light_suns", 0, IDR_RANGE_GE0, &P->light_suns) < 0 ||
       idr_read_num(r, n, "protocol", "f_Hz", 0, IDR_RANGE_GT0, &P->f_Hz) < 0 ||
       idr_read_num(r, n, "protocol", "t_first_s", 0, IDR_RANGE_GT0, &P->t_first_s) < 0 ||
       idr_read_num(r, n, "protocol", "t_last_s", 0, IDR_RANGE_GT0, &P->t_last_s) < 0 ||
@@ -335,8 +379,7 @@ static idr_status tid_read(idr_deck_reader *r, const idr_ynode *n, const idr_dec
     P->t_last_s = P->times_s[P->n_times - 1];
     P->samples = P->n_times;
   }
-  const idr_ynode *at = idr_ynode_get(n, "light_suns");
-  return idr_read_check_light(r, d, at ? at : n, "protocol.light_suns", P->light_suns);
+  return tid_read_light(r, n, d, P);
 }
 
 static void tid_emit(const void *spec, idr_yaml_out *o) {
@@ -350,6 +393,9 @@ static void tid_emit(const void *spec, idr_yaml_out *o) {
   idr_yout_num(o, "  ", "fill_duration_s", P->fill_duration_s);
   idr_yout_num(o, "  ", "rest_V_V", P->rest_V_V);
   idr_yout_num(o, "  ", "light_suns", P->light_suns);
+  idr_yout_num(o, "  ", "light_rest_suns", P->light_rest_suns);
+  idr_yout_num(o, "  ", "light_fill_suns", P->light_fill_suns);
+  idr_yout_num(o, "  ", "light_relax_suns", P->light_relax_suns);
   idr_yout_num(o, "  ", "f_Hz", P->f_Hz);
   if (P->n_times > 0) {
     idr_yout_sample_list(o, "times_s", P->times_s, P->n_times);
@@ -563,6 +609,9 @@ static idr_status tid_write(const idr_run_ctx *c, const void *out, idr_rset *rs,
             {"fill_duration_s", P->fill_duration_s},
             {"rest_V_V", P->rest_V_V},
             {"light_suns", P->light_suns},
+            {"light_rest_suns", P->light_rest_suns},
+            {"light_fill_suns", P->light_fill_suns},
+            {"light_relax_suns", P->light_relax_suns},
             {"threads", (double)o->tr.threads},
             {"scan_wall_time_s", o->tr.wall_s}};
   for (size_t i = 0; !st && i < sizeof at / sizeof at[0]; i++)
