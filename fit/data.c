@@ -124,12 +124,7 @@ static idr_status read_entry(fit_problem *p, fit_dataset *d, const idr_ydoc *doc
   idr_read_path_key(p2, sizeof p2, path, "file");
   if (!f) return idr_yerror(doc, e, 0, path, err, "needs file: the data file");
   if ((st = idr_yread_string(doc, f, p2, d->file, sizeof d->file, err))) return st;
-  const char *slash = strrchr(p->spec_path, '/');
-  int n = d->file[0] == '/' || !slash
-              ? snprintf(d->path, sizeof d->path, "%s", d->file)
-              : snprintf(d->path, sizeof d->path, "%.*s/%s", (int)(slash - p->spec_path),
-                         p->spec_path, d->file);
-  if (n < 0 || (size_t)n >= sizeof d->path)
+  if (!idr_sw_path_of(p->spec_path, d->file, d->path, sizeof d->path))
     return idr_yerror(doc, f, 0, p2, err, "makes a path too long");
   if ((st = read_sigma(d, doc, e, path, err))) return st;
   double T0 = 300;

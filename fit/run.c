@@ -3,8 +3,8 @@
  *   1. the design: the starts (each parameter's `start`) and starts - 1
  *      points of GSL's Sobol sequence in the box of the fitting scales;
  *      with starts > 1 the cost of every point, all in parallel;
- *   2. Levenberg-Marquardt (lm.c) from the `refine` cheapest points, the
- *      lowest final cost kept;
+ *   2. Levenberg-Marquardt (lm.c) from the given start and the refine - 1
+ *      cheapest design points, the lowest final cost kept;
  *   3. the best-fit curves, residuals and offsets; the covariance (scaled
  *      by the reduced chi-square when a sigma is relative); the profile
  *      likelihoods; identifiability; the textbook extraction of the tid
@@ -77,13 +77,16 @@ static idr_status design(idr_fit *f, fit_eval *e, const reporter *rp, idr_error 
   return IDR_OK;
 }
 
-/* The design points in increasing cost (not evaluated or failed: last). */
+/* The order of the LM runs: the given start first (the informed guess:
+ * from a Sobol point in a wrong basin, where the transient is too fast or
+ * too slow for the window, the cost may be lower than the start's), then
+ * the design points in increasing cost (not evaluated or failed: last). */
 static void order_design(const idr_fit *f, size_t *order) {
   const size_t m = (size_t)f->p.starts;
   for (size_t j = 0; j < m; j++)
     order[j] = j;
-  for (size_t i = 1; i < m; i++)
-    for (size_t j = i; j > 0; j--) {
+  for (size_t i = 2; i < m; i++)
+    for (size_t j = i; j > 1; j--) {
       const double a = f->design_cost[order[j - 1]], b = f->design_cost[order[j]];
       if (!(b < a || (isnan(a) && !isnan(b)))) break;
       size_t t = order[j];
@@ -110,7 +113,7 @@ static idr_status refine(idr_fit *f, fit_eval *e, reporter *rp, idr_error *err) 
   f->uq.chi2 = INFINITY;
   for (int r = 0; r < p->refine && !st; r++) {
     const size_t j = order[r];
-    if (p->starts > 1 && !(f->design_cost[j] < INFINITY)) break;
+    if (r > 0 && !(f->design_cost[j] < INFINITY)) break;
     double z[FIT_MAX_PARAMS], cost;
     int iters = 0;
     memcpy(z, f->design_z + j * p->n_par, p->n_par * sizeof *z);

@@ -18,7 +18,9 @@
  */
 #include "fit_internal.h"
 
-#include "sweep_internal.h" /* idr_sw_node_yaml, idr_sw_key_units, idr_sw_canonical_path */
+/* the base deck and its `set:` as a sweep spec reads them; idr_sw_key_units,
+ * idr_sw_canonical_path, the text buffer */
+#include "sweep_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -60,51 +62,11 @@ static idr_status read_positive(const idr_ydoc *doc, const idr_ynode *map, const
   return st;
 }
 
-static int deck_path_of(const char *spec, const char *deck, char *buf, size_t size) {
-  const char *slash = strrchr(spec, '/');
-  int n = deck[0] == '/' || !slash
-              ? snprintf(buf, size, "%s", deck)
-              : snprintf(buf, size, "%.*s/%s", (int)(slash - spec), spec, deck);
-  return n >= 0 && (size_t)n < size;
-}
-
-/* ---- the deck and its fixed changes ------------------------------------------- */
-
 static idr_status read_deck(fit_problem *p, const idr_ydoc *doc, const idr_ynode *root,
                             idr_error *err) {
-  const idr_ynode *n = idr_ynode_get(root, "deck");
-  if (!n) return idr_yerror(doc, root, 0, "", err, "deck: is required (the base deck's file)");
   char written[FIT_PATH_LEN];
-  idr_status st = idr_yread_string(doc, n, "deck", written, sizeof written, err);
-  if (st) return st;
-  if (!deck_path_of(p->spec_path, written, p->deck_path, sizeof p->deck_path))
-    return idr_yerror(doc, n, 0, "deck", err, "makes a path too long");
-  idr_error sub;
-  idr_error_clear(&sub);
-  st = idr_study_load(p->deck_path, NULL, 0, &p->deck, &sub);
-  if (st == IDR_ERR_IO)
-    return idr_yerror(doc, n, 0, "deck", err, "must name a readable deck file: %s", sub.msg);
-  if (st) return idr_error_set(err, st, "%s (the deck of %s)", sub.msg, p->spec_path);
-  if (!(n = idr_ynode_get(root, "set"))) return IDR_OK;
-  if (idr_ynode_kind(n) != IDR_Y_MAP)
-    return idr_yerror(doc, n, 0, "set", err,
-                      "must be a mapping of deck path: value like {mesh.nodes: 200} (got %s)",
-                      idr_read_got(n));
-  for (size_t i = 0; i < idr_ynode_len(n); i++) {
-    const idr_ynode *c = idr_ynode_at(n, i);
-    char *text = idr_sw_node_yaml(c);
-    if (!text) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
-    idr_error_clear(&sub);
-    st = idr_study_set_yaml(p->deck, idr_ynode_key(c), text, &sub);
-    free(text);
-    if (st == IDR_ERR_NOMEM) return idr_error_set(err, st, "%s", sub.msg);
-    if (st) {
-      char what[FIT_KEY_LEN + 8];
-      snprintf(what, sizeof what, "set.%s", idr_ynode_key(c));
-      return idr_yerror(doc, c, 0, what, err, "cannot be applied to the deck: %s", sub.msg);
-    }
-  }
-  return IDR_OK;
+  return idr_sw_read_base(p->spec_path, doc, root, written, sizeof written, p->deck_path,
+                          sizeof p->deck_path, &p->deck, err);
 }
 
 /* ---- parameters ------------------------------------------------------------------ */

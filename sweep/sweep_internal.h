@@ -118,6 +118,16 @@ idr_status idr_sw_read_design(idr_sweep *sw, const idr_ydoc *doc, const idr_ynod
                               idr_error *err);
 /* A YAML node as flow-style YAML text (malloc'd). */
 char *idr_sw_node_yaml(const idr_ynode *n);
+/* A file named in a spec: relative to the spec's directory (absolute paths
+ * as given) into buf; 0 when too long. */
+int idr_sw_path_of(const char *spec, const char *file, char *buf, size_t size);
+/* The base study of a spec (also the fit's): `deck:` (as written into
+ * written, resolved into deck_path) loaded, then the `protocol:` override
+ * and the `set:` changes applied through the setter; errors located at
+ * their nodes. */
+idr_status idr_sw_read_base(const char *spec_path, const idr_ydoc *doc, const idr_ynode *root,
+                            char *written, size_t wsize, char *deck_path, size_t psize,
+                            idr_study **base, idr_error *err);
 
 /* design.c */
 /* The value index of axis k at point i (grid, zip). */

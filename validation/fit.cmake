@@ -11,8 +11,9 @@ file(GLOB IDR_FIT_BAD_SPECS CONFIGURE_DEPENDS ${idr_fit_dir}/bad_specs/*.yaml)
 foreach(spec ${IDR_FIT_BAD_SPECS})
   get_filename_component(name ${spec} NAME_WE)
   add_test(NAME validation.fit.bad_spec.${name}
-    COMMAND ${CMAKE_COMMAND} -DIONDRIFT=$<TARGET_FILE:iondrift> -DSPEC=${spec}
-            -DOUT=${idr_fit_out}/bad_${name}.h5 -P ${idr_fit_dir}/bad_spec_check.cmake)
+    COMMAND ${CMAKE_COMMAND} -DIONDRIFT=$<TARGET_FILE:iondrift> -DCMD=fit -DSPEC=${spec}
+            -DOUTDIR=${idr_fit_out}/bad_${name}.h5
+            -P ${CMAKE_CURRENT_SOURCE_DIR}/sweep/bad_spec_check.cmake)
   set_tests_properties(validation.fit.bad_spec.${name} PROPERTIES LABELS "validation;sanitize"
     TIMEOUT 60 ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
 endforeach()
