@@ -290,12 +290,7 @@ idr_status idr_fit_problem_load(const char *spec_path, fit_problem *p, idr_error
   idr_status st = IDR_OK;
   if (!idr_strlcpy(p->spec_path, spec_path, sizeof p->spec_path))
     return idr_error_set(err, IDR_ERR_INPUT, "%s: path too long", spec_path);
-  if ((st = idr_ydoc_read_file(spec_path, &doc, err))) {
-    if (st == IDR_ERR_INPUT && strstr(err->msg, "flow mapping"))
-      idr_error_context(err, "a deck path with an index inside {...} needs quotes, "
-                             "{path: \"ions[0].Ea_eV\"}, or dots, {path: ions.0.Ea_eV}");
-    goto out_fail;
-  }
+  if ((st = idr_sw_read_spec(spec_path, &doc, err))) goto out_fail;
   const idr_ynode *root = idr_ydoc_root(doc);
   if (!root) {
     st =

@@ -219,6 +219,14 @@ void idr_sweep_free(idr_sweep **sw) {
   *sw = NULL;
 }
 
+idr_status idr_sw_read_spec(const char *path, idr_ydoc **doc, idr_error *err) {
+  idr_status st = idr_ydoc_read_file(path, doc, err);
+  if (st == IDR_ERR_INPUT && strstr(err->msg, "flow mapping"))
+    idr_error_context(err, "a deck path with an index inside {...} needs quotes, "
+                           "{path: \"ions[0].Ea_eV\"}, or dots, {path: ions.0.Ea_eV}");
+  return st;
+}
+
 idr_status idr_sweep_load(const char *spec_path, idr_sweep **out, idr_error *err) {
   *out = NULL;
   idr_sweep *sw = calloc(1, sizeof *sw);
@@ -229,12 +237,7 @@ idr_status idr_sweep_load(const char *spec_path, idr_sweep **out, idr_error *err
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: path too long", spec_path);
     goto out_fail;
   }
-  if ((st = idr_ydoc_read_file(spec_path, &doc, err))) {
-    if (st == IDR_ERR_INPUT && strstr(err->msg, "flow mapping"))
-      idr_error_context(err, "a deck path with an index inside {...} needs quotes, "
-                             "{path: \"ions[0].Ea_eV\"}, or dots, {path: ions.0.Ea_eV}");
-    goto out_fail;
-  }
+  if ((st = idr_sw_read_spec(spec_path, &doc, err))) goto out_fail;
   const idr_ynode *root = idr_ydoc_root(doc);
   if (!root) {
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: empty sweep spec (deck, axes and outputs needed)",

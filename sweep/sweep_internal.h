@@ -118,6 +118,9 @@ idr_status idr_sw_read_design(idr_sweep *sw, const idr_ydoc *doc, const idr_ynod
                               idr_error *err);
 /* A YAML node as flow-style YAML text (malloc'd). */
 char *idr_sw_node_yaml(const idr_ynode *n);
+/* Read a spec file (a flow-mapping syntax error gets the hint about deck
+ * paths with an index inside {...}). */
+idr_status idr_sw_read_spec(const char *path, idr_ydoc **doc, idr_error *err);
 /* A file named in a spec: relative to the spec's directory (absolute paths
  * as given) into buf; 0 when too long. */
 int idr_sw_path_of(const char *spec, const char *file, char *buf, size_t size);
