@@ -282,8 +282,9 @@ static const idr_composition *ion_composition(const cv *c, const idr_deck *d, un
 }
 
 static idr_status conv_ions(cv *c, const idr_ynode *root, idr_deck *d) {
-  static const char *const KEYS[] = {"name",     "charge", "layers",    "density_cm3",
-                                     "D0_cm2_s", "Ea_eV",  "c_max_cm3", NULL};
+  static const char *const KEYS[] = {
+      "name",      "charge",           "layers",     "density_cm3",    "D0_cm2_s", "Ea_eV",
+      "c_max_cm3", "barrier_lowering", "blocked_by", "photo_creation", NULL};
   const idr_ynode *s;
   if (idr_dk_seq(c, root, "", "ions", 0, 0, IDR_MAX_IONS, "ion species", &s) < 0)
     return IDR_ERR_INPUT;
@@ -355,6 +356,12 @@ static idr_status conv_ions(cv *c, const idr_ynode *root, idr_deck *d) {
                         "must be 0 (no limit) or > density_cm3 = %g (got %s)", I->density_cm3, got);
     }
     d->n_ions = (int)i + 1;
+  }
+  for (size_t i = 0; s && i < idr_ynode_len(s); i++) {
+    char path[PATH_LEN];
+    idr_dk_jidx(path, "ions", i);
+    if (idr_deck_conv_ion_light(c, idr_ynode_at(s, i), path, d, (int)i) != IDR_OK)
+      return IDR_ERR_INPUT;
   }
   return IDR_OK;
 }

@@ -184,6 +184,34 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
     kv_num(&b, "    ", "D0_cm2_s", I->D0_cm2_s);
     kv_num(&b, "    ", "Ea_eV", I->Ea_eV);
     kv_num(&b, "    ", "c_max_cm3", I->c_max_cm3);
+    if (I->lowering_dEa_eV > 0) {
+      sb_printf(&b, "    barrier_lowering:\n");
+      kv_num(&b, "      ", "dEa_eV", I->lowering_dEa_eV);
+      kv_num(&b, "      ", "n_theta_cm3", I->lowering_n_theta_cm3);
+      sb_printf(&b, "      provenance: ");
+      sb_str(&b, I->lowering_provenance);
+      sb_printf(&b, "\n");
+    }
+    if (I->creation_k_gen_1_s > 0) {
+      sb_printf(&b, "    photo_creation:\n");
+      kv_num(&b, "      ", "k_gen_1_s", I->creation_k_gen_1_s);
+      sb_printf(&b, "      carrier: %s\n", I->creation_electrons ? "electrons" : "holes");
+      kv_num(&b, "      ", "n_theta_cm3", I->creation_n_theta_cm3);
+      kv_num(&b, "      ", "tau_rec_s", I->creation_tau_rec_s);
+      kv_num(&b, "      ", "N_rec_cm3", I->creation_N_rec_cm3);
+      sb_printf(&b, "      provenance: ");
+      sb_str(&b, I->creation_provenance);
+      sb_printf(&b, "\n");
+    }
+    if (I->block_c_cm3 > 0) {
+      sb_printf(&b, "    blocked_by:\n      species: ");
+      sb_str(&b, d->ions[I->blocked_by].name);
+      sb_printf(&b, "\n");
+      kv_num(&b, "      ", "c_block_cm3", I->block_c_cm3);
+      sb_printf(&b, "      provenance: ");
+      sb_str(&b, I->block_provenance);
+      sb_printf(&b, "\n");
+    }
   }
   sb_printf(&b, "traps:%s\n", d->n_traps ? "" : " []");
   for (int i = 0; i < d->n_traps; i++) {

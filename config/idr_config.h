@@ -21,6 +21,7 @@ extern "C" {
 #endif
 
 #define IDR_NAME_LEN 64
+#define IDR_PROV_LEN 256 /* a provenance string */
 #define IDR_MAX_LAYERS 8
 #define IDR_MAX_IONS 4
 #define IDR_MAX_TRAPS 8
@@ -91,6 +92,26 @@ typedef struct idr_ion_species {
   double D0_cm2_s;     /* diffusion prefactor [cm^2/s] */
   double Ea_eV;        /* activation energy [eV]: D = D0 exp(-Ea/kT) */
   double c_max_cm3;    /* steric maximum density [cm^-3], 0 = none */
+  /* light-dependent migration (docs/light.md; zero: off). Barrier lowering:
+   * Ea_eff = Ea - dEa_eV theta, theta = n p / (n p + n_theta^2). */
+  double lowering_dEa_eV;      /* [eV] */
+  double lowering_n_theta_cm3; /* [cm^-3] */
+  char lowering_provenance[IDR_PROV_LEN];
+  /* Site blocking: D_eff = D / (1 + c_other / c_block), c_other the density
+   * of ions[blocked_by]; off while block_c_cm3 is 0. */
+  int blocked_by;     /* index of the blocking species */
+  double block_c_cm3; /* c_block [cm^-3] */
+  char block_provenance[IDR_PROV_LEN];
+  /* Light-created ions (photo_creation; off while creation_k_gen_1_s is 0):
+   * pairs of this ion and an immobile counter-defect of the opposite charge
+   * are created at G = k_gen c_carrier theta_c, theta_c = n p / (n p +
+   * n_theta^2), and recombine at R = c m / (tau_rec N_rec). */
+  double creation_k_gen_1_s;   /* k_gen [1/s] */
+  int creation_electrons;      /* 1: c_carrier = n; 0: p (holes) */
+  double creation_n_theta_cm3; /* [cm^-3] */
+  double creation_tau_rec_s;   /* [s] */
+  double creation_N_rec_cm3;   /* [cm^-3] */
+  char creation_provenance[IDR_PROV_LEN];
   idr_srcloc loc;
 } idr_ion_species;
 

@@ -6,6 +6,7 @@
  * test in validation/ checks it anyway).
  */
 #include "idr_physics.h"
+#include "ion_light.h"
 #include "kernels.h"
 
 #include <math.h>
@@ -98,6 +99,38 @@ static inline void addJ_trap_diag(asm_ctx *a, int u, int i, double v) {
   a->Jx[a->d->colptr[u] + a->d->ncore[i]] += v;
 }
 
+/* Light-created pairs of species q at node i (ion_light.h): the source S
+ * into the ion's row, the counter-defect's row m' = S / (vol N0) (scaled,
+ * an occupation-like unknown after the node's traps) and its charge -z m. */
+static IDR_ALWAYS_INLINE int pair_terms(asm_ctx *a, const double *y, const double *yp, double cj,
+                                        int q, int i) {
+  const idr_device *d = a->d;
+  const int ni = d->n_ions, u = d->iion[(size_t)i * ni + q], um = d->icount[(size_t)i * ni + q];
+  const int un = d->in[i], up = d->ip[i], pi = d->iphi[i];
+  if (!isfinite(y[um]) || y[um] < IDR_NEG_DENSITY_LIMIT) return 1;
+  const double inv = 1.0 / (d->N0 * d->L0), vol = d->ion_vol[(size_t)i * ni + q];
+  const idr_pair_src S = idr_pair_source(d, y, q, i);
+  /* the ion: storage + outflow - S */
+  addF(a, u, -inv * S.S);
+  addJ(a, u, un, -inv * S.dS_dn);
+  addJ(a, u, up, -inv * S.dS_dp);
+  addJ(a, u, u, -inv * S.dS_dc);
+  addJ(a, u, um, -inv * S.dS_dm);
+  /* the counter-defect */
+  const double w = 1.0 / (vol * d->N0);
+  if (yp) addF(a, um, yp[um]);
+  addJ_trap_diag(a, um, i, cj - w * S.dS_dm);
+  addF(a, um, -w * S.S);
+  addJ(a, um, un, -w * S.dS_dn);
+  addJ(a, um, up, -w * S.dS_dp);
+  addJ(a, um, u, -w * S.dS_dc);
+  if (i > 0 && i < d->N - 1) { /* its charge (a contact's potential is fixed) */
+    addF(a, pi, -inv * vol * d->ions[q].z * d->N0 * y[um]);
+    addJ(a, pi, um, -inv * vol * d->ions[q].z * d->N0);
+  }
+  return 0;
+}
+
 static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, const double *y,
                                       const double *yp, double cj, double *F, double *Jx,
                                       double *Fabs) {
@@ -184,6 +217,7 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
       const idr_ion *io = &d->ions[q];
       if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
       int ui = d->iion[(size_t)i * ni + q], uk = d->iion[(size_t)k * ni + q];
+      const idr_ion_edge_d De = idr_ion_edge_D(d, y, q, e, Jx != NULL);
       idr_sg s;
       double dFi, dFk, dFp;
       if (io->c_max > 0.0) {
@@ -191,12 +225,12 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
         double cbar = 0.5 * N0 * (y[ui] + y[uk]);
         double fac = 1.0 - cbar / io->c_max;
         double dzd_dc = -io->z * dpsi * 0.5 * N0 / io->c_max;
-        s = idr_sg_flux(io->D / d->h[e], N0 * y[uk], N0 * y[ui], io->z * dpsi * fac);
+        s = idr_sg_flux(De.D / d->h[e], N0 * y[uk], N0 * y[ui], io->z * dpsi * fac);
         dFi = s.dFb * N0 + s.dFd * dzd_dc;
         dFk = s.dFa * N0 + s.dFd * dzd_dc;
         dFp = s.dFd * io->z * fac;
       } else {
-        s = idr_sg_flux_b(io->D / d->h[e], N0 * y[uk], N0 * y[ui], &B2, io->z);
+        s = idr_sg_flux_b(De.D / d->h[e], N0 * y[uk], N0 * y[ui], &B2, io->z);
         dFi = s.dFb * N0;
         dFk = s.dFa * N0;
         dFp = s.dFd;
@@ -212,6 +246,11 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
       addJ(&A, uk, uk, -inv * dFk);
       addJ(&A, uk, pk, -inv * dFp);
       addJ(&A, uk, pi, inv * dFp);
+      /* D_e's dependence on the carriers and the blocking species */
+      for (int l = 0; l < De.n; l++) {
+        addJ(&A, ui, De.col[l], inv * s.F * De.dlnD[l]);
+        addJ(&A, uk, De.col[l], -inv * s.F * De.dlnD[l]);
+      }
     }
   }
 
@@ -288,6 +327,7 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
         addF(&A, pi, inv * vol * io->z * (N0 * y[u] - io->c0));
         addJ(&A, pi, u, inv * vol * io->z * N0);
       }
+      if (d->icount[(size_t)i * ni + q] >= 0 && pair_terms(&A, y, yp, cj, q, i) != 0) return 1;
     }
     /* traps: u the occupied fraction of the mean density Nt, s the site
      * density relative to Nt (1, or c/c0 of the ion a level is bound to) */
@@ -389,6 +429,8 @@ void idr_mass_diagonal(const idr_device *d, double *mass) {
     for (int q = 0; q < d->n_ions; q++) {
       int u = d->iion[(size_t)i * d->n_ions + q];
       if (u >= 0) mass[u] = inv * d->ion_vol[(size_t)i * d->n_ions + q] * d->N0;
+      if (d->icount[(size_t)i * d->n_ions + q] >= 0)
+        mass[d->icount[(size_t)i * d->n_ions + q]] = 1.0;
     }
     for (int j = 0; j < d->n_levels; j++) {
       int u = d->itrap[(size_t)i * d->n_levels + j];
@@ -449,6 +491,16 @@ double idr_ion_count(const idr_device *d, const double *y, int k) {
   }
   return s;
 }
+double idr_counter_m(const idr_device *d, const double *y, int k, int i) {
+  int u = d->icount[(size_t)i * d->n_ions + k];
+  return u < 0 ? 0.0 : d->N0 * y[u];
+}
+double idr_counter_count(const idr_device *d, const double *y, int k) {
+  double s = 0.0;
+  for (int i = 0; i < d->N; i++)
+    s += d->ion_vol[(size_t)i * d->n_ions + k] * idr_counter_m(d, y, k, i);
+  return s;
+}
 /* What unknown u is, for messages. */
 static void describe_unknown(const idr_device *d, int u, char *buf, size_t size) {
   const int i = d->node_of[u];
@@ -460,9 +512,12 @@ static void describe_unknown(const idr_device *d, int u, char *buf, size_t size)
     snprintf(buf, size, "the hole density");
   } else {
     snprintf(buf, size, "unknown %d", u - d->off[i]);
-    for (int k = 0; k < d->n_ions; k++)
+    for (int k = 0; k < d->n_ions; k++) {
       if (d->iion[(size_t)i * d->n_ions + k] == u)
         snprintf(buf, size, "the density of ion %s", d->ion_names[k]);
+      if (d->icount[(size_t)i * d->n_ions + k] == u)
+        snprintf(buf, size, "the counter-defect density of ion %s", d->ion_names[k]);
+    }
     for (int j = 0; j < d->n_levels; j++)
       if (d->itrap[(size_t)i * d->n_levels + j] == u)
         snprintf(buf, size, "the occupation of trap level %s", d->level_names[j]);
@@ -516,6 +571,7 @@ void idr_eq_node_charge(const idr_device *d, int i, double psi, const double *mu
   }
   for (int q = 0; q < ni; q++) {
     if (drho_dmu) drho_dmu[q] = 0.0;
+    if (y && d->icount[(size_t)i * ni + q] >= 0) y[d->icount[(size_t)i * ni + q]] = 0.0;
     int u = d->iion[(size_t)i * ni + q];
     if (u < 0) continue;
     const idr_ion *io = &d->ions[q];

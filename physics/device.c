@@ -146,6 +146,7 @@ void idr_device_free(idr_device **dp) {
   free(d->ip);
   free(d->iion);
   free(d->itrap);
+  free(d->icount);
   free(d->node_of);
   free(d->is_diff);
   free(d->positive);
@@ -168,10 +169,14 @@ void idr_device_free(idr_device **dp) {
   } while (0)
 
 /* Trap unknowns of node i (the last ones of the node). */
+/* The occupation-like unknowns of node i, after its core: trap levels and
+ * counter-defects. */
 static int trap_count(const idr_device *d, int i) {
   int c = 0;
   for (int j = 0; j < d->n_levels; j++)
     c += d->itrap[(size_t)i * d->n_levels + j] >= 0;
+  for (int k = 0; k < d->n_ions; k++)
+    c += d->icount[(size_t)i * d->n_ions + k] >= 0;
   return c;
 }
 
@@ -315,6 +320,16 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
     io->c0 = is->density_cm3 * IDR_CM3_TO_M3;
     io->D = is->D0_cm2_s * IDR_CM2_TO_M2 * exp(-is->Ea_eV / (IDR_KB_EV * T_K));
     io->c_max = is->c_max_cm3 * IDR_CM3_TO_M3;
+    io->lower_a = is->lowering_dEa_eV / (IDR_KB_EV * T_K);
+    io->nth2 = pow(is->lowering_n_theta_cm3 * IDR_CM3_TO_M3, 2);
+    io->block_by = is->blocked_by;
+    io->inv_cblock = is->block_c_cm3 > 0 ? 1.0 / (is->block_c_cm3 * IDR_CM3_TO_M3) : 0.0;
+    io->kgen = is->creation_k_gen_1_s;
+    io->gen_by_electrons = is->creation_electrons;
+    io->gen_nth2 = pow(is->creation_n_theta_cm3 * IDR_CM3_TO_M3, 2);
+    io->krec = io->kgen > 0
+                   ? 1.0 / (is->creation_tau_rec_s * is->creation_N_rec_cm3 * IDR_CM3_TO_M3)
+                   : 0.0;
     snprintf(d->ion_names[k], IDR_NAME_LEN, "%s", is->name);
     for (int i = 0; i < N; i++) {
       double v = 0.0;
@@ -373,6 +388,7 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
   ALLOC(d->ip, N);
   ALLOC(d->iion, (size_t)N * (ni > 0 ? ni : 1));
   ALLOC(d->itrap, (size_t)N * (nt > 0 ? nt : 1));
+  ALLOC(d->icount, (size_t)N * (ni > 0 ? ni : 1));
   {
     int u = 0;
     for (int i = 0; i < N; i++) {
@@ -384,6 +400,9 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
         d->iion[(size_t)i * ni + k] = d->ion_vol[(size_t)i * ni + k] > 0 ? u++ : -1;
       for (int j = 0; j < nt; j++)
         d->itrap[(size_t)i * nt + j] = d->trap_vol[(size_t)i * nt + j] > 0 ? u++ : -1;
+      for (int k = 0; k < ni; k++)
+        d->icount[(size_t)i * ni + k] =
+            d->ions[k].kgen > 0 && d->ion_vol[(size_t)i * ni + k] > 0 ? u++ : -1;
     }
     d->off[N] = u;
     d->n_unknowns = u;
@@ -472,8 +491,9 @@ void idr_device_set_density_atol(idr_device *d, double atol_cm3) {
     d->atol[d->in[i]] = atol_cm3 * IDR_CM3_TO_M3 / d->N0;
     d->atol[d->ip[i]] = atol_cm3 * IDR_CM3_TO_M3 / d->N0;
     for (int k = 0; k < d->n_ions; k++) {
-      int u = d->iion[(size_t)i * d->n_ions + k];
+      int u = d->iion[(size_t)i * d->n_ions + k], m = d->icount[(size_t)i * d->n_ions + k];
       if (u >= 0) d->atol[u] = atol_cm3 * IDR_CM3_TO_M3 / d->N0;
+      if (m >= 0) d->atol[m] = atol_cm3 * IDR_CM3_TO_M3 / d->N0;
     }
   }
 }

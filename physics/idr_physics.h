@@ -113,6 +113,19 @@ typedef struct idr_ion {
   double c0;           /* background (mean) density [m^-3] */
   double D;            /* diffusion coefficient at T [m^2/s] */
   double c_max;        /* steric limit [m^-3], 0 = none */
+  /* light-dependent migration on each edge (physics/ion_edge.h):
+   * D_e = D exp(lower_a thetabar) / (1 + cbar_o inv_cblock) */
+  double lower_a;    /* dEa / kT [-], 0 = no barrier lowering */
+  double nth2;       /* n_theta^2 [m^-6] */
+  int block_by;      /* the blocking species (when inv_cblock > 0) */
+  double inv_cblock; /* 1 / c_block [m^3], 0 = no blocking */
+  /* light-created pairs (the ion and an immobile counter-defect of charge
+   * -z, density m; docs/equations.md): G = kgen c_carrier np/(np + gen_nth2),
+   * R = krec c m [m^-3 s^-1] */
+  double kgen;          /* [1/s], 0 = off */
+  int gen_by_electrons; /* c_carrier = n (1) or p (0) */
+  double gen_nth2;      /* [m^-6] */
+  double krec;          /* 1 / (tau_rec N_rec) [m^3/s] */
 } idr_ion;
 
 typedef struct idr_device {
@@ -160,6 +173,8 @@ typedef struct idr_device {
   int *iphi, *in, *ip; /* [N] */
   int *iion;           /* [N * n_ions] */
   int *itrap;          /* [N * n_levels] */
+  int *icount;         /* [N * n_ions] counter-defect density m/N0 of a species with light-created
+                          pairs (after the node's traps: occupation-like unknowns), -1 = none */
   int *node_of;        /* node of each unknown, [n_unknowns] */
   /* solver metadata per unknown */
   double *is_diff;  /* 1 differential, 0 algebraic (IDASetId) */
@@ -199,9 +214,9 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
                             idr_device **out, idr_error *err);
 void idr_device_free(idr_device **dev);
 
-/* Set the absolute tolerance of every density unknown (carriers, ions) to
- * atol_cm3 [cm^-3] (in the scaled units of the solver); occupations and
- * potentials keep theirs. */
+/* Set the absolute tolerance of every density unknown (carriers, ions,
+ * counter-defects) to atol_cm3 [cm^-3] (in the scaled units of the
+ * solver); occupations and potentials keep theirs. */
 void idr_device_set_density_atol(idr_device *dev, double atol_cm3);
 
 /* Position in the CSC value array of entry (row, col); -1 if outside the pattern. */
@@ -292,6 +307,11 @@ double idr_Efp(const idr_device *dev, const double *y, int i);
 double idr_field(const idr_device *dev, const double *y, int e);
 /* Number of ions of species k per unit area [m^-2]. */
 double idr_ion_count(const idr_device *dev, const double *y, int k);
+/* Number of counter-defects of species k per unit area [m^-2] (0 unless the
+ * species has light-created pairs). */
+double idr_counter_count(const idr_device *dev, const double *y, int k);
+/* Counter-defect density of species k at node i [m^-3] (0 where none). */
+double idr_counter_m(const idr_device *dev, const double *y, int k, int i);
 /* A state the protocols may report: IDR_OK when every unknown is finite and
  * every density (n, p, ions) is >= -its absolute tolerance (a smaller
  * negative value is round-off of the integrator; profiles write it as 0);

@@ -97,11 +97,11 @@ typedef struct idr_tid_spec {
    * steady state before the pulse (rest), the fill pulse, the relaxation
    * during which C(t) is recorded */
   double light_rest_suns, light_fill_suns, light_relax_suns;
-  double f_Hz;                          /* measurement frequency [Hz] (default 1e4) */
-  double t_first_s;                     /* first sample after the pulse [s] (default 1e-6) */
-  double t_last_s;                      /* last sample after the pulse [s] (default 10) */
-  int samples; /* log-spaced samples in [t_first_s, t_last_s] (default 71) */
-  int n_times; /* > 0: the samples are times_s (t_first_s, t_last_s, samples set from it) */
+  double f_Hz;      /* measurement frequency [Hz] (default 1e4) */
+  double t_first_s; /* first sample after the pulse [s] (default 1e-6) */
+  double t_last_s;  /* last sample after the pulse [s] (default 10) */
+  int samples;      /* log-spaced samples in [t_first_s, t_last_s] (default 71) */
+  int n_times;      /* > 0: the samples are times_s (t_first_s, t_last_s, samples set from it) */
   double times_s[IDR_MAX_SAMPLES]; /* increasing sample times after the pulse [s] */
   int threads;                     /* OpenMP threads, 0 = the runtime's default */
   /* extraction: Arrhenius power n in ln(T^n/tau) (default 1), model */
@@ -157,6 +157,7 @@ typedef struct idr_profiles {
   double *n, *p;     /* carrier densities [m^-3] */
   double *Efn, *Efp; /* quasi-Fermi levels relative to equilibrium [eV] */
   double *ions;      /* ion densities [m^-3] */
+  double *counters;  /* counter-defect densities of light-created pairs [m^-3] (0 where none) */
   double *traps;     /* trap occupations [-] (NAN where a level is absent) */
 } idr_profiles;
 

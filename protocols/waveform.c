@@ -35,9 +35,10 @@ idr_status idr_profiles_alloc(idr_profiles *pr, int n_times, const idr_device *d
   pr->Efn = calloc(nn, sizeof(double));
   pr->Efp = calloc(nn, sizeof(double));
   pr->ions = calloc(nn * (size_t)(d->n_ions > 0 ? d->n_ions : 1), sizeof(double));
+  pr->counters = calloc(nn * (size_t)(d->n_ions > 0 ? d->n_ions : 1), sizeof(double));
   pr->traps = calloc(nn * (size_t)(d->n_levels > 0 ? d->n_levels : 1), sizeof(double));
   if (!pr->t || !pr->phi || !pr->E || !pr->n || !pr->p || !pr->Efn || !pr->Efp || !pr->ions ||
-      !pr->traps) {
+      !pr->counters || !pr->traps) {
     idr_profiles_free(pr);
     return idr_error_set(err, IDR_ERR_NOMEM, "profiles: out of memory");
   }
@@ -65,6 +66,8 @@ void idr_profiles_store(idr_profiles *pr, int slot, double t, const idr_device *
     for (int k = 0; k < d->n_ions; k++) {
       const double c = idr_ion_c(d, y, k, i);
       pr->ions[((size_t)k * pr->n_times + slot) * N + i] = c < 0.0 ? 0.0 : c;
+      const double m = idr_counter_m(d, y, k, i);
+      pr->counters[((size_t)k * pr->n_times + slot) * N + i] = m < 0.0 ? 0.0 : m;
     }
     for (int j = 0; j < d->n_levels; j++)
       pr->traps[((size_t)j * pr->n_times + slot) * N + i] = idr_trap_f(d, y, j, i);
@@ -80,6 +83,7 @@ void idr_profiles_free(idr_profiles *pr) {
   free(pr->Efn);
   free(pr->Efp);
   free(pr->ions);
+  free(pr->counters);
   free(pr->traps);
   memset(pr, 0, sizeof *pr);
 }

@@ -318,7 +318,28 @@ typedef struct bad_case {
   const char *expect;         /* substring of the message */
 } bad_case;
 
+#define LIGHT_IONS                                                                                 \
+  "ions:\n  - {name: h, charge: -1, layers: [abs], density_cm3: 1e16, D0_cm2_s: 1e-6, "            \
+  "Ea_eV: 0.13}\n  - {name: fa, charge: 1, layers: [abs], density_cm3: 0, D0_cm2_s: 1e-6, "        \
+  "Ea_eV: 0.2, "
+
 static const bad_case BAD[] = {
+    {"", LIGHT_IONS "barrier_lowering: {dEa_eV: 0.3, n_theta_cm3: 1e15, provenance: x}}\n", NULL,
+     "ions[1].barrier_lowering.dEa_eV must be <= the species' Ea_eV = 0.2"},
+    {"", LIGHT_IONS "barrier_lowering: {dEa_eV: 0.1, n_theta_cm3: 1e15}}\n", NULL,
+     "ions[1].barrier_lowering.provenance must be given (got nothing)"},
+    {"", LIGHT_IONS "blocked_by: {species: fa, c_block_cm3: 1e16, provenance: x}}\n", NULL,
+     "ions[1].blocked_by.species must be the name of another ion species (got 'fa')"},
+    {"", LIGHT_IONS "blocked_by: {species: h, c_block_cm3: 0, provenance: x}}\n", NULL,
+     "ions[1].blocked_by.c_block_cm3 must be > 0 (got 0)"},
+    {"",
+     LIGHT_IONS "photo_creation: {k_gen_1_s: 1, n_theta_cm3: 1e15, tau_rec_s: 1, "
+                "provenance: x}}\n",
+     NULL, "ions[1].photo_creation.N_rec_cm3 must be given (got nothing)"},
+    {"",
+     LIGHT_IONS "photo_creation: {k_gen_1_s: 1, n_theta_cm3: 1e15, tau_rec_s: 1, N_rec_cm3: 1, "
+                "carrier: ions, provenance: x}}\n",
+     NULL, "ions[1].photo_creation.carrier must be one of holes | electrons (got 'ions')"},
     {"", "temperatur_K: 300\n", NULL,
      "deck.yaml:11:1: temperatur_K must be a known key, did you mean 'temperature_K'? "
      "(got 'temperatur_K')"},
@@ -667,6 +688,37 @@ static void test_tas_keys(void **state) {
   idr_deck_free(&d);
 }
 
+static void test_ion_light_keys(void **state) {
+  (void)state;
+  char buf[4096];
+  mini_with(buf, sizeof buf, "",
+            LIGHT_IONS "barrier_lowering: {dEa_eV: 0.08, n_theta_cm3: 3e15, provenance: "
+                       "illustrative},\n     blocked_by: {species: h, c_block_cm3: 2e16, "
+                       "provenance: \"study, proposed\"},\n     photo_creation: {k_gen_1_s: 0.5, "
+                       "carrier: electrons, n_theta_cm3: 1e14, tau_rec_s: 2, N_rec_cm3: 1e16, "
+                       "provenance: illustrative}}\n");
+  idr_deck d;
+  idr_error e;
+  if (load_str(buf, NULL, 0, &d, &e) != IDR_OK) fail_msg("%s", e.msg);
+  const idr_ion_species *I = &d.ions[1];
+  assert_double_equal(I->lowering_dEa_eV, 0.08, 0);
+  assert_double_equal(I->lowering_n_theta_cm3, 3e15, 0);
+  assert_string_equal(I->lowering_provenance, "illustrative");
+  assert_int_equal(I->blocked_by, 0);
+  assert_double_equal(I->block_c_cm3, 2e16, 0);
+  assert_string_equal(I->block_provenance, "study, proposed");
+  assert_double_equal(I->creation_k_gen_1_s, 0.5, 0);
+  assert_int_equal(I->creation_electrons, 1);
+  assert_double_equal(I->creation_tau_rec_s, 2, 0);
+  assert_double_equal(I->creation_N_rec_cm3, 1e16, 0);
+  /* the species without the keys has none of the laws */
+  assert_double_equal(d.ions[0].lowering_dEa_eV, 0, 0);
+  assert_double_equal(d.ions[0].block_c_cm3, 0, 0);
+  assert_double_equal(d.ions[0].creation_k_gen_1_s, 0, 0);
+  idr_deck_free(&d);
+  round_trip(buf, NULL);
+}
+
 static void test_round_trip(void **state) {
   (void)state;
   round_trip(TAS, NULL);
@@ -749,6 +801,7 @@ int main(void) {
       cmocka_unit_test(test_document_errors), cmocka_unit_test(test_set_overrides),
       cmocka_unit_test(test_round_trip),      cmocka_unit_test(test_error_at),
       cmocka_unit_test(test_threads),         cmocka_unit_test(test_tas_keys),
+      cmocka_unit_test(test_ion_light_keys),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

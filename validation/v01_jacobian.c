@@ -6,7 +6,12 @@
  * Device: HTL / absorber / ETL with band offsets, two ionic species of
  * opposite sign (one with a steric limit), an acceptor and a Gaussian donor
  * trap band, interface recombination on both heterointerfaces, radiative,
- * Auger and background SRH recombination, Beer-Lambert light, an applied bias.
+ * Auger and background SRH recombination, Beer-Lambert light, an applied bias;
+ * the same device with light-dependent migration (barrier lowering by the
+ * photocarriers on both species, the cation blocked by the anion: D on
+ * each edge depends on n, p and the other species at both ends) and
+ * light-created pairs (a source in the ion's row, the counter-defect's own
+ * row, its charge in Poisson's).
  * State: equilibrium perturbed at random (fixed seed), so every term is away
  * from its equilibrium zero.
  * Steps are relative (h = 1e-6 |y_j|), so each column's change of the residual
@@ -122,6 +127,13 @@ static int check_device(idr_vcase *vc, const char *label, idr_deck *deck, double
     else
       y[u] = 0.05 + 0.9 * urand(&seed); /* trap occupation */
   }
+  /* counter-defects of light-created pairs (0 in equilibrium): a fraction
+   * of their species' density */
+  for (int i = 0; i < d->N; i++)
+    for (int k = 0; k < d->n_ions; k++) {
+      int um = d->icount[(size_t)i * d->n_ions + k];
+      if (um >= 0) y[um] = (0.05 + 0.5 * urand(&seed)) * y[d->iion[(size_t)i * d->n_ions + k]];
+    }
   idr_bias b = {V, light};
   double cj = 2.385e4;
   /* a non-finite residual or Jacobian entry fails the case (return codes) */
@@ -184,6 +196,15 @@ static int check_device(idr_vcase *vc, const char *label, idr_deck *deck, double
   return pass;
 }
 
+static void pair_creation(idr_ion_species *I, double k_gen_1_s, int electrons, double n_theta_cm3,
+                          double tau_rec_s, double N_rec_cm3) {
+  I->creation_k_gen_1_s = k_gen_1_s;
+  I->creation_electrons = electrons;
+  I->creation_n_theta_cm3 = n_theta_cm3;
+  I->creation_tau_rec_s = tau_rec_s;
+  I->creation_N_rec_cm3 = N_rec_cm3;
+}
+
 int main(void) {
   idr_vcase vc;
   idr_vcase_begin(&vc, "V01 jacobian", "analytic Jacobian = central differences, all blocks");
@@ -218,6 +239,21 @@ int main(void) {
   deck.traps[t].levels = 5;
   check_device(&vc, "p-i-n, bias 0.62 V, 0.7 sun", &deck, 0.62, 0.7);
   check_device(&vc, "p-i-n, bias -0.4 V, dark", &deck, -0.4, 0.0);
+  /* light-dependent migration (docs/light.md): both species' barriers
+   * lowered by the photocarriers (theta ~ 0.1-0.9 in the absorber under
+   * light), the steric cation blocked by the anion */
+  deck.ions[0].lowering_dEa_eV = 0.08;
+  deck.ions[0].lowering_n_theta_cm3 = 3e14;
+  deck.ions[c].lowering_dEa_eV = 0.1;
+  deck.ions[c].lowering_n_theta_cm3 = 1e15;
+  deck.ions[c].blocked_by = 0;
+  deck.ions[c].block_c_cm3 = 5e16;
+  /* light-created pairs of the anion (hole-driven) and of the cation
+   * (electron-driven, with its own recombination density) */
+  pair_creation(&deck.ions[0], 0.3, 0, 1e14, 2.0, 1e17);
+  pair_creation(&deck.ions[c], 40.0, 1, 3e13, 0.5, 1e16);
+  check_device(&vc, "p-i-n, light-dependent migration and pair creation, 0.62 V, 0.7 sun", &deck,
+               0.62, 0.7);
   /* a homojunction with the ions in every layer */
   idr_deck d2;
   idr_vdeck_init(&d2, 213.0);

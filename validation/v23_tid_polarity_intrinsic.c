@@ -7,7 +7,8 @@
  * n-type absorber with a mobile cation gives the falling capacitance
  * (Delta C = C_inf - C(0) < 0) that a p-type absorber gives with an anion:
  * the polarity read from the stack (nip) names it a cation, and the anion of
- * the same n-type stack rises. In an intrinsic absorber the sign is set by
+ * the same n-type stack rises; the cation of the p-type stack (V16's) rises
+ * and is named a cation as well (pin). In an intrinsic absorber the sign is set by
  * the contacts, not by the ion: in the example-like stack (transport layers
  * 1e18 cm^-3, N_ion 1e17 cm^-3) an anion and a cation both lower C, so no
  * assignment is made.
@@ -75,9 +76,11 @@ static void polarity(idr_vcase *vc) {
       {0, 1e17, 1e16, 1e20, -1, +1, IDR_ION_ANION, "n-type absorber, anion"},
       {0, 0, 1e17, 1e18, -1, 0, IDR_ION_UNKNOWN, "intrinsic absorber, anion"},
       {0, 0, 1e17, 1e18, +1, 0, IDR_ION_UNKNOWN, "intrinsic absorber, cation"},
+      /* the V16 cation stack (p-i-n): rising C, read as the cation too */
+      {1e17, 0, 1e15, 1e20, +1, +1, IDR_ION_CATION, "p-type absorber, cation"},
   };
   int intrinsic_sign[2] = {0, 0};
-  for (int k = 0; k < 4; k++) {
+  for (size_t k = 0; k < sizeof CASES / sizeof CASES[0]; k++) {
     idr_deck d;
     idr_vdeck_pin(&d, 300, CASES[k].NA, CASES[k].N_ion);
     d.layers[1].N_D_cm3 = CASES[k].ND;
@@ -102,7 +105,7 @@ static void polarity(idr_vcase *vc) {
                CASES[k].want_sign < 0 ? "<" : ">", CASES[k].z < 0 ? "anion" : "cation");
       idr_vcheck_true(vc, what, sp->dC_sign == CASES[k].want_sign && sp->sign == CASES[k].want);
     } else {
-      intrinsic_sign[k - 2] = sp->dC_sign;
+      intrinsic_sign[CASES[k].z > 0] = sp->dC_sign;
       snprintf(what, sizeof what, "%s: not assigned (intrinsic)", CASES[k].label);
       idr_vcheck_true(vc, what, sp->sign == IDR_ION_UNKNOWN && x.intrinsic);
     }
