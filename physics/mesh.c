@@ -1,9 +1,11 @@
 /*
  * Mesh: node positions for a layer stack. Each layer is meshed on its own,
- * refined symmetrically towards both of its edges (where the Debye layers of
- * ions and carriers sit) by a spacing that grows linearly with the distance
- * from the nearer edge, plus a uniform share over the whole layer (see
- * grad_intervals). Layer boundaries are nodes.
+ * refined towards its graded edges (where the Debye and Gouy-Chapman layers
+ * of ions and carriers sit) by a spacing that grows linearly with the
+ * distance from the edge, plus a uniform share over the whole layer (see
+ * the graded law below). A neutral ohmic contact is not graded (nothing
+ * happens there); the edge spacing of a layer grows with its permittivity.
+ * Layer boundaries are nodes.
  */
 #include "idr_physics.h"
 
@@ -16,36 +18,74 @@
 #define IDR_MESH_MIN_INTERVALS 12
 /* Share of a layer's intervals spread uniformly over it (graded law). */
 #define IDR_MESH_UNIFORM_SHARE 0.3
+/* Growth of the spacing per unit distance away from a layer edge until it
+ * meets the layer's own law (neighbouring intervals: at most e^0.5 = 1.65
+ * apart). */
+#define IDR_MESH_EDGE_GROWTH 0.5
 
-/* Graded law. In each layer the node density (nodes per nm) at distance u
- * from the nearer layer edge is
- *   rho(u) = 1/(h_min + g u) + b,
- * a spacing growing linearly from h_min (the Debye layers of carriers and
- * ions at every interface and contact) plus a uniform part b that keeps the
+/* Graded law. In a layer of thickness d the node density (nodes per nm) at
+ * x from its left edge is
+ *   rho(x) = 1/s(x; hL) + 1/s(d - x; hR) + b,   s(u; h) = min(h0 + G u, h + g u),
+ * a spacing growing linearly with the distance u from each graded edge (a
+ * side that is not graded has no term) plus a uniform part b that keeps the
  * middle of thick layers resolved (a depletion edge moves there). The
- * uniform part holds the share IDR_MESH_UNIFORM_SHARE of the layer's
- * intervals: with m intervals, b = share m / d and
- *   m = 2 ln(1 + g d/(2 h_min)) / (g (1 - share)).
+ * layer's own law h + g u starts from its edge spacing h; next to the edge
+ * the spacing starts from h0 = mesh.h_min_nm and grows by G =
+ * IDR_MESH_EDGE_GROWTH per unit length until it meets it, so neighbouring
+ * intervals never differ by more than a factor e^G, also across an
+ * interface (and the control volume of an interface node stays h0 wide).
+ * The uniform part holds the share IDR_MESH_UNIFORM_SHARE of the layer's m
+ * intervals: b = share m / d, and m (1 - share) is the integral of the
+ * graded terms (side_count; ln(1 + g d/h) / g per side when h = h0).
  * The growth g is common to the automatic layers (spends mesh.nodes), so a
- * thin layer gets nodes in proportion to the log of its thickness. The
- * defaults (h_min 0.05 nm, share 0.3, 400 nodes) put J(t) of the example
- * deck within 0.4 % of a converged mesh (docs/accuracy.md, V26).
+ * thin layer gets nodes in proportion to the log of its thickness.
+ * The edge spacing h is h0 times sqrt(eps_r / (the smallest eps_r of the
+ * stack)): the Debye length sqrt(eps kT / (q^2 c)) at the same density c
+ * scales so (PTAA | FAPbI3 | C60: 0.05 / 0.20 / 0.06 nm); the scaling of
+ * the Gouy-Chapman length at the same displacement, eps_r / eps_min, was
+ * too coarse for the accumulated ions of examples/xiang2026.yaml (V19). A
+ * neutral ohmic contact is not graded. docs/accuracy.md has the
+ * measurements behind each choice.
  *
- * Intervals of a layer of thickness d [nm] at growth g (> 0). */
-static double grad_intervals(double g, double d, double h_min, double share) {
-  return 2.0 * log1p(0.5 * g * d / h_min) / (g * (1.0 - share));
+ * The spacings of a layer's edges. */
+typedef struct {
+  double hL, hR; /* the layer's edge spacings [nm]; 0: that side is not graded */
+  double h0;     /* the spacing at the edge itself, mesh.h_min_nm [nm] */
+} edge_spacing;
+
+/* Intervals of one graded side within u [nm] of its edge, at growth g:
+ * the integral of 1/s over [0, u] for the spacing s(v) = min(h0 + G v,
+ * h + g v), G = IDR_MESH_EDGE_GROWTH (0 when the side is not graded). */
+static double side_count(double g, double u, double h, double h0) {
+  const double G = IDR_MESH_EDGE_GROWTH;
+  if (!(h > 0.0)) return 0.0;
+  if (h <= h0 || g >= G) return log1p(g * u / h) / g;
+  double us = (h - h0) / (G - g); /* where the two laws meet */
+  if (u <= us) return log1p(G * u / h0) / G;
+  return log1p(G * us / h0) / G + log1p(g * (u - us) / (h + g * us)) / g;
+}
+
+/* Intervals of a layer of thickness d [nm] at growth g (> 0). */
+static double grad_intervals(double g, double d, edge_spacing h, double share) {
+  return (side_count(g, d, h.hL, h.h0) + side_count(g, d, h.hR, h.h0)) / (1.0 - share);
+}
+
+/* The limit g -> 0 of grad_intervals: above it a uniform mesh is finer
+ * than the graded one could be. */
+static double grad_limit(double d, edge_spacing h, double share) {
+  return grad_intervals(1e-12, d, h, share);
 }
 
 /* Growth g of a layer with m intervals; 0 when a uniform mesh is finer than
- * the graded part could be (m (1 - share) >= d / h_min). */
-static double grad_growth(double d, double h_min, double m, double share) {
-  if (m * (1.0 - share) >= d / h_min) return 0.0;
+ * the graded part could be. */
+static double grad_growth(double d, edge_spacing h, double m, double share) {
+  if (m >= grad_limit(d, h, share)) return 0.0;
   double lo = 0.0, hi = 1.0;
-  while (grad_intervals(hi, d, h_min, share) > m && hi < 1e9)
+  while (grad_intervals(hi, d, h, share) > m && hi < 1e9)
     hi *= 2.0;
   for (int it = 0; it < 200; it++) {
     double mid = 0.5 * (lo + hi);
-    if (grad_intervals(mid, d, h_min, share) > m)
+    if (grad_intervals(mid, d, h, share) > m)
       lo = mid;
     else
       hi = mid;
@@ -53,22 +93,54 @@ static double grad_growth(double d, double h_min, double m, double share) {
   return 0.5 * (lo + hi);
 }
 
+/* A contact needs no grading when nothing happens there: flat band (no
+ * work function) at a doped layer that holds no mobile ions. */
+static int contact_neutral(const idr_deck *deck, int l, const idr_contact_spec *c) {
+  const idr_layer *ly = &deck->layers[l];
+  if (!isnan(c->work_function_eV)) return 0;
+  if (!(ly->N_A_cm3 > 0.0 || ly->N_D_cm3 > 0.0)) return 0;
+  for (int k = 0; k < deck->n_ions; k++)
+    if ((deck->ions[k].layer_mask >> l) & 1u) return 0;
+  return 1;
+}
+
+/* The edge spacings of layer l (see the graded law). A layer with neither
+ * side graded (one layer between two neutral contacts) is graded at both. */
+static edge_spacing layer_edges(const idr_deck *deck, int l, double h_min) {
+  double eps_min = deck->layers[0].mat.eps_r;
+  for (int i = 1; i < deck->n_layers; i++)
+    eps_min = fmin(eps_min, deck->layers[i].mat.eps_r);
+  double h = h_min;
+  if (eps_min > 0.0 && deck->layers[l].mat.eps_r > eps_min)
+    h = h_min * sqrt(deck->layers[l].mat.eps_r / eps_min);
+  edge_spacing e = {h, h, h_min};
+  if (l == 0 && contact_neutral(deck, l, &deck->contact_left)) e.hL = 0.0;
+  if (l == deck->n_layers - 1 && contact_neutral(deck, l, &deck->contact_right)) e.hR = 0.0;
+  if (e.hL == 0.0 && e.hR == 0.0) e.hL = e.hR = h;
+  return e;
+}
+
 /* Intervals of every automatic layer (no explicit `nodes`) at growth g. */
 static double auto_intervals(const idr_deck *deck, double g, double h_min, double share) {
   double sum = 0.0;
   for (int l = 0; l < deck->n_layers; l++)
     if (deck->layers[l].nodes <= 0)
-      sum += grad_intervals(g, deck->layers[l].thickness_nm, h_min, share);
+      sum += grad_intervals(g, deck->layers[l].thickness_nm, layer_edges(deck, l, h_min), share);
   return sum;
 }
 
-/* Distance u [nm] from the edge of the s-th node (s <= m/2) of a graded layer:
- * the root of N(u) = ln(1 + g u/h_min)/g + b u = s (N increasing). */
-static double grad_position(double s, double g, double b, double h_min, double half) {
-  double lo = 0.0, hi = half;
+/* Node count N(x) below x [nm] of a graded layer (increasing in x). */
+static double grad_count(double x, double d, double g, double b, edge_spacing h) {
+  return b * x + side_count(g, x, h.hL, h.h0) + side_count(g, d, h.hR, h.h0) -
+         side_count(g, d - x, h.hR, h.h0);
+}
+
+/* Position x [nm] of the s-th node of a graded layer: the root of N(x) = s. */
+static double grad_position(double s, double d, double g, double b, edge_spacing h) {
+  double lo = 0.0, hi = d;
   for (int it = 0; it < 100; it++) {
     double mid = 0.5 * (lo + hi);
-    if (log1p(g * mid / h_min) / g + b * mid < s)
+    if (grad_count(mid, d, g, b, h) < s)
       lo = mid;
     else
       hi = mid;
@@ -92,10 +164,15 @@ static idr_status mesh_alloc(int n, int n_layers, idr_mesh **out, idr_error *err
 }
 
 /* The growth g that spends the automatic layers' budget of intervals; 0
- * when a uniform mesh of the budget is finer than h_min allows grading. */
+ * when a uniform mesh of the budget is finer than grading allows. */
 static double auto_growth(const idr_deck *deck, double auto_len, int budget, double h_min,
                           double share) {
-  if (!(auto_len > 0) || auto_len / (h_min * (1.0 - share)) <= budget) return 0.0;
+  if (!(auto_len > 0)) return 0.0;
+  double limit = 0.0;
+  for (int l = 0; l < deck->n_layers; l++)
+    if (deck->layers[l].nodes <= 0)
+      limit += grad_limit(deck->layers[l].thickness_nm, layer_edges(deck, l, h_min), share);
+  if (limit <= budget) return 0.0;
   double lo = 0.0, hi = 1.0;
   while (auto_intervals(deck, hi, h_min, share) > budget && hi < 1e9)
     hi *= 2.0;
@@ -109,19 +186,13 @@ static double auto_growth(const idr_deck *deck, double auto_len, int budget, dou
   return 0.5 * (lo + hi);
 }
 
-/* The m intervals of a layer of thickness d [nm] starting at x0 [nm] into x[]
- * (the layer's left edge and its interior nodes, not its right edge). */
-static void layer_nodes(double x0, double d, int m, double h_min, double share, double *x) {
-  double g = grad_growth(d, h_min, m, share), b = share * m / d;
+/* The m intervals of a layer of thickness d [nm] with edge spacings h,
+ * starting at x0 [nm], into x[] (the layer's left edge and its interior
+ * nodes, not its right edge). */
+static void layer_nodes(double x0, double d, int m, edge_spacing h, double share, double *x) {
+  double g = grad_growth(d, h, m, share), b = share * m / d;
   for (int j = 0; j < m; j++) {
-    double xr;
-    if (g == 0.0) {
-      xr = d * j / m;
-    } else {
-      int left = 2 * j <= m;
-      double u = grad_position(left ? j : m - j, g, b, h_min, 0.5 * d);
-      xr = left ? u : d - u;
-    }
+    double xr = g == 0.0 ? d * j / m : grad_position(j, d, g, b, h);
     x[j] = (x0 + xr) * IDR_NM_TO_M;
   }
 }
@@ -153,7 +224,7 @@ idr_status idr_mesh_build(const idr_deck *deck, idr_mesh **out, idr_error *err) 
       m = (int)lround(auto_budget * ly->thickness_nm / (auto_len > 0 ? auto_len : 1.0));
       if (m < IDR_MESH_MIN_INTERVALS) m = IDR_MESH_MIN_INTERVALS;
     } else {
-      m = (int)lround(grad_intervals(g_all, ly->thickness_nm, h_min, share));
+      m = (int)lround(grad_intervals(g_all, ly->thickness_nm, layer_edges(deck, l, h_min), share));
       if (m < IDR_MESH_MIN_INTERVALS) m = IDR_MESH_MIN_INTERVALS;
     }
     intervals[l] = m;
@@ -166,7 +237,8 @@ idr_status idr_mesh_build(const idr_deck *deck, idr_mesh **out, idr_error *err) 
   double x0 = 0.0;
   for (int l = 0; l < nl; l++) {
     mesh->layer_first[l] = k;
-    layer_nodes(x0, deck->layers[l].thickness_nm, intervals[l], h_min, share, mesh->x + k);
+    layer_nodes(x0, deck->layers[l].thickness_nm, intervals[l], layer_edges(deck, l, h_min), share,
+                mesh->x + k);
     k += intervals[l];
     x0 += deck->layers[l].thickness_nm;
   }

@@ -129,6 +129,62 @@ static void test_mesh(void **state) {
   assert_non_null(strstr(err.msg, "increasing"));
 }
 
+/* Length [nm] of the first interval of the mesh starting at least u [nm]
+ * from x0 [nm] (towards increasing x). */
+static double interval_after(const idr_mesh *m, double x0, double u) {
+  for (int i = 0; i + 1 < m->n; i++)
+    if (m->x[i] * 1e9 >= x0 + u) return (m->x[i + 1] - m->x[i]) * 1e9;
+  return NAN;
+}
+
+/* The graded law (physics/mesh.c): a neutral ohmic contact is not graded, a
+ * contact with a work function is; every interface starts from h_min on
+ * both sides; neighbouring intervals differ by at most e^0.5 (the edge
+ * growth G = 0.5 per unit length), also across interfaces; the absorber's own edge spacing is
+ * h_min sqrt(eps_r / eps_min) (46.9 against 3.5: 3.66 h_min). */
+static void test_mesh_graded(void **state) {
+  (void)state;
+  idr_deck d;
+  make_deck(&d);
+  d.mesh.nodes = 400;
+  d.mesh.h_min_nm = 0.05;
+  idr_mesh *m = NULL;
+  idr_error err;
+  idr_error_clear(&err);
+  for (int wf = 0; wf < 2; wf++) {
+    d.contact_left.work_function_eV = wf ? 5.1 : NAN;
+    assert_int_equal(idr_mesh_build(&d, &m, &err), IDR_OK);
+    double h_left = (m->x[1] - m->x[0]) * 1e9, h_right = (m->x[m->n - 1] - m->x[m->n - 2]) * 1e9;
+    if (wf)
+      assert_true(h_left > 0.5 * 0.05 && h_left < 1.5 * 0.05); /* graded */
+    else
+      assert_true(h_left > 10 * 0.05); /* neutral: not graded */
+    assert_true(h_right > 10 * 0.05);
+    for (int l = 1; l < 3; l++) {
+      const int k = m->layer_first[l];
+      const double below = (m->x[k] - m->x[k - 1]) * 1e9, above = (m->x[k + 1] - m->x[k]) * 1e9;
+      assert_true(below > 0.5 * 0.05 && below < 1.5 * 0.05);
+      assert_true(above > 0.5 * 0.05 && above < 1.5 * 0.05);
+    }
+    for (int i = 1; i + 1 < m->n; i++) {
+      const double r = (m->x[i + 1] - m->x[i]) / (m->x[i] - m->x[i - 1]);
+      assert_true(r < exp(0.5) * (1 + 1e-6) && r > exp(-0.5) / (1 + 1e-6));
+    }
+    idr_mesh_free(&m);
+  }
+  /* the absorber's own law from 1 nm off its edge: spacing >= its edge
+   * spacing h_min sqrt(46.9 / 3.5); with the transport layers' eps_r it
+   * would grow from h_min instead */
+  const double h_abs = 0.05 * sqrt(46.9 / 3.5);
+  assert_int_equal(idr_mesh_build(&d, &m, &err), IDR_OK);
+  assert_true(interval_after(m, 20.0, 1.0) > 0.95 * h_abs);
+  idr_mesh_free(&m);
+  d.layers[1].mat.eps_r = 3.5;
+  assert_int_equal(idr_mesh_build(&d, &m, &err), IDR_OK);
+  assert_true(interval_after(m, 20.0, 1.0) < 0.8 * h_abs);
+  idr_mesh_free(&m);
+}
+
 static void test_device_scaling_layout(void **state) {
   (void)state;
   idr_deck d;
@@ -235,8 +291,11 @@ static void test_trap_pattern(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_bernoulli),    cmocka_unit_test(test_sg_boltzmann),
-      cmocka_unit_test(test_mesh),         cmocka_unit_test(test_device_scaling_layout),
+      cmocka_unit_test(test_bernoulli),
+      cmocka_unit_test(test_sg_boltzmann),
+      cmocka_unit_test(test_mesh),
+      cmocka_unit_test(test_mesh_graded),
+      cmocka_unit_test(test_device_scaling_layout),
       cmocka_unit_test(test_trap_pattern),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

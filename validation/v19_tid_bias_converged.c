@@ -11,8 +11,11 @@
  * x = 0 (true Ea from the composition table), the study's protocol.
  * Checks, against the deck's own settings (400 nodes, rtol 1e-6, block LU):
  *   - twice the nodes (800): extracted Ea within 0.2 meV, N_ion within 0.5 %
- *     (measured 0.02 meV, 0.06 %);
- *   - half the nodes (200): the same (measured 0.06 meV, 0.2 %);
+ *     (measured 0.03 meV, 0.02 %);
+ *   - half the nodes (200): the same (measured 0.12 meV, 0.15 %; 0.06 meV
+ *     on the mesh graded from 0.05 nm at every edge, 0.22 meV with the
+ *     absorber's edge spacing scaled by eps_r instead of sqrt(eps_r):
+ *     docs/accuracy.md item 5);
  *   - rtol 1e-7: extracted Ea within 0.02 meV, N_ion within 1e-4;
  *   - the KLU linear solver instead of the block LU: the same;
  *   - in every case, true Ea - extracted Ea >= 20 meV and true N / extracted

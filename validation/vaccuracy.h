@@ -12,9 +12,8 @@
 
 /* Tolerances of a default-settings comparison. */
 typedef struct idr_v_acc_tols {
-  double J_rel;    /* |J - J_ref| / |J_ref| where |J_ref| > J_window x its peak in the
-                      segment; next to a sign change of J_ref, / the largest |J_ref| of the
-                      sample and its neighbours */
+  double J_rel;    /* |J - J_ref| / |J_ref| at every sample where |J_ref| > J_window x its
+                      peak in the segment (also next to a sign change of J_ref) */
   double J_window; /* (the issue: 1e-3) */
   double C_rel;    /* |C/C_ref - 1| at every sample */
   double dC_rel;   /* TID: |dC - dC_ref| / max |dC_ref|, dC = C(t) - C(t_last) */
