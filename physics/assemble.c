@@ -30,6 +30,13 @@ __m128d _ZGVbN2v_expm1(__m128d x);
 #define IDR_ALWAYS_INLINE inline
 #endif
 
+/* Rare terms kept out of the residual's hot loops. */
+#if defined(__GNUC__)
+#define IDR_NOINLINE __attribute__((noinline))
+#else
+#define IDR_NOINLINE
+#endif
+
 /* Edges whose Bernoulli functions are computed together ahead of their
  * fluxes (local arrays of the residual: no state outside the call). */
 #define IDR_BERN_CHUNK 64
@@ -99,11 +106,28 @@ static inline void addJ_trap_diag(asm_ctx *a, int u, int i, double v) {
   a->Jx[a->d->colptr[u] + a->d->ncore[i]] += v;
 }
 
+/* D of species q on edge e under the light laws (ion_light.h); its
+ * derivatives into *De when with_d. */
+IDR_NOINLINE static double edge_D_light(const idr_device *d, const double *y, int q, int e,
+                                        int with_d, idr_ion_edge_d *De) {
+  return idr_ion_edge_D(d, y, q, e, with_d ? De : NULL);
+}
+
+/* The flux F of an edge from node row ui to uk depends on D_e: dF/du =
+ * F d ln D_e / du (Fi = the flux's term in row ui, already scaled). */
+IDR_NOINLINE static void edge_dD_terms(asm_ctx *a, int ui, int uk, double Fi,
+                                       const idr_ion_edge_d *De) {
+  for (int l = 0; l < De->n; l++) {
+    addJ(a, ui, De->col[l], Fi * De->dlnD[l]);
+    addJ(a, uk, De->col[l], -Fi * De->dlnD[l]);
+  }
+}
+
 /* Light-created pairs of species q at node i (ion_light.h): the source S
  * into the ion's row, the counter-defect's row m' = S / (vol N0) (scaled,
  * an occupation-like unknown after the node's traps) and its charge -z m. */
-static IDR_ALWAYS_INLINE int pair_terms(asm_ctx *a, const double *y, const double *yp, double cj,
-                                        int q, int i) {
+IDR_NOINLINE static int pair_terms(asm_ctx *a, const double *y, const double *yp, double cj, int q,
+                                   int i) {
   const idr_device *d = a->d;
   const int ni = d->n_ions, u = d->iion[(size_t)i * ni + q], um = d->icount[(size_t)i * ni + q];
   const int un = d->in[i], up = d->ip[i], pi = d->iphi[i];
@@ -139,6 +163,7 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
   const double N0 = d->N0, inv = 1.0 / (d->N0 * d->L0);
   const double pois = d->Vt / (IDR_Q * N0 * d->L0);
   const double light = b->light;
+  const int any_light_D = d->any_light_D, any_pairs = d->any_pairs;
   if (F) memset(F, 0, (size_t)d->n_unknowns * sizeof *F);
   if (Jx) memset(Jx, 0, (size_t)d->nnz * sizeof *Jx);
   if (Fabs) memset(Fabs, 0, (size_t)d->n_unknowns * sizeof *Fabs);
@@ -217,7 +242,12 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
       const idr_ion *io = &d->ions[q];
       if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
       int ui = d->iion[(size_t)i * ni + q], uk = d->iion[(size_t)k * ni + q];
-      const idr_ion_edge_d De = idr_ion_edge_D(d, y, q, e, Jx != NULL);
+      /* D of the edge: a function of the state under the light laws
+       * (computed out of line: the plain path keeps its registers) */
+      const int light_D = any_light_D && (io->lower_a != 0.0 || io->inv_cblock > 0.0);
+      idr_ion_edge_d De;
+      double Dq = io->D;
+      if (light_D) Dq = edge_D_light(d, y, q, e, Jx != NULL, &De);
       idr_sg s;
       double dFi, dFk, dFp;
       if (io->c_max > 0.0) {
@@ -225,12 +255,12 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
         double cbar = 0.5 * N0 * (y[ui] + y[uk]);
         double fac = 1.0 - cbar / io->c_max;
         double dzd_dc = -io->z * dpsi * 0.5 * N0 / io->c_max;
-        s = idr_sg_flux(De.D / d->h[e], N0 * y[uk], N0 * y[ui], io->z * dpsi * fac);
+        s = idr_sg_flux(Dq / d->h[e], N0 * y[uk], N0 * y[ui], io->z * dpsi * fac);
         dFi = s.dFb * N0 + s.dFd * dzd_dc;
         dFk = s.dFa * N0 + s.dFd * dzd_dc;
         dFp = s.dFd * io->z * fac;
       } else {
-        s = idr_sg_flux_b(De.D / d->h[e], N0 * y[uk], N0 * y[ui], &B2, io->z);
+        s = idr_sg_flux_b(Dq / d->h[e], N0 * y[uk], N0 * y[ui], &B2, io->z);
         dFi = s.dFb * N0;
         dFk = s.dFa * N0;
         dFp = s.dFd;
@@ -247,10 +277,7 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
       addJ(&A, uk, pk, -inv * dFp);
       addJ(&A, uk, pi, inv * dFp);
       /* D_e's dependence on the carriers and the blocking species */
-      for (int l = 0; l < De.n; l++) {
-        addJ(&A, ui, De.col[l], inv * s.F * De.dlnD[l]);
-        addJ(&A, uk, De.col[l], -inv * s.F * De.dlnD[l]);
-      }
+      if (light_D && Jx) edge_dD_terms(&A, ui, uk, inv * s.F, &De);
     }
   }
 
@@ -327,7 +354,6 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
         addF(&A, pi, inv * vol * io->z * (N0 * y[u] - io->c0));
         addJ(&A, pi, u, inv * vol * io->z * N0);
       }
-      if (d->icount[(size_t)i * ni + q] >= 0 && pair_terms(&A, y, yp, cj, q, i) != 0) return 1;
     }
     /* traps: u the occupied fraction of the mean density Nt, s the site
      * density relative to Nt (1, or c/c0 of the ion a level is bound to) */
@@ -386,6 +412,14 @@ static IDR_ALWAYS_INLINE int assemble(const idr_device *d, const idr_bias *b, co
       }
     }
   }
+  /* light-created pairs: their own loop, so that the node loop above has no
+   * call (its constants stay in registers) */
+  if (any_pairs)
+    for (int i = 0; i < N; i++)
+      for (int q = 0; q < ni; q++)
+        if (d->ions[q].pairs && d->iion[(size_t)i * ni + q] >= 0 &&
+            pair_terms(&A, y, yp, cj, q, i) != 0)
+          return 1;
   if (F) {
     /* F - F is 0 for finite entries, NaN otherwise; four independent sums */
     double nf[4] = {0.0, 0.0, 0.0, 0.0};

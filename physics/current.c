@@ -73,7 +73,7 @@ static edge_flux edge_fluxes(const idr_device *d, const double *y, const double 
     double ci = N0 * y[d->iion[(size_t)i * ni + q]], ck = N0 * y[d->iion[(size_t)k * ni + q]];
     double zd = io->z * dpsi;
     if (io->c_max > 0.0) zd *= 1.0 - 0.5 * (ci + ck) / io->c_max;
-    double ki = idr_ion_edge_D(d, y, q, e, 0).D / d->h[e];
+    double ki = idr_ion_edge_D(d, y, q, e, NULL) / d->h[e];
     r.Gion += io->z_current * sg_terms(ki, ck, ci, zd, &r.scale);
     r.drift_max = idr_max_abs(idr_max_abs(r.drift_max, ki * 0.5 * (ci + ck) * zd), ki * (ck - ci));
   }
@@ -102,7 +102,7 @@ static double edge_scale(const idr_device *d, const double *y, int e, const idr_
     const idr_ion *io = &d->ions[q];
     if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
     const double ci = N0 * y[d->iion[(size_t)i * ni + q]], ck = N0 * y[d->iion[(size_t)k * ni + q]];
-    const double ki = idr_ion_edge_D(d, y, q, e, 0).D / d->h[e];
+    const double ki = idr_ion_edge_D(d, y, q, e, NULL) / d->h[e];
     if (io->c_max > 0.0) {
       double zd = io->z * (y[d->iphi[k]] - y[d->iphi[i]]) * (1.0 - 0.5 * (ci + ck) / io->c_max);
       (void)sg_terms(ki, ck, ci, zd, &sc);
@@ -217,19 +217,20 @@ void idr_current_gradient(const idr_device *d, const double *y, double *g_cond, 
       const idr_ion *io = &d->ions[q];
       if (!((io->layer_mask >> d->edge_layer[e]) & 1u)) continue;
       int ui = d->iion[(size_t)i * ni + q], uk = d->iion[(size_t)k * ni + q];
-      const idr_ion_edge_d De = idr_ion_edge_D(d, y, q, e, 1);
+      idr_ion_edge_d De;
+      const double De_D = idr_ion_edge_D(d, y, q, e, &De);
       double dFi, dFk, dFp, F;
       if (io->c_max > 0.0) {
         double cbar = 0.5 * N0 * (y[ui] + y[uk]);
         double fac = 1.0 - cbar / io->c_max;
         double dzd_dc = -io->z * dpsi * 0.5 * N0 / io->c_max;
-        idr_sg s = idr_sg_flux(De.D / d->h[e], N0 * y[uk], N0 * y[ui], io->z * dpsi * fac);
+        idr_sg s = idr_sg_flux(De_D / d->h[e], N0 * y[uk], N0 * y[ui], io->z * dpsi * fac);
         dFi = s.dFb * N0 + s.dFd * dzd_dc;
         dFk = s.dFa * N0 + s.dFd * dzd_dc;
         dFp = s.dFd * io->z * fac;
         F = s.F;
       } else {
-        idr_sg s = idr_sg_flux_b(De.D / d->h[e], N0 * y[uk], N0 * y[ui], &B2, io->z);
+        idr_sg s = idr_sg_flux_b(De_D / d->h[e], N0 * y[uk], N0 * y[ui], &B2, io->z);
         dFi = s.dFb * N0;
         dFk = s.dFa * N0;
         dFp = s.dFd;

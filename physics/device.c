@@ -325,6 +325,9 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
     io->block_by = is->blocked_by;
     io->inv_cblock = is->block_c_cm3 > 0 ? 1.0 / (is->block_c_cm3 * IDR_CM3_TO_M3) : 0.0;
     io->kgen = is->creation_k_gen_1_s;
+    io->pairs = io->kgen > 0;
+    d->any_pairs |= io->pairs;
+    d->any_light_D |= io->lower_a != 0.0 || io->inv_cblock > 0.0;
     io->gen_by_electrons = is->creation_electrons;
     io->gen_nth2 = pow(is->creation_n_theta_cm3 * IDR_CM3_TO_M3, 2);
     io->krec = io->kgen > 0
@@ -402,7 +405,7 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
         d->itrap[(size_t)i * nt + j] = d->trap_vol[(size_t)i * nt + j] > 0 ? u++ : -1;
       for (int k = 0; k < ni; k++)
         d->icount[(size_t)i * ni + k] =
-            d->ions[k].kgen > 0 && d->ion_vol[(size_t)i * ni + k] > 0 ? u++ : -1;
+            d->ions[k].pairs && d->ion_vol[(size_t)i * ni + k] > 0 ? u++ : -1;
     }
     d->off[N] = u;
     d->n_unknowns = u;

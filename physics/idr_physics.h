@@ -124,6 +124,7 @@ typedef struct idr_ion {
   /* light-created pairs (the ion and an immobile counter-defect of charge
    * -z, density m; docs/equations.md): G = kgen c_carrier np/(np + gen_nth2),
    * R = krec c m [m^-3 s^-1] */
+  int pairs;            /* 1: the species has counter-defect unknowns (kgen > 0 at build) */
   double kgen;          /* [1/s], 0 = off */
   int gen_by_electrons; /* c_carrier = n (1) or p (0) */
   double gen_nth2;      /* [m^-6] */
@@ -157,6 +158,8 @@ typedef struct idr_device {
   idr_ion ions[IDR_MAX_IONS];
   char ion_names[IDR_MAX_IONS][IDR_NAME_LEN];
   double *ion_vol; /* [N * n_ions]: control volume of species k at node i [m], 0 = absent */
+  int any_light_D; /* some species' D depends on the state (barrier lowering, blocking) */
+  int any_pairs;   /* some species has light-created pairs */
   /* traps */
   int n_levels;
   idr_trap_level *levels;

@@ -28,19 +28,18 @@
 #include <math.h>
 
 typedef struct idr_ion_edge_d {
-  double D;       /* effective diffusion coefficient [m^2/s] */
   int n;          /* entries of col and dlnD */
   int col[6];     /* scaled unknowns D depends on */
   double dlnD[6]; /* d ln D_e / d y[col] */
 } idr_ion_edge_d;
 
-/* D of species q on edge e in state y; the derivatives only if with_d. */
-static inline idr_ion_edge_d idr_ion_edge_D(const idr_device *d, const double *y, int q, int e,
-                                            int with_d) {
+/* D of species q on edge e in state y [m^2/s]; its derivatives into *r
+ * when r is not NULL. */
+static inline double idr_ion_edge_D(const idr_device *d, const double *y, int q, int e,
+                                    idr_ion_edge_d *r) {
   const idr_ion *io = &d->ions[q];
-  idr_ion_edge_d r;
-  r.D = io->D;
-  r.n = 0;
+  double D = io->D;
+  if (r) r->n = 0;
   if (io->lower_a != 0.0) {
     double lnf = 0.0;
     for (int s = 0; s < 2; s++) {
@@ -50,15 +49,15 @@ static inline idr_ion_edge_d idr_ion_edge_D(const idr_device *d, const double *y
       const double n = gn * y[d->in[i]], p = gp * y[d->ip[i]];
       const double den = n * p + io->nth2;
       lnf += 0.5 * io->lower_a * n * p / den;
-      if (with_d) {
+      if (r) {
         const double g = 0.5 * io->lower_a * io->nth2 / (den * den); /* per d(np) */
-        r.col[r.n] = d->in[i];
-        r.dlnD[r.n++] = g * p * gn;
-        r.col[r.n] = d->ip[i];
-        r.dlnD[r.n++] = g * n * gp;
+        r->col[r->n] = d->in[i];
+        r->dlnD[r->n++] = g * p * gn;
+        r->col[r->n] = d->ip[i];
+        r->dlnD[r->n++] = g * n * gp;
       }
     }
-    r.D *= exp(lnf);
+    D *= exp(lnf);
   }
   if (io->inv_cblock > 0.0) {
     const int ni = d->n_ions;
@@ -69,15 +68,15 @@ static inline idr_ion_edge_d idr_ion_edge_D(const idr_device *d, const double *y
       if (uo[s] >= 0) cb += 0.5 * d->N0 * y[uo[s]];
     }
     const double den = 1.0 + cb * io->inv_cblock;
-    r.D /= den;
-    if (with_d)
+    D /= den;
+    if (r)
       for (int s = 0; s < 2; s++)
         if (uo[s] >= 0) {
-          r.col[r.n] = uo[s];
-          r.dlnD[r.n++] = -0.5 * d->N0 * io->inv_cblock / den;
+          r->col[r->n] = uo[s];
+          r->dlnD[r->n++] = -0.5 * d->N0 * io->inv_cblock / den;
         }
   }
-  return r;
+  return D;
 }
 
 typedef struct idr_pair_src {

@@ -46,7 +46,7 @@ idr_status idr_write_profiles(idr_rset *rs, const char *group, const idr_profile
                : idr_rset_put_double_2d(rs, path, data, nt, N, "m^-3", err);
   }
   for (int k = 0; !st && k < pr->n_ions; k++) {
-    if (!(dev->ions[k].kgen > 0.0)) continue; /* no light-created pairs */
+    if (!dev->ions[k].pairs) continue; /* no light-created pairs */
     snprintf(path, sizeof path, "%s/counter_%s", group, dev->ion_names[k]);
     const double *data = pr->counters + (size_t)k * block;
     st = one_d ? idr_rset_put_double(rs, path, data, N, "m^-3", err)

@@ -465,6 +465,28 @@ static idr_status write_absorber(idr_rset *rs, const idr_deck *d, idr_error *err
 }
 
 /* tid/true/<species>: the inputs beside the extraction. */
+/* The light laws of species s (docs/light.md), only those it has. */
+static idr_status write_truth_light(idr_rset *rs, const char *gt, const idr_deck *d,
+                                    const idr_ion_species *s, idr_error *err) {
+  idr_status st = IDR_OK;
+  if (s->lowering_dEa_eV > 0) {
+    st = idr_rset_attr_double(rs, gt, "lowering_dEa_eV", s->lowering_dEa_eV, err);
+    if (!st)
+      st = idr_rset_attr_double(rs, gt, "lowering_n_theta_cm3", s->lowering_n_theta_cm3, err);
+    if (!st)
+      st = idr_rset_attr_double(rs, gt, "Ea_saturated_eV", s->Ea_eV - s->lowering_dEa_eV, err);
+  }
+  if (!st && s->block_c_cm3 > 0) {
+    st = idr_rset_attr_string(rs, gt, "blocked_by", d->ions[s->blocked_by].name, err);
+    if (!st) st = idr_rset_attr_double(rs, gt, "c_block_cm3", s->block_c_cm3, err);
+  }
+  if (!st && s->creation_k_gen_1_s > 0) {
+    st = idr_rset_attr_double(rs, gt, "creation_k_gen_1_s", s->creation_k_gen_1_s, err);
+    if (!st) st = idr_rset_attr_double(rs, gt, "creation_tau_rec_s", s->creation_tau_rec_s, err);
+  }
+  return st;
+}
+
 static idr_status write_truth(idr_rset *rs, const idr_deck *d, idr_error *err) {
   idr_status st = IDR_OK;
   for (int k = 0; !st && k < d->n_ions; k++) {
@@ -478,6 +500,7 @@ static idr_status write_truth(idr_rset *rs, const idr_deck *d, idr_error *err) {
     if (!st)
       st = idr_rset_attr_double(rs, gt, "D300_cm2_s",
                                 s->D0_cm2_s * exp(-s->Ea_eV / (IDR_KB_EV * 300.0)), err);
+    if (!st) st = write_truth_light(rs, gt, d, s, err);
   }
   return st;
 }
