@@ -8,6 +8,7 @@
  *   iondrift reproduce xiang2026 ...                                 (reproduce.c)
  *   iondrift plot RESULT.h5 [-o FIGURE.png|.pdf|.svg]                 (plot.c)
  *   iondrift sweep SWEEP.yaml -o DIR ...                             (sweep.c)
+ *   iondrift fit FIT.yaml ...                                        (fit_app.c)
  *   iondrift help [COMMAND]
  *   iondrift --version
  *
@@ -52,7 +53,7 @@ static const char USAGE_TAIL[] =
     "  -h, --help               show this help\n"
     "\n"
     "Run 'iondrift help COMMAND' (run, mott-schottky, extract, tas-extract,\n"
-    "reproduce, plot, sweep) for the options of a command.\n";
+    "reproduce, plot, sweep, fit) for the options of a command.\n";
 
 static const char USAGE_RUN[] =
     "Usage: iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]\n"
@@ -159,6 +160,9 @@ static const command COMMANDS[] = {
     {"sweep", idr_app_sweep_usage,
      "run a parameter sweep (grid, zip or quasi-random over\ndeck paths; OpenMP, MPI under "
      "mpirun; resumable)\n"},
+    {"fit", idr_app_fit_usage,
+     "fit the device model to measured TID, C-f and C-V data:\nparameters, errors, intervals, "
+     "identifiability\n"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 #define SYNOPSIS_PREFIX "Usage: iondrift "
@@ -301,6 +305,8 @@ int main(int argc, char **argv) {
     code = idr_app_plot(argc, argv);
   } else if (strcmp(cmd, "sweep") == 0) {
     code = idr_app_sweep(argc, argv);
+  } else if (strcmp(cmd, "fit") == 0) {
+    code = idr_app_fit(argc, argv);
   } else if (cmd[0] == '-') {
     code = idr_app_usage_error(NULL, "unknown option '%s'", cmd);
   } else {
