@@ -284,7 +284,7 @@ static const char *const KEYS[] = {"type",
                                    "light_fill_suns",
                                    "light_relax_suns",
                                    NULL};
-static const char *const MODELS[] = {"single", "stretched", "two", NULL};
+static const char *const MODELS[] = {"single", "stretched", "two", "auto", NULL};
 static const char *const ATOLS[] = {"charge", "solver", NULL};
 
 static void tid_defaults(void *spec) {
