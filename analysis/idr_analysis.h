@@ -279,12 +279,16 @@ typedef struct idr_tid_species {
   size_t n_window;  /* of those, where its tau is inside the window (the regression's) [-] */
 } idr_tid_species;
 
+/* Two species' Ea within this many combined standard errors: same_barrier. */
+#define IDR_TID_SAME_SIGMAS 2.0
+
 typedef struct idr_tid_extraction {
-  int power;                  /* n used [-] */
-  idr_transient_model model;  /* model used */
-  size_t m;                   /* temperatures given [-] */
-  idr_transient_fit *per_T;   /* [m] per-temperature fits */
-  int *used;                  /* [m] 1 if the temperature entered the Arrhenius analysis */
+  int power;                 /* n used [-] */
+  idr_transient_model model; /* model of the reported fits (auto: single or two, as found) */
+  idr_transient_model model_requested; /* the options' model (may be auto) */
+  size_t m;                            /* temperatures given [-] */
+  idr_transient_fit *per_T;            /* [m] per-temperature fits */
+  int *used;                           /* [m] 1 if the temperature entered the Arrhenius analysis */
   unsigned char *present;     /* [2m] present[2 j + c]: species c above its noise at T_j (its
                                  amplitude fitted there; else absent, not fitted) */
   size_t n_used;              /* temperatures used [-] */
@@ -293,6 +297,9 @@ typedef struct idr_tid_extraction {
   int global_ok;              /* 1 if the global fit ran and converged */
   int n_species;              /* components: 1 or 2; per_T slot c is species c (NAN: absent) */
   idr_tid_species species[2]; /* sorted by tau at the mean 1/T: species 0 the faster */
+  int same_barrier;           /* 2 species whose Ea agree within IDR_TID_SAME_SIGMAS combined
+                                 standard errors: possibly one species' non-exponential
+                                 transient (a dark cation does that: validation V45) */
   int by_sign;                /* 2 species matched across temperatures by the sign of dC (1)
                                  or by the order of tau (0: same-sign fits, forced model) */
   int intrinsic;              /* 1: no N_A given; N_ion and D as in idr_tid_species */

@@ -191,6 +191,8 @@ static void fit_temperatures(idr_tid_extraction *x, work *w) {
     classify(x, w, nc, k);
   }
   x->n_species = (int)nc;
+  if (o->model == IDR_TRANSIENT_AUTO)
+    x->model = nc == 2 ? IDR_TRANSIENT_TWO_EXP : IDR_TRANSIENT_EXP;
   x->species[0].n_window = k[0];
   x->species[1].n_window = k[1];
 }
@@ -285,6 +287,11 @@ static idr_status species_numbers(idr_tid_extraction *x, work *w, const idr_arrh
     if (!st) st = check_species(sp, c, x->intrinsic, err);
     if (st) return st;
   }
+  if (x->n_species == 2) {
+    const idr_tid_species *a = &x->species[0], *b = &x->species[1];
+    x->same_barrier =
+        fabs(a->Ea_eV - b->Ea_eV) <= IDR_TID_SAME_SIGMAS * hypot(a->Ea_err_eV, b->Ea_err_eV);
+  }
   return IDR_OK;
 }
 
@@ -319,7 +326,7 @@ idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
   work w = {.curves = curves, .o = o};
   idr_fit_options_default(&w.fo);
   x->power = o->power;
-  x->model = o->model;
+  x->model = x->model_requested = o->model;
   x->m = m;
   x->per_T = calloc(m, sizeof *x->per_T);
   x->used = calloc(m, sizeof *x->used);

@@ -34,11 +34,45 @@ void idr_extract_options_default(idr_extract_options *o) {
 static int parse_model(const char *s, idr_transient_model *m) {
   static const char *const M[] = {"single", "stretched", "two"};
   for (int k = 0; k < 3; k++)
-    if (!s || strcmp(s, M[k]) == 0) {
+    if (s && strcmp(s, M[k]) == 0) {
       *m = (idr_transient_model)k;
       return 1;
     }
   return 0;
+}
+
+/* The model of --model and --components together (both may be NULL:
+ * auto); 0 with a message when they contradict or are unknown. */
+static int resolve_model(const char *model, const char *comp, idr_transient_model *m,
+                         idr_error *err) {
+  idr_transient_model given = IDR_TRANSIENT_AUTO;
+  if (model && !parse_model(model, &given)) {
+    idr_error_set(err, IDR_ERR_INPUT, "--model needs single, stretched or two (got '%s')", model);
+    return 0;
+  }
+  if (!comp) {
+    *m = given;
+    return 1;
+  }
+  idr_transient_model want;
+  if (strcmp(comp, "1") == 0)
+    want = given == IDR_TRANSIENT_STRETCHED ? IDR_TRANSIENT_STRETCHED : IDR_TRANSIENT_EXP;
+  else if (strcmp(comp, "2") == 0)
+    want = IDR_TRANSIENT_TWO_EXP;
+  else if (strcmp(comp, "auto") == 0)
+    want = IDR_TRANSIENT_AUTO;
+  else {
+    idr_error_set(err, IDR_ERR_INPUT, "--components needs 1, 2 or auto (got '%s')", comp);
+    return 0;
+  }
+  if (model && given != want) {
+    idr_error_set(err, IDR_ERR_INPUT,
+                  "--model %s and --components %s contradict each other (give one of them)", model,
+                  comp);
+    return 0;
+  }
+  *m = want;
+  return 1;
 }
 
 static int parse_polarity(const char *s, idr_tid_polarity *p) {
@@ -68,9 +102,7 @@ idr_status idr_extract_options_check(const idr_extract_options *o, idr_error *er
   if (st) return st;
   if (o->power < 0 || o->power > 2)
     return idr_error_set(err, IDR_ERR_INPUT, "--power needs 0, 1 or 2 (got %d)", o->power);
-  if (!parse_model(o->model, &m))
-    return idr_error_set(err, IDR_ERR_INPUT, "--model needs single, stretched or two (got '%s')",
-                         o->model);
+  if (!resolve_model(o->model, o->components, &m, err)) return err->status;
   if (o->polarity && !parse_polarity(o->polarity, &p))
     return idr_error_set(err, IDR_ERR_INPUT, "--polarity needs pin or nip (got '%s')", o->polarity);
   if (!isnan(o->doping_cm3) && o->cv_file)
@@ -234,7 +266,7 @@ static idr_status extract(const char *path, const idr_tid_curves *c, const idr_e
   e.o = o;
   e.input = path ? path : "<arrays>";
   e.w = (idr_api_warnings){o->on_warning, o->user, NULL, 0};
-  parse_model(o->model, &e.model);
+  resolve_model(o->model, o->components, &e.model, &e1);
   idr_mdata_options mo;
   idr_status st = idr_api_mdata_options(&o->data, &mo, err);
   if (!st && path) {

@@ -316,7 +316,11 @@ typedef struct idr_extract_options {
   double thickness_nm;       /* --thickness-nm (intrinsic absorber) [nm]; NAN: a result file's */
   double n_ion_cm3;          /* --n-ion-cm3: an independent N_ion (intrinsic: D) [cm^-3]; NAN */
   const char *polarity;      /* --polarity "pin" | "nip"; NULL: a result file's, else unassigned */
-  const char *model;         /* --model "single" (NULL) | "stretched" | "two" */
+  const char *model;         /* --model "single" | "stretched" | "two"; NULL: by components */
+  const char *components;    /* --components "1" | "2" | "auto": species sought (1: model
+                                single or stretched; 2: two; auto: two only when two opposite-
+                                sign components stand above the noise); NULL: by model, and
+                                auto when model is NULL too */
   int power;                 /* --power n in ln(T^n/tau): 0, 1 (default), 2 */
   idr_data_options data;     /* how a table is read; x_min, x_max: the time window [s] */
   idr_warning_fn on_warning; /* may be NULL */

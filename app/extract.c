@@ -24,6 +24,7 @@ static const char USAGE_HEAD[] =
     "                        [--doping-cm3 N | --cv CV.csv [--cv-range VLO:VHI]]\n"
     "                        [--area-cm2 A] [--polarity pin|nip] [--thickness-nm D]\n"
     "                        [--n-ion-cm3 N] [--power n] [--model single|stretched|two]\n"
+    "                        [--components 1|2|auto]\n"
     "                        [data options] [-o OUT.h5] [--json]\n"
     "\n"
     "Extract the mobile-ion parameters from capacitance transients C(t) at several\n"
@@ -63,7 +64,13 @@ static const char USAGE_HEAD[] =
     "  --thickness-nm D   absorber thickness [nm] (intrinsic absorber only)\n"
     "  --n-ion-cm3 N      an independently measured N_ion [cm^-3] (intrinsic: gives D)\n"
     "  --power n          n in ln(T^n/tau): 0, 1 or 2 (default 1)\n"
-    "  --model M          transient model: single (default), stretched, two\n";
+    "  --model M          transient model: single, stretched or two (two\n"
+    "                     exponentials of opposite sign: a cation and an anion)\n"
+    "  --components K     species sought: 1 (single, or stretched with --model),\n"
+    "                     2 (two), auto (default: two only when two components of\n"
+    "                     opposite sign stand above the noise, else one); each species\n"
+    "                     is named from its sign and the polarity; a component not\n"
+    "                     above its noise is reported absent, not fitted\n";
 
 static const char USAGE_TAIL[] =
     "  -o, --output OUT.h5  write the data, the per-temperature fits, the Arrhenius\n"
@@ -132,10 +139,21 @@ static int n_species(const idr_result *r) {
 static void json_species(const idr_result *r, const char *g) {
   printf("{\"sign\":\"%s\",\"dC_sign\":%d,", idr_app_attr_string(r, g, "sign"),
          (int)idr_app_attr(r, g, "dC_sign"));
-  static const char *const K[] = {
-      "dC_rel",         "Ea_eV",         "Ea_err_eV",    "Ea_regression_eV", "Ea_regression_err_eV",
-      "N_ion_cm3",      "N_ion_err_cm3", "D0_cm2_s",     "D0_err_cm2_s",     "D300_cm2_s",
-      "D300_err_cm2_s", "ND300_cm1_s",   "sigma300_S_cm"};
+  static const char *const K[] = {"dC_rel",
+                                  "Ea_eV",
+                                  "Ea_err_eV",
+                                  "Ea_regression_eV",
+                                  "Ea_regression_err_eV",
+                                  "N_ion_cm3",
+                                  "N_ion_err_cm3",
+                                  "D0_cm2_s",
+                                  "D0_err_cm2_s",
+                                  "D300_cm2_s",
+                                  "D300_err_cm2_s",
+                                  "ND300_cm1_s",
+                                  "sigma300_S_cm",
+                                  "n_present",
+                                  "n_window"};
   const size_t n = sizeof K / sizeof K[0];
   for (size_t i = 0; i < n; i++)
     idr_app_json_number(K[i], idr_app_attr(r, g, K[i]), i + 1 == n);
@@ -181,14 +199,16 @@ static void print_json(const idr_result *r) {
   printf("\"intrinsic\":%s,\"polarity\":\"%s\",",
          idr_app_attr(r, X, "intrinsic") != 0.0 ? "true" : "false",
          idr_app_attr_string(r, X, "polarity"));
-  printf("\"power\":%d,\"model\":\"%s\",", (int)idr_app_attr(r, X, "power"),
-         idr_app_attr_string(r, X, "model"));
+  printf("\"power\":%d,\"model\":\"%s\",\"components\":\"%s\",", (int)idr_app_attr(r, X, "power"),
+         idr_app_attr_string(r, X, "model"), idr_app_attr_string(r, X, "components"));
   size_t m = 0;
   idr_app_data(r, X "/T", &m);
   printf("\"temperatures\":%zu,\"temperatures_used\":%zu,", m, n_used(r, m));
   const char *note = idr_app_attr_string(r, X, "ND_note");
   if (note[0]) json_string("ND_note", note);
-  printf("\"global_fit\":%s", idr_app_attr(r, X, "global_fit") != 0.0 ? "true" : "false");
+  printf("\"global_fit\":%s,\"same_barrier\":%s",
+         idr_app_attr(r, X, "global_fit") != 0.0 ? "true" : "false",
+         idr_app_attr(r, X, "same_barrier") != 0.0 ? "true" : "false");
   size_t idx[MAX_TRUE], n_true = truth_groups(r, idx, MAX_TRUE);
   if (n_true > 0) {
     printf(",\"true\":[");
@@ -223,9 +243,10 @@ static void print_inputs(const extract_cmd *c, const idr_result *r) {
            isfinite(c->o.doping_cm3) ? "given" : "the result's absorber");
   else
     printf("  N_A           none: intrinsic absorber (Ea and tau; N_ion D from tau = R_ion C_s)\n");
-  printf("  eps_r         %g, %s model, ln(T^%d/tau) vs 1/T, polarity %s\n",
+  printf("  eps_r         %g, %s model (components %s), ln(T^%d/tau) vs 1/T, polarity %s\n",
          idr_app_attr(r, X, "eps_r"), idr_app_attr_string(r, X, "model"),
-         (int)idr_app_attr(r, X, "power"), idr_app_attr_string(r, X, "polarity"));
+         idr_app_attr_string(r, X, "components"), (int)idr_app_attr(r, X, "power"),
+         idr_app_attr_string(r, X, "polarity"));
 }
 
 static void print_species(const idr_result *r) {
@@ -253,8 +274,17 @@ static void print_species(const idr_result *r) {
     if (isfinite(A("D300_cm2_s")))
       printf("             D0 %.4g +/- %.2g cm^2/s, D(300 K) %.4g +/- %.2g cm^2/s\n", A("D0_cm2_s"),
              A("D0_err_cm2_s"), A("D300_cm2_s"), A("D300_err_cm2_s"));
+    if (n_species(r) == 2)
+      printf("             above the noise at %.0f temperatures, tau in the window at %.0f\n",
+             A("n_present"), A("n_window"));
 #undef A
   }
+  if (n_species(r) == 2 && idr_app_attr(r, X, "same_barrier") != 0.0)
+    printf("  note          both species have one Ea within their errors: possibly one "
+           "species whose transient is not one exponential (docs/validation_tid.md, V45)\n");
+  if (n_species(r) == 1 && strcmp(idr_app_attr_string(r, X, "components"), "1") != 0)
+    printf("  second species absent: no second component of opposite sign above the noise "
+           "with tau in the window at 2 temperatures\n");
 }
 
 /* One row of the per-temperature table. */
@@ -330,6 +360,10 @@ static int valued(extract_cmd *c, const char *name, const char *v) {
     if (strcmp(v, "single") && strcmp(v, "stretched") && strcmp(v, "two"))
       return idr_app_usage_error("extract", "--model needs single, stretched or two (got '%s')", v);
     o->model = v;
+  } else if (strcmp(name, "--components") == 0) {
+    if (strcmp(v, "1") && strcmp(v, "2") && strcmp(v, "auto"))
+      return idr_app_usage_error("extract", "--components needs 1, 2 or auto (got '%s')", v);
+    o->components = v;
   } else {
     if (strcmp(v, "pin") && strcmp(v, "nip"))
       return idr_app_usage_error("extract", "--polarity needs pin or nip (got '%s')", v);
@@ -363,8 +397,8 @@ static int parse_one(int argc, char **argv, int *i, extract_cmd *c) {
     c->json = 1;
     return 0;
   }
-  static const char *const VALUED[] = {"-o",      "--output", "--cv",      "--cv-range",
-                                       "--power", "--model",  "--polarity"};
+  static const char *const VALUED[] = {"-o",      "--output", "--cv",       "--cv-range",
+                                       "--power", "--model",  "--polarity", "--components"};
   const char *name = NULL;
   for (size_t k = 0; !name && k < sizeof VALUED / sizeof VALUED[0]; k++)
     if (k == 0 ? strcmp(a, "-o") == 0 : idr_app_is_opt(a, VALUED[k])) name = VALUED[k];

@@ -106,7 +106,7 @@ typedef struct idr_tid_spec {
   int threads;                     /* OpenMP threads, 0 = the runtime's default */
   /* extraction: Arrhenius power n in ln(T^n/tau) (default 1), model */
   int power;     /* 0, 1 or 2 */
-  int fit_model; /* 0 single, 1 stretched, 2 two (opposite signs) (default 0) */
+  int fit_model; /* 0 single, 1 stretched, 2 two (opposite signs), 3 auto (default 0) */
   /* absolute tolerance of the densities during the scan (default charge):
    * IDR_TID_ATOL_CHARGE rtol x the smallest charge density of the stack,
    * IDR_TID_ATOL_SOLVER solver.atol_density_cm3 as in every other protocol */

@@ -290,7 +290,7 @@ static const char *const KEYS[] = {"type",
                                    "light_relax_suns",
                                    "times_s",
                                    NULL};
-static const char *const MODELS[] = {"single", "stretched", "two", NULL};
+static const char *const MODELS[] = {"single", "stretched", "two", "auto", NULL};
 static const char *const ATOLS[] = {"charge", "solver", NULL};
 
 static void tid_defaults(void *spec) {

@@ -15,7 +15,10 @@
 #define OBJ_LEN 320
 
 const char *idr_tid_model_name(idr_transient_model m) {
-  return m == IDR_TRANSIENT_STRETCHED ? "stretched" : m == IDR_TRANSIENT_TWO_EXP ? "two" : "single";
+  return m == IDR_TRANSIENT_STRETCHED ? "stretched"
+         : m == IDR_TRANSIENT_TWO_EXP ? "two"
+         : m == IDR_TRANSIENT_AUTO    ? "auto"
+                                      : "single";
 }
 
 const char *idr_tid_sign_name(idr_ion_sign s) {
@@ -24,6 +27,11 @@ const char *idr_tid_sign_name(idr_ion_sign s) {
 
 const char *idr_tid_polarity_name(idr_tid_polarity p) {
   return p == IDR_POLARITY_PIN ? "pin" : p == IDR_POLARITY_NIP ? "nip" : "unknown";
+}
+
+/* What was asked of the number of components: "auto", "2" or "1". */
+static const char *components_name(idr_transient_model m) {
+  return m == IDR_TRANSIENT_AUTO ? "auto" : m == IDR_TRANSIENT_TWO_EXP ? "2" : "1";
 }
 
 static idr_status attrs(idr_rset *rs, const char *g, const char *const *names, const double *v,
@@ -48,12 +56,26 @@ static idr_status write_species(idr_rset *rs, const char *g, const idr_tid_speci
       "Ea_eV",       "Ea_err_eV",       "Ea_regression_eV", "Ea_regression_err_eV",
       "N_ion_cm3",   "N_ion_err_cm3",   "D0_cm2_s",         "D0_err_cm2_s",
       "D300_cm2_s",  "D300_err_cm2_s",  "dC_sign",          "dC_rel",
-      "ND300_cm1_s", "ND300_err_cm1_s", "sigma300_S_cm",    "sigma300_err_S_cm"};
-  const double v[] = {
-      sp->Ea_eV,       sp->Ea_err_eV,       sp->Ea_regression_eV, sp->Ea_regression_err_eV,
-      sp->N_ion_cm3,   sp->N_ion_err_cm3,   sp->D0_cm2_s,         sp->D0_err_cm2_s,
-      sp->D300_cm2_s,  sp->D300_err_cm2_s,  (double)sp->dC_sign,  sp->dC_rel,
-      sp->ND300_cm1_s, sp->ND300_err_cm1_s, sp->sigma300_S_cm,    sp->sigma300_err_S_cm};
+      "ND300_cm1_s", "ND300_err_cm1_s", "sigma300_S_cm",    "sigma300_err_S_cm",
+      "n_present",   "n_window"};
+  const double v[] = {sp->Ea_eV,
+                      sp->Ea_err_eV,
+                      sp->Ea_regression_eV,
+                      sp->Ea_regression_err_eV,
+                      sp->N_ion_cm3,
+                      sp->N_ion_err_cm3,
+                      sp->D0_cm2_s,
+                      sp->D0_err_cm2_s,
+                      sp->D300_cm2_s,
+                      sp->D300_err_cm2_s,
+                      (double)sp->dC_sign,
+                      sp->dC_rel,
+                      sp->ND300_cm1_s,
+                      sp->ND300_err_cm1_s,
+                      sp->sigma300_S_cm,
+                      sp->sigma300_err_S_cm,
+                      (double)sp->n_present,
+                      (double)sp->n_window};
   idr_status st = attrs(rs, g, names, v, sizeof v / sizeof v[0], err);
   if (!st) st = idr_rset_attr_string(rs, g, "sign", idr_tid_sign_name(sp->sign), err);
   return st;
@@ -68,6 +90,11 @@ static idr_status write_per_T(idr_rset *rs, const char *g, const idr_tid_extract
   if (!buf) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
   double *tau = buf, *tau_e = buf + 2 * m, *dC = buf + 4 * m, *dC_e = buf + 6 * m;
   double *Cinf = buf + 8 * m, *beta = buf + 9 * m;
+  double *pres = malloc(2 * m * sizeof *pres);
+  if (!pres) {
+    free(buf);
+    return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  }
   for (size_t j = 0; j < m; j++) {
     const idr_transient_fit *f = &x->per_T[j];
     Cinf[j] = f->C_inf;
@@ -78,6 +105,7 @@ static idr_status write_per_T(idr_rset *rs, const char *g, const idr_tid_extract
       tau_e[2 * j + c] = have ? f->tau_err_s[c] : NAN;
       dC[2 * j + c] = have ? f->dC[c] : NAN;
       dC_e[2 * j + c] = have ? f->dC_err[c] : NAN;
+      pres[2 * j + c] = x->present ? (double)x->present[2 * j + c] : 0.0;
     }
   }
   char p[OBJ_LEN];
@@ -90,7 +118,9 @@ static idr_status write_per_T(idr_rset *rs, const char *g, const idr_tid_extract
   if (!st) st = idr_rset_put_double_2d(rs, AT("dC_err"), dC_e, m, 2, C_units, err);
   if (!st) st = idr_rset_put_double(rs, AT("C_inf"), Cinf, m, C_units, err);
   if (!st) st = idr_rset_put_double(rs, AT("beta"), beta, m, "-", err);
+  if (!st) st = idr_rset_put_double_2d(rs, AT("present"), pres, m, 2, "-", err);
 #undef AT
+  free(pres);
   free(buf);
   return st;
 }
@@ -98,12 +128,22 @@ static idr_status write_per_T(idr_rset *rs, const char *g, const idr_tid_extract
 idr_status idr_tid_write_extraction(idr_rset *rs, const char *g, const idr_tid_extraction *x,
                                     const idr_tid_extraction_info *in, idr_error *err) {
   char p[OBJ_LEN];
-  static const char *const names[] = {"power",      "N_A_cm3",   "N_A_err_cm3", "eps_r",
-                                      "global_fit", "intrinsic", "C_s_F_m2"};
-  const double v[] = {(double)x->power,     in->N_A_cm3,          in->N_A_err_cm3, in->eps_r,
-                      (double)x->global_ok, (double)x->intrinsic, x->C_s};
+  static const char *const names[] = {"power",      "N_A_cm3",     "N_A_err_cm3", "eps_r",
+                                      "global_fit", "intrinsic",   "C_s_F_m2",    "n_species",
+                                      "by_sign",    "same_barrier"};
+  const double v[] = {(double)x->power,
+                      in->N_A_cm3,
+                      in->N_A_err_cm3,
+                      in->eps_r,
+                      (double)x->global_ok,
+                      (double)x->intrinsic,
+                      x->C_s,
+                      (double)x->n_species,
+                      (double)x->by_sign,
+                      (double)x->same_barrier};
   idr_status st = attrs(rs, g, names, v, sizeof v / sizeof v[0], err);
   if (!st) st = idr_rset_attr_string(rs, g, "model", idr_tid_model_name(x->model), err);
+  if (!st) st = idr_rset_attr_string(rs, g, "components", components_name(x->model_requested), err);
   if (!st) st = idr_rset_attr_string(rs, g, "polarity", idr_tid_polarity_name(x->polarity), err);
   if (!st) st = idr_rset_attr_string(rs, g, "dC_convention", "C_inf - C(t=0)", err);
   if (!st && x->ND_note[0]) st = idr_rset_attr_string(rs, g, "ND_note", x->ND_note, err);

@@ -203,8 +203,8 @@ static void test_setter_ranges(void **state) {
   assert_int_equal(idr_study_get_count(s, "protocol.temperatures_K", &n, &err), IDR_OK);
   assert_int_equal(n, 2);
   assert_int_equal(idr_study_set_string(s, "protocol.model", "cubic", &err), IDR_ERR_INPUT);
-  assert_non_null(
-      strstr(err.msg, "protocol.model: must be one of single | stretched | two (got 'cubic')"));
+  assert_non_null(strstr(
+      err.msg, "protocol.model: must be one of single | stretched | two | auto (got 'cubic')"));
   idr_error_clear(&err);
   assert_int_equal(idr_study_set_double(s, "ions[3].Ea_eV", 0.2, &err), IDR_ERR_INPUT);
   assert_non_null(strstr(err.msg, "ions[3].Ea_eV: no such ion (deck has 1)"));

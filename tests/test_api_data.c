@@ -225,7 +225,7 @@ static void test_extract_errors(void **state) {
   CASE(o.eps_r = -1.0, "--eps-r needs a number > 0");
   CASE(o.eps_r = NAN, "extract: missing --eps-r");
   CASE(o.data.cap_unit = "nanofarad", "--cap-unit: 'nanofarad' is not a unit of capacitance_F");
-  CASE(o.data.x_min = 5.0, "has 4 point(s) in the time window; the single fit needs at least 6");
+  CASE(o.data.x_min = 5.0, "has 4 point(s) in the time window; the auto fit needs at least 6");
   idr_extract_options_default(&o);
   o.eps_r = EPS_R;
   const double t2 = c->t[2];

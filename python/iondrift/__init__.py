@@ -427,7 +427,7 @@ def _curves(T, t, C, T_spread, C_units, keep):
 
 def extract(data=None, *, T=None, t=None, C=None, C_units="F", T_spread=None, eps_r=None,
             doping_cm3=None, cv=None, cv_range=None, area_cm2=None, thickness_nm=None,
-            n_ion_cm3=None, polarity=None, model="single", power=1, columns=None,
+            n_ion_cm3=None, polarity=None, model=None, components=None, power=1, columns=None,
             temp_unit=None, time_unit=None, cap_unit=None, temp_tol_K=0.5, t_min_s=None,
             t_max_s=None, skip_lines=0, on_warning=None):
     """The TID extraction of `iondrift extract` (docs/cli.md), on a file or arrays.
@@ -437,8 +437,10 @@ def extract(data=None, *, T=None, t=None, C=None, C_units="F", T_spread=None, ep
     [K] with t [s] and C (C_units "F" for a device, with area_cm2, or
     "F/m^2"): C of shape (len(T), len(t)), or one t and one C array per
     temperature. The other arguments are the command's options (eps_r for
-    --eps-r, cv for --cv, cv_range=(lo, hi) [V], ...). Returns a Result
-    with the layout of `extract -o`: r.attrs("extraction/species_0")["Ea_eV"],
+    --eps-r, cv for --cv, cv_range=(lo, hi) [V], components=1, 2 or "auto"
+    for --components: neither model nor components is auto, ...). Returns a
+    Result with the layout of `extract -o`: r.attrs("extraction/species_0")["Ea_eV"]
+    (species_1 when r.attrs("extraction")["n_species"] is 2),
     r["data/t"], r.write("x.h5"). Warnings go to on_warning(msg), else are
     issued as iondrift.DataWarning."""
     o = _lib.ExtractOptions()
@@ -450,6 +452,7 @@ def extract(data=None, *, T=None, t=None, C=None, C_units="F", T_spread=None, ep
     o.cv_V_lo, o.cv_V_hi = _range(cv_range)
     o.polarity = _b(polarity) if polarity else None
     o.model = _b(model) if model else None
+    o.components = _b(str(components)) if components is not None else None
     o.power = int(power)
     _data_options(o.data, columns, skip_lines,
                   {"temp_unit": temp_unit, "time_unit": time_unit, "cap_unit": cap_unit},

@@ -63,7 +63,8 @@ class ExtractOptions(ctypes.Structure):
     _fields_ = [("eps_r", _D), ("doping_cm3", _D), ("cv_file", ctypes.c_char_p), ("cv_V_lo", _D),
                 ("cv_V_hi", _D), ("area_cm2", _D), ("thickness_nm", _D), ("n_ion_cm3", _D),
                 ("polarity", ctypes.c_char_p), ("model", ctypes.c_char_p),
-                ("power", ctypes.c_int), ("data", DataOptions), ("on_warning", WARNING_FN),
+                ("components", ctypes.c_char_p), ("power", ctypes.c_int), ("data", DataOptions),
+                ("on_warning", WARNING_FN),
                 ("user", ctypes.c_void_p)]
 
 

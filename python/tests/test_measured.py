@@ -60,6 +60,27 @@ def test_two_species_json(tmp_path):
     assert [r.attrs("extraction/species_%d" % c)["sign"] for c in (0, 1)] == ["cation", "anion"]
 
 
+def test_components():
+    """The default finds both species (auto), as the command line does; pin and
+    nip swap the names; components=1 keeps one; a contradiction raises."""
+    j = json.loads(cli("extract", TWO, "--eps-r", "46.9", "--doping-cm3", "1e17", "--polarity",
+                       "pin", "--json").stdout)
+    r = iondrift.extract(TWO, eps_r=46.9, doping_cm3=1e17, polarity="pin")
+    x = r.attrs("extraction")
+    assert x["components"] == j["components"] == "auto"
+    assert x["n_species"] == 2 and x["model"] == "two"
+    for c, sp in enumerate(j["species"]):
+        a = r.attrs("extraction/species_%d" % c)
+        assert a["sign"] == sp["sign"] and a["n_present"] == sp["n_present"] == 6
+        assert a["Ea_eV"] == pytest.approx(sp["Ea_eV"], rel=SAME_CODE_REL)
+    n = iondrift.extract(TWO, eps_r=46.9, doping_cm3=1e17, polarity="nip", components="auto")
+    assert [n.attrs("extraction/species_%d" % c)["sign"] for c in (0, 1)] == ["anion", "cation"]
+    one = iondrift.extract(TWO, eps_r=46.9, doping_cm3=1e17, polarity="pin", components=1)
+    assert one.attrs("extraction")["n_species"] == 1
+    with pytest.raises(iondrift.InputError, match="contradict"):
+        iondrift.extract(TWO, eps_r=46.9, doping_cm3=1e17, model="single", components=2)
+
+
 def test_extract_arrays_equal_file():
     """The curves of a lab export passed as arrays give the file's bits."""
     f = iondrift.extract(LAB, eps_r=46.9, doping_cm3=1e17, polarity="pin")
