@@ -76,6 +76,9 @@ static void print_truth(const idr_result *r, int intrinsic) {
     if (intrinsic)
       printf("            N_ion D(300 K) = %.4g cm^-1 s^-1\n",
              idr_app_attr(r, e.name, "N_ion_cm3") * idr_app_attr(r, e.name, "D300_cm2_s"));
+    const double sat = idr_app_attr(r, e.name, "Ea_saturated_eV");
+    if (isfinite(sat)) /* barrier lowering by the photocarriers (docs/light.md) */
+      printf("            under light Ea - dEa theta, down to %.4f eV at theta = 1\n", sat);
   }
 }
 
