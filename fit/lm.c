@@ -153,6 +153,7 @@ static void iterate(gsl_multifit_nlinear_workspace *w, lm_ctx *c, const fit_lm_s
     if (st != GSL_SUCCESS) break; /* GSL_ENOPROG: no step lowers the cost any more */
     /* an accepted step that lowered the cost by less than the tolerance */
     if (prev - cost <= fmax(stop->cost_abs, stop->cost_rel * cost)) break;
+    if (stop->abandon_after > 0 && it >= stop->abandon_after && cost > stop->abandon_above) break;
     prev = cost;
     int info = 0;
     if (gsl_multifit_nlinear_test(FIT_LM_XTOL, FIT_LM_GTOL, FIT_LM_FTOL, &info, w) == GSL_SUCCESS)
@@ -173,7 +174,7 @@ idr_status idr_fit_lm(fit_eval *e, const int *free, double *z, double *cost, dou
     return idr_error_set(err, IDR_ERR_INPUT, "fit: no free parameter");
   }
   gsl_multifit_nlinear_parameters prm = gsl_multifit_nlinear_default_parameters();
-  prm.trs = gsl_multifit_nlinear_trs_lmaccel;
+  prm.trs = stop->accel ? gsl_multifit_nlinear_trs_lmaccel : gsl_multifit_nlinear_trs_lm;
   prm.scale = gsl_multifit_nlinear_scale_more;
   gsl_multifit_nlinear_fdf fdf = {lm_f, lm_df, NULL, p->n, c.nf, &c, 0, 0, 0};
   gsl_multifit_nlinear_workspace *w =
