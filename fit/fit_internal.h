@@ -44,9 +44,10 @@
 /* Without a profile: a 95 % linearized interval wider than this fraction of
  * the range (fitting scale) is not identifiable */
 #define FIT_WIDE_FRACTION 0.5
-/* The main fit stops when an accepted step lowers chi2 by less than this
- * (in units of the covariance scale: chi2/dof when a sigma is relative):
- * the estimate is then within ~0.03 standard errors of the minimum */
+/* The main fit stops when the Gauss-Newton model predicts a further chi2
+ * decrease below this (in units of the covariance scale: chi2/dof when a
+ * sigma is relative): the estimate is then within ~0.03 standard errors of
+ * the minimum (a decrease of d means sqrt(d) standard errors) */
 #define FIT_LM_DCHI2_TOL 1e-3
 /* A later start is abandoned when after FIT_ABANDON_ITERS iterations its cost
  * is still FIT_ABANDON_FACTOR times the best final cost so far */
@@ -171,8 +172,9 @@ typedef struct fit_lm_report {
 } fit_lm_report;
 typedef void (*fit_lm_report_fn)(void *user, const fit_lm_report *r);
 
-/* When to stop: max_iter iterations, or an accepted step that lowers the
- * cost by <= max(cost_abs, cost_rel * cost), or GSL's tests (step, gradient). */
+/* When to stop: max_iter iterations, or an accepted step after which the
+ * Gauss-Newton model predicts a further decrease of the cost <=
+ * max(cost_abs, cost_rel * cost), or GSL's tests (step, gradient). */
 typedef struct fit_lm_stop {
   int max_iter;
   double cost_abs, cost_rel;
