@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT   ?= out
 PREFIX     ?= /usr/local
 
-.PHONY: all deps configure build demo test test-fast asan bench bench-sweep sweep-map stress install format format-check clean tas-figures fit-example
+.PHONY: all deps configure build demo test test-fast asan bench bench-sweep sweep-map stress install format format-check clean tas-figures fit-example fit-coverage bench-fit
 
 all: build
 
@@ -73,6 +73,18 @@ fit-example: build
 	@/usr/bin/python3 examples/fit/make_data.py ./$(BUILD)/app/iondrift
 	@mkdir -p $(DEMO_OUT)
 	@./$(BUILD)/app/iondrift fit examples/fit/fit.yaml -o $(DEMO_OUT)/fit_example.h5
+
+# The fit's bench (bench/README.md): a 3-parameter fit to 11 temperatures on
+# 1 and 2 threads (target < 60 s on 2 cores).
+bench-fit: build
+	@mkdir -p $(BUILD)/bench/fit
+	@IONDRIFT_MATERIALS=$(CURDIR)/materials/data ./$(BUILD)/bench/fit_bench $(BUILD)/bench/fit
+
+# F5 (docs/validation.md): the coverage of the fit's 68 % profile intervals
+# over 20 noise seeds (~4 min of CPU; too long for the suite).
+fit-coverage: build
+	@mkdir -p $(BUILD)/fit_coverage
+	@IONDRIFT_MATERIALS=$(CURDIR)/materials/data ./$(BUILD)/validation/fit_more F5 $(BUILD)/fit_coverage 20
 
 # The long stress grid (docs/validation.md): `iondrift run` of the example
 # deck at STRESS_POINTS random (T, Ea, N_ion, N_A, pulse) points, every core;

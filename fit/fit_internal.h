@@ -44,9 +44,15 @@
 /* Without a profile: a 95 % linearized interval wider than this fraction of
  * the range (fitting scale) is not identifiable */
 #define FIT_WIDE_FRACTION 0.5
-/* The main fit stops when an accepted step lowers the cost by less than
- * this fraction */
-#define FIT_LM_COST_REL 1e-7
+/* The main fit stops when the Gauss-Newton model predicts a further chi2
+ * decrease below this (in units of the covariance scale: chi2/dof when a
+ * sigma is relative): the estimate is then within ~0.03 standard errors of
+ * the minimum (a decrease of d means sqrt(d) standard errors) */
+#define FIT_LM_DCHI2_TOL 1e-3
+/* A later start is abandoned when after FIT_ABANDON_ITERS iterations its cost
+ * is still FIT_ABANDON_FACTOR times the best final cost so far */
+#define FIT_ABANDON_ITERS 4
+#define FIT_ABANDON_FACTOR 2.0
 /* Singular values of the weighted Jacobian below this fraction of the
  * largest: a direction the data do not determine (infinite error) */
 #define FIT_SVD_RCOND 1e-10
@@ -166,11 +172,17 @@ typedef struct fit_lm_report {
 } fit_lm_report;
 typedef void (*fit_lm_report_fn)(void *user, const fit_lm_report *r);
 
-/* When to stop: max_iter iterations, or an accepted step that lowers the
- * cost by <= max(cost_abs, cost_rel * cost), or GSL's tests (step, gradient). */
+/* When to stop: max_iter iterations, or an accepted step after which the
+ * Gauss-Newton model predicts a further decrease of the cost <=
+ * max(cost_abs, cost_rel * cost), or GSL's tests (step, gradient). */
 typedef struct fit_lm_stop {
   int max_iter;
   double cost_abs, cost_rel;
+  int accel; /* 1: geodesic acceleration (one more evaluation per iteration) */
+  /* give up after abandon_after iterations while the cost is still above
+   * abandon_above (a start in a worse basin than a run before it; 0: never) */
+  int abandon_after;
+  double abandon_above;
 } fit_lm_stop;
 
 /* Minimize sum r^2 over the free parameters (free[k] 1) from z (all n_par

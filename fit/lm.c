@@ -13,6 +13,7 @@
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit_nlinear.h>
 
 #include <math.h>
@@ -23,7 +24,8 @@
 #define FIT_LM_XTOL 1e-6
 #define FIT_LM_GTOL 1e-8
 #define FIT_LM_FTOL 1e-10
-#define FIT_LM_CACHE 4 /* residual vectors kept by position */
+#define FIT_LM_CACHE 4     /* residual vectors kept by position */
+#define FIT_GN_RIDGE 1e-12 /* relative ridge of J^T J in the decrement */
 
 typedef struct lm_ctx {
   fit_eval *e;
@@ -131,12 +133,39 @@ static double sumsq(const gsl_vector *f) {
   return s;
 }
 
-/* The iterations; w initialized. Returns GSL's last status. */
+/* Scratch of the Gauss-Newton decrement (allocated once per LM run). */
+typedef struct gn_work {
+  gsl_matrix *A; /* J^T J [nf x nf] */
+  gsl_vector *b, *x;
+} gn_work;
+
+/* The cost decrease the Gauss-Newton model still predicts at the current
+ * point, f^T J (J^T J)^-1 J^T f (the squared norm of f projected onto the
+ * columns of J): small when the minimum is reached, however slowly LM
+ * crawls along a correlated valley (where the decrease per step is small
+ * but the remaining one is not). A tiny ridge keeps a singular J^T J
+ * solvable. */
+static double gn_decrement(const gsl_matrix *J, const gsl_vector *f, gn_work *g) {
+  gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, J, J, 0.0, g->A);
+  gsl_blas_dgemv(CblasTrans, 1.0, J, f, 0.0, g->b);
+  double tr = 0.0;
+  for (size_t k = 0; k < g->A->size1; k++)
+    tr += gsl_matrix_get(g->A, k, k);
+  for (size_t k = 0; k < g->A->size1; k++)
+    *gsl_matrix_ptr(g->A, k, k) += FIT_GN_RIDGE * tr / (double)g->A->size1 + 1e-300;
+  if (gsl_linalg_cholesky_decomp1(g->A) != GSL_SUCCESS ||
+      gsl_linalg_cholesky_solve(g->A, g->b, g->x) != GSL_SUCCESS)
+    return INFINITY;
+  double d = 0.0;
+  gsl_blas_ddot(g->b, g->x, &d);
+  return d;
+}
+
+/* The iterations; w initialized. */
 static void iterate(gsl_multifit_nlinear_workspace *w, lm_ctx *c, const fit_lm_stop *stop,
-                    const char *stage, fit_lm_report_fn fn, void *user, int *iters) {
+                    gn_work *g, const char *stage, fit_lm_report_fn fn, void *user, int *iters) {
   double zprev[FIT_MAX_PARAMS], z[FIT_MAX_PARAMS];
   z_of_x(c, gsl_multifit_nlinear_position(w), zprev);
-  double prev = sumsq(gsl_multifit_nlinear_residual(w));
   int it = 0;
   for (it = 1; it <= stop->max_iter; it++) {
     int st = gsl_multifit_nlinear_iterate(w);
@@ -151,9 +180,11 @@ static void iterate(gsl_multifit_nlinear_workspace *w, lm_ctx *c, const fit_lm_s
       fn(user, &rep);
     }
     if (st != GSL_SUCCESS) break; /* GSL_ENOPROG: no step lowers the cost any more */
-    /* an accepted step that lowered the cost by less than the tolerance */
-    if (prev - cost <= fmax(stop->cost_abs, stop->cost_rel * cost)) break;
-    prev = cost;
+    /* the decrease still predicted is below the tolerance */
+    const double tol = fmax(stop->cost_abs, stop->cost_rel * cost);
+    if (gn_decrement(gsl_multifit_nlinear_jac(w), gsl_multifit_nlinear_residual(w), g) <= tol)
+      break;
+    if (stop->abandon_after > 0 && it >= stop->abandon_after && cost > stop->abandon_above) break;
     int info = 0;
     if (gsl_multifit_nlinear_test(FIT_LM_XTOL, FIT_LM_GTOL, FIT_LM_FTOL, &info, w) == GSL_SUCCESS)
       break;
@@ -173,7 +204,7 @@ idr_status idr_fit_lm(fit_eval *e, const int *free, double *z, double *cost, dou
     return idr_error_set(err, IDR_ERR_INPUT, "fit: no free parameter");
   }
   gsl_multifit_nlinear_parameters prm = gsl_multifit_nlinear_default_parameters();
-  prm.trs = gsl_multifit_nlinear_trs_lmaccel;
+  prm.trs = stop->accel ? gsl_multifit_nlinear_trs_lmaccel : gsl_multifit_nlinear_trs_lm;
   prm.scale = gsl_multifit_nlinear_scale_more;
   gsl_multifit_nlinear_fdf fdf = {lm_f, lm_df, NULL, p->n, c.nf, &c, 0, 0, 0};
   gsl_multifit_nlinear_workspace *w =
@@ -193,7 +224,16 @@ idr_status idr_fit_lm(fit_eval *e, const int *free, double *z, double *cost, dou
     fit_lm_report rep = {stage, 0, sumsq(gsl_multifit_nlinear_residual(w)), 0.0};
     fn(user, &rep);
   }
-  iterate(w, &c, stop, stage, fn, user, iters);
+  gn_work g = {gsl_matrix_alloc(c.nf, c.nf), gsl_vector_alloc(c.nf), gsl_vector_alloc(c.nf)};
+  if (!g.A || !g.b || !g.x) {
+    st = idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
+  } else {
+    iterate(w, &c, stop, &g, stage, fn, user, iters);
+  }
+  gsl_matrix_free(g.A);
+  gsl_vector_free(g.b);
+  gsl_vector_free(g.x);
+  if (st) goto out_free;
   const gsl_vector *x = gsl_multifit_nlinear_position(w);
   z_of_x(&c, x, z);
   *cost = sumsq(gsl_multifit_nlinear_residual(w));

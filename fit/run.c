@@ -109,7 +109,13 @@ static idr_status refine(idr_fit *f, fit_eval *e, reporter *rp, idr_error *err) 
   for (size_t k = 0; k < p->n_par; k++)
     all_free[k] = 1;
   idr_status st = IDR_OK;
-  const fit_lm_stop stop = {p->max_iter, 0.0, FIT_LM_COST_REL};
+  const double dof = (double)(p->n - p->n_par);
+  fit_lm_stop stop = {p->max_iter,
+                      p->any_relative ? 0.0 : FIT_LM_DCHI2_TOL,
+                      p->any_relative ? FIT_LM_DCHI2_TOL / dof : 0.0,
+                      1,
+                      0,
+                      0.0};
   f->uq.chi2 = INFINITY;
   for (int r = 0; r < p->refine && !st; r++) {
     const size_t j = order[r];
@@ -120,7 +126,7 @@ static idr_status refine(idr_fit *f, fit_eval *e, reporter *rp, idr_error *err) 
     char stage[48];
     snprintf(stage, sizeof stage, "start %d/%d", r + 1, p->refine);
     st = idr_fit_lm(e, all_free, z, &cost, J, &stop, stage, lm_report, rp, &iters, err);
-    if (!st && cost < f->uq.chi2) {
+    if (!st && cost < f->uq.chi2) { /* an abandoned run costs more than twice the best */
       f->uq.chi2 = cost;
       memcpy(f->uq.z, z, sizeof z);
       memcpy(f->z_start, f->design_z + j * p->n_par, p->n_par * sizeof *z);
@@ -128,6 +134,9 @@ static idr_status refine(idr_fit *f, fit_eval *e, reporter *rp, idr_error *err) 
       f->best_start = (int)j;
       f->lm_iters = iters;
     }
+    /* later starts give up early in a worse basin */
+    stop.abandon_after = FIT_ABANDON_ITERS;
+    stop.abandon_above = FIT_ABANDON_FACTOR * f->uq.chi2;
   }
   free(order);
   free(J);

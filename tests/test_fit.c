@@ -139,7 +139,7 @@ static void test_spec_reader(void **state) {
   }
   /* sigma_rel: each point's sigma is its C times sigma_rel */
   assert_true(fabs(p->sigma[3] - 2.385e-4 * p->y[3]) <= 1e-25);
-  assert_true(p->y[0] == 1.148163e-08 && p->x[4] == 0.1);
+  assert_true(p->y[0] == 1.149188670e-08 && p->x[4] == 0.1);
   assert_non_null(strstr(idr_fit_resolved(f), "scale: log, start: 3e+15"));
   assert_non_null(strstr(idr_fit_resolved(f), "fit_C_inf: true, curves: 2"));
   idr_fit_free(&f);
@@ -151,8 +151,7 @@ static void test_spec_reader(void **state) {
 
 /* Simulate the deck's protocol proto at N_A = 1e17 and write the C of a
  * 0.1 cm^2 device against x (dataset xname) as a CSV with column xcol. */
-static void simulate_csv(const char *proto, const char *xname, const char *xcol,
-                         const char *path) {
+static void simulate_csv(const char *proto, const char *xname, const char *xcol, const char *path) {
   idr_error err;
   idr_error_clear(&err);
   idr_study *s = NULL;
@@ -220,8 +219,10 @@ static void test_fit_cf(void **state) {
 int main(void) {
   setenv("IONDRIFT_MATERIALS", IDR_MATERIALS_DIR, 0);
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_mapping_round_trip), cmocka_unit_test(test_mapping_derivative),
-      cmocka_unit_test(test_spec_reader),        cmocka_unit_test(test_fit_cv),
+      cmocka_unit_test(test_mapping_round_trip),
+      cmocka_unit_test(test_mapping_derivative),
+      cmocka_unit_test(test_spec_reader),
+      cmocka_unit_test(test_fit_cv),
       cmocka_unit_test(test_fit_cf),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,9 @@ What is drawn (docs/plots.md):
                V(t), the potential, ion and carrier profiles
   equilibrate  the equilibrium profiles
   reproduce    the reproduction figure (tools/plot_reproduce.py)
+  fit          `iondrift fit -o`: the data against the best fit per data set
+               (one colour per temperature), the weighted residuals, the
+               profile likelihoods with their 68 % and 95 % levels
   sweep        a sweep's results.h5: the bias map of the TID analysis
                (extracted / true Ea and N_ion against N_ion / N_A), else each
                output against the first numeric axis
@@ -45,6 +48,8 @@ def kind_of(f):
         return "tas-extract"
     if attr(f, "command") == "sweep":
         return "sweep"
+    if attr(f, "command") == "fit":
+        return "fit"
     for k in ("tid", "tas", "cf", "cv", "transient", "equilibrium"):
         if k in f:
             return k
@@ -52,9 +57,13 @@ def kind_of(f):
 
 
 def draw(f, path, kind):
-    from idrplot import smallsignal, sweep, tas, tid, waveform
+    from idrplot import fitplot, smallsignal, sweep, tas, tid, waveform
     from idrplot.common import title_of
 
+    if kind == "fit":
+        spec = f.attrs.get("spec", b"?")
+        spec = spec.decode() if isinstance(spec, bytes) else str(spec)
+        return fitplot.figure(f, path, "iondrift fit %s" % spec)
     if kind == "sweep":
         return sweep.figure(f, path, title_of(f, path, "sweep"))
     if kind == "tid":

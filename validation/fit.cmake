@@ -17,10 +17,47 @@ foreach(spec ${IDR_FIT_BAD_SPECS})
   set_tests_properties(validation.fit.bad_spec.${name} PROPERTIES LABELS "validation;sanitize"
     TIMEOUT 60 ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
 endforeach()
+add_library(idr_fit_synth STATIC ${idr_fit_dir}/fit_synth.c)
+target_link_libraries(idr_fit_synth PUBLIC iondrift_all)
+target_include_directories(idr_fit_synth PUBLIC ${idr_fit_dir})
+idr_target_defaults(idr_fit_synth)
 add_executable(fit_recover ${idr_fit_dir}/fit_recover.c)
-target_link_libraries(fit_recover PRIVATE idr_vharness)
+target_link_libraries(fit_recover PRIVATE idr_vharness idr_fit_synth)
 idr_target_defaults(fit_recover)
 target_compile_definitions(fit_recover PRIVATE IDR_SOURCE_DIR="${IDR_SOURCE_DIR}")
 add_test(NAME validation.fit.F1_F2 COMMAND fit_recover ${idr_fit_out})
 set_tests_properties(validation.fit.F1_F2 PROPERTIES LABELS validation TIMEOUT 900
   ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
+# F3 (model error), F4 (the biased anion); F5 (coverage over 20 seeds, ~4
+# min of CPU) is `make fit-coverage`
+add_executable(fit_more ${idr_fit_dir}/fit_more.c)
+target_link_libraries(fit_more PRIVATE idr_vharness idr_fit_synth)
+idr_target_defaults(fit_more)
+target_compile_definitions(fit_more PRIVATE IDR_SOURCE_DIR="${IDR_SOURCE_DIR}")
+foreach(c F3 F4)
+  add_test(NAME validation.fit.${c} COMMAND fit_more ${c} ${idr_fit_out})
+  set_tests_properties(validation.fit.${c} PROPERTIES LABELS validation TIMEOUT 900
+    ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
+endforeach()
+# The fit's bench (bench/fit_bench.c, `make bench-fit`): built here, beside
+# the validation helpers it shares, into build/bench/
+add_executable(fit_bench ${PROJECT_SOURCE_DIR}/bench/fit_bench.c)
+target_link_libraries(fit_bench PRIVATE idr_fit_synth)
+idr_target_defaults(fit_bench)
+target_compile_definitions(fit_bench PRIVATE IDR_SOURCE_DIR="${IDR_SOURCE_DIR}")
+set_target_properties(fit_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
+# The command line on a small spec (--json), and the figure of its result
+add_test(NAME validation.fit.cli_smoke
+  COMMAND $<TARGET_FILE:iondrift> fit ${idr_fit_dir}/smoke.yaml -o ${idr_fit_out}/smoke.h5 --json -q)
+set_tests_properties(validation.fit.cli_smoke PROPERTIES LABELS validation TIMEOUT 300
+  ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}" FIXTURES_SETUP fit_smoke
+  PASS_REGULAR_EXPRESSION "Ea_eV.*\"identifiable\":true")
+execute_process(COMMAND /usr/bin/python3 -c "import h5py, numpy, matplotlib"
+  RESULT_VARIABLE idr_fit_plt OUTPUT_QUIET ERROR_QUIET)
+if(idr_fit_plt EQUAL 0 AND NOT IDR_SANITIZE)
+  add_test(NAME validation.fit.plot
+    COMMAND ${CMAKE_COMMAND} -DIONDRIFT=$<TARGET_FILE:iondrift> -DRESULT=${idr_fit_out}/smoke.h5
+            -DFIGURE=${idr_fit_out}/smoke.png -P ${PROJECT_SOURCE_DIR}/app/tests/plot_check.cmake)
+  set_tests_properties(validation.fit.plot PROPERTIES LABELS "validation;plot" TIMEOUT 120
+    FIXTURES_REQUIRED fit_smoke)
+endif()

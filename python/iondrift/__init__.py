@@ -37,7 +37,7 @@ import numpy as np
 from . import _lib
 
 __all__ = ["run", "Study", "Result", "Error", "InputError", "DataWarning", "ExtractionWarning",
-           "extract", "mott_schottky", "tas_extract", "version"]
+           "extract", "mott_schottky", "tas_extract", "fit", "Fit", "version"]
 
 _lib_ = _lib.lib
 
@@ -126,12 +126,13 @@ def _is_path(deck):
 class Result:
     """The result of a run: the contents of the result file, by HDF5 name."""
 
-    def __init__(self, handle, study_name=None):
+    def __init__(self, handle, study_name=None, owner=None):
         self._h = ctypes.c_void_p(handle)
         self.study = study_name
+        self._owner = owner  # a result borrowed from its owner (a fit) is not freed here
 
     def __del__(self):
-        if getattr(self, "_h", None) and self._h.value:
+        if getattr(self, "_h", None) and self._h.value and getattr(self, "_owner", None) is None:
             _lib_.idr_result_free(ctypes.byref(self._h))
 
     def _entry(self, name):
@@ -525,3 +526,34 @@ def mott_schottky(data=None, *, V=None, C=None, area_cm2=None, eps_r=None, range
     return _analyse(lambda h, e: _lib_.idr_mott_schottky_arrays(
         Va.ctypes.data_as(_lib._DP), Ca.ctypes.data_as(_lib._DP), Va.size, ctypes.byref(o), h, e),
         o, on_warning)
+
+
+# ---- the device-model fit (docs/fit.md) ---------------------------------------------
+
+from . import _fit  # noqa: E402  (after Result, which a fit's result is)
+
+
+class Fit(_fit.Fit):
+    """A fitted model: .parameters (a list of dicts: path, units, value,
+    stderr, start, ci68, ci95, intervals, identifiable, log_scale),
+    .chi2_reduced, .points, .simulations, .warnings (a list), .spec_yaml,
+    .result (the result file's contents by name), .write(h5)."""
+
+    def write(self, h5):
+        """Write the result file (what `iondrift fit -o h5` writes)."""
+        st, err = super().write(h5)
+        _check(st, err)
+
+
+def fit(spec, threads=0, profiles=True, progress=None):
+    """Run the fit spec (a file, docs/fit.md) as `iondrift fit` does: the
+    spec and its data checked first (InputError with file:line:col), then
+    the fit on `threads` OpenMP threads (0: the default) without the GIL;
+    profiles=False skips the profile likelihoods. progress(dict(stage, iter,
+    cost, step, simulations, elapsed_s)) is called in this thread; an
+    exception it raises is raised once the fit has finished."""
+    st, err, f, raised = _fit.run_fit(spec, threads, profiles, progress, Result, Fit)
+    if raised:
+        raise raised[0]
+    _check(st, err)
+    return f

@@ -22,12 +22,10 @@
  *   fit_recover WORKDIR
  */
 #define _POSIX_C_SOURCE 200809L
+#include "fit_synth.h"
 #include "harness.h"
-#include "iondrift.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -42,86 +40,11 @@
 #define N_TRUE 1e16
 #define D0_TRUE 1.1e-6
 
-typedef struct synth {
-  size_t nT, nt;
-  double T[16], t[64];
-  double *C; /* [nT][nt] of the device [F], noisy */
-  double sigma_F;
-} synth;
-
-static int simulate(synth *d) {
-  idr_error err;
-  idr_error_clear(&err);
-  idr_study *s = NULL;
-  idr_result *r = NULL;
-  idr_dataset T, t, C;
-  if (idr_study_load(DECK, NULL, 0, &s, &err) || idr_study_run(s, 0, NULL, NULL, &r, &err) ||
-      idr_result_dataset(r, "tid/T", &T, &err) || idr_result_dataset(r, "tid/t", &t, &err) ||
-      idr_result_dataset(r, "tid/C", &C, &err)) {
-    fprintf(stderr, "fit_recover: %s\n", err.msg);
-    idr_study_free(&s);
-    return 0;
-  }
-  d->nT = T.dims[0];
-  d->nt = t.dims[0];
-  memcpy(d->T, T.data, d->nT * sizeof(double));
-  memcpy(d->t, t.data, d->nt * sizeof(double));
-  d->C = malloc(d->nT * d->nt * sizeof *d->C);
-  double amp = 0.0;
-  for (size_t j = 0; j < d->nT; j++) {
-    const double *c = (const double *)C.data + j * d->nt;
-    amp = fmax(amp, fabs(c[d->nt - 1] - c[0]) * AREA_CM2 * 1e-4);
-    for (size_t k = 0; k < d->nt; k++)
-      d->C[j * d->nt + k] = c[k] * AREA_CM2 * 1e-4;
-  }
-  d->sigma_F = NOISE_FRACTION * amp;
-  gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(g, SEED);
-  for (size_t i = 0; i < d->nT * d->nt; i++)
-    d->C[i] += gsl_ran_gaussian(g, d->sigma_F);
-  gsl_rng_free(g);
-  idr_result_free(&r);
-  idr_study_free(&s);
-  return 1;
-}
-
-/* The data (temperatures [j0, j1)) as a lab export dir/name. */
-static int write_csv(const synth *d, size_t j0, size_t j1, const char *path) {
-  FILE *f = fopen(path, "w");
-  if (!f) return 0;
-  fprintf(f, "# synthetic: iondrift at the truth of %s, 1 %% noise (fit_recover.c)\n",
-          "validation/fit/device.yaml");
-  fprintf(f, "temperature_K,time_s,capacitance_F\n");
-  for (size_t j = j0; j < j1; j++)
-    for (size_t k = 0; k < d->nt; k++)
-      fprintf(f, "%.17g,%.17g,%.17g\n", d->T[j], d->t[k], d->C[j * d->nt + k]);
-  return fclose(f) == 0;
-}
-
-static idr_fit *fit_spec(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  if (!f) return NULL;
-  fputs(text, f);
-  fclose(f);
-  idr_error err;
-  idr_error_clear(&err);
-  idr_fit *fit = NULL;
-  idr_fit_run_options o;
-  idr_fit_run_options_default(&o);
-  o.threads = 2;
-  if (idr_fit_load(path, &fit, &err) || idr_fit_run(fit, &o, &err)) {
-    fprintf(stderr, "fit_recover: %s\n", err.msg);
-    idr_fit_free(&fit);
-    return NULL;
-  }
-  return fit;
-}
-
 static void f1_recovery(idr_vcase *vc, const synth *d, const char *dir) {
   char csv[1024], spec[1024], text[4096];
   snprintf(csv, sizeof csv, "%s/f1_tid.csv", dir);
   snprintf(spec, sizeof spec, "%s/f1.yaml", dir);
-  if (!idr_vcheck_true(vc, "F1 data written", write_csv(d, 0, d->nT, csv))) return;
+  if (!idr_vcheck_true(vc, "F1 data written", synth_write_csv(d, 0, d->nT, csv))) return;
   snprintf(text, sizeof text,
            "deck: %s\n"
            "data:\n  - {type: tid, file: f1_tid.csv, sigma_F: %.17g}\n"
@@ -134,7 +57,7 @@ static void f1_recovery(idr_vcase *vc, const synth *d, const char *dir) {
            "profile: true}\n"
            "starts: 1\n",
            DECK, d->sigma_F, AREA_CM2, EA_TRUE + 0.05, 3 * N_TRUE, D0_TRUE / 3);
-  idr_fit *fit = fit_spec(spec, text);
+  idr_fit *fit = synth_fit(spec, text, 2, 0);
   if (!idr_vcheck_true(vc, "F1 fit ran", fit != NULL)) return;
   const double truth[3] = {EA_TRUE, N_TRUE, D0_TRUE};
   for (size_t k = 0; k < 3; k++) {
@@ -164,7 +87,7 @@ static void f2_one_temperature(idr_vcase *vc, const synth *d, const char *dir) {
   char csv[1024], spec[1024], text[4096];
   snprintf(csv, sizeof csv, "%s/f2_tid.csv", dir);
   snprintf(spec, sizeof spec, "%s/f2.yaml", dir);
-  if (!idr_vcheck_true(vc, "F2 data written", write_csv(d, 0, 1, csv))) return;
+  if (!idr_vcheck_true(vc, "F2 data written", synth_write_csv(d, 0, 1, csv))) return;
   snprintf(text, sizeof text,
            "deck: %s\n"
            "data:\n  - {type: tid, file: f2_tid.csv, sigma_F: %.17g}\n"
@@ -174,7 +97,7 @@ static void f2_one_temperature(idr_vcase *vc, const synth *d, const char *dir) {
            "  - {path: ions.0.D0_cm2_s, min: 1e-9, max: 1e-1, scale: log, start: %g}\n"
            "starts: 1\n",
            DECK, d->sigma_F, AREA_CM2, EA_TRUE + 0.05, D0_TRUE / 3);
-  idr_fit *fit = fit_spec(spec, text);
+  idr_fit *fit = synth_fit(spec, text, 2, 0);
   if (!idr_vcheck_true(vc, "F2 fit ran", fit != NULL)) return;
   const char *w = idr_fit_warnings(fit);
   printf("  warnings: %s\n", w);
@@ -201,11 +124,12 @@ int main(int argc, char **argv) {
                   "truth within 2 standard errors and inside the 95 % profile intervals; one "
                   "temperature: D0 and Ea not identifiable");
   synth d;
-  memset(&d, 0, sizeof d);
-  if (idr_vcheck_true(&vc, "synthetic data simulated", simulate(&d))) {
+  if (idr_vcheck_true(&vc, "synthetic data simulated",
+                      synth_simulate(&d, DECK, NULL, 0, AREA_CM2, NOISE_FRACTION))) {
+    synth_noise(&d, SEED);
     f1_recovery(&vc, &d, dir);
     f2_one_temperature(&vc, &d, dir);
   }
-  free(d.C);
+  synth_free(&d);
   return idr_vcase_end(&vc);
 }
