@@ -55,6 +55,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/api/iondrift.h ${CMAKE_SOURCE_DIR}/core/idr_co
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/iondrift)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/materials/data/ DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/materials)
 install(FILES ${CMAKE_SOURCE_DIR}/examples/fapbi3_pin.yaml ${CMAKE_SOURCE_DIR}/examples/xiang2026.yaml
+  ${CMAKE_SOURCE_DIR}/examples/xiang2026_tas.yaml ${CMAKE_SOURCE_DIR}/examples/xiang2026_light.yaml
   ${CMAKE_SOURCE_DIR}/examples/run_deck.c ${CMAKE_SOURCE_DIR}/examples/README.md
   DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/examples)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/tools/ DESTINATION ${CMAKE_INSTALL_DATADIR}/iondrift/tools
