@@ -40,6 +40,13 @@ static inline void idr_an_kohlrausch(double t, double u, double beta, double *e,
 idr_status idr_an_check_transient(const idr_transient_data *d, size_t min_n, const char *who,
                                   idr_error *err);
 
+/* Start of the two-component fit in scaled units, x = [C_inf, a1, ln tau1,
+ * a2, ln tau2] (a = -dC, C / S): the pair of a log-spaced scan of time
+ * constants with the least chi2 and amplitudes of opposite sign
+ * (transient_scan.c); IDR_ERR_INPUT when no pair has opposite signs. */
+idr_status idr_an_scan_two(const idr_transient_data *d, double S, double per_decade, double x[5],
+                           idr_error *err);
+
 /* Outcome of one nonlinear least-squares run. */
 typedef struct idr_an_nls_out {
   double chi2;   /* sum of squared (scaled) residuals [-] */
@@ -63,7 +70,19 @@ double idr_an_jac_error(gsl_multifit_nlinear_fdf *fdf, const gsl_vector *x);
 double idr_an_transient_jac_error(const idr_transient_data *d, idr_transient_model model,
                                   const double *x);
 double idr_an_global_jac_error(const idr_transient_data *d, size_t m, size_t n_comp, int T_power,
-                               const double *x);
+                               const unsigned char *present, const double *x);
+
+/* The global fit (global.c) from a given start, with components that may be
+ * absent at some temperatures: present[2 j + c] = 0 fixes the amplitude of
+ * component c at T_j to 0 (not fitted; NULL: all present). law[c] starts the
+ * Arrhenius law of component c, start[j] C_inf and dC (slot c) of T_j.
+ * Components keep the caller's order (no sorting); per_T (m, may be NULL)
+ * reads dC = 0 (error 0) for an absent component. */
+idr_status idr_an_global_fit_masked(const idr_transient_data *data, size_t m, size_t n_comp,
+                                    int T_power, const idr_fit_options *opt,
+                                    const idr_arrhenius *law, const idr_transient_fit *start,
+                                    const unsigned char *present, idr_global_fit *res,
+                                    idr_transient_fit *per_T, idr_error *err);
 
 /* Standard error from a variance: a round-off negative variance is 0, a NaN
  * stays NaN (sqrt(fmax(v, 0)) would report a certain 0 for it). */

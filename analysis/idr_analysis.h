@@ -6,6 +6,8 @@
  *     single      C(t) = C_inf - dC exp(-t/tau)
  *     stretched   C(t) = C_inf - dC exp(-(t/tau)^beta),          0 < beta <= 1
  *     two         C(t) = C_inf - dC1 exp(-t/tau1) - dC2 exp(-t/tau2), tau1 < tau2
+ *     auto        single or two, chosen by the data: an F-test on the drop of
+ *                 chi2, both amplitudes above their noise, opposite signs
  *   Arrhenius (ionic dielectric relaxation, Futscher et al., Mater. Horiz. 2019):
  *     1/tau = q^2 D N_A / (kT eps),  D = D0 exp(-Ea/kT)
  *     => ln(T^n / tau) = ln A - Ea/(kT)  with n = 1 (n = 0 and 2 are options)
@@ -63,7 +65,8 @@ typedef struct idr_transient_data {
 typedef enum {
   IDR_TRANSIENT_EXP = 0,       /* single exponential */
   IDR_TRANSIENT_STRETCHED = 1, /* stretched exponential (Kohlrausch) */
-  IDR_TRANSIENT_TWO_EXP = 2    /* two exponentials (opposite signs expected) */
+  IDR_TRANSIENT_TWO_EXP = 2,   /* two exponentials (opposite signs expected) */
+  IDR_TRANSIENT_AUTO = 3       /* single or two, chosen by the data (idr_transient_fit_run) */
 } idr_transient_model;
 
 /* The ion a component is attributed to (idr_tid_extract, from the polarity). */
@@ -90,16 +93,22 @@ idr_ion_sign idr_ion_from_dC(double dC, idr_tid_polarity p);
 
 /* Options for all nonlinear fits (GSL trust region, Levenberg-Marquardt). */
 typedef struct idr_fit_options {
-  size_t max_iter;      /* maximum trust-region iterations [-] */
-  double xtol;          /* step tolerance (relative, on the parameters) [-] */
-  double gtol;          /* gradient tolerance [-] */
-  double ftol;          /* residual-change tolerance [-] */
-  double late_fraction; /* fraction of the last points averaged for the C_inf guess [-] */
-  double beta_guess;    /* starting stretch exponent for the stretched model [-] */
+  size_t max_iter;        /* maximum trust-region iterations [-] */
+  double xtol;            /* step tolerance (relative, on the parameters) [-] */
+  double gtol;            /* gradient tolerance [-] */
+  double ftol;            /* residual-change tolerance [-] */
+  double late_fraction;   /* fraction of the last points averaged for the C_inf guess [-] */
+  double beta_guess;      /* starting stretch exponent for the stretched model [-] */
+  double scan_per_decade; /* two components: time constants per decade of the start scan [-] */
+  double select_alpha;    /* auto: largest F-test probability that noise alone explains the
+                             drop of chi2 from one to two components [-] */
+  double select_sigmas;   /* auto: each of the two amplitudes must exceed this many standard
+                             errors [-] */
 } idr_fit_options;
 
 /* Fill opt with the defaults (500 iterations, xtol 1e-10, gtol 1e-12,
- * ftol 0, late_fraction 0.1, beta_guess 0.8). */
+ * ftol 0, late_fraction 0.1, beta_guess 0.8, scan_per_decade 5,
+ * select_alpha 1e-3, select_sigmas 3). */
 void idr_fit_options_default(idr_fit_options *opt);
 
 /* Result of a transient fit. Components are sorted so tau_s[0] < tau_s[1].
@@ -116,15 +125,24 @@ typedef struct idr_transient_fit {
   double tau_err_s[2];       /* standard errors of tau [s] (linearised from ln tau) */
   double beta;               /* stretch exponent [-] (1 for the exponential models) */
   double beta_err;           /* standard error of beta [-] (0 when not fitted) */
-  double chi2;   /* sum of squared residuals: [unit of C]^2 unweighted, [-] with sigma */
-  size_t dof;    /* degrees of freedom n - p [-] */
-  size_t n_iter; /* trust-region iterations used [-] */
-  int converged; /* 1 if the GSL driver met a tolerance, 0 otherwise */
+  double chi2;     /* sum of squared residuals: [unit of C]^2 unweighted, [-] with sigma */
+  size_t dof;      /* degrees of freedom n - p [-] */
+  size_t n_iter;   /* trust-region iterations used [-] */
+  int converged;   /* 1 if the GSL driver met a tolerance, 0 otherwise */
+  double select_p; /* auto: F-test probability of the two-component fit's drop of chi2
+                      under one component (NAN when no two-component fit ran) [-] */
 } idr_transient_fit;
 
 /* Fit one transient with automatic initial guesses. opt may be NULL (defaults).
  * For IDR_TRANSIENT_STRETCHED a fitted beta > 1 is not allowed: the fit is then
  * repeated with beta fixed at 1 (beta_err = 0), i.e. a single exponential.
+ * IDR_TRANSIENT_TWO_EXP starts from a scan of time-constant pairs (a
+ * log-spaced grid, the amplitudes of each pair by linear least squares) kept
+ * to pairs of opposite sign; it fails when no such pair exists.
+ * IDR_TRANSIENT_AUTO fits one and two components and keeps two only when the
+ * two-component fit converged, its amplitudes have opposite signs, each
+ * exceeds select_sigmas standard errors and the F-test probability of its
+ * drop of chi2 is below select_alpha; res->model says which was kept.
  * Returns IDR_ERR_INPUT for bad data (too few points, t <= 0, unsorted, NaN),
  * IDR_ERR_SOLVER if GSL fails; a fit that stops at max_iter returns IDR_OK
  * with converged = 0. */
@@ -221,7 +239,8 @@ idr_status idr_ion_diffusion_from_arrhenius(const idr_arrhenius *arr, double N_A
 
 typedef struct idr_tid_extract_options {
   int power;                 /* n in ln(T^n/tau): 0, 1 (default) or 2 [-] */
-  idr_transient_model model; /* per-temperature and global model (default single) */
+  idr_transient_model model; /* per-temperature and global model (default single; auto: one
+                                or two components, chosen by the data) */
   double N_A_cm3;            /* absorber doping, e.g. from Mott-Schottky [cm^-3]; NAN or 0:
                                 an intrinsic absorber (default NAN) */
   double N_A_err_cm3;        /* its standard error [cm^-3] (default 0) */
@@ -256,6 +275,8 @@ typedef struct idr_tid_species {
    * sigma = q^2 N_ion D / kT at 300 K (NAN without thickness and C scale) */
   double ND300_cm1_s, ND300_err_cm1_s;     /* [cm^-1 s^-1] */
   double sigma300_S_cm, sigma300_err_S_cm; /* [S/cm] */
+  size_t n_present; /* temperatures where its amplitude is above its noise [-] */
+  size_t n_window;  /* of those, where its tau is inside the window (the regression's) [-] */
 } idr_tid_species;
 
 typedef struct idr_tid_extraction {
@@ -264,15 +285,19 @@ typedef struct idr_tid_extraction {
   size_t m;                   /* temperatures given [-] */
   idr_transient_fit *per_T;   /* [m] per-temperature fits */
   int *used;                  /* [m] 1 if the temperature entered the Arrhenius analysis */
+  unsigned char *present;     /* [2m] present[2 j + c]: species c above its noise at T_j (its
+                                 amplitude fitted there; else absent, not fitted) */
   size_t n_used;              /* temperatures used [-] */
   idr_arrhenius arrhenius[2]; /* regression of the per-temperature taus, per component */
   idr_global_fit global;      /* the tied global fit (valid when global_ok) */
   int global_ok;              /* 1 if the global fit ran and converged */
-  int n_species;              /* components: 1 or 2 */
-  idr_tid_species species[2];
-  int intrinsic;             /* 1: no N_A given; N_ion and D as in idr_tid_species */
-  idr_tid_polarity polarity; /* the polarity used */
-  double C_s;                /* intrinsic: contact capacitance [F/m^2] (mean), else NAN */
+  int n_species;              /* components: 1 or 2; per_T slot c is species c (NAN: absent) */
+  idr_tid_species species[2]; /* sorted by tau at the mean 1/T: species 0 the faster */
+  int by_sign;                /* 2 species matched across temperatures by the sign of dC (1)
+                                 or by the order of tau (0: same-sign fits, forced model) */
+  int intrinsic;              /* 1: no N_A given; N_ion and D as in idr_tid_species */
+  idr_tid_polarity polarity;  /* the polarity used */
+  double C_s;                 /* intrinsic: contact capacitance [F/m^2] (mean), else NAN */
 } idr_tid_extraction;
 
 /* The whole TID extraction on m transients (t after the pulse, any C unit,

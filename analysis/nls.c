@@ -17,6 +17,9 @@ void idr_fit_options_default(idr_fit_options *opt) {
   opt->ftol = 0.0;
   opt->late_fraction = 0.1;
   opt->beta_guess = 0.8;
+  opt->scan_per_decade = 5.0;
+  opt->select_alpha = 1e-3;
+  opt->select_sigmas = 3.0;
 }
 
 idr_status idr_an_check_transient(const idr_transient_data *d, size_t min_n, const char *who,

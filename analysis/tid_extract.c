@@ -1,15 +1,25 @@
 /*
  * TID extraction: the chain an experimenter applies to C(t, T), on simulated
  * and measured data alike.
- *   1. per-temperature fits (single, stretched or two opposite-sign
- *      exponentials); a temperature is used when every fitted tau lies
- *      inside the measured window [t_first * m, t_last / m] (m = 3 by
- *      default), the fit converged and every amplitude is above its noise
- *      (|dC| > 3 standard errors and > 1e-9 C_inf; otherwise the component
- *      is absent there, not fitted);
- *   2. Arrhenius regression of those taus, ln(T^n/tau) vs 1/T;
- *   3. a global fit over the used temperatures with tau(T) tied to the
- *      Arrhenius law (single and two-component models) - the reported Ea;
+ *   1. per-temperature fits (single, stretched, two opposite-sign
+ *      exponentials, or auto: one or two as the data demand); a component
+ *      is present at a temperature when the fit converged and its amplitude
+ *      is above its noise (|dC| > 3 standard errors and > 1e-9 C_inf;
+ *      otherwise it is absent there, not fitted), and its tau counts when
+ *      it also lies inside the measured window [t_first * m, t_last / m]
+ *      (m = 3 by default); a temperature is used when a component counts;
+ *   1b. two components: matched across temperatures by the sign of dC (the
+ *      model has opposite signs; a temperature where auto keeps one
+ *      component gives it to the species of its sign), by tau order only
+ *      for a forced two-component model whose fits share a sign; two
+ *      species need two counted temperatures each, else the one that
+ *      lacks them is absent and the temperatures are refitted with one
+ *      component;
+ *   2. Arrhenius regression of each species' counted taus, ln(T^n/tau) vs 1/T;
+ *   3. a global fit over the used temperatures with tau_c(T) tied to one
+ *      Arrhenius law per species, the amplitude of a species absent at a
+ *      temperature fixed at 0 (single and two-component models) - the
+ *      reported Ea; the species sorted by tau at the mean 1/T;
  *   4. N_ion = 2 N_A |dC| / C_inf per temperature (from the global fit's
  *      amplitudes), averaged; D0 and D(300 K) from the Arrhenius prefactor;
  *      for an intrinsic absorber (no N_A) N_ion D and the ionic conductivity
@@ -51,30 +61,23 @@ idr_ion_sign idr_ion_from_dC(double dC, idr_tid_polarity p) {
 void idr_tid_extraction_free(idr_tid_extraction *x) {
   free(x->per_T);
   free(x->used);
+  free(x->present);
   memset(x, 0, sizeof *x);
 }
 
-static int tau_in_window(const idr_transient_data *d, const idr_transient_fit *f, double m) {
+static int tau_in_window(const idr_transient_data *d, double tau, double m) {
   double t0 = d->t_s[0], t1 = d->t_s[d->n - 1];
-  for (size_t c = 0; c < f->n_comp; c++) {
-    double tau = f->tau_s[c];
-    if (!(isfinite(tau) && tau >= t0 * m && tau <= t1 / m)) return 0;
-  }
-  return f->converged;
+  return isfinite(tau) && tau >= t0 * m && tau <= t1 / m;
 }
 
-/* Is every component above its noise: |dC| > sigmas * its standard error
- * and > floor * |C_inf|? (A NaN anywhere answers no.) Updates *rel_max, the
+/* Is component c above its noise: |dC| > sigmas * its standard error and
+ * > floor * |C_inf|? (A NaN anywhere answers no.) Updates *rel_max, the
  * largest |dC| / |C_inf| seen. */
-static int above_noise(const idr_transient_fit *f, const idr_tid_extract_options *o,
+static int above_noise(const idr_transient_fit *f, size_t c, const idr_tid_extract_options *o,
                        double *rel_max) {
-  int ok = 1;
-  for (size_t c = 0; c < f->n_comp; c++) {
-    const double a = fabs(f->dC[c]), rel = a / fabs(f->C_inf);
-    if (rel > *rel_max) *rel_max = rel;
-    if (!(a > o->amplitude_sigmas * f->dC_err[c] && rel > o->amplitude_floor)) ok = 0;
-  }
-  return ok;
+  const double a = fabs(f->dC[c]), rel = a / fabs(f->C_inf);
+  if (rel > *rel_max) *rel_max = rel;
+  return a > o->amplitude_sigmas * f->dC_err[c] && rel > o->amplitude_floor;
 }
 
 /* Finite or failed: a species is reported only with finite numbers (the
@@ -97,6 +100,210 @@ static idr_status check_species(const idr_tid_species *sp, size_t c, int intrins
                        c + 1, sp->Ea_eV, sp->dC_rel, sp->N_ion_cm3, sp->D0_cm2_s, sp->D300_cm2_s);
 }
 
+/* Work arrays of one extraction. */
+typedef struct work {
+  const idr_transient_data *curves;
+  const idr_tid_extract_options *o;
+  idr_fit_options fo;
+  int *fit_ok;             /* [m] the per-temperature fit ran */
+  unsigned char *counts;   /* [2m] present and tau in the window */
+  idr_transient_data *sel; /* [m] the used curves */
+  idr_transient_fit *gper; /* [m] the global fit per used temperature */
+  unsigned char *sel_pres; /* [2m] present, over the used temperatures */
+  double *T, *tau, *tau_e; /* [m] regression input */
+  size_t n_noise;          /* temperatures with no component above the noise */
+  double rel_max;          /* largest |dC|/C_inf seen */
+} work;
+
+/* Put the components of per-temperature fit f into the species slots: by
+ * sign (slot 0 dC < 0, slot 1 dC > 0) or as fitted (tau order); an empty
+ * slot is NAN. */
+static void to_slots(idr_transient_fit *f, int by_sign) {
+  idr_transient_fit g = *f;
+  int slot[2] = {0, 1};
+  if (by_sign && g.n_comp == 2 && g.dC[0] > 0.0) slot[0] = 1, slot[1] = 0;
+  if (by_sign && g.n_comp == 1 && g.dC[0] > 0.0) slot[0] = 1;
+  for (size_t c = 0; c < 2; c++)
+    f->tau_s[c] = f->tau_err_s[c] = f->dC[c] = f->dC_err[c] = NAN;
+  for (size_t c = 0; c < g.n_comp; c++) {
+    f->tau_s[slot[c]] = g.tau_s[c];
+    f->tau_err_s[slot[c]] = g.tau_err_s[c];
+    f->dC[slot[c]] = g.dC[c];
+    f->dC_err[slot[c]] = g.dC_err[c];
+  }
+  f->n_comp = 2;
+}
+
+/* Presence, window and use of every species at every temperature; the
+ * count of counted temperatures per species in k[2]. */
+static void classify(idr_tid_extraction *x, work *w, size_t nc, size_t k[2]) {
+  k[0] = k[1] = 0;
+  w->n_noise = 0;
+  x->n_used = 0;
+  for (size_t j = 0; j < x->m; j++) {
+    const idr_transient_fit *f = &x->per_T[j];
+    int any_present = 0;
+    x->used[j] = 0;
+    for (size_t c = 0; c < 2; c++) {
+      unsigned char *p = &x->present[2 * j + c], *q = &w->counts[2 * j + c];
+      *p = w->fit_ok[j] && f->converged && c < nc && above_noise(f, c, w->o, &w->rel_max);
+      *q = *p && tau_in_window(&w->curves[j], f->tau_s[c], w->o->window_margin);
+      any_present |= *p;
+      x->used[j] |= *q;
+      k[c] += *q;
+    }
+    if (w->fit_ok[j] && !any_present) w->n_noise++;
+    x->n_used += (size_t)x->used[j];
+  }
+}
+
+/* Steps 1 and 1b: the per-temperature fits, the number of species and their
+ * slots. */
+static void fit_temperatures(idr_tid_extraction *x, work *w) {
+  const idr_tid_extract_options *o = w->o;
+  for (size_t j = 0; j < x->m; j++) {
+    idr_error e1;
+    idr_error_clear(&e1);
+    w->fit_ok[j] =
+        idr_transient_fit_run(&w->curves[j], o->model, &w->fo, &x->per_T[j], &e1) == IDR_OK;
+  }
+  size_t nc = o->model == IDR_TRANSIENT_TWO_EXP ? 2 : 1, k[2];
+  if (o->model == IDR_TRANSIENT_AUTO) {
+    for (size_t j = 0; j < x->m; j++)
+      if (w->fit_ok[j] && x->per_T[j].n_comp == 2) nc = 2;
+  }
+  x->by_sign = 1;
+  for (size_t j = 0; nc == 2 && j < x->m; j++)
+    if (w->fit_ok[j] && x->per_T[j].n_comp == 2 && !(x->per_T[j].dC[0] * x->per_T[j].dC[1] < 0))
+      x->by_sign = 0;
+  for (size_t j = 0; nc == 2 && j < x->m; j++)
+    if (w->fit_ok[j]) to_slots(&x->per_T[j], x->by_sign);
+  classify(x, w, nc, k);
+  if (nc == 2 && (k[0] < 2 || k[1] < 2)) {
+    /* one species only: the temperatures refitted with one component */
+    nc = 1;
+    for (size_t j = 0; j < x->m; j++) {
+      idr_error e1;
+      idr_error_clear(&e1);
+      w->fit_ok[j] = idr_transient_fit_run(&w->curves[j], IDR_TRANSIENT_EXP, &w->fo, &x->per_T[j],
+                                           &e1) == IDR_OK;
+    }
+    classify(x, w, nc, k);
+  }
+  x->n_species = (int)nc;
+  x->species[0].n_window = k[0];
+  x->species[1].n_window = k[1];
+}
+
+/* Step 2: the Arrhenius regression of species c's counted taus. */
+static idr_status regression(idr_tid_extraction *x, work *w, size_t c, idr_error *err) {
+  size_t k = 0;
+  for (size_t j = 0; j < x->m; j++) {
+    if (!w->counts[2 * j + c]) continue;
+    const idr_transient_fit *f = &x->per_T[j];
+    w->T[k] = w->curves[j].T_K;
+    w->tau[k] = f->tau_s[c];
+    w->tau_e[k] = f->tau_err_s[c] > 0 ? f->tau_err_s[c] : 1e-3 * w->tau[k];
+    k++;
+  }
+  if (k < 2)
+    return idr_error_set(err, IDR_ERR_RANGE,
+                         "TID extraction: component %zu has its time constant inside the "
+                         "window and its amplitude above the noise at %zu temperature(s); "
+                         "need 2",
+                         c + 1, k);
+  return idr_arrhenius_fit(w->T, w->tau, w->tau_e, k, x->power, &x->arrhenius[c], err);
+}
+
+/* Step 3: the global fit over the used temperatures (not for stretched). */
+static void global_fit(idr_tid_extraction *x, work *w) {
+  size_t nu = 0;
+  for (size_t j = 0; j < x->m; j++) {
+    if (!x->used[j]) continue;
+    w->sel[nu] = w->curves[j];
+    w->gper[nu] = x->per_T[j]; /* the start */
+    for (size_t c = 0; c < 2; c++)
+      w->sel_pres[2 * nu + c] = x->present[2 * j + c];
+    nu++;
+  }
+  if (w->o->model == IDR_TRANSIENT_STRETCHED) return;
+  idr_error e1;
+  idr_error_clear(&e1);
+  if (idr_an_global_fit_masked(w->sel, nu, (size_t)x->n_species, x->power, &w->fo, x->arrhenius,
+                               w->gper, w->sel_pres, &x->global, w->gper, &e1) == IDR_OK &&
+      x->global.converged)
+    x->global_ok = 1;
+}
+
+/* Swap species 0 and 1 everywhere (the faster first). */
+static void swap_species(idr_tid_extraction *x, work *w, size_t nu) {
+  idr_arrhenius a = x->arrhenius[0];
+  x->arrhenius[0] = x->arrhenius[1];
+  x->arrhenius[1] = a;
+  a = x->global.comp[0];
+  x->global.comp[0] = x->global.comp[1];
+  x->global.comp[1] = a;
+  size_t n = x->species[0].n_window;
+  x->species[0].n_window = x->species[1].n_window;
+  x->species[1].n_window = n;
+  for (size_t j = 0; j < x->m + nu; j++) {
+    idr_transient_fit *f = j < x->m ? &x->per_T[j] : &w->gper[j - x->m];
+    unsigned char *p = j < x->m ? &x->present[2 * j] : &w->sel_pres[2 * (j - x->m)];
+    unsigned char t = p[0];
+    p[0] = p[1];
+    p[1] = t;
+    double v;
+#define SWAP(fld) (v = f->fld[0], f->fld[0] = f->fld[1], f->fld[1] = v)
+    SWAP(tau_s);
+    SWAP(tau_err_s);
+    SWAP(dC);
+    SWAP(dC_err);
+#undef SWAP
+  }
+}
+
+/* ln tau of a law at 1/T = mean of the used 1/T. */
+static double ln_tau_mid(const idr_arrhenius *a, double T) {
+  return a->T_power * log(T) - a->lnA + a->Ea_eV / (IDR_KB_EV * T);
+}
+
+static idr_status species_numbers(idr_tid_extraction *x, work *w, const idr_arrhenius *primary,
+                                  idr_error *err) {
+  const idr_tid_extract_options *o = w->o;
+  const idr_transient_fit *g = x->global_ok ? w->gper : NULL;
+  for (size_t c = 0; c < (size_t)x->n_species; c++) {
+    idr_tid_species *sp = &x->species[c];
+    sp->Ea_eV = primary[c].Ea_eV;
+    sp->Ea_err_eV = primary[c].Ea_err_eV;
+    sp->Ea_regression_eV = x->arrhenius[c].Ea_eV;
+    sp->Ea_regression_err_eV = x->arrhenius[c].Ea_err_eV;
+    idr_an_species_amplitudes(x, g, c, sp);
+    /* an intrinsic absorber gives one sign for anions and cations alike */
+    sp->sign = x->intrinsic ? IDR_ION_UNKNOWN : idr_ion_from_dC(sp->dC_sign, o->polarity);
+    idr_status st = x->intrinsic ? idr_an_species_intrinsic(x, g, &primary[c], o, sp, err)
+                                 : idr_an_species_doped(x, g, c, &primary[c], o, sp, err);
+    if (!st) st = check_species(sp, c, x->intrinsic, err);
+    if (st) return st;
+  }
+  return IDR_OK;
+}
+
+static idr_status enough_temperatures(const idr_tid_extraction *x, const work *w, idr_error *err) {
+  const idr_tid_extract_options *o = w->o;
+  if (x->n_used >= 2) return IDR_OK;
+  if (w->n_noise + 1 >= x->m)
+    return idr_error_set(err, IDR_ERR_RANGE,
+                         "TID extraction: no ionic signal above the noise: at %zu of %zu "
+                         "temperatures a fitted amplitude |dC| is not above %g standard errors "
+                         "or %g of C (largest |dC|/C %.3g)",
+                         w->n_noise, x->m, o->amplitude_sigmas, o->amplitude_floor, w->rel_max);
+  return idr_error_set(err, IDR_ERR_RANGE,
+                       "TID extraction: fewer than 2 temperatures have a time constant inside "
+                       "the measured window and a signal above the noise (%zu of %zu; %zu below "
+                       "the noise); widen the window or the temperatures",
+                       x->n_used, x->m, w->n_noise);
+}
+
 idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
                            const idr_tid_extract_options *o, idr_tid_extraction *x,
                            idr_error *err) {
@@ -106,107 +313,57 @@ idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
     return idr_error_set(err, IDR_ERR_INPUT,
                          "TID extraction: eps_r (> 0) is required and N_A must be >= 0 (0 or NAN: "
                          "an intrinsic absorber)");
+  if ((int)o->model < 0 || o->model > IDR_TRANSIENT_AUTO)
+    return idr_error_set(err, IDR_ERR_INPUT, "TID extraction: unknown model %d", (int)o->model);
   idr_status st = IDR_OK;
-  idr_fit_options fo;
-  idr_fit_options_default(&fo);
+  work w = {.curves = curves, .o = o};
+  idr_fit_options_default(&w.fo);
   x->power = o->power;
   x->model = o->model;
   x->m = m;
   x->per_T = calloc(m, sizeof *x->per_T);
   x->used = calloc(m, sizeof *x->used);
-  idr_transient_data *sel = calloc(m, sizeof *sel);
-  idr_transient_fit *gper = calloc(m, sizeof *gper);
-  double *T = calloc(m, sizeof *T), *tau = calloc(m, sizeof *tau),
-         *tau_e = calloc(m, sizeof *tau_e);
-  if (!x->per_T || !x->used || !sel || !gper || !T || !tau || !tau_e) {
+  x->present = calloc(2 * m, sizeof *x->present);
+  w.fit_ok = calloc(m, sizeof *w.fit_ok);
+  w.counts = calloc(2 * m, sizeof *w.counts);
+  w.sel = calloc(m, sizeof *w.sel);
+  w.gper = calloc(m, sizeof *w.gper);
+  w.sel_pres = calloc(2 * m, sizeof *w.sel_pres);
+  w.T = calloc(3 * m, sizeof *w.T);
+  if (!x->per_T || !x->used || !x->present || !w.fit_ok || !w.counts || !w.sel || !w.gper ||
+      !w.sel_pres || !w.T) {
     st = idr_error_set(err, IDR_ERR_NOMEM, "TID extraction: out of memory");
     goto out_free;
   }
-  /* 1. per-temperature fits: used when in the window and above the noise */
-  size_t nu = 0, n_noise = 0;
-  double rel_max = 0.0;
-  for (size_t j = 0; j < m; j++) {
-    idr_error e1;
-    idr_error_clear(&e1);
-    if (idr_transient_fit_run(&curves[j], o->model, &fo, &x->per_T[j], &e1) != IDR_OK) continue;
-    if (!above_noise(&x->per_T[j], o, &rel_max)) {
-      n_noise++;
-    } else if (tau_in_window(&curves[j], &x->per_T[j], o->window_margin)) {
-      x->used[j] = 1;
-      sel[nu++] = curves[j];
-    }
-  }
-  x->n_used = nu;
-  if (nu < 2 && n_noise + 1 >= m) {
-    st = idr_error_set(err, IDR_ERR_RANGE,
-                       "TID extraction: no ionic signal above the noise: at %zu of %zu "
-                       "temperatures a fitted amplitude |dC| is not above %g standard errors or "
-                       "%g of C (largest |dC|/C %.3g)",
-                       n_noise, m, o->amplitude_sigmas, o->amplitude_floor, rel_max);
-    goto out_free;
-  }
-  if (nu < 2) {
-    st = idr_error_set(err, IDR_ERR_RANGE,
-                       "TID extraction: fewer than 2 temperatures have a time constant inside "
-                       "the measured window and a signal above the noise (%zu of %zu; %zu below "
-                       "the noise); widen the window or the temperatures",
-                       nu, m, n_noise);
-    goto out_free;
-  }
-  size_t nc = x->per_T[0].n_comp;
-  for (size_t j = 0; j < m; j++)
-    if (x->used[j]) nc = x->per_T[j].n_comp;
-  x->n_species = (int)nc;
-  /* 2. Arrhenius regression of the per-temperature taus, per component */
-  for (size_t c = 0; c < nc; c++) {
-    size_t k = 0;
-    for (size_t j = 0; j < m; j++) {
-      if (!x->used[j]) continue;
-      T[k] = curves[j].T_K;
-      tau[k] = x->per_T[j].tau_s[c];
-      tau_e[k] = x->per_T[j].tau_err_s[c] > 0 ? x->per_T[j].tau_err_s[c] : 1e-3 * tau[k];
-      k++;
-    }
-    st = idr_arrhenius_fit(T, tau, tau_e, k, o->power, &x->arrhenius[c], err);
-    if (st) goto out_free;
-  }
-  /* 3. global fit with tau(T) tied (single or two components) */
-  const idr_arrhenius *primary = x->arrhenius;
-  if (o->model != IDR_TRANSIENT_STRETCHED) {
-    idr_error e1;
-    idr_error_clear(&e1);
-    if (idr_global_fit_run(sel, nu, o->model, o->power, &fo, &x->global, gper, &e1) == IDR_OK &&
-        x->global.converged) {
-      x->global_ok = 1;
-      primary = x->global.comp;
-    }
+  w.tau = w.T + m;
+  w.tau_e = w.T + 2 * m;
+  fit_temperatures(x, &w); /* 1, 1b */
+  st = enough_temperatures(x, &w, err);
+  for (size_t c = 0; !st && c < (size_t)x->n_species; c++)
+    st = regression(x, &w, c, err); /* 2 */
+  if (st) goto out_free;
+  global_fit(x, &w); /* 3 */
+  const idr_arrhenius *primary = x->global_ok ? x->global.comp : x->arrhenius;
+  if (x->n_species == 2) {
+    double inv = 0.0;
+    for (size_t j = 0; j < m; j++)
+      if (x->used[j]) inv += 1.0 / curves[j].T_K;
+    const double T_mid = (double)x->n_used / inv;
+    if (ln_tau_mid(&primary[1], T_mid) < ln_tau_mid(&primary[0], T_mid))
+      swap_species(x, &w, x->n_used);
   }
   /* 4. per species: Ea, N_ion, D0, D300 (intrinsic: N_ion D, sigma); 5. the ion */
   x->intrinsic = !(o->N_A_cm3 > 0);
   x->polarity = o->polarity;
   x->C_s = NAN;
-  for (size_t c = 0; c < nc; c++) {
-    idr_tid_species *sp = &x->species[c];
-    sp->Ea_eV = primary[c].Ea_eV;
-    sp->Ea_err_eV = primary[c].Ea_err_eV;
-    sp->Ea_regression_eV = x->arrhenius[c].Ea_eV;
-    sp->Ea_regression_err_eV = x->arrhenius[c].Ea_err_eV;
-    const idr_transient_fit *g = x->global_ok ? gper : NULL;
-    idr_an_species_amplitudes(x, g, c, sp);
-    /* an intrinsic absorber gives one sign for anions and cations alike */
-    sp->sign = x->intrinsic ? IDR_ION_UNKNOWN : idr_ion_from_dC(sp->dC_sign, o->polarity);
-    st = x->intrinsic ? idr_an_species_intrinsic(x, g, &primary[c], o, sp, err)
-                      : idr_an_species_doped(x, g, c, &primary[c], o, sp, err);
-    if (st) goto out_free;
-    st = check_species(sp, c, x->intrinsic, err);
-    if (st) goto out_free;
-  }
+  st = species_numbers(x, &w, primary, err);
 out_free:
-  free(sel);
-  free(gper);
-  free(T);
-  free(tau);
-  free(tau_e);
+  free(w.fit_ok);
+  free(w.counts);
+  free(w.sel);
+  free(w.gper);
+  free(w.sel_pres);
+  free(w.T);
   if (st) idr_tid_extraction_free(x);
   return st;
 }

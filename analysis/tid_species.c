@@ -35,14 +35,17 @@ void idr_an_species_amplitudes(const idr_tid_extraction *x, const idr_transient_
                                idr_tid_species *sp) {
   double sum = 0.0;
   int votes = 0;
-  size_t k = 0;
+  size_t k = 0, n = 0;
   for (size_t j = 0; j < x->m; j++) {
     if (!x->used[j]) continue;
     const idr_transient_fit *f = fit_of(x, gper, j, k++);
+    if (!x->present[2 * j + c]) continue;
     sum += f->dC[c] / f->C_inf;
     votes += f->dC[c] < 0.0 ? -1 : 1;
+    n++;
   }
-  sp->dC_rel = k ? sum / (double)k : NAN;
+  sp->n_present = n;
+  sp->dC_rel = n ? sum / (double)n : NAN;
   sp->dC_sign = votes < 0 ? -1 : 1;
 }
 
@@ -51,10 +54,11 @@ idr_status idr_an_species_doped(const idr_tid_extraction *x, const idr_transient
                                 const idr_tid_extract_options *o, idr_tid_species *sp,
                                 idr_error *err) {
   double sum = 0, sum2 = 0, ferr2 = 0;
-  size_t k = 0;
+  size_t k = 0, kk = 0;
   for (size_t j = 0; j < x->m; j++) {
     if (!x->used[j]) continue;
-    const idr_transient_fit *f = fit_of(x, gper, j, k);
+    const idr_transient_fit *f = fit_of(x, gper, j, kk++);
+    if (!x->present[2 * j + c]) continue;
     double Ni, Ni_e;
     idr_status st = idr_ion_density(f->dC[c], f->dC_err[c], f->C_inf, f->C_inf_err, o->N_A_cm3,
                                     o->N_A_err_cm3, &Ni, &Ni_e, err);

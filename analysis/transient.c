@@ -14,18 +14,24 @@
  * half of the change has happened, located on a log-time axis by counting the
  * points on either side of the half level (robust to noise):
  *   exp: t_half = tau ln 2,   stretched: t_half = tau (ln 2)^(1/beta).
- * For two components the extremum of the (smoothed) curve splits the data
- * into the fast edge and the slow edge, each treated as above.
+ * For two components a scan of time-constant pairs with the amplitudes by
+ * linear least squares (transient_scan.c) gives the start.
+ * auto: one and two components are both fitted; two are kept only when the
+ * two-component fit converged, its amplitudes have opposite signs and each
+ * exceeds select_sigmas standard errors, and the F-test (Bevington &
+ * Robinson, Data Reduction and Error Analysis, ch. 11.4) rejects "one
+ * component + noise":  F = ((chi2_1 - chi2_2)/2) / (chi2_2/(n - 5)),
+ * P(F_{2, n-5} > F) < select_alpha. So a one-component transient is not
+ * split in two (the false-split rate is at most select_alpha), and a
+ * component not above its noise is absent, not fitted.
  */
 #include "analysis_internal.h"
 
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
-/* Smoothing window for locating the extremum of a two-component transient,
- * as a fraction of the number of points [-]. */
-#define IDR_AN_SMOOTH_FRACTION 0.05
 /* Minimum number of early/late points averaged for the C(0)/C_inf guesses. */
 #define IDR_AN_MIN_AVG 3
 
@@ -127,32 +133,12 @@ static idr_status local_guess(const local_problem *pr, const idr_fit_options *op
     if (pr->fit_beta) gsl_vector_set(x, P_BETA, beta);
     return IDR_OK;
   }
-  /* Two components: the extremum of a moving average splits the curve. */
-  size_t h = (size_t)(IDR_AN_SMOOTH_FRACTION * (double)n / 2.0);
-  size_t i_max = 0, i_min = 0;
-  double s_max = -HUGE_VAL, s_min = HUGE_VAL;
-  for (size_t i = 0; i < n; i++) {
-    size_t a = i >= h ? i - h : 0, b = i + h + 1 < n ? i + h + 1 : n;
-    double s = mean_range(d->C, a, b);
-    if (s > s_max) s_max = s, i_max = i;
-    if (s < s_min) s_min = s, i_min = i;
-  }
-  double hi_end = c_0 > c_inf ? c_0 : c_inf, lo_end = c_0 > c_inf ? c_inf : c_0;
-  int use_max = (s_max - hi_end) > (lo_end - s_min);
-  size_t ie = use_max ? i_max : i_min;
-  double c_ext = use_max ? s_max : s_min;
-  if (ie < 2 || ie + 2 > n)
-    return idr_error_set(err, IDR_ERR_INPUT,
-                         "two-component transient fit: the data show no interior extremum, so "
-                         "no two components of opposite sign (use the single or stretched model)");
-  double t1 = half_time(d, 0, ie + 1, c_0, c_ext) / log(2.0);
-  double t2 = half_time(d, ie, n, c_ext, c_inf) / log(2.0);
-  if (t2 <= t1) t2 = 10.0 * t1;
-  gsl_vector_set(x, P_CINF, c_inf / pr->S);
-  gsl_vector_set(x, P_DC(0), (c_0 - c_ext) / pr->S);
-  gsl_vector_set(x, P_U(0), log(t1));
-  gsl_vector_set(x, P_DC(1), (c_ext - c_inf) / pr->S);
-  gsl_vector_set(x, P_U(1), log(t2));
+  /* Two components: the scan of time-constant pairs (transient_scan.c). */
+  double x5[5];
+  idr_status st = idr_an_scan_two(d, pr->S, opt->scan_per_decade, x5, err);
+  if (st != IDR_OK) return st;
+  for (size_t q = 0; q < 5; q++)
+    gsl_vector_set(x, q, x5[q]);
   return IDR_OK;
 }
 
@@ -161,6 +147,7 @@ static const char *model_name(idr_transient_model m) {
   case IDR_TRANSIENT_EXP: return "single-exponential";
   case IDR_TRANSIENT_STRETCHED: return "stretched-exponential";
   case IDR_TRANSIENT_TWO_EXP: return "two-component";
+  case IDR_TRANSIENT_AUTO: return "one- or two-component";
   }
   return "unknown";
 }
@@ -224,6 +211,30 @@ out_free:
   return st;
 }
 
+/* auto: one component, then two kept only when the data demand them. */
+static idr_status fit_auto(const idr_transient_data *data, const idr_fit_options *opt,
+                           idr_transient_fit *res, idr_error *err) {
+  idr_status st = idr_transient_fit_run(data, IDR_TRANSIENT_EXP, opt, res, err);
+  if (st != IDR_OK) return st;
+  idr_transient_fit two;
+  idr_error e2;
+  idr_error_clear(&e2);
+  if (data->n <= 5 || idr_transient_fit_run(data, IDR_TRANSIENT_TWO_EXP, opt, &two, &e2) != IDR_OK)
+    return IDR_OK; /* no two-component fit: one component */
+  const double dof2 = (double)(data->n - 5);
+  const double F = ((res->chi2 - two.chi2) / 2.0) / (two.chi2 / dof2);
+  const double p = !(F > 0.0) ? 1.0 : two.chi2 > 0.0 ? gsl_cdf_fdist_Q(F, 2.0, dof2) : 0.0;
+  res->select_p = p;
+  int keep = two.converged && two.dC[0] * two.dC[1] < 0.0 && p < opt->select_alpha;
+  for (size_t c = 0; c < 2; c++)
+    keep = keep && fabs(two.dC[c]) > opt->select_sigmas * two.dC_err[c];
+  if (keep) {
+    *res = two;
+    res->select_p = p;
+  }
+  return IDR_OK;
+}
+
 idr_status idr_transient_fit_run(const idr_transient_data *data, idr_transient_model model,
                                  const idr_fit_options *opt, idr_transient_fit *res,
                                  idr_error *err) {
@@ -235,19 +246,26 @@ idr_status idr_transient_fit_run(const idr_transient_data *data, idr_transient_m
   if (!res) return idr_error_set(err, IDR_ERR_INPUT, "transient fit: NULL result");
   memset(res, 0, sizeof *res);
   res->model = model;
+  res->select_p = NAN;
   local_problem pr = {.d = data, .S = 0.0, .n_comp = 1, .fit_beta = 0, .beta = 1.0};
   switch (model) {
   case IDR_TRANSIENT_EXP: break;
   case IDR_TRANSIENT_STRETCHED: pr.fit_beta = 1; break;
   case IDR_TRANSIENT_TWO_EXP: pr.n_comp = 2; break;
+  case IDR_TRANSIENT_AUTO: break;
   default: return idr_error_set(err, IDR_ERR_INPUT, "transient fit: unknown model %d", (int)model);
   }
   if (!(opt->late_fraction > 0.0 && opt->late_fraction < 0.5) || !(opt->beta_guess > 0.0) ||
-      !(opt->beta_guess <= 1.0) || opt->max_iter == 0)
+      !(opt->beta_guess <= 1.0) || opt->max_iter == 0 || !(opt->scan_per_decade >= 1.0) ||
+      !(opt->select_alpha > 0.0 && opt->select_alpha < 1.0) || !(opt->select_sigmas >= 0.0))
     return idr_error_set(err, IDR_ERR_INPUT,
                          "transient fit: options out of range (late_fraction %g must be in "
-                         "(0, 0.5), beta_guess %g in (0, 1], max_iter %zu > 0)",
-                         opt->late_fraction, opt->beta_guess, opt->max_iter);
+                         "(0, 0.5), beta_guess %g in (0, 1], max_iter %zu > 0, "
+                         "scan_per_decade %g >= 1, select_alpha %g in (0, 1), select_sigmas "
+                         "%g >= 0)",
+                         opt->late_fraction, opt->beta_guess, opt->max_iter, opt->scan_per_decade,
+                         opt->select_alpha, opt->select_sigmas);
+  if (model == IDR_TRANSIENT_AUTO) return fit_auto(data, opt, res, err);
   size_t p = 1 + 2 * pr.n_comp + (size_t)pr.fit_beta;
   size_t min_n = p + 2 > 2 * IDR_AN_MIN_AVG ? p + 2 : 2 * IDR_AN_MIN_AVG;
   idr_status st = idr_an_check_transient(data, min_n, model_name(model), err);

@@ -428,8 +428,8 @@ static void test_jacobians(void **state) {
   const double xg[13] = {log(3.1e-5), 0.137, log(2.2e-3), 0.281, 0.96,  -0.05, 0.07,
                          0.95,        -0.04, 0.08,        0.94,  -0.03, 0.09};
   for (int n = 0; n <= 2; n++) {
-    assert_true(idr_an_global_jac_error(ds, 3, 2, n, xg) < 1e-6);
-    assert_true(idr_an_global_jac_error(ds, 3, 1, n, xg) < 1e-6);
+    assert_true(idr_an_global_jac_error(ds, 3, 2, n, NULL, xg) < 1e-6);
+    assert_true(idr_an_global_jac_error(ds, 3, 1, n, NULL, xg) < 1e-6);
   }
 }
 
@@ -476,8 +476,10 @@ static void test_errors(void **state) {
   d.sigma = NULL;
   EXPECT_FAIL(idr_transient_fit_run(&d, (idr_transient_model)7, NULL, &f, &e), IDR_ERR_INPUT, e);
   EXPECT_FAIL(idr_transient_fit_run(NULL, IDR_TRANSIENT_EXP, NULL, &f, &e), IDR_ERR_INPUT, e);
-  /* Monotonic data have no two opposite-sign components. */
-  EXPECT_FAIL(idr_transient_fit_run(&d, IDR_TRANSIENT_TWO_EXP, NULL, &f, &e), IDR_ERR_INPUT, e);
+  /* Monotonic noise-free data: auto keeps one component. */
+  assert_int_equal(idr_transient_fit_run(&d, IDR_TRANSIENT_AUTO, NULL, &f, &e), IDR_OK);
+  assert_int_equal(f.n_comp, 1);
+  assert_int_equal(f.model, IDR_TRANSIENT_EXP);
   idr_fit_options opt;
   idr_fit_options_default(&opt);
   opt.late_fraction = 0.0;
