@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT   ?= out
 PREFIX     ?= /usr/local
 
-.PHONY: all deps configure build demo test test-fast asan bench bench-sweep sweep-map stress install format format-check clean tas-figures
+.PHONY: all deps configure build demo test test-fast asan bench bench-sweep sweep-map stress install format format-check clean tas-figures fit-example
 
 all: build
 
@@ -67,6 +67,13 @@ sweep-map: build
 	@mkdir -p $(DEMO_OUT)
 	@./$(BUILD)/app/iondrift sweep examples/tid_bias_map.yaml -o $(DEMO_OUT)/tid_bias_map
 	@./$(BUILD)/app/iondrift plot $(DEMO_OUT)/tid_bias_map/results.h5 -o $(DEMO_OUT)/tid_bias_map/bias_map.png
+
+# The fit example (docs/fit.md): regenerate examples/fit/tid.csv (synthetic
+# TID data at known parameters + 1 % noise) and fit it (~30 s of CPU).
+fit-example: build
+	@/usr/bin/python3 examples/fit/make_data.py ./$(BUILD)/app/iondrift
+	@mkdir -p $(DEMO_OUT)
+	@./$(BUILD)/app/iondrift fit examples/fit/fit.yaml -o $(DEMO_OUT)/fit_example.h5
 
 # The long stress grid (docs/validation.md): `iondrift run` of the example
 # deck at STRESS_POINTS random (T, Ea, N_ion, N_A, pulse) points, every core;

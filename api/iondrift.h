@@ -437,6 +437,86 @@ idr_status idr_tas_extract_options_check(const idr_tas_extract_options *o, idr_e
 idr_status idr_extract_tas_file(const char *path, const idr_tas_extract_options *o,
                                 idr_result **out, idr_error *err);
 
+/* ---- fitting the device model to measured data (fit/, docs/fit.md) --------------
+ * A fit spec (YAML) names a base deck, the measured data sets (tid C(t,T),
+ * cf C(f), cv C(V) lab exports read by the rules of docs/data.md, each with
+ * its sigma), the device area and the parameters to fit (deck paths with
+ * bounds and a scale). Each data set is simulated by its own protocol at
+ * the data's own temperatures, times, frequencies and biases (one study
+ * per curve, every value through the typed setter); the weighted residuals
+ * of all data sets are minimized by GSL's trust-region Levenberg-Marquardt
+ * with geodesic acceleration, from the best points of a Sobol design;
+ * standard errors and correlations come from the covariance at the
+ * optimum, intervals from profile likelihoods. */
+
+typedef struct idr_fit idr_fit;
+
+/* Read and check a fit spec, its deck (relative to the spec's directory)
+ * and its data files, and build every curve's study: bad input is
+ * IDR_ERR_INPUT with "fit.yaml:LINE:COL: KEY ..." (or the data file's or
+ * the setter's own message behind it), before any simulation. */
+idr_status idr_fit_load(const char *spec_path, idr_fit **out, idr_error *err);
+void idr_fit_free(idr_fit **f);
+
+size_t idr_fit_n_params(const idr_fit *f);
+const char *idr_fit_param_path(const idr_fit *f, size_t k);
+size_t idr_fit_n_points(const idr_fit *f);  /* data points (residuals) */
+size_t idr_fit_n_curves(const idr_fit *f);  /* simulated curves (studies per evaluation) */
+size_t idr_fit_n_datasets(const idr_fit *f);
+const char *idr_fit_resolved(const idr_fit *f); /* the resolved spec (YAML) */
+
+/* Progress of a fit (on the calling thread, between parallel sections). */
+typedef struct idr_fit_progress {
+  const char *stage;  /* "design", "start 1/2", "covariance", "profile ions[0].Ea_eV", "done" */
+  int iter;           /* iteration of the stage (0: its start) */
+  double cost;        /* chi-square sum r^2 of the stage's current point */
+  double step;        /* size of the last step in the fitting scales */
+  size_t simulations; /* curve simulations so far */
+  double elapsed_s;   /* since the fit started */
+} idr_fit_progress;
+typedef void (*idr_fit_progress_fn)(void *user, const idr_fit_progress *p);
+
+typedef struct idr_fit_run_options {
+  int threads;                  /* OpenMP threads (0: the runtime's default) */
+  int no_profiles;              /* 1: skip the profile likelihoods */
+  idr_fit_progress_fn progress; /* may be NULL */
+  void *user;
+} idr_fit_run_options;
+void idr_fit_run_options_default(idr_fit_run_options *o);
+
+/* Run the fit (design, LM from the best starts, covariance, profiles, the
+ * textbook extraction of the tid data). A simulation that fails at a trial
+ * point is a rejected step; the fit fails (IDR_ERR_SOLVER) only when no
+ * point of the design could be simulated. */
+idr_status idr_fit_run(idr_fit *f, const idr_fit_run_options *o, idr_error *err);
+
+/* One parameter's outcome (after idr_fit_run), in deck units. */
+typedef struct idr_fit_param_result {
+  const char *path;   /* deck path */
+  const char *units;  /* "eV", "cm^-3", "cm^2/s", ... */
+  int log_scale;      /* fitted in log10 */
+  double start;       /* where the best start began [deck units] */
+  double value;       /* best fit */
+  double stderr_;     /* standard error [deck units] (linearized; INFINITY: undetermined) */
+  double stderr_z;    /* the same in the fitting scale (log10 units for log) */
+  double ci68[2], ci95[2]; /* profile-likelihood intervals (NAN: not profiled; a bound
+                              when the profile stays below the level up to it) */
+  int profiled;       /* 1: intervals from a profile */
+  int identifiable;   /* 0: flat profile, undetermined, or |corr| > 0.99 with another */
+} idr_fit_param_result;
+idr_status idr_fit_param(const idr_fit *f, size_t k, idr_fit_param_result *out, idr_error *err);
+double idr_fit_chi2_reduced(const idr_fit *f); /* chi^2 / (points - parameters - offsets) */
+size_t idr_fit_simulations(const idr_fit *f);  /* curve simulations used */
+/* Warnings of the fit (non-identifiable parameters named), one per line;
+ * "" when none. */
+const char *idr_fit_warnings(const idr_fit *f);
+/* Everything the result file holds (docs/outputs.md, "fit"): data, best-fit
+ * curves, residuals, covariance, correlation, profiles, the textbook
+ * extraction and the resolved spec; valid until the fit is freed. */
+const idr_result *idr_fit_result(const idr_fit *f);
+/* Write that file (temporary name renamed on success). */
+idr_status idr_fit_write(const idr_fit *f, const char *h5_path, idr_error *err);
+
 /* ---- parameter sweeps (sweep/, docs/sweep.md) -------------------------------------
  * A sweep spec (YAML) names a base deck, an optional protocol override and
  * fixed changes, the axes (deck paths with values, linspace or logspace as

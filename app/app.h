@@ -84,6 +84,10 @@ void idr_app_json_number(const char *key, double v, int last);
 void idr_app_sweep_usage(FILE *f);
 int idr_app_sweep(int argc, char **argv);
 
+/* ---- fit (fit_app.c) ---- */
+void idr_app_fit_usage(FILE *f);
+int idr_app_fit(int argc, char **argv);
+
 /* ---- reproduce (reproduce.c) ---- */
 void idr_app_reproduce_usage(FILE *f);
 int idr_app_reproduce(int argc, char **argv);

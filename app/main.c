@@ -62,6 +62,9 @@ static const char USAGE[] =
     "  sweep SWEEP.yaml -o DIR [--threads N] [--restart] [--slice K/N | --merge]\n"
     "                           run a parameter sweep (grid, zip or quasi-random over\n"
     "                           deck paths; OpenMP, MPI under mpirun; resumable)\n"
+    "  fit FIT.yaml [-o OUT.h5] [--threads N] [--json]\n"
+    "                           fit the device model to measured TID, C-f and C-V data:\n"
+    "                           parameters, errors, intervals, identifiability\n"
     "  help [COMMAND]           show this help, or the help of COMMAND\n"
     "\n"
     "Options:\n"
@@ -69,7 +72,7 @@ static const char USAGE[] =
     "  -h, --help               show this help\n"
     "\n"
     "Run 'iondrift help COMMAND' (run, mott-schottky, extract, tas-extract,\n"
-    "reproduce, plot, sweep) for the options of a command.\n";
+    "reproduce, plot, sweep, fit) for the options of a command.\n";
 
 static const char USAGE_RUN[] =
     "Usage: iondrift run DECK.yaml [-o OUT.h5] [--set KEY=VALUE]... [-q]\n"
@@ -178,6 +181,10 @@ static int cmd_help(int argc, char **argv) {
     idr_app_sweep_usage(stdout);
     return IDR_EXIT_OK;
   }
+  if (strcmp(argv[2], "fit") == 0) {
+    idr_app_fit_usage(stdout);
+    return IDR_EXIT_OK;
+  }
   return idr_app_usage_error(NULL, "no help for unknown command '%s'", argv[2]);
 }
 
@@ -264,6 +271,8 @@ int main(int argc, char **argv) {
     code = idr_app_plot(argc, argv);
   } else if (strcmp(cmd, "sweep") == 0) {
     code = idr_app_sweep(argc, argv);
+  } else if (strcmp(cmd, "fit") == 0) {
+    code = idr_app_fit(argc, argv);
   } else if (cmd[0] == '-') {
     code = idr_app_usage_error(NULL, "unknown option '%s'", cmd);
   } else {

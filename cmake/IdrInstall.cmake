@@ -9,7 +9,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(IDR_LIB_MODULES core config materials physics solver protocols analysis io api studies sweep)
+set(IDR_LIB_MODULES core config materials physics solver protocols analysis io api studies sweep fit)
 set(idr_objects "")
 foreach(m ${IDR_LIB_MODULES})
   list(APPEND idr_objects $<TARGET_OBJECTS:idr_${m}>)

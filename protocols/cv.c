@@ -19,15 +19,12 @@ void idr_cv_result_free(idr_cv_result *r) {
   memset(r, 0, sizeof *r);
 }
 
-idr_status idr_run_cv(idr_device *dev, const idr_sim_opts *opts, const double *y_eq, double V_start,
-                      double V_stop, double V_step, double f_Hz, int ions_frozen,
-                      idr_progress_fn progress, void *progress_user, idr_cv_result *res,
-                      idr_error *err) {
+idr_status idr_run_cv_at(idr_device *dev, const idr_sim_opts *opts, const double *y_eq,
+                         const double *V_list, int n, double f_Hz, int ions_frozen,
+                         idr_progress_fn progress, void *progress_user, idr_cv_result *res,
+                         idr_error *err) {
   memset(res, 0, sizeof *res);
-  if (!(V_step > 0) || !(f_Hz > 0))
-    return idr_error_set(err, IDR_ERR_INPUT, "C-V: need V_step > 0 and f > 0");
-  int n = (int)floor(fabs(V_stop - V_start) / V_step + 1e-9) + 1;
-  double dir = V_stop >= V_start ? 1.0 : -1.0;
+  if (n < 1 || !(f_Hz > 0)) return idr_error_set(err, IDR_ERR_INPUT, "C-V: need a bias and f > 0");
   idr_status st = IDR_OK;
   idr_sim *sim = NULL;
   idr_admittance *adm = NULL;
@@ -46,7 +43,7 @@ idr_status idr_run_cv(idr_device *dev, const idr_sim_opts *opts, const double *y
   if (!st) st = idr_sim_create(dev, opts, &sim, err);
   if (st) goto out_free;
   for (int j = 0; j < n; j++) {
-    double V = V_start + dir * j * V_step;
+    double V = V_list[j];
     idr_bias b = {V, 0.0};
     /* DC state: with frozen ions their diffusivity is zero during the solve */
     if (ions_frozen)
@@ -89,13 +86,35 @@ out_free:
   return st;
 }
 
+idr_status idr_run_cv(idr_device *dev, const idr_sim_opts *opts, const double *y_eq, double V_start,
+                      double V_stop, double V_step, double f_Hz, int ions_frozen,
+                      idr_progress_fn progress, void *progress_user, idr_cv_result *res,
+                      idr_error *err) {
+  memset(res, 0, sizeof *res);
+  if (!(V_step > 0) || !(f_Hz > 0))
+    return idr_error_set(err, IDR_ERR_INPUT, "C-V: need V_step > 0 and f > 0");
+  int n = (int)floor(fabs(V_stop - V_start) / V_step + 1e-9) + 1;
+  double dir = V_stop >= V_start ? 1.0 : -1.0;
+  double *V = malloc((size_t)n * sizeof *V);
+  if (!V) return idr_error_set(err, IDR_ERR_NOMEM, "C-V: out of memory");
+  for (int j = 0; j < n; j++)
+    V[j] = V_start + dir * j * V_step;
+  idr_status st =
+      idr_run_cv_at(dev, opts, y_eq, V, n, f_Hz, ions_frozen, progress, progress_user, res, err);
+  free(V);
+  return st;
+}
+
 /* ---- the table entry --------------------------------------------------------- */
 
 /* Most bias points of a sweep. */
 #define IDR_CV_POINTS_MAX 10000
 
 static const char *const KEYS[] = {"type", "V_start_V", "V_stop_V", "V_step_V",
-                                   "f_Hz", "ions",      NULL};
+                                   "f_Hz", "ions",      "biases_V", NULL};
+static const idr_sample_list BIASES = {
+    "biases_V",        {"V_start_V", "V_stop_V", "V_step_V", NULL}, 1, 0, 1, "biases [V]",
+    "[-0.5, -0.25, 0]"};
 
 static void cv_defaults(void *spec) {
   idr_cv_spec *P = spec;
@@ -104,6 +123,7 @@ static void cv_defaults(void *spec) {
   P->V_step_V = 0.05;
   P->f_Hz = 1e4;
   P->ions_frozen = 0;
+  P->n_biases = 0;
 }
 
 static idr_status cv_read(idr_deck_reader *r, const idr_ynode *n, const idr_deck *d, void *spec) {
@@ -123,14 +143,18 @@ static idr_status cv_read(idr_deck_reader *r, const idr_ynode *n, const idr_deck
     return idr_yerror(idr_read_doc(r), f ? f : n, 0, "protocol.V_step_V", idr_read_err(r),
                       "must give at most %d bias points (got %g)", IDR_CV_POINTS_MAX, P->V_step_V);
   }
-  return IDR_OK;
+  return idr_read_sample_list(r, n, &BIASES, P->biases_V, &P->n_biases);
 }
 
 static void cv_emit(const void *spec, idr_yaml_out *o) {
   const idr_cv_spec *P = spec;
-  idr_yout_num(o, "  ", "V_start_V", P->V_start_V);
-  idr_yout_num(o, "  ", "V_stop_V", P->V_stop_V);
-  idr_yout_num(o, "  ", "V_step_V", P->V_step_V);
+  if (P->n_biases > 0) {
+    idr_yout_sample_list(o, "biases_V", P->biases_V, P->n_biases);
+  } else {
+    idr_yout_num(o, "  ", "V_start_V", P->V_start_V);
+    idr_yout_num(o, "  ", "V_stop_V", P->V_stop_V);
+    idr_yout_num(o, "  ", "V_step_V", P->V_step_V);
+  }
   idr_yout_num(o, "  ", "f_Hz", P->f_Hz);
   idr_yout_printf(o, "  ions: %s\n", P->ions_frozen ? "frozen" : "mobile");
 }
@@ -139,8 +163,11 @@ static idr_status cv_run(const idr_run_ctx *c, void **out, idr_error *err) {
   const idr_cv_spec *P = c->spec;
   idr_cv_result *r = calloc(1, sizeof *r);
   if (!r) return idr_error_set(err, IDR_ERR_NOMEM, "C-V: out of memory");
-  idr_status st = idr_run_cv(c->dev, &c->opts, c->y_eq, P->V_start_V, P->V_stop_V, P->V_step_V,
-                             P->f_Hz, P->ions_frozen, NULL, NULL, r, err);
+  idr_status st = P->n_biases > 0
+                      ? idr_run_cv_at(c->dev, &c->opts, c->y_eq, P->biases_V, P->n_biases, P->f_Hz,
+                                      P->ions_frozen, NULL, NULL, r, err)
+                      : idr_run_cv(c->dev, &c->opts, c->y_eq, P->V_start_V, P->V_stop_V,
+                                   P->V_step_V, P->f_Hz, P->ions_frozen, NULL, NULL, r, err);
   if (st) {
     idr_error_context(err, "running the cv protocol of %s", c->deck->path);
     free(r);

@@ -33,6 +33,9 @@ extern "C" {
 #define IDR_MAX_SEGMENTS 64
 #define IDR_MAX_TIMES 256
 #define IDR_MAX_TEMPS 64
+/* Entries of a list of sample points (tid times_s, cf frequencies_Hz, cv
+ * biases_V: the points of measured data a fit simulates) */
+#define IDR_MAX_SAMPLES 512
 
 /* ---- spec structs: one per protocol, read from `protocol:` ---------------- */
 
@@ -56,10 +59,12 @@ typedef struct idr_waveform_spec {
 
 /* cf: log frequency sweep at a DC bias (steady state including ions) */
 typedef struct idr_cf_spec {
-  double V_V;            /* DC bias [V] (default 0) */
-  double f_min_Hz;       /* lowest frequency [Hz] (default 1e-2) */
-  double f_max_Hz;       /* highest frequency [Hz] (default 1e7) */
-  int points_per_decade; /* (default 10) */
+  double V_V;                             /* DC bias [V] (default 0) */
+  double f_min_Hz;                        /* lowest frequency [Hz] (default 1e-2) */
+  double f_max_Hz;                        /* highest frequency [Hz] (default 1e7) */
+  int points_per_decade;                  /* (default 10) */
+  int n_frequencies;                      /* > 0: these frequencies instead of the grid above */
+  double frequencies_Hz[IDR_MAX_SAMPLES]; /* increasing [Hz] */
 } idr_cf_spec;
 
 /* cv: DC bias sweep, capacitance at f_Hz */
@@ -69,6 +74,8 @@ typedef struct idr_cv_spec {
   double V_step_V;  /* bias step [V], > 0 (default 0.05) */
   double f_Hz;      /* measurement frequency [Hz] (default 1e4) */
   int ions_frozen;  /* 1: ions stay at their 0 V distribution; 0: re-equilibrated at each bias */
+  int n_biases;     /* > 0: these biases, in this order, instead of the grid above */
+  double biases_V[IDR_MAX_SAMPLES]; /* increasing or decreasing [V] */
 } idr_cv_spec;
 
 /* tid: protocol.density_atol */
@@ -94,7 +101,9 @@ typedef struct idr_tid_spec {
   double t_first_s; /* first sample after the pulse [s] (default 1e-6) */
   double t_last_s;  /* last sample after the pulse [s] (default 10) */
   int samples;      /* log-spaced samples in [t_first_s, t_last_s] (default 71) */
-  int threads;      /* OpenMP threads, 0 = the runtime's default */
+  int n_times;      /* > 0: the samples are times_s (t_first_s, t_last_s, samples set from it) */
+  double times_s[IDR_MAX_SAMPLES]; /* increasing sample times after the pulse [s] */
+  int threads;                     /* OpenMP threads, 0 = the runtime's default */
   /* extraction: Arrhenius power n in ln(T^n/tau) (default 1), model */
   int power;     /* 0, 1 or 2 */
   int fit_model; /* 0 single, 1 stretched, 2 two (opposite signs) (default 0) */
@@ -225,6 +234,9 @@ idr_status idr_steady_state(const idr_device *dev, const idr_sim_opts *opts, con
 idr_status idr_run_cf(const idr_device *dev, const idr_sim_opts *opts, const double *y_eq, double V,
                       double f_min_Hz, double f_max_Hz, int points_per_decade, idr_cf_result *res,
                       idr_error *err);
+/* The same at n given frequencies f_Hz[0..n-1]. */
+idr_status idr_run_cf_at(const idr_device *dev, const idr_sim_opts *opts, const double *y_eq,
+                         double V, const double *f_Hz, int n, idr_cf_result *res, idr_error *err);
 
 /* C-V: bias sweep V_start..V_stop (step V_step) at f_Hz. ions_frozen = 0: the
  * ions re-equilibrate at each bias (steady state); 1: they keep their 0 V
@@ -235,6 +247,11 @@ idr_status idr_run_cv(idr_device *dev, const idr_sim_opts *opts, const double *y
                       double V_stop, double V_step, double f_Hz, int ions_frozen,
                       idr_progress_fn progress, void *progress_user, idr_cv_result *res,
                       idr_error *err);
+/* The same at n given biases V[0..n-1], in that order. */
+idr_status idr_run_cv_at(idr_device *dev, const idr_sim_opts *opts, const double *y_eq,
+                         const double *V, int n, double f_Hz, int ions_frozen,
+                         idr_progress_fn progress, void *progress_user, idr_cv_result *res,
+                         idr_error *err);
 
 /* ---- transient ion drift (TID) ---------------------------------------- */
 typedef struct idr_tid_curve {
@@ -383,6 +400,21 @@ idr_status idr_temperature_scan(const double *T_K, int n_T, int threads, const c
                                 idr_tscan_fn one, void *user, idr_progress_fn progress,
                                 void *progress_user, int *threads_used, double *wall_s,
                                 idr_error *each, idr_error *err);
+
+/* A list key of sample points (samples.c): `key` replaces the three
+ * grid_keys; at least min entries, at most IDR_MAX_SAMPLES, each > 0 when
+ * positive, strictly increasing (or, with either_way, strictly decreasing
+ * as its first two entries say). IDR_OK also when absent (*count kept). */
+typedef struct idr_sample_list {
+  const char *key;          /* "times_s" */
+  const char *grid_keys[4]; /* the keys it replaces, NULL-terminated */
+  int min, positive, either_way;
+  const char *what, *example; /* "times", "[1e-6, 1e-3, 1]" for messages */
+} idr_sample_list;
+idr_status idr_read_sample_list(idr_deck_reader *r, const idr_ynode *n, const idr_sample_list *l,
+                                double *out, int *count);
+/* "  key: [v, v, ...]\n" with the shortest round-trip numbers. */
+void idr_yout_sample_list(idr_yaml_out *o, const char *key, const double *v, int n);
 
 /* The list key `protocol.KEY` of temperatures (tscan.c): 1 to max
  * distinct temperatures in (0, IDR_TEMPERATURE_MAX_K] K, like [300, 250,

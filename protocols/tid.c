@@ -49,6 +49,11 @@ void idr_tid_result_free(idr_tid_result *r) {
 int idr_tid_times(const idr_tid_spec *P, double *t, int cap) {
   int m = P->samples;
   if (m > cap) m = cap;
+  if (P->n_times > 0) {
+    for (int k = 0; k < m; k++)
+      t[k] = P->times_s[k];
+    return m;
+  }
   double l0 = log10(P->t_first_s), l1 = log10(P->t_last_s);
   for (int k = 0; k < m; k++)
     t[k] = m == 1 ? P->t_first_s : pow(10.0, l0 + (l1 - l0) * k / (m - 1));
@@ -283,6 +288,7 @@ static const char *const KEYS[] = {"type",
                                    "light_rest_suns",
                                    "light_fill_suns",
                                    "light_relax_suns",
+                                   "times_s",
                                    NULL};
 static const char *const MODELS[] = {"single", "stretched", "two", NULL};
 static const char *const ATOLS[] = {"charge", "solver", NULL};
@@ -306,8 +312,11 @@ static void tid_defaults(void *spec) {
   P->fit_model = 0;
   P->density_atol = IDR_TID_ATOL_CHARGE;
   P->fill_rtol = IDR_TID_FILL_RTOL_DEFAULT;
+  P->n_times = 0;
 }
 
+static const idr_sample_list TIMES = {
+    "times_s", {"t_first_s", "t_last_s", "samples", NULL}, 2, 1, 0, "times [s]", "[1e-6, 1e-3, 1]"};
 /* light_suns, then each phase's light (default: light_suns); any light
  * without a light source is an error naming its key. */
 static idr_status tid_read_light(idr_deck_reader *r, const idr_ynode *n, const idr_deck *d,
@@ -362,8 +371,14 @@ static idr_status tid_read(idr_deck_reader *r, const idr_ynode *n, const idr_dec
                       "must be > protocol.t_first_s = %g (got %g)", P->t_first_s, P->t_last_s);
   }
   if (idr_read_temperatures(r, n, "temperatures_K", P->temperatures_K, &P->n_temperatures,
-                            IDR_MAX_TEMPS) != IDR_OK)
+                            IDR_MAX_TEMPS) != IDR_OK ||
+      idr_read_sample_list(r, n, &TIMES, P->times_s, &P->n_times) != IDR_OK)
     return IDR_ERR_INPUT;
+  if (P->n_times > 0) {
+    P->t_first_s = P->times_s[0];
+    P->t_last_s = P->times_s[P->n_times - 1];
+    P->samples = P->n_times;
+  }
   return tid_read_light(r, n, d, P);
 }
 
@@ -382,11 +397,16 @@ static void tid_emit(const void *spec, idr_yaml_out *o) {
   idr_yout_num(o, "  ", "light_fill_suns", P->light_fill_suns);
   idr_yout_num(o, "  ", "light_relax_suns", P->light_relax_suns);
   idr_yout_num(o, "  ", "f_Hz", P->f_Hz);
-  idr_yout_num(o, "  ", "t_first_s", P->t_first_s);
-  idr_yout_num(o, "  ", "t_last_s", P->t_last_s);
+  if (P->n_times > 0) {
+    idr_yout_sample_list(o, "times_s", P->times_s, P->n_times);
+  } else {
+    idr_yout_num(o, "  ", "t_first_s", P->t_first_s);
+    idr_yout_num(o, "  ", "t_last_s", P->t_last_s);
+  }
   idr_yout_num(o, "  ", "fill_rtol", P->fill_rtol);
-  idr_yout_printf(o, "  samples: %d\n  threads: %d\n  power: %d\n  model: %s\n  density_atol: %s\n",
-                  P->samples, P->threads, P->power, MODELS[P->fit_model], ATOLS[P->density_atol]);
+  if (P->n_times == 0) idr_yout_printf(o, "  samples: %d\n", P->samples);
+  idr_yout_printf(o, "  threads: %d\n  power: %d\n  model: %s\n  density_atol: %s\n", P->threads,
+                  P->power, MODELS[P->fit_model], ATOLS[P->density_atol]);
 }
 
 /* ---- run: the scan, then the extraction ------------------------------------------ */

@@ -121,7 +121,7 @@ static idr_status read_space(const idr_ydoc *doc, const idr_ynode *n, const char
 }
 
 /* "layers.1.thickness_nm" -> "layers[1].thickness_nm" (the table's column). */
-static void canonical_path(char *p, size_t size) {
+void idr_sw_canonical_path(char *p, size_t size) {
   char out[SW_KEY_LEN];
   size_t o = 0;
   for (const char *s = p; *s && o + 4 < sizeof out;) {
@@ -152,7 +152,7 @@ static idr_status read_path(const idr_ydoc *doc, const idr_ynode *n, const char 
   if (!st && (strchr(a->path, '=') || strchr(a->path, ',') || strchr(a->path, ' ')))
     st = idr_yerror(doc, p, 0, pp, err, "must be a deck path like ions[0].Ea_eV (got '%s')",
                     a->path);
-  if (!st) canonical_path(a->path, sizeof a->path);
+  if (!st) idr_sw_canonical_path(a->path, sizeof a->path);
   a->line = idr_ynode_line(n);
   a->col = idr_ynode_col(n);
   return st;

@@ -85,8 +85,7 @@ char *idr_sw_node_yaml(const idr_ynode *n) {
 
 /* ---- the base study --------------------------------------------------------------- */
 
-/* The deck path relative to the spec's directory (absolute paths as given). */
-static int deck_path_of(const char *spec, const char *deck, char *buf, size_t size) {
+int idr_sw_path_of(const char *spec, const char *deck, char *buf, size_t size) {
   const char *slash = strrchr(spec, '/');
   int n = deck[0] == '/' || !slash
               ? snprintf(buf, size, "%s", deck)
@@ -95,38 +94,39 @@ static int deck_path_of(const char *spec, const char *deck, char *buf, size_t si
 }
 
 /* Apply one change (YAML text of node v) to the base; errors located at v. */
-static idr_status apply_yaml(idr_sweep *sw, const idr_ydoc *doc, const idr_ynode *v,
+static idr_status apply_yaml(idr_study *base, const idr_ydoc *doc, const idr_ynode *v,
                              const char *path, const char *what, idr_error *err) {
   char *text = idr_sw_node_yaml(v);
   if (!text) return idr_error_set(err, IDR_ERR_NOMEM, "out of memory");
   idr_error sub;
   idr_error_clear(&sub);
-  idr_status st = idr_study_set_yaml(sw->base, path, text, &sub);
+  idr_status st = idr_study_set_yaml(base, path, text, &sub);
   free(text);
   if (st == IDR_ERR_NOMEM) return idr_error_set(err, st, "%s", sub.msg);
   if (st) return idr_yerror(doc, v, 0, what, err, "cannot be applied to the deck: %s", sub.msg);
   return IDR_OK;
 }
 
-static idr_status read_base(idr_sweep *sw, const idr_ydoc *doc, const idr_ynode *root,
-                            idr_error *err) {
+idr_status idr_sw_read_base(const char *spec_path, const idr_ydoc *doc, const idr_ynode *root,
+                            char *written, size_t wsize, char *deck_path, size_t psize,
+                            idr_study **base, idr_error *err) {
   const idr_ynode *n = idr_ynode_get(root, "deck");
   if (!n) return idr_yerror(doc, root, 0, "", err, "deck: is required (the base deck's file)");
-  idr_status st = idr_yread_string(doc, n, "deck", sw->deck_written, sizeof sw->deck_written, err);
+  idr_status st = idr_yread_string(doc, n, "deck", written, wsize, err);
   if (st) return st;
-  if (!deck_path_of(sw->spec_path, sw->deck_written, sw->deck_path, sizeof sw->deck_path))
+  if (!idr_sw_path_of(spec_path, written, deck_path, psize))
     return idr_yerror(doc, n, 0, "deck", err, "makes a path too long");
   idr_error sub;
   idr_error_clear(&sub);
-  st = idr_study_load(sw->deck_path, NULL, 0, &sw->base, &sub);
+  st = idr_study_load(deck_path, NULL, 0, base, &sub);
   if (st == IDR_ERR_IO)
     return idr_yerror(doc, n, 0, "deck", err, "must name a readable deck file: %s", sub.msg);
-  if (st) return idr_error_set(err, st, "%s (the deck of %s)", sub.msg, sw->spec_path);
+  if (st) return idr_error_set(err, st, "%s (the deck of %s)", sub.msg, spec_path);
   if ((n = idr_ynode_get(root, "protocol"))) {
     if (idr_ynode_kind(n) != IDR_Y_MAP)
       return idr_yerror(doc, n, 0, "protocol", err, "must be a mapping like {type: tid} (got %s)",
                         idr_read_got(n));
-    if ((st = apply_yaml(sw, doc, n, "protocol", "protocol", err))) return st;
+    if ((st = apply_yaml(*base, doc, n, "protocol", "protocol", err))) return st;
   }
   if ((n = idr_ynode_get(root, "set"))) {
     if (idr_ynode_kind(n) != IDR_Y_MAP)
@@ -137,7 +137,7 @@ static idr_status read_base(idr_sweep *sw, const idr_ydoc *doc, const idr_ynode 
       const idr_ynode *c = idr_ynode_at(n, i);
       char what[SW_KEY_LEN + 8];
       snprintf(what, sizeof what, "set.%s", idr_ynode_key(c));
-      if ((st = apply_yaml(sw, doc, c, idr_ynode_key(c), what, err))) return st;
+      if ((st = apply_yaml(*base, doc, c, idr_ynode_key(c), what, err))) return st;
     }
   }
   return IDR_OK;
@@ -219,6 +219,14 @@ void idr_sweep_free(idr_sweep **sw) {
   *sw = NULL;
 }
 
+idr_status idr_sw_read_spec(const char *path, idr_ydoc **doc, idr_error *err) {
+  idr_status st = idr_ydoc_read_file(path, doc, err);
+  if (st == IDR_ERR_INPUT && strstr(err->msg, "flow mapping"))
+    idr_error_context(err, "a deck path with an index inside {...} needs quotes, "
+                           "{path: \"ions[0].Ea_eV\"}, or dots, {path: ions.0.Ea_eV}");
+  return st;
+}
+
 idr_status idr_sweep_load(const char *spec_path, idr_sweep **out, idr_error *err) {
   *out = NULL;
   idr_sweep *sw = calloc(1, sizeof *sw);
@@ -229,12 +237,7 @@ idr_status idr_sweep_load(const char *spec_path, idr_sweep **out, idr_error *err
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: path too long", spec_path);
     goto out_fail;
   }
-  if ((st = idr_ydoc_read_file(spec_path, &doc, err))) {
-    if (st == IDR_ERR_INPUT && strstr(err->msg, "flow mapping"))
-      idr_error_context(err, "a deck path with an index inside {...} needs quotes, "
-                             "{path: \"ions[0].Ea_eV\"}, or dots, {path: ions.0.Ea_eV}");
-    goto out_fail;
-  }
+  if ((st = idr_sw_read_spec(spec_path, &doc, err))) goto out_fail;
   const idr_ynode *root = idr_ydoc_root(doc);
   if (!root) {
     st = idr_error_set(err, IDR_ERR_INPUT, "%s: empty sweep spec (deck, axes and outputs needed)",
@@ -243,7 +246,9 @@ idr_status idr_sweep_load(const char *spec_path, idr_sweep **out, idr_error *err
   }
   if ((st = idr_ycheck_map(doc, root, "", TOP_KEYS, err))) goto out_fail;
   if ((st = read_misc(sw, doc, root, err))) goto out_fail;
-  if ((st = read_base(sw, doc, root, err))) goto out_fail;
+  if ((st = idr_sw_read_base(sw->spec_path, doc, root, sw->deck_written, sizeof sw->deck_written,
+                             sw->deck_path, sizeof sw->deck_path, &sw->base, err)))
+    goto out_fail;
   if ((st = idr_sw_read_design(sw, doc, root, err))) goto out_fail;
   if ((st = read_outputs(sw, doc, root, err))) goto out_fail;
   if ((st = idr_sw_resolve(sw, err))) goto out_fail;

@@ -69,6 +69,8 @@ idr_status idr_sw_output_check(const sw_output *o, const idr_study *s, idr_error
  * time); a value that cannot be had is NaN with a note appended to notes. */
 double idr_sw_output_value(const sw_output *o, const idr_study *s, const idr_result *r,
                            double wall_s, char *notes, size_t size);
+/* "ions.0.Ea_eV" -> "ions[0].Ea_eV" in place (the form tables name). */
+void idr_sw_canonical_path(char *p, size_t size);
 /* Units of a deck key from its name ("Ea_eV" -> "eV"). */
 const char *idr_sw_key_units(const char *path);
 
@@ -116,6 +118,19 @@ idr_status idr_sw_read_design(idr_sweep *sw, const idr_ydoc *doc, const idr_ynod
                               idr_error *err);
 /* A YAML node as flow-style YAML text (malloc'd). */
 char *idr_sw_node_yaml(const idr_ynode *n);
+/* Read a spec file (a flow-mapping syntax error gets the hint about deck
+ * paths with an index inside {...}). */
+idr_status idr_sw_read_spec(const char *path, idr_ydoc **doc, idr_error *err);
+/* A file named in a spec: relative to the spec's directory (absolute paths
+ * as given) into buf; 0 when too long. */
+int idr_sw_path_of(const char *spec, const char *file, char *buf, size_t size);
+/* The base study of a spec (also the fit's): `deck:` (as written into
+ * written, resolved into deck_path) loaded, then the `protocol:` override
+ * and the `set:` changes applied through the setter; errors located at
+ * their nodes. */
+idr_status idr_sw_read_base(const char *spec_path, const idr_ydoc *doc, const idr_ynode *root,
+                            char *written, size_t wsize, char *deck_path, size_t psize,
+                            idr_study **base, idr_error *err);
 
 /* design.c */
 /* The value index of axis k at point i (grid, zip). */

@@ -471,8 +471,24 @@ static const bad_case BAD[] = {
     {"", "protocol: {type: tid, segments: []}\n", NULL,
      "protocol.segments must be one of the keys type, temperatures_K, fill_V_V, fill_duration_s, "
      "rest_V_V, light_suns, f_Hz, t_first_s, t_last_s, samples, threads, power, model, "
-     "density_atol, fill_rtol, light_rest_suns, light_fill_suns, light_relax_suns (got "
-     "'segments')"},
+     "density_atol, fill_rtol, light_rest_suns, light_fill_suns, light_relax_suns, times_s "
+     "(got 'segments')"},
+    {"", "protocol: {type: tid, times_s: [1e-6, 1e-3], samples: 5}\n", NULL,
+     "protocol.times_s replaces t_first_s, t_last_s and samples: give the list or the grid, not "
+     "both (got samples)"},
+    {"", "protocol: {type: tid, times_s: [1e-6, 1e-3, 1e-4]}\n", NULL,
+     "protocol.times_s[2] must be larger than protocol.times_s[1] = 1e-3 (got 1e-4)"},
+    {"", "protocol: {type: tid, times_s: [1e-3]}\n", NULL,
+     "protocol.times_s must be a list of 2 to 512 times [s] like [1e-6, 1e-3, 1] (got 1 values)"},
+    {"", "protocol: {type: tid, times_s: [0, 1]}\n", NULL,
+     "protocol.times_s[0] must be > 0 (got 0)"},
+    {"", "protocol: {type: cf, frequencies_Hz: [1e3, 1e4], f_max_Hz: 1e5}\n", NULL,
+     "protocol.frequencies_Hz replaces f_min_Hz, f_max_Hz and points_per_decade: give the list or "
+     "the grid, not both (got f_max_Hz)"},
+    {"", "protocol: {type: cv, biases_V: [0, -0.2, -0.2]}\n", NULL,
+     "protocol.biases_V[2] must differ from protocol.biases_V[1] (got -0.2 twice)"},
+    {"", "protocol: {type: cv, biases_V: [0, -0.2, 0.1]}\n", NULL,
+     "protocol.biases_V[2] must be smaller than protocol.biases_V[1] = -0.2 (got 0.1)"},
     {"", "protocol: {type: tid, fill_rtol: 0}\n", NULL, "protocol.fill_rtol must be > 0 (got 0)"},
     {"", "protocol: {type: tid, density_atol: loose}\n", NULL,
      "protocol.density_atol must be one of charge | solver (got 'loose')"},
