@@ -66,6 +66,16 @@ struct idr_blocktri {
   long nnz;         /* entries of the device's CSC pattern */
 };
 
+/* The factorization's and the solve's kernels inlined into each fixed-size
+ * entry point, so that each of its SIMD clones (IDR_SIMD_CLONES) gets its
+ * own vectorized copy (with a plain `inline` the compiler kept one baseline
+ * copy that every clone called). */
+#if defined(__GNUC__)
+#define IDR_BT_INLINE inline __attribute__((always_inline))
+#else
+#define IDR_BT_INLINE inline
+#endif
+
 static inline int bsize(const idr_blocktri *bt, int i) {
   return bt->ncore[i];
 }
@@ -168,7 +178,7 @@ out_free:
 /* In-place LU with partial pivoting of the row-major M x M matrix a:
  * rows perm[] of a = L U (unit lower L); U's diagonal stored inverted.
  * 1 if singular or not finite. */
-static inline int lu_factor(double *a, int *perm, int M) {
+static IDR_BT_INLINE int lu_factor(double *a, int *perm, int M) {
   for (int r = 0; r < M; r++)
     perm[r] = r;
   for (int k = 0; k < M; k++) {
@@ -207,7 +217,7 @@ static inline int lu_factor(double *a, int *perm, int M) {
 /* X <- S^{-1} X for the M x W row-major X (its rows already permuted by
  * perm), with S's LU in a. One pass for all W columns: the triangular
  * recurrences run over rows, the long inner loops over columns. */
-static inline void lu_solve_rows(const double *a, double *X, int M, int W) {
+static IDR_BT_INLINE void lu_solve_rows(const double *a, double *X, int M, int W) {
   for (int r = 1; r < M; r++)
     for (int k = 0; k < r; k++) {
       double l = a[r * M + k];
@@ -226,7 +236,7 @@ static inline void lu_solve_rows(const double *a, double *X, int M, int W) {
 }
 
 /* B = the M x M block of A (row-major, row length W) at column c0, transposed. */
-static inline void transpose_block(const double *A, int W, int c0, double *B, int M) {
+static IDR_BT_INLINE void transpose_block(const double *A, int W, int c0, double *B, int M) {
   for (int r = 0; r < M; r++)
     for (int c = 0; c < M; c++)
       B[c * M + r] = A[r * W + c0 + c];
@@ -237,7 +247,8 @@ static inline void transpose_block(const double *A, int W, int c0, double *B, in
 
 /* One node's factorization: S (the Schur complement, overwritten by its LU),
  * perm and T are work arrays of the caller. */
-static inline int factor_node(idr_blocktri *bt, int i, double *S, int *perm, double *T, int M) {
+static IDR_BT_INLINE int factor_node(idr_blocktri *bt, int i, double *S, int *perm, double *T,
+                                     int M) {
   const int N = bt->N;
   const long MM = (long)M * M, nb = N * MM;
   const double *D = bt->DLU, *L = bt->DLU + nb, *U = bt->DLU + 2 * nb;
@@ -270,7 +281,7 @@ static inline int factor_node(idr_blocktri *bt, int i, double *S, int *perm, dou
   return 0;
 }
 
-static inline int factor_core(idr_blocktri *bt, const double *Jx, int M) {
+static IDR_BT_INLINE int factor_core(idr_blocktri *bt, const double *Jx, int M) {
   const int N = bt->N;
   const long MM = (long)M * M, nb = N * MM;
   /* CSC columns into the blocks: a core column cc of node j holds the core
@@ -332,7 +343,8 @@ static inline int factor_core(idr_blocktri *bt, const double *Jx, int M) {
 #define IDR_BT_LOCAL_MAX 16
 
 /* acc = A v (A column-major M x M; acc: local, so no store aliases A or v). */
-static inline void axpy_block(double *acc, const double *A, const double *v, double sign, int M) {
+static IDR_BT_INLINE void axpy_block(double *acc, const double *A, const double *v, double sign,
+                                     int M) {
   for (int k = 0; k < M; k++) {
     double vk = sign * v[k];
     for (int r = 0; r < M; r++)
@@ -344,7 +356,7 @@ static inline void axpy_block(double *acc, const double *A, const double *v, dou
  * at the end). The result of the previous node is carried
  * in locals (zprev): the recurrence's critical path then has no
  * store-to-load forwarding through the work vector. */
-static inline void solve_core(const idr_blocktri *bt, const double *bin, double *x, int M) {
+static IDR_BT_INLINE void solve_core(const idr_blocktri *bt, const double *bin, double *x, int M) {
   const int N = bt->N;
   const long MM = (long)M * M;
   double *z = bt->z;
@@ -406,7 +418,7 @@ static void solve_large(const idr_blocktri *bt, const double *bin, double *x) {
 }
 
 #define IDR_BT_FIXED(m)                                                                            \
-  static int factor_##m(idr_blocktri *bt, const double *Jx) {                                      \
+  IDR_SIMD_CLONES static int factor_##m(idr_blocktri *bt, const double *Jx) {                      \
     return factor_core(bt, Jx, m);                                                                 \
   }                                                                                                \
   IDR_SIMD_CLONES static void solve_##m(const idr_blocktri *bt, const double *b, double *x) {      \
