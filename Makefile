@@ -49,6 +49,7 @@ install: deps
 bench: build
 	@./$(BUILD)/bench/idr_bench
 	@./$(BUILD)/bench/api_bench
+	@./$(BUILD)/bench/light_bench
 
 # The figures of docs/tas.md (the TAS validation decks run and drawn).
 tas-figures: build

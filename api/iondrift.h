@@ -257,6 +257,12 @@ typedef struct idr_reproduce_options {
    * with the sample's composition, the apparent trap bands II and III */
   const char *tas_deck;
   int no_tas; /* 1: no TAS panel */
+  /* the illuminated panel (Fig. 4a): per selected FAPbI3-Br sample the light
+   * deck (NULL: examples/xiang2026_light.yaml) with its composition, and the
+   * photo-aged 25 % Br sample "x0.25-aged" (the dark deck, family
+   * FAPbI3-Br-aged) */
+  int light;              /* 1: run it */
+  const char *light_deck; /* NULL: examples/xiang2026_light.yaml */
 } idr_reproduce_options;
 
 /* Run the reproduction; *out: root attributes (study, deck_yaml, wall_time_s,
@@ -265,8 +271,13 @@ typedef struct idr_reproduce_options {
  * N_err [cm^-3]; attributes `samples` and `species`: the names of the rows,
  * comma-separated; with the TAS panel N_band_II_true, N_band_II_TAS,
  * N_band_II_TAS_err and the same for band III [cm^-3]) and samples/NAME/tid
- * (each sample's TID group; samples/NAME/tas its TAS group). Bad input
- * (the decks, a sample) is found before anything runs. */
+ * (each sample's TID group; samples/NAME/tas its TAS group). With light:
+ * samples/NAME/tid_light (the illuminated scan), samples/x0.25-aged/tid and
+ * summary_light/ (one row per detected component of each illuminated scan,
+ * then the aged sample's row: x, illuminated (int), Ea_true, Ea_extracted,
+ * Ea_err [eV], N_true, N_extracted, N_err [cm^-3]; attributes `samples` and
+ * `species` (anion | cation | none)). Bad input (the decks, a sample) is
+ * found before anything runs. */
 idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **out,
                                    idr_error *err);
 /* Write a reproduction's DIR/reproduce.h5 and DIR/reproduce.csv (one row per

@@ -32,7 +32,8 @@
 static const char USAGE_REPRO[] =
     "Usage: iondrift reproduce xiang2026 [-o DIR] [--threads N] [--deck DECK.yaml]\n"
     "                                    [--samples S1,S2,...] [--invert]\n"
-    "                                    [--tas-deck DECK.yaml | --no-tas] [-q]\n"
+    "                                    [--tas-deck DECK.yaml | --no-tas]\n"
+    "                                    [--light [--light-deck DECK.yaml]] [-q]\n"
     "\n"
     "Reproduce the dark TID study of Xiang et al., J. Mater. Chem. A 2026, 14, 16493:\n"
     "for x = 0, 0.025, 0.05, 0.10, 0.15, 0.20, 0.25 (FAPb(I1-xBrx)3) and the\n"
@@ -51,6 +52,13 @@ static const char USAGE_REPRO[] =
     "  --deck FILE     the base deck (default: the installed examples/xiang2026.yaml)\n"
     "  --tas-deck FILE the TAS deck (default: the installed examples/xiang2026_tas.yaml)\n"
     "  --no-tas        no TAS panel\n"
+    "  --light         add the illuminated panel (Fig. 4a): per selected x sample the\n"
+    "                  TID scan under 1 sun of examples/xiang2026_light.yaml (halide\n"
+    "                  and FA+), the two components (rising edge: cation, decaying\n"
+    "                  edge: anion) each a row with illuminated = 1; and the photo-aged\n"
+    "                  25 %% Br sample x0.25-aged (dark scan, lowered halide barrier)\n"
+    "  --light-deck FILE  the light deck (default: the installed\n"
+    "                  examples/xiang2026_light.yaml)\n"
     "  --samples LIST  only these samples (comma-separated names: x0 x0.025 x0.05 x0.10\n"
     "                  x0.15 x0.20 x0.25 FAI; x0.1 is x0.10; default: all)\n"
     "  --invert        instead of the composition table's true halide Ea, find per sample\n"
@@ -151,6 +159,28 @@ static idr_status make_dir(void *user, idr_error *err) {
   return IDR_OK;
 }
 
+/* The illuminated panel's rows, when the run had it. */
+static void print_light(const idr_result *r) {
+  size_t n = 0, m;
+  const double *x = idr_app_data(r, "summary_light/x", &n);
+  const double *Et = idr_app_data(r, "summary_light/Ea_true", &m);
+  const double *Ex = idr_app_data(r, "summary_light/Ea_extracted", &m);
+  const double *Ee = idr_app_data(r, "summary_light/Ea_err", &m);
+  const double *Nt = idr_app_data(r, "summary_light/N_true", &m);
+  const double *Nx = idr_app_data(r, "summary_light/N_extracted", &m);
+  if (!x || !Et || !Ex || !Ee || !Nt || !Nx) return;
+  printf("  illuminated (1 sun, two components) and photo-aged (dark):\n");
+  printf("  %-10s %6s  %-7s %9s %15s %11s %11s\n", "sample", "x", "species", "Ea_true",
+         "Ea_extracted", "N_true", "N_extr.");
+  for (size_t k = 0; k < n; k++) {
+    char name[32] = "?", sp[16] = "?";
+    idr_result_attr_item(r, "summary_light", "samples", k, name, sizeof name, NULL);
+    idr_result_attr_item(r, "summary_light", "species", k, sp, sizeof sp, NULL);
+    printf("  %-10s %6.3f  %-7s %9.4f %8.4f+-%.4f %11.3g %11.3g\n", name, x[k], sp, Et[k], Ex[k],
+           Ee[k], Nt[k], Nx[k]);
+  }
+}
+
 static void print_table(const idr_result *r, const char *dir, int invert, int plotted) {
   size_t n = 0, m;
   const double *x = idr_app_data(r, "summary/x", &n);
@@ -200,6 +230,7 @@ static void print_table(const idr_result *r, const char *dir, int invert, int pl
              X3[k]);
     }
   }
+  print_light(r);
   printf("  wrote         %s/reproduce.h5\n                %s/reproduce.csv\n", dir, dir);
   if (plotted) printf("                %s/reproduce.png\n", dir);
 }
@@ -235,6 +266,12 @@ static int parse_option(int argc, char **argv, int *i, const char **dir, idr_rep
     const char *v = idr_app_opt_value(argc, argv, i, "--tas-deck");
     if (!v || !v[0]) return idr_app_usage_error("reproduce", "option '%s' needs a file", a);
     o->tas_deck = v;
+  } else if (idr_app_is_opt(a, "--light-deck")) {
+    const char *v = idr_app_opt_value(argc, argv, i, "--light-deck");
+    if (!v || !v[0]) return idr_app_usage_error("reproduce", "option '%s' needs a file", a);
+    o->light_deck = v;
+  } else if (strcmp(a, "--light") == 0) {
+    o->light = 1;
   } else if (strcmp(a, "--no-tas") == 0) {
     o->no_tas = 1;
   } else if (strcmp(a, "--invert") == 0) {
@@ -253,7 +290,7 @@ static int parse_option(int argc, char **argv, int *i, const char **dir, idr_rep
 int idr_app_reproduce(int argc, char **argv) {
   const char *dir = "reproduce_xiang2026";
   int quiet = 0;
-  idr_reproduce_options o = {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, 0};
+  idr_reproduce_options o = {0}; /* every pointer NULL, every flag 0 */
   if (argc >= 3 && (strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "--help") == 0)) {
     fputs(USAGE_REPRO, stdout);
     return IDR_EXIT_OK;

@@ -73,9 +73,7 @@ static double now_s(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void progress(const idr_reproduce_options *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void progress(const idr_reproduce_options *o, const char *fmt, ...) {
+void idr_repro_progress(const idr_reproduce_options *o, const char *fmt, ...) {
   if (!o->on_progress) return;
   char line[LINE_LEN];
   va_list ap;
@@ -83,6 +81,14 @@ static void progress(const idr_reproduce_options *o, const char *fmt, ...) {
   vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
   o->on_progress(o->user, line);
+}
+
+const char *idr_repro_sample_family(int s) {
+  return s >= 0 && s < IDR_XIANG2026_SAMPLES ? SAMPLES[s].family : NULL;
+}
+
+double idr_repro_sample_x(int s) {
+  return s >= 0 && s < IDR_XIANG2026_SAMPLES ? SAMPLES[s].x : NAN;
 }
 
 /* One sample's row of the summary. */
@@ -96,7 +102,7 @@ typedef struct row {
 
 /* The absorber (the first layer of ions[0]) of a base deck that is fit for
  * the reproduction: protocol tid, ions[0] an anion, a composition absorber. */
-static idr_status check_base(const idr_study *s, int *absorber, idr_error *err) {
+idr_status idr_repro_check_base(const idr_study *s, int *absorber, idr_error *err) {
   char name[128], layer[128];
   double z = 0;
   size_t n_layers = 0;
@@ -124,17 +130,22 @@ static idr_status check_base(const idr_study *s, int *absorber, idr_error *err) 
   return IDR_OK;
 }
 
-/* Sample s's study: the base with the absorber's composition of s. */
-static idr_status sample_study(const idr_study *base, int absorber, int s, idr_study **out,
-                               idr_error *err) {
+idr_status idr_repro_with_composition(const idr_study *base, int absorber, const char *family,
+                                      double x, idr_study **out, idr_error *err) {
   char pf[64], px[64];
   snprintf(pf, sizeof pf, "layers[%d].composition.family", absorber);
   snprintf(px, sizeof px, "layers[%d].composition.x", absorber);
-  const idr_value v[2] = {{pf, SAMPLES[s].family, 0}, {px, NULL, SAMPLES[s].x}};
+  const idr_value v[2] = {{pf, family, 0}, {px, NULL, x}};
   idr_status st = idr_study_copy(base, out, err);
   if (!st) st = idr_study_set_values(*out, v, 2, err);
   if (st) idr_study_free(out);
   return st;
+}
+
+/* Sample s's study: the base with the absorber's composition of s. */
+static idr_status sample_study(const idr_study *base, int absorber, int s, idr_study **out,
+                               idr_error *err) {
+  return idr_repro_with_composition(base, absorber, SAMPLES[s].family, SAMPLES[s].x, out, err);
 }
 
 /* ---- one sample -------------------------------------------------------------------- */
@@ -196,7 +207,8 @@ typedef struct on_run_ctx {
 
 static void on_invert_run(void *user, double p, double g, double wall_s) {
   const on_run_ctx *c = user;
-  progress(c->o, "%-7s invert: true %.5f -> extracted %.5f eV (%.2f s)", c->name, p, g, wall_s);
+  idr_repro_progress(c->o, "%-7s invert: true %.5f -> extracted %.5f eV (%.2f s)", c->name, p, g,
+                     wall_s);
 }
 
 /* Run sample s (inverting its true Ea first when asked) into *out. */
@@ -326,6 +338,7 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
   idr_study *base = NULL, *studies[IDR_XIANG2026_SAMPLES] = {NULL};
   idr_study *tas_base = NULL, *tas_studies[IDR_XIANG2026_SAMPLES] = {NULL};
   idr_result *res = NULL, *one = NULL;
+  idr_repro_light light = {NULL, {NULL}, NULL};
   row rows[IDR_XIANG2026_SAMPLES];
   idr_repro_tas_row tas[IDR_XIANG2026_SAMPLES];
   memset(rows, 0, sizeof rows);
@@ -335,7 +348,7 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
   int absorber;
   /* every sample's deck first: bad input stops before anything runs */
   idr_status st = idr_study_load(deck, NULL, 0, &base, err);
-  if (!st) st = check_base(base, &absorber, err);
+  if (!st) st = idr_repro_check_base(base, &absorber, err);
   for (int k = 0; !st && k < n; k++) {
     const sample *S = &SAMPLES[idx[k]];
     idr_composition comp;
@@ -346,6 +359,7 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
     if (!st) rows[k].Ea_tid = comp.Ea_halide_TID_eV;
   }
   if (!st && !o->no_tas) st = load_tas(o, absorber, idx, n, &tas_base, tas_studies, err);
+  if (!st && o->light) st = idr_repro_light_load(o, base, absorber, idx, n, &light, err);
   if (!st && o->ready) st = o->ready(o->user, err);
   if (!st) st = idr_result_create(&res, err);
   if (st) goto out_free;
@@ -379,13 +393,17 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
     if (tas_studies[k])
       snprintf(note + strlen(note), sizeof note - strlen(note),
                "; TAS band II %.3g, III %.3g cm^-3", tas[k].N[0], tas[k].N[1]);
-    progress(o, "%-7s (%d/%d) %.2f s: Ea true %.4f extracted %.4f eV (TID value %.4f%s)", S->name,
-             k + 1, n, now_s() - ts, rows[k].Ea_true, rows[k].Ea_x, rows[k].Ea_tid, note);
+    idr_repro_progress(o, "%-7s (%d/%d) %.2f s: Ea true %.4f extracted %.4f eV (TID value %.4f%s)",
+                       S->name, k + 1, n, now_s() - ts, rows[k].Ea_true, rows[k].Ea_x,
+                       rows[k].Ea_tid, note);
   }
+  if (o->light) st = idr_repro_light_run(o, &light, res, err);
+  if (st) goto out_free;
   st = idr_result_set_attr_string(res, "/", "iondrift_version", idr_version(), err);
   if (!st) st = idr_result_set_attr_string(res, "/", "study", STUDY_TEXT, err);
   if (!st) st = idr_result_set_attr_double(res, "/", "wall_time_s", now_s() - t0, err);
   if (!st) st = idr_result_set_attr_double(res, "/", "inverted", o->invert ? 1.0 : 0.0, err);
+  if (!st) st = idr_result_set_attr_double(res, "/", "light", o->light ? 1.0 : 0.0, err);
   if (!st) st = write_summary(res, idx, n, rows, err);
   if (!st) st = idr_result_set_attr_double(res, "/", "tas", o->no_tas ? 0.0 : 1.0, err);
   if (!st && !o->no_tas) st = write_tas_summary(res, n, tas, err);
@@ -402,6 +420,7 @@ out_free:
   }
   idr_study_free(&base);
   idr_study_free(&tas_base);
+  idr_repro_light_free(&light);
   return st;
 }
 
@@ -413,6 +432,33 @@ static const double *column(const idr_result *r, const char *name, size_t n) {
       d.dims[0] != n)
     return NULL;
   return d.data;
+}
+
+/* The illuminated panel's rows (summary_light/, when the run had it):
+ * illuminated 1 for the light scans, 0 for the aged sample; no TID target,
+ * study value or TAS columns. */
+static void write_light_rows(const idr_result *r, FILE *f) {
+  idr_dataset xs;
+  if (idr_result_dataset(r, "summary_light/x", &xs, NULL) != IDR_OK) return;
+  size_t n = xs.dims[0];
+  const double *Et = column(r, "summary_light/Ea_true", n);
+  const double *Ex = column(r, "summary_light/Ea_extracted", n);
+  const double *Ee = column(r, "summary_light/Ea_err", n);
+  const double *Nt = column(r, "summary_light/N_true", n);
+  const double *Nx = column(r, "summary_light/N_extracted", n);
+  idr_dataset il;
+  if (!Et || !Ex || !Ee || !Nt || !Nx ||
+      idr_result_dataset(r, "summary_light/illuminated", &il, NULL) != IDR_OK ||
+      il.type != IDR_RESULT_INT || il.dims[0] != n)
+    return;
+  const int *lit = il.data;
+  for (size_t k = 0; k < n; k++) {
+    char name[32] = "?", sp[16] = "?";
+    idr_result_attr_item(r, "summary_light", "samples", k, name, sizeof name, NULL);
+    idr_result_attr_item(r, "summary_light", "species", k, sp, sizeof sp, NULL);
+    fprintf(f, "%s,%.6g,%d,%s,%.10g,%.10g,%.10g,%.10g,%.10g,nan,nan,nan,nan,nan,nan\n", name,
+            ((const double *)xs.data)[k], lit[k], sp, Et[k], Ex[k], Ee[k], Nt[k], Nx[k]);
+  }
 }
 
 /* The table DIR/reproduce.csv, complete and synced under the temporary name
@@ -446,6 +492,7 @@ static idr_status write_csv(const idr_result *r, const char *path, const char *t
             name, x[k], sp, Et[k], Ex[k], Ee[k], Nt[k], Nx[k], Ed[k], Es[k], T2 ? T2[k] : NAN,
             X2 ? X2[k] : NAN, T3 ? T3[k] : NAN, X3 ? X3[k] : NAN);
   }
+  write_light_rows(r, f);
   int e = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0 ? errno : 0;
   if (fclose(f) != 0 && e == 0) e = errno;
   if (e != 0) {

@@ -63,10 +63,25 @@ static void test_stated_values(void **state) {
   c = eval_ok("FAPbI3-Br", 0.025);
   assert_double_equal(c.Ea_halide_TID_eV, 0.074, 0);
   assert_true(c.Ea_halide_eV > c.Ea_halide_TID_eV);
-  assert_double_equal(c.N_FA_cm3, 0, 0); /* no cation signal at x = 0.025 */
-  c = eval_ok("FAPbI3-Br", X_MAX);       /* the last row is exact too */
+  /* FA+ present at x = 0.025 too (a tenth of band III): its missing light
+   * signal is left to the blocking law of the light deck, not a zero density */
+  assert_double_equal(c.N_FA_cm3, 0.1 * c.N_band_III_cm3, 1e-6 * c.N_FA_cm3);
+  assert_true(c.N_FA_cm3 > 0);
+  c = eval_ok("FAPbI3-Br", X_MAX); /* the last row is exact too */
   assert_double_equal(c.x, X_MAX, 0);
   assert_double_equal(c.Eg_eV, 1.6875, 0);
+  /* The photo-aged 25 % Br sample: the fresh x = 0.25 row with a lower
+   * halide barrier (Fig. 4a, S14), x may be omitted or 0.25. */
+  idr_composition fresh = eval_ok("FAPbI3-Br", X_MAX), aged = eval_ok("FAPbI3-Br-aged", NAN);
+  assert_double_equal(aged.x, X_MAX, 0);
+  assert_true(aged.Ea_halide_eV < fresh.Ea_halide_eV - 0.02);
+  assert_true(aged.Ea_halide_TID_eV < fresh.Ea_halide_TID_eV);
+  assert_double_equal(aged.N_halide_cm3, fresh.N_halide_cm3, 0);
+  assert_double_equal(aged.D0_halide_cm2_s, fresh.D0_halide_cm2_s, 0);
+  assert_double_equal(aged.Eg_eV, fresh.Eg_eV, 0);
+  assert_double_equal(aged.eps_r, fresh.eps_r, 0);
+  aged = eval_ok("FAPbI3-Br-aged", X_MAX);
+  assert_double_equal(aged.x, X_MAX, 0);
   /* FAPbI3 + 5 % FAI: x may be omitted (NAN) or 0. */
   idr_composition f = eval_ok("FAPbI3-FAI", NAN);
   assert_double_equal(f.Ea_halide_TID_eV, 0.063, 0);
@@ -143,7 +158,7 @@ static void test_stated_trends(void **state) {
       fail_msg("x = %g: Ea_FA_light %g >= Ea_halide %g", x, c.Ea_FA_light_eV, c.Ea_halide_eV);
     /* N_ion << N_A, so dC/C = N_ion/(2 N_A) holds for the example doping. */
     assert_true(c.N_halide_cm3 / N_A_EXAMPLE <= 0.1);
-    assert_true(c.N_FA_cm3 >= 0 && c.N_FA_cm3 / N_A_EXAMPLE <= 0.1);
+    assert_true(c.N_FA_cm3 > 0 && c.N_FA_cm3 / N_A_EXAMPLE <= 0.1);
   }
   assert_double_equal(x_max_N, 0.025, 0); /* N_halide maximum at x = 0.025 (Fig. 2c) */
   assert_double_equal(x_min_Ea, 0.025, 0);
@@ -161,6 +176,9 @@ static void test_stated_trends(void **state) {
     if (i >= 3) assert_true(r[i].Ea_FA_light_eV < r[i - 1].Ea_FA_light_eV); /* FA Ea falls */
     if (i >= 3) assert_true(r[i].N_band_III_cm3 > r[i - 1].N_band_III_cm3); /* band III up */
   }
+  /* mobile FA+ under light: a tenth of band III at every row (its trend) */
+  for (int i = 0; i < 7; i++)
+    assert_double_equal(r[i].N_FA_cm3, 0.1 * r[i].N_band_III_cm3, 1e-6 * r[i].N_FA_cm3);
   assert_true(r[1].N_band_II_cm3 > 2 * r[0].N_band_II_cm3); /* sharply up at 2.5 % */
   assert_true(r[1].N_band_III_cm3 < r[0].N_band_III_cm3 &&
               r[2].N_band_III_cm3 < r[1].N_band_III_cm3); /* band III down to 5 % */
@@ -240,7 +258,7 @@ static void test_range_and_family_errors(void **state) {
   idr_error_clear(&e);
   assert_int_equal(idr_composition_eval("MAPbI3-Br", 0.1, IDR_MATERIALS_DIR, &c, &e), IDR_ERR_IO);
   assert_string_equal(e.msg, "unknown composition family 'MAPbI3-Br' (known: FAPbI3-Br | "
-                             "FAPbI3-FAI)");
+                             "FAPbI3-Br-aged | FAPbI3-FAI)");
   idr_error_clear(&e);
   assert_int_equal(idr_composition_eval("../FAPbI3", 0, IDR_MATERIALS_DIR, &c, &e), IDR_ERR_IO);
   char buf[8];
@@ -483,7 +501,7 @@ static void test_deck_errors(void **state) {
   assert_int_equal(idr_deck_load_string(bad, "deck.yaml", NULL, 0, IDR_MATERIALS_DIR, &d, &e),
                    IDR_ERR_INPUT);
   assert_string_equal(e.msg, "deck.yaml:2:57: layers[0].composition.family must be one of "
-                             "FAPbI3-Br | FAPbI3-FAI (got 'MAPbI3-Br')");
+                             "FAPbI3-Br | FAPbI3-Br-aged | FAPbI3-FAI (got 'MAPbI3-Br')");
   /* x missing for a multi-row family. */
   const char *nox = "layers:\n"
                     "  - {name: pvk, material: FAPbI3, composition: {family: FAPbI3-Br},\n"

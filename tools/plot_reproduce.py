@@ -18,7 +18,13 @@ and, when the reproduction ran its TAS panel (summary/N_band_II_TAS ...):
       Walter's tDOS (with their errors) and the deck's densities (Fig. 3c, d
       of the study: band II bound to the halide interstitial);
   (f) Walter's tDOS of the x = 0.025 sample (of the first sample run) at
-      every temperature with its fitted bands.
+      every temperature with its fitted bands;
+and, when it ran its illuminated panel (summary_light/, `--light`):
+  (g) Ea against x under light (Fig. 4a of the study): the anion (halide)
+      and cation (FA+) components, the dark halide Ea, the true FA+ barrier
+      and the photo-aged 25 % Br sample (dark);
+  (h) the illuminated transients of the x = 0.05 sample (of the first
+      illuminated sample), both signs.
 
 The file layout is specified in docs/outputs.md (a `units` attribute on every
 dataset: the summary densities are in cm^-3 as in reproduce.csv, m^-3 in
@@ -44,6 +50,7 @@ SUMMARY_FIELDS = ("x", "fai_sample", "Ea_true", "Ea_extracted", "Ea_err",
 TAS_FIELDS = ("N_band_II_true", "N_band_II_TAS", "N_band_II_TAS_err", "N_band_III_true",
               "N_band_III_TAS", "N_band_III_TAS_err")
 TID_FIELDS = ("T", "t", "C", "extraction/tau", "extraction/used")
+LIGHT_FIELDS = ("x", "illuminated", "Ea_true", "Ea_extracted", "Ea_err")
 
 
 class BadInput(Exception):
@@ -141,9 +148,73 @@ def load(h5py, path):
             for k in TAS_FIELDS:
                 s[k] = dataset(h5py, f["summary"], k, "/summary")
             d["tas"] = load_tas(h5py, f["samples"], order)
+        if "summary_light" in f:
+            d["light"] = load_light(h5py, f)
         study = as_text(f.attrs["study"]) if "study" in f.attrs else "iondrift reproduce"
         version = as_text(f.attrs["iondrift_version"]) if "iondrift_version" in f.attrs else "?"
     return study, version, s, d, order
+
+
+def tid_curves(h5py, tid, label, name):
+    """The transients of a tid group: T, t, C, tau (first component), used."""
+    d = {k: dataset(h5py, tid, k, tid.name) for k in TID_FIELDS}
+    tau = d["extraction/tau"]
+    d["tau"] = tau[:, 0] if tau.ndim == 2 else tau
+    d["C_inf"] = (np.asarray(tid["extraction/C_inf"][()], dtype=float)
+                  if "extraction/C_inf" in tid else np.full(len(d["T"]), np.nan))
+    d["label"], d["name"] = label, name
+    return d
+
+
+def load_light(h5py, f):
+    """The illuminated panel: summary_light/ rows and the light transients
+    of x0.05 (else of the first illuminated sample)."""
+    g = f["summary_light"]
+    L = {k: dataset(h5py, g, k, "/summary_light") for k in LIGHT_FIELDS}
+    L["names"] = as_text(g.attrs.get("samples", "")).split(",")
+    L["species"] = as_text(g.attrs.get("species", "")).split(",")
+    n = len(L["x"])
+    if len(L["names"]) != n or len(L["species"]) != n:
+        raise BadInput("/summary_light: @samples/@species do not match x")
+    L["curves"] = None
+    for name in ["x0.05"] + L["names"]:
+        if name in f["samples"] and "tid_light" in f["samples"][name]:
+            L["curves"] = tid_curves(h5py, f["samples"][name]["tid_light"],
+                                     "%s under light" % name, name)
+            break
+    return L
+
+
+def panel_light(ax, s, L):
+    names, sp = np.array(L["names"]), np.array(L["species"])
+    lit = L["illuminated"] != 0
+    for species, c, lab in (("anion", "C3", "halide (anion), light"),
+                            ("cation", "C0", "FA$^+$ (cation), light")):
+        m = lit & (sp == species) & np.isfinite(L["Ea_extracted"])
+        if m.any():
+            o = np.argsort(L["x"][m])
+            err = np.where(np.isfinite(L["Ea_err"][m]), L["Ea_err"][m], 0.0)[o]
+            ax.errorbar(L["x"][m][o], L["Ea_extracted"][m][o], yerr=err, fmt="o-", color=c,
+                        ms=6, capsize=3, label=lab)
+        m = lit & (sp == species) & np.isfinite(L["Ea_true"])
+        if species == "cation" and m.any():
+            o = np.argsort(L["x"][m])
+            ax.plot(L["x"][m][o], L["Ea_true"][m][o], "--", color=c, lw=1, marker=".",
+                    label="FA$^+$ true barrier under light (input)")
+    bri = s["fai_sample"] == 0
+    o = np.argsort(s["x"][bri])
+    ax.plot(s["x"][bri][o], s["Ea_extracted"][bri][o], ":", color="0.4", marker="x", ms=5,
+            label="halide, dark (extracted)")
+    m = ~lit & np.isfinite(L["Ea_extracted"])
+    if m.any():
+        ax.plot(L["x"][m], L["Ea_extracted"][m], "o", color="orange", mec="k", ms=9,
+                label="photo-aged 25 % Br, dark")
+    ax.set_xlabel("Br fraction x")
+    ax.set_ylabel(r"$E_a$ (eV)")
+    ax.set_title("(g) under illumination (Fig. 4a)")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="best")
 
 
 def load_tas(h5py, samples, order):
@@ -456,8 +527,9 @@ def main(argv):
     if not np.isfinite(Ea):
         Ea = d["Ea_species"]
 
-    tas = "tas" in d
-    fig, axes = plt.subplots(2, 3 if tas else 2, figsize=(18 if tas else 12, 9.5))
+    tas, light = "tas" in d, "light" in d
+    cols = 2 + tas + light
+    fig, axes = plt.subplots(2, cols, figsize=(6 * cols, 9.5))
     with np.errstate(invalid="ignore", divide="ignore"):
         panel_ea(axes[0, 0], s)
         panel_n(axes[0, 1], s)
@@ -466,6 +538,14 @@ def main(argv):
         if tas:
             panel_tas(axes[0, 2], s)
             panel_tdos(axes[1, 2], d["tas"])
+        if light:
+            panel_light(axes[0, cols - 1], s, d["light"])
+            if d["light"]["curves"] is not None:
+                panel_c(axes[1, cols - 1], d["light"]["curves"])
+                axes[1, cols - 1].set_title("(h) capacitance transients, %s"
+                                            % d["light"]["curves"]["label"])
+            else:
+                no_data(axes[1, cols - 1], "no illuminated scan")
     fig.suptitle("%s\niondrift %s reproduce: simulated TID, extraction vs inputs"
                  % (study, version), fontsize=12)
     fig.tight_layout(rect=(0, 0, 1, 0.95))

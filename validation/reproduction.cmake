@@ -28,3 +28,12 @@ add_test(NAME validation.v43_reproduction_tas
   COMMAND v43_reproduction_tas_check ${CMAKE_BINARY_DIR}/app/test_out/reproduce/reproduce.csv)
 set_tests_properties(validation.v43_reproduction_tas PROPERTIES LABELS validation TIMEOUT 60
   FIXTURES_REQUIRED app_reproduce)
+
+# V53 reads the reproduce.csv of app.reproduce_light (--light --no-tas).
+add_executable(v53_reproduction_light_check ${CMAKE_CURRENT_LIST_DIR}/reproduction_light.c)
+target_link_libraries(v53_reproduction_light_check PRIVATE idr_vharness)
+idr_target_defaults(v53_reproduction_light_check)
+add_test(NAME validation.v53_reproduction_light
+  COMMAND v53_reproduction_light_check ${CMAKE_BINARY_DIR}/app/test_out/reproduce_light/reproduce.csv)
+set_tests_properties(validation.v53_reproduction_light PROPERTIES LABELS validation TIMEOUT 60
+  FIXTURES_REQUIRED app_reproduce_light)
