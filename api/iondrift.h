@@ -464,8 +464,8 @@ void idr_fit_free(idr_fit **f);
 
 size_t idr_fit_n_params(const idr_fit *f);
 const char *idr_fit_param_path(const idr_fit *f, size_t k);
-size_t idr_fit_n_points(const idr_fit *f);  /* data points (residuals) */
-size_t idr_fit_n_curves(const idr_fit *f);  /* simulated curves (studies per evaluation) */
+size_t idr_fit_n_points(const idr_fit *f); /* data points (residuals) */
+size_t idr_fit_n_curves(const idr_fit *f); /* simulated curves (studies per evaluation) */
 size_t idr_fit_n_datasets(const idr_fit *f);
 const char *idr_fit_resolved(const idr_fit *f); /* the resolved spec (YAML) */
 
@@ -496,17 +496,17 @@ idr_status idr_fit_run(idr_fit *f, const idr_fit_run_options *o, idr_error *err)
 
 /* One parameter's outcome (after idr_fit_run), in deck units. */
 typedef struct idr_fit_param_result {
-  const char *path;   /* deck path */
-  const char *units;  /* "eV", "cm^-3", "cm^2/s", ... */
-  int log_scale;      /* fitted in log10 */
-  double start;       /* where the best start began [deck units] */
-  double value;       /* best fit */
-  double stderr_;     /* standard error [deck units] (linearized; INFINITY: undetermined) */
-  double stderr_z;    /* the same in the fitting scale (log10 units for log) */
+  const char *path;        /* deck path */
+  const char *units;       /* "eV", "cm^-3", "cm^2/s", ... */
+  int log_scale;           /* fitted in log10 */
+  double start;            /* where the best start began [deck units] */
+  double value;            /* best fit */
+  double stderr_;          /* standard error [deck units] (linearized; INFINITY: undetermined) */
+  double stderr_z;         /* the same in the fitting scale (log10 units for log) */
   double ci68[2], ci95[2]; /* profile-likelihood intervals (NAN: not profiled; a bound
                               when the profile stays below the level up to it) */
-  int profiled;       /* 1: intervals from a profile */
-  int identifiable;   /* 0: flat profile, undetermined, or |corr| > 0.99 with another */
+  int profiled;            /* 1: intervals from a profile */
+  int identifiable;        /* 0: flat profile, undetermined, or |corr| > 0.99 with another */
 } idr_fit_param_result;
 idr_status idr_fit_param(const idr_fit *f, size_t k, idr_fit_param_result *out, idr_error *err);
 double idr_fit_chi2_reduced(const idr_fit *f); /* chi^2 / (points - parameters - offsets) */

@@ -59,8 +59,7 @@ int idr_deck_find_layer(const idr_deck *d, const char *name);
 /* The light-dependent migration keys of ions[i] (its map n, path
  * "ions[i]"; every species read): barrier_lowering, blocked_by
  * (deck_ion_light.c). */
-idr_status idr_deck_conv_ion_light(cv *c, const idr_ynode *n, const char *path, idr_deck *d,
-                                   int i);
+idr_status idr_deck_conv_ion_light(cv *c, const idr_ynode *n, const char *path, idr_deck *d, int i);
 
 /* The `traps` list of the document root into d (layers and ions read). */
 idr_status idr_deck_conv_traps(cv *c, const idr_ynode *root, idr_deck *d);
