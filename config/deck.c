@@ -269,9 +269,7 @@ static idr_status conv_interfaces(cv *c, const idr_ynode *root, idr_deck *d) {
   return IDR_OK;
 }
 
-/* The composition an ion species takes its missing values from: that of
- * the one composition layer it lives in (NULL: none, or several). */
-static const idr_composition *ion_composition(const cv *c, const idr_deck *d, unsigned mask) {
+const idr_composition *idr_deck_ion_composition(const cv *c, const idr_deck *d, unsigned mask) {
   const idr_composition *found = NULL;
   for (int l = 0; l < d->n_layers; l++)
     if ((mask & (1u << l)) && c->has_comp[l]) {
@@ -337,7 +335,7 @@ static idr_status conv_ions(cv *c, const idr_ynode *root, idr_deck *d) {
     }
     /* Values the species omits come from its layer's composition: charge -1
      * the halide columns, +1 the FA columns (Ea under light). */
-    const idr_composition *C = ion_composition(c, d, I->layer_mask);
+    const idr_composition *C = idr_deck_ion_composition(c, d, I->layer_mask);
     int req = C == NULL;
     if (C) {
       I->density_cm3 = I->z < 0 ? C->N_halide_cm3 : C->N_FA_cm3;

@@ -56,6 +56,11 @@ int idr_dk_seq(cv *c, const idr_ynode *map, const char *path, const char *key, i
 /* Index of the layer named `name`, -1 if none. */
 int idr_deck_find_layer(const idr_deck *d, const char *name);
 
+/* The composition an ion species living in the layers of `mask` takes its
+ * missing values from: that of the one composition layer it lives in
+ * (NULL: none, or several). */
+const idr_composition *idr_deck_ion_composition(const cv *c, const idr_deck *d, unsigned mask);
+
 /* The light-dependent migration keys of ions[i] (its map n, path
  * "ions[i]"; every species read): barrier_lowering, blocked_by
  * (deck_ion_light.c). */

@@ -204,9 +204,14 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
       sb_printf(&b, "\n");
     }
     if (I->block_c_cm3 > 0) {
-      sb_printf(&b, "    blocked_by:\n      species: ");
-      sb_str(&b, d->ions[I->blocked_by].name);
-      sb_printf(&b, "\n");
+      sb_printf(&b, "    blocked_by:\n");
+      if (I->blocked_by >= 0) {
+        sb_printf(&b, "      species: ");
+        sb_str(&b, d->ions[I->blocked_by].name);
+        sb_printf(&b, "\n");
+      }
+      if (I->block_density_cm3 > 0 || I->blocked_by < 0)
+        kv_num(&b, "      ", "density_cm3", I->block_density_cm3);
       kv_num(&b, "      ", "c_block_cm3", I->block_c_cm3);
       sb_printf(&b, "      provenance: ");
       sb_str(&b, I->block_provenance);

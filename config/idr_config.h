@@ -97,10 +97,12 @@ typedef struct idr_ion_species {
   double lowering_dEa_eV;      /* [eV] */
   double lowering_n_theta_cm3; /* [cm^-3] */
   char lowering_provenance[IDR_PROV_LEN];
-  /* Site blocking: D_eff = D / (1 + c_other / c_block), c_other the density
-   * of ions[blocked_by]; off while block_c_cm3 is 0. */
-  int blocked_by;     /* index of the blocking species */
-  double block_c_cm3; /* c_block [cm^-3] */
+  /* Site blocking: D_eff = D / (1 + c_other / c_block), c_other the local
+   * density of ions[blocked_by] (when >= 0) plus a static density
+   * block_density_cm3; off while block_c_cm3 is 0. */
+  int blocked_by;           /* index of the blocking species, -1: static density only */
+  double block_density_cm3; /* static blocking density [cm^-3] */
+  double block_c_cm3;       /* c_block [cm^-3] */
   char block_provenance[IDR_PROV_LEN];
   /* Light-created ions (photo_creation; off while creation_k_gen_1_s is 0):
    * pairs of this ion and an immobile counter-defect of the opposite charge
@@ -314,6 +316,8 @@ typedef struct idr_composition {
   double E_band_II_from_Ev_eV;  /* trap band II level above Ev [eV] */
   double N_band_III_cm3;        /* trap band III density (FA-related) [cm^-3] */
   double E_band_III_from_Ev_eV; /* trap band III level above Ev [eV] */
+  double N_Ii_excess_cm3;       /* halide interstitials above the series' trend (the x = 0.025
+                                   lattice expansion), static: they block the FA+ [cm^-3] */
 } idr_composition;
 
 /* Composition resolution (same one-way dependency as materials): fill `out`

@@ -56,6 +56,7 @@ static const col_info COLS[IDR_COMP_NCOLS] = {
     COL(E_band_II_from_Ev_eV, 1),
     COL(N_band_III_cm3, 0),
     COL(E_band_III_from_Ev_eV, 1),
+    COL(N_Ii_excess_cm3, 0),
 };
 #undef COL
 

@@ -67,7 +67,7 @@ idr_status idr_material_resolve(void *user, const char *name, idr_material *mat,
 /* ---- composition families ------------------------------------------------ */
 
 /* The interpolated columns of idr_composition, in file order. */
-#define IDR_COMP_NCOLS 15
+#define IDR_COMP_NCOLS 16
 const char *idr_composition_column_key(int i); /* "Eg_eV", ..., NULL out of range */
 double idr_composition_column_get(const idr_composition *c, int i);
 

@@ -324,6 +324,7 @@ idr_status idr_device_build(const idr_deck *deck, const idr_mesh *mesh, double T
     io->nth2 = pow(is->lowering_n_theta_cm3 * IDR_CM3_TO_M3, 2);
     io->block_by = is->blocked_by;
     io->inv_cblock = is->block_c_cm3 > 0 ? 1.0 / (is->block_c_cm3 * IDR_CM3_TO_M3) : 0.0;
+    io->block_static = is->block_c_cm3 > 0 ? is->block_density_cm3 / is->block_c_cm3 : 0.0;
     io->kgen = is->creation_k_gen_1_s;
     io->pairs = io->kgen > 0;
     d->any_pairs |= io->pairs;

@@ -116,11 +116,12 @@ typedef struct idr_ion {
   double D;            /* diffusion coefficient at T [m^2/s] */
   double c_max;        /* steric limit [m^-3], 0 = none */
   /* light-dependent migration on each edge (physics/ion_edge.h):
-   * D_e = D exp(lower_a thetabar) / (1 + cbar_o inv_cblock) */
-  double lower_a;    /* dEa / kT [-], 0 = no barrier lowering */
-  double nth2;       /* n_theta^2 [m^-6] */
-  int block_by;      /* the blocking species (when inv_cblock > 0) */
-  double inv_cblock; /* 1 / c_block [m^3], 0 = no blocking */
+   * D_e = D exp(lower_a thetabar) / (1 + block_static + cbar_o inv_cblock) */
+  double lower_a;      /* dEa / kT [-], 0 = no barrier lowering */
+  double nth2;         /* n_theta^2 [m^-6] */
+  int block_by;        /* the blocking species (when inv_cblock > 0), -1: none */
+  double inv_cblock;   /* 1 / c_block [m^3], 0 = no blocking */
+  double block_static; /* static blocking density / c_block [-] */
   /* light-created pairs (the ion and an immobile counter-defect of charge
    * -z, density m; docs/equations.md): G = kgen c_carrier np/(np + gen_nth2),
    * R = krec c m [m^-3 s^-1] */

@@ -3,11 +3,12 @@
  * migration"). Private to physics/.
  *
  * 1. The diffusion coefficient of an ion species on one edge:
- *   D_e = D exp(a thetabar) / (1 + cbar_o / c_block)
+ *   D_e = D exp(a thetabar) / (1 + (cbar_o + N_static) / c_block)
  *   a = dEa / kT, theta = n p / (n p + n_theta^2) at each end of the edge
  *   (the densities of the edge's half cells), thetabar their mean: the
  *   barrier is lowered by dEa thetabar on the edge;
- *   cbar_o the mean density of the blocking species at the two ends.
+ *   cbar_o the mean density of the blocking species at the two ends (0
+ *   without one), N_static a fixed blocking density (0 without one).
  * The SG flux is linear in D, so dF/du = F d ln D_e / du for every unknown
  * u it depends on (the carriers and the blocking species at both ends: all
  * in the fixed Jacobian pattern). The residual, the Jacobian and the
@@ -64,10 +65,10 @@ static inline double idr_ion_edge_D(const idr_device *d, const double *y, int q,
     int uo[2];
     double cb = 0.0;
     for (int s = 0; s < 2; s++) {
-      uo[s] = d->iion[(size_t)(e + s) * ni + io->block_by];
+      uo[s] = io->block_by >= 0 ? d->iion[(size_t)(e + s) * ni + io->block_by] : -1;
       if (uo[s] >= 0) cb += 0.5 * d->N0 * y[uo[s]];
     }
-    const double den = 1.0 + cb * io->inv_cblock;
+    const double den = 1.0 + io->block_static + cb * io->inv_cblock;
     D /= den;
     if (r)
       for (int s = 0; s < 2; s++)

@@ -497,7 +497,9 @@ static idr_status write_truth_light(idr_rset *rs, const char *gt, const idr_deck
       st = idr_rset_attr_double(rs, gt, "Ea_saturated_eV", s->Ea_eV - s->lowering_dEa_eV, err);
   }
   if (!st && s->block_c_cm3 > 0) {
-    st = idr_rset_attr_string(rs, gt, "blocked_by", d->ions[s->blocked_by].name, err);
+    if (s->blocked_by >= 0)
+      st = idr_rset_attr_string(rs, gt, "blocked_by", d->ions[s->blocked_by].name, err);
+    if (!st) st = idr_rset_attr_double(rs, gt, "block_density_cm3", s->block_density_cm3, err);
     if (!st) st = idr_rset_attr_double(rs, gt, "c_block_cm3", s->block_c_cm3, err);
   }
   if (!st && s->creation_k_gen_1_s > 0) {

@@ -198,6 +198,16 @@ static void test_stated_trends(void **state) {
     else
       assert_double_equal(r[i].a_A, line, 1e-9);
   }
+  /* The static interstitial excess (the FA+ blocker under light): 3 (a_A -
+   * a_Vegard)/a_A^4, one formula-unit volume per interstitial; 0 on the line,
+   * ~1e19 cm^-3 at x = 0.025 only (1 % of the peak: the table's rounding). */
+  for (int i = 0; i < 7; i++) {
+    const double a_cm = r[i].a_A * 1e-8, aV_cm = (6.362 - 0.372 * X[i]) * 1e-8;
+    const double want = 3.0 * (a_cm - aV_cm) / pow(a_cm, 4);
+    assert_double_equal(r[i].N_Ii_excess_cm3, want, 0.01 * 1.16e19);
+    if (i != 1) assert_double_equal(r[i].N_Ii_excess_cm3, 0, 0);
+  }
+  assert_true(r[1].N_Ii_excess_cm3 > 1e3 * r[1].N_band_II_cm3);
   assert_int_equal(col_index("a_A"), 3);
 }
 
@@ -438,6 +448,29 @@ static void test_deck_composition(void **state) {
   assert_double_equal(d.ions[0].Ea_eV, eval_ok("FAPbI3-Br", 0.025).Ea_halide_eV, 0);
   idr_deck_free(&d);
 
+  /* The FA+ blocked by the composition's interstitial excess (x = 0.025) and
+   * the halide, the light deck's form; an explicit density overrides it. */
+  const char *blk = "ions:\n  - {name: h, charge: -1, layers: [perovskite]}\n"
+                    "  - {name: FA, charge: 1, layers: [perovskite], blocked_by: {species: h,\n"
+                    "     from_composition: interstitial_excess, c_block_cm3: 1e16, "
+                    "provenance: x}}\n";
+  if (load_stack("0.025", "", blk, &d, &e) != IDR_OK) fail_msg("%s", e.msg);
+  assert_double_equal(d.ions[1].block_density_cm3, eval_ok("FAPbI3-Br", 0.025).N_Ii_excess_cm3, 0);
+  assert_true(d.ions[1].block_density_cm3 > 1e19);
+  assert_int_equal(d.ions[1].blocked_by, 0);
+  idr_deck_free(&d);
+  if (load_stack("0.05", "", blk, &d, &e) != IDR_OK) fail_msg("%s", e.msg);
+  assert_double_equal(d.ions[1].block_density_cm3, 0, 0);
+  idr_deck_free(&d);
+  const char *set[] = {"ions[1].blocked_by.density_cm3=3e17"};
+  char text[4096];
+  snprintf(text, sizeof text, STACK, "0.025", "", blk);
+  idr_error_clear(&e);
+  if (idr_deck_load_string(text, "deck.yaml", set, 1, IDR_MATERIALS_DIR, &d, &e) != IDR_OK)
+    fail_msg("%s", e.msg);
+  assert_double_equal(d.ions[1].block_density_cm3, 3e17, 0);
+  idr_deck_free(&d);
+
   /* The FAI sample: no x. */
   const char *fai = "layers:\n"
                     "  - {name: pvk, material: FAPbI3, composition: {family: FAPbI3-FAI},\n"
@@ -475,6 +508,17 @@ static void test_deck_errors(void **state) {
        "         c_p_cm3_s: 1e-9}]\n",
        "deck.yaml:9:62: traps[0].from_composition must be used in a layer with a composition, "
        "and layer 'ETL' has none (got 'band_II')"},
+      {"0.1", "",
+       "ions: [{name: h, charge: -1, layers: [HTL], density_cm3: 1, D0_cm2_s: 1, Ea_eV: 0.1,\n"
+       "        blocked_by: {from_composition: interstitial_excess, c_block_cm3: 1, "
+       "provenance: x}}]\n",
+       "deck.yaml:10:40: ions[0].blocked_by.from_composition must be used by a species living in "
+       "exactly one layer with a composition, and species 'h' does not (got "
+       "'interstitial_excess')"},
+      {"0.1", "",
+       "ions: [{name: h, charge: -1, layers: [perovskite], blocked_by: {from_composition: "
+       "excess,\n        c_block_cm3: 1, provenance: x}}]\n",
+       "ions[0].blocked_by.from_composition must be one of interstitial_excess (got 'excess')"},
       {"0.1", "", "traps: [{name: t, layer: perovskite, type: donor, from_composition: band_IV}]\n",
        "deck.yaml:9:69: traps[0].from_composition must be one of band_II | band_III (got "
        "'band_IV')"},

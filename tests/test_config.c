@@ -211,6 +211,13 @@ static const bad_case BAD[] = {
      "ions[1].blocked_by.species must be the name of another ion species (got 'fa')"},
     {"", LIGHT_IONS "blocked_by: {species: h, c_block_cm3: 0, provenance: x}}\n", NULL,
      "ions[1].blocked_by.c_block_cm3 must be > 0 (got 0)"},
+    {"", LIGHT_IONS "blocked_by: {c_block_cm3: 1e16, provenance: x}}\n", NULL,
+     "deck.yaml:13:98: ions[1].blocked_by.species must be given, or a static density "
+     "(density_cm3 or from_composition: interstitial_excess), or both (got nothing)"},
+    {"", LIGHT_IONS "blocked_by: {density_cm3: -1, c_block_cm3: 1e16, provenance: x}}\n", NULL,
+     "ions[1].blocked_by.density_cm3 must be >= 0 (got -1)"},
+    {"", LIGHT_IONS "blocked_by: {density_cm3: 1e17, c_block: 1e16, provenance: x}}\n", NULL,
+     "ions[1].blocked_by.c_block must be a known key"},
     {"",
      LIGHT_IONS "photo_creation: {k_gen_1_s: 1, n_theta_cm3: 1e15, tau_rec_s: 1, "
                 "provenance: x}}\n",

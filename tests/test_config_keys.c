@@ -132,8 +132,23 @@ static void test_ion_light_keys(void **state) {
   assert_double_equal(d.ions[0].lowering_dEa_eV, 0, 0);
   assert_double_equal(d.ions[0].block_c_cm3, 0, 0);
   assert_double_equal(d.ions[0].creation_k_gen_1_s, 0, 0);
+  assert_double_equal(I->block_density_cm3, 0, 0);
   idr_deck_free(&d);
   round_trip(buf, NULL);
+  /* blocking by a static density alone, then beside a species */
+  static const char *const BLK[2] = {
+      LIGHT_IONS "blocked_by: {density_cm3: 3e17, c_block_cm3: 1e16, provenance: x}}\n",
+      LIGHT_IONS "blocked_by: {species: h, density_cm3: 3e17, c_block_cm3: 1e16, "
+                 "provenance: x}}\n"};
+  for (int k = 0; k < 2; k++) {
+    mini_with(buf, sizeof buf, "", BLK[k]);
+    if (load_str(buf, NULL, 0, &d, &e) != IDR_OK) fail_msg("%s", e.msg);
+    assert_int_equal(d.ions[1].blocked_by, k ? 0 : -1);
+    assert_double_equal(d.ions[1].block_density_cm3, 3e17, 0);
+    assert_double_equal(d.ions[1].block_c_cm3, 1e16, 0);
+    idr_deck_free(&d);
+    round_trip(buf, NULL);
+  }
 }
 
 static void test_round_trip(void **state) {

@@ -37,7 +37,8 @@ static const char *STACK =
     "    D0_cm2_s: 1e-6\n"
     "    Ea_eV: 0.35\n"
     "    barrier_lowering: {dEa_eV: 0.25, n_theta_cm3: 1e14, provenance: illustrative}\n"
-    "    blocked_by: {species: halide, c_block_cm3: 1e16, provenance: illustrative}\n"
+    "    blocked_by: {species: halide, density_cm3: 2e15, c_block_cm3: 1e16, provenance: "
+    "illustrative}\n"
     "    photo_creation: {k_gen_1_s: 1e-2, n_theta_cm3: 1e13, tau_rec_s: 1, provenance: "
     "illustrative}\n"
     "generation: {model: beer_lambert, photon_flux_cm2_s: 1e17}\n";
@@ -78,6 +79,7 @@ static void test_tid_truth(void **state) {
   attr_is(rs, "tid/true/FA", "lowering_dEa_eV", 0.25, 0.0);
   attr_is(rs, "tid/true/FA", "Ea_saturated_eV", 0.35 - 0.25, 1e-15);
   attr_is(rs, "tid/true/FA", "c_block_cm3", 1e16, 0.0);
+  attr_is(rs, "tid/true/FA", "block_density_cm3", 2e15, 0.0);
   attr_is(rs, "tid/true/FA", "creation_tau_rec_s", 1.0, 0.0);
   int is_s = 0;
   const char *s = NULL;

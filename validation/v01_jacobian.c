@@ -241,13 +241,18 @@ int main(void) {
   check_device(&vc, "p-i-n, bias -0.4 V, dark", &deck, -0.4, 0.0);
   /* light-dependent migration (docs/light.md): both species' barriers
    * lowered by the photocarriers (theta ~ 0.1-0.9 in the absorber under
-   * light), the steric cation blocked by the anion */
+   * light), the steric cation blocked by the anion and a static density
+   * (one law: 1 + (c_anion + N)/c_block), the anion by a static density only */
   deck.ions[0].lowering_dEa_eV = 0.08;
   deck.ions[0].lowering_n_theta_cm3 = 3e14;
   deck.ions[c].lowering_dEa_eV = 0.1;
   deck.ions[c].lowering_n_theta_cm3 = 1e15;
   deck.ions[c].blocked_by = 0;
   deck.ions[c].block_c_cm3 = 5e16;
+  deck.ions[c].block_density_cm3 = 4e16;
+  deck.ions[0].blocked_by = -1;
+  deck.ions[0].block_density_cm3 = 2e17;
+  deck.ions[0].block_c_cm3 = 1e17;
   /* light-created pairs of the anion (hole-driven) and of the cation
    * (electron-driven, with its own recombination density) */
   pair_creation(&deck.ions[0], 0.3, 0, 1e14, 2.0, 1e17);

@@ -19,7 +19,12 @@
  * Law 2 (site blocking, D_eff = D / (1 + c_other / c_block)): a second,
  * immobile species (Ea 1.5 eV: D ~ 1e-28 cm^2/s) of uniform density c_o
  * = 1e18 cm^-3 blocks the anion with c_block = 5e17 cm^-3:
- *   tau(blocked) / tau(free) = 1 + c_o / c_block = 3.
+ *   tau(blocked) / tau(free) = 1 + c_o / c_block = 3;
+ * a static blocking density N (deck `blocked_by: {density_cm3}`, no
+ * species: the interstitial excess of the Xiang reproduction) of 2e18 cm^-3:
+ *   tau ratio = 1 + N / c_block = 5,
+ * and the static density 1.5e18 beside the species: 1 + (c_o + N) / c_block
+ * = 6 (the two add in one law).
  * Tolerance: 1e-4 on each ratio (measured <= 1.6e-5) (tau is fitted on the same grid in units of
  * each run's own closed-form tau, so the fit's bias cancels; V05 holds each
  * tau to 0.5 % of the linear pole).
@@ -107,6 +112,28 @@ static int run_check(idr_vcase *vc, const char *what, const idr_deck *d, double 
   return 0;
 }
 
+/* Blocking by a static density: alone (no blocking species), then beside
+ * the immobile species of d (ions[0] blocked by it, c_block 5e17 cm^-3). */
+static void static_blocking(idr_vcase *vc, idr_deck *d, const fit_out *base, double tau_cf) {
+  const struct {
+    int species;
+    double N_cm3, want;
+    const char *what;
+  } C[2] = {{0, 2e18, 5.0, "static blocking: tau / tau(free) = 1 + N/c_block"},
+            {1, 1.5e18, 6.0, "static and species blocking: tau ratio = 1 + (c_o + N)/c_block"}};
+  const int o_k = d->ions[0].blocked_by;
+  for (int j = 0; j < 2; j++) {
+    d->ions[0].blocked_by = C[j].species ? o_k : -1;
+    d->ions[0].block_density_cm3 = C[j].N_cm3;
+    fit_out o;
+    if (!run_check(vc, C[j].what, d, tau_cf * C[j].want, &o)) continue;
+    printf("  static N %.3g cm^-3%s: ratio %.6f (closed form %g)\n", C[j].N_cm3,
+           C[j].species ? " and the species (1e18)" : "", o.tau / base->tau, C[j].want);
+    idr_vcheck_rel(vc, C[j].what, o.tau / base->tau, C[j].want, 1e-4);
+  }
+  d->ions[0].blocked_by = o_k;
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   idr_vcase vc;
@@ -148,6 +175,8 @@ int main(void) {
     idr_vcheck_rel(&vc, "blocking: tau / tau(free) = 1 + c_o/c_block", ob.tau / base.tau, 3.0,
                    1e-4);
   }
+  static_blocking(&vc, &d, &base, tau_cf);
+  d.ions[0].block_density_cm3 = 0;
   d.ions[0].lowering_dEa_eV = dEa;
   d.ions[0].lowering_n_theta_cm3 = base.ni_cm3;
   const double both = 3.0 * exp(-dEa * 0.5 / kT);
