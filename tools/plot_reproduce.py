@@ -21,7 +21,8 @@ and, when the reproduction ran its TAS panel (summary/N_band_II_TAS ...):
       every temperature with its fitted bands;
 and, when it ran its illuminated panel (summary_light/, `--light`):
   (g) Ea against x under light (Fig. 4a of the study): the anion (halide)
-      and cation (FA+) components, the dark halide Ea, the true FA+ barrier
+      and cation (FA+) components ("no FA+" where none was found), the dark
+      halide Ea, the true FA+ barrier
       and the photo-aged 25 % Br sample (dark);
   (h) the illuminated transients of the x = 0.05 sample (of the first
       illuminated sample), both signs.
@@ -201,6 +202,9 @@ def panel_light(ax, s, L):
             o = np.argsort(L["x"][m])
             ax.plot(L["x"][m][o], L["Ea_true"][m][o], "--", color=c, lw=1, marker=".",
                     label="FA$^+$ true barrier under light (input)")
+    for x in np.unique(L["x"][lit]):  # an illuminated x without a cation row
+        if not (lit & (sp == "cation") & (L["x"] == x)).any():
+            ax.annotate("no FA$^+$\nfound", (x, 0.004), ha="center", fontsize=7, color="C0")
     bri = s["fai_sample"] == 0
     o = np.argsort(s["x"][bri])
     ax.plot(s["x"][bri][o], s["Ea_extracted"][bri][o], ":", color="0.4", marker="x", ms=5,
