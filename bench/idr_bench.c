@@ -147,12 +147,12 @@ static idr_status bench_temperature(const idr_deck *deck, const idr_mesh *mesh, 
   const idr_sim_stats *s = &res.stats;
   printf("bench case=transient T_K=%g nodes=%d unknowns=%d wall_ms=%.3f target_wall_ms=%g "
          "repeats=%d steps=%ld res=%ld jac=%ld setups=%ld newton_iters=%ld nonlin_fails=%ld "
-         "errtest_fails=%ld bt_factor_us=%.1f bt_solve_us=%.1f klu_factor_us=%.1f "
-         "peak_rss_MB=%.1f target_peak_rss_MB=%g\n",
+         "errtest_fails=%ld qss_starts=%ld qss_iters=%ld bt_factor_us=%.1f bt_solve_us=%.1f "
+         "klu_factor_us=%.1f peak_rss_MB=%.1f target_peak_rss_MB=%g\n",
          T, d->N, d->n_unknowns, 1e3 * median(t_tr, BENCH_TR_REPEATS), BENCH_TARGET_TR_MS,
          BENCH_TR_REPEATS, s->steps, s->res_evals, s->jac_evals, s->lin_setups, s->nonlin_iters,
-         s->nonlin_conv_fails, s->err_test_fails, 1e6 * bt_factor_s, 1e6 * bt_solve_s, 1e6 * klu_s,
-         peak_rss_mb(), BENCH_TARGET_RSS_MB);
+         s->nonlin_conv_fails, s->err_test_fails, s->qss_starts, s->qss_iters, 1e6 * bt_factor_s,
+         1e6 * bt_solve_s, 1e6 * klu_s, peak_rss_mb(), BENCH_TARGET_RSS_MB);
   st = bench_admittance(d, y, klu_s, err);
 out_free_y:
   idr_waveform_result_free(&res);

@@ -421,8 +421,10 @@ static idr_status conv_generation(cv *c, const idr_ynode *root, idr_deck *d) {
 static idr_status conv_mesh_solver(cv *c, const idr_ynode *root, idr_deck *d) {
   static const char *const MKEYS[] = {"nodes", "h_min_nm", NULL};
   static const char *const SKEYS[] = {"rtol",      "atol_density_cm3", "atol_potential_V",
-                                      "max_steps", "linear",           NULL};
+                                      "max_steps", "linear",           "carrier_relaxation",
+                                      NULL};
   static const char *const LINEAR[] = {"block", "klu", NULL};
+  static const char *const CARRIERS[] = {"quasi_steady", "integrate", NULL};
   static const range RRTOL = {1, 1, 1, 1, 0, RTOL_MAX};
   const idr_ynode *m = idr_ynode_get(root, "mesh");
   if (m) {
@@ -457,6 +459,9 @@ static idr_status conv_mesh_solver(cv *c, const idr_ynode *root, idr_deck *d) {
     int lin = idr_dk_choice(c, s, "solver", "linear", 0, LINEAR);
     if (lin < -1) return IDR_ERR_INPUT;
     if (lin >= 0) d->solver.linear = (idr_linear_solver)lin;
+    int car = idr_dk_choice(c, s, "solver", "carrier_relaxation", 0, CARRIERS);
+    if (car < -1) return IDR_ERR_INPUT;
+    if (car >= 0) d->solver.carriers = (idr_carrier_relaxation)car;
   }
   return IDR_OK;
 }
@@ -560,6 +565,7 @@ void idr_deck_defaults(idr_deck *d) {
   d->solver.atol_potential_V = 1e-9;
   d->solver.max_steps = 500000;
   d->solver.linear = IDR_LINEAR_BLOCK;
+  d->solver.carriers = IDR_CARRIERS_QUASI_STEADY;
   d->protocol.keys = NULL; /* equilibrate */
 }
 

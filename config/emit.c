@@ -267,6 +267,8 @@ idr_status idr_deck_emit_yaml(const idr_deck *d, char **out, idr_error *err) {
   kv_num(&b, "  ", "atol_potential_V", d->solver.atol_potential_V);
   sb_printf(&b, "  max_steps: %ld\n", d->solver.max_steps);
   sb_printf(&b, "  linear: %s\n", d->solver.linear == IDR_LINEAR_KLU ? "klu" : "block");
+  sb_printf(&b, "  carrier_relaxation: %s\n",
+            d->solver.carriers == IDR_CARRIERS_INTEGRATE ? "integrate" : "quasi_steady");
   const idr_protocol_spec *P = &d->protocol;
   sb_printf(&b, "protocol:\n  type: %s\n", idr_protocol_name(P));
   if (P->keys && P->keys->emit) P->keys->emit(P->spec.bytes, &b);

@@ -175,12 +175,21 @@ typedef enum {
   IDR_LINEAR_KLU = 1    /* SuiteSparse KLU through SUNLinSol_KLU (reference) */
 } idr_linear_solver;
 
+/* After a change of bias or light (solver.carrier_relaxation): start the
+ * integration from the carriers' quasi-steady state where no output falls
+ * inside their relaxation (solver/quasi_steady.c), or integrate it. */
+typedef enum {
+  IDR_CARRIERS_QUASI_STEADY = 0, /* default */
+  IDR_CARRIERS_INTEGRATE = 1
+} idr_carrier_relaxation;
+
 typedef struct idr_solver_spec {
-  double rtol;              /* IDA relative tolerance (default 1e-6) */
-  double atol_density_cm3;  /* absolute tolerance on densities [cm^-3] (default 1e3) */
-  double atol_potential_V;  /* absolute tolerance on potential [V] (default 1e-9) */
-  long max_steps;           /* IDA steps per segment (default 500000) */
-  idr_linear_solver linear; /* (default block) */
+  double rtol;                     /* IDA relative tolerance (default 1e-6) */
+  double atol_density_cm3;         /* absolute tolerance on densities [cm^-3] (default 1e3) */
+  double atol_potential_V;         /* absolute tolerance on potential [V] (default 1e-9) */
+  long max_steps;                  /* IDA steps per segment (default 500000) */
+  idr_linear_solver linear;        /* (default block) */
+  idr_carrier_relaxation carriers; /* (default quasi_steady) */
 } idr_solver_spec;
 
 /* ---- the protocol section ------------------------------------------------

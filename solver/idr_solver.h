@@ -36,10 +36,12 @@ idr_status idr_equilibrium(const idr_device *dev, double *y, idr_eq_stats *stats
 
 /* ---- time integration -------------------------------------------------- */
 typedef struct idr_sim_opts {
-  double rtol;              /* relative tolerance (deck solver.rtol) */
-  long max_steps;           /* per call to idr_sim_advance */
-  double h_max;             /* maximum step [s], 0 = none */
-  idr_linear_solver linear; /* Newton systems: block (0, default) or KLU */
+  double rtol;                     /* relative tolerance (deck solver.rtol) */
+  long max_steps;                  /* per call to idr_sim_advance */
+  double h_max;                    /* maximum step [s], 0 = none */
+  idr_linear_solver linear;        /* Newton systems: block (0, default) or KLU */
+  idr_carrier_relaxation carriers; /* after a change: quasi-steady start where allowed (0,
+                                      default) or the relaxation integrated (ida_driver.c) */
 } idr_sim_opts;
 
 /* The options a deck's `solver` section sets (h_max 0). */
@@ -54,6 +56,8 @@ typedef struct idr_sim_stats {
   long nonlin_conv_fails; /* Newton convergence failures (step retried) */
   long err_test_fails;    /* error-test failures (step retried) */
   double last_h;          /* last step size [s] */
+  long qss_starts;        /* starts from the carriers' quasi-steady state */
+  long qss_iters;         /* their Newton iterations (each a factorization) */
 } idr_sim_stats;
 
 typedef struct idr_sim idr_sim;

@@ -105,6 +105,7 @@ static void test_defaults(void **state) {
   assert_double_equal(d.solver.atol_density_cm3, 1e3, 0);
   assert_double_equal(d.solver.atol_potential_V, 1e-9, 0);
   assert_int_equal(d.solver.max_steps, 500000);
+  assert_int_equal(d.solver.carriers, IDR_CARRIERS_QUASI_STEADY);
   assert_string_equal(idr_protocol_name(&d.protocol), "equilibrate");
   assert_null(idr_waveform_spec_of(&d));
   assert_string_equal(d.output.h5_path, "mini.h5");
@@ -169,6 +170,7 @@ static void test_conversions(void **state) {
   assert_double_equal(d.mesh.h_min_nm, 0.15, 0);
   assert_double_equal(d.solver.rtol, 1e-5, 0);
   assert_int_equal(d.solver.max_steps, 1234);
+  assert_int_equal(d.solver.carriers, IDR_CARRIERS_INTEGRATE);
   assert_int_equal(idr_waveform_spec_of(&d)->segments[0].log_spacing, 0);
   assert_int_equal(idr_waveform_spec_of(&d)->segments[0].samples, 7);
   assert_double_equal(idr_waveform_spec_of(&d)->segments[0].light_suns, 0.5, 0);
@@ -264,6 +266,8 @@ static const bad_case BAD[] = {
      "mesh.h_min_nm must be < the thinnest layer's thickness 400 nm (got 500)"},
     {"", "solver: {rtol: 0}\n", NULL, "solver.rtol must be in (0, 0.1) (got 0)"},
     {"", "solver: {max_steps: 0}\n", NULL, "solver.max_steps must be >= 1 (got 0)"},
+    {"", "solver: {carrier_relaxation: skip}\n", NULL,
+     "solver.carrier_relaxation must be one of quasi_steady | integrate (got 'skip')"},
     {"", "interfaces: [{s_n_cm_s: 0}]\n", NULL,
      "interfaces must be a list of 0 to 0 interfaces (one per pair of layers) (got 1)"},
     {"", "contacts: {left: {work_function_eV: 0}}\n", NULL,

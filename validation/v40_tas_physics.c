@@ -128,7 +128,7 @@ static void check_sites(idr_vcase *vc, const idr_deck *d, const idr_device *dev,
 static void check_steady(idr_vcase *vc, const idr_device *dev, const double *y0) {
   idr_error err;
   idr_error_clear(&err);
-  idr_sim_opts o = {1e-8, 500000, 0.0, IDR_LINEAR_BLOCK};
+  idr_sim_opts o = {1e-8, 500000, 0.0, IDR_LINEAR_BLOCK, IDR_CARRIERS_QUASI_STEADY};
   idr_sim *sim = NULL;
   idr_bias b = {0.0, 0.0};
   double dpsi = INFINITY, drel = INFINITY;
@@ -191,7 +191,7 @@ static double current_spread(const idr_device *d, const double *y, const double 
 static void check_conservation(idr_vcase *vc, const idr_device *dev, const double *y0) {
   idr_error err;
   idr_error_clear(&err);
-  idr_sim_opts o = {1e-8, 500000, 0.0, IDR_LINEAR_BLOCK};
+  idr_sim_opts o = {1e-8, 500000, 0.0, IDR_LINEAR_BLOCK, IDR_CARRIERS_QUASI_STEADY};
   idr_sim *sim = NULL;
   idr_bias b = {0.6, 0.0};
   double worst = 0.0, worst_z = INFINITY, zq[IDR_MAX_IONS], z[IDR_MAX_IONS];
