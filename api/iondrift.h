@@ -611,6 +611,8 @@ typedef struct idr_sweep_run_opts {
 
 typedef struct idr_sweep_summary {
   size_t total, resumed, done, failed; /* as in idr_sweep_progress, at the end */
+  size_t flagged;                      /* ran, but an output nan or a tau outside the
+                                          window: status 'flagged' (this start and before) */
   size_t missing;                      /* points no journal holds (a slice, --merge) */
   int ranks, threads;                  /* MPI ranks (1: none), threads per rank */
   double wall_s;                       /* of this start */

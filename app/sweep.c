@@ -184,8 +184,8 @@ static void print_summary(const idr_sweep_summary *s, const sweep_args *a) {
   double busy = s->run_s + s->overhead_s;
   printf("  ran on        %d rank%s x %d thread%s, peak memory %.0f MB per rank\n", s->ranks,
          s->ranks > 1 ? "s" : "", s->threads, s->threads > 1 ? "s" : "", s->peak_rss_mb);
-  printf("  points        %zu done here, %zu resumed, %zu failed (of %zu)\n", s->done, s->resumed,
-         s->failed, s->total);
+  printf("  points        %zu done here, %zu resumed, %zu failed, %zu flagged (of %zu)\n", s->done,
+         s->resumed, s->failed, s->flagged, s->total);
   printf("  wall          %.3f s, %.3g points/s; overhead outside the runs %.3g %% "
          "(%.3g ms per point)\n",
          s->wall_s, s->wall_s > 0 ? (double)s->done / s->wall_s : 0.0,

@@ -70,6 +70,10 @@ idr_status idr_sw_done_put(sw_done *d, const idr_sweep_record *rec, idr_error *e
   return IDR_OK;
 }
 
+int idr_sw_done_flagged(const sw_done *d, size_t i) {
+  return d->have[i] && d->ok[i] && d->message[i] && d->message[i][0];
+}
+
 /* ---- the line format ------------------------------------------------------------------ */
 
 static void header(const idr_sweep *sw, sw_buf *b) {

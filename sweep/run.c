@@ -313,6 +313,8 @@ idr_status idr_sweep_run(const idr_sweep *sw, const idr_sweep_run_opts *o, idr_s
   sum->resumed = x.prog.resumed;
   sum->done = x.prog.done;
   sum->failed = x.prog.failed;
+  for (size_t i = 0; rank == 0 && done.have && i < sw->n_points; i++)
+    if (in_slice(o, i) && idr_sw_done_flagged(&done, i)) sum->flagged++;
   sum->ranks = size;
   sum->threads = threads;
   sum->wall_s = idr_sw_now() - x.t0;

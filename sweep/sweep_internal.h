@@ -173,6 +173,9 @@ void idr_sw_done_free(sw_done *d);
 idr_status idr_sw_journals_read(const idr_sweep *sw, const char *dir, sw_done *d, idr_error *err);
 /* Note a record in d. */
 idr_status idr_sw_done_put(sw_done *d, const idr_sweep_record *rec, idr_error *err);
+/* Point i ran, but its notes say a value is missing or suspect (a nan
+ * output, a tau outside the sampled window): status 'flagged'. */
+int idr_sw_done_flagged(const sw_done *d, size_t i);
 
 /* The journal a run appends to: opened, locked (one writer per file), cut
  * after its last complete record. */

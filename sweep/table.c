@@ -26,11 +26,6 @@ static void csv_field(sw_buf *b, const char *s) {
   idr_sw_buf_printf(b, "\"");
 }
 
-/* A point that ran but whose notes say a value is missing or suspect. */
-static int flagged(const sw_done *d, size_t i) {
-  return d->ok[i] && d->message[i] && d->message[i][0];
-}
-
 static idr_status write_csv(const idr_sweep *sw, const char *path, const sw_done *d,
                             idr_error *err) {
   sw_buf b = {0};
@@ -49,7 +44,10 @@ static idr_status write_csv(const idr_sweep *sw, const char *path, const sw_done
     }
     for (size_t j = 0; j < sw->n_outs; j++)
       idr_sw_buf_printf(&b, ",%s", idr_sw_num(d->values[i * d->n_outs + j], t));
-    idr_sw_buf_printf(&b, ",%s,", !d->ok[i] ? "failed" : flagged(d, i) ? "flagged" : "ok");
+    idr_sw_buf_printf(&b, ",%s,",
+                      !d->ok[i]                   ? "failed"
+                      : idr_sw_done_flagged(d, i) ? "flagged"
+                                                  : "ok");
     csv_field(&b, d->message[i] ? d->message[i] : "");
     idr_sw_buf_printf(&b, "\n");
   }
@@ -113,7 +111,7 @@ static idr_status put_outputs(const idr_sweep *sw, const sw_done *d, idr_result 
     idx[i] = d->ok[i];
   if (!st) st = idr_result_put_int(r, "table/ok", idx, n, "-", err);
   for (size_t i = 0; !st && i < n; i++)
-    idx[i] = flagged(d, i);
+    idx[i] = idr_sw_done_flagged(d, i);
   if (!st) st = idr_result_put_int(r, "table/flagged", idx, n, "-", err);
   if (!st)
     st = idr_result_set_attr_string(r, "table/messages", "about",

@@ -17,8 +17,9 @@ CASE:
   failing     S4: a point whose run fails is a row with status failed and the
               solver's message, the others complete; --retry-failed runs it again
   flagged     S5: rows that ran with a nan output or a tau outside the sampled
-              window are 'flagged' with the reason; a bad DIR (no parent, a
-              file, another spec's) is refused before the plan is printed
+              window are 'flagged' with the reason and counted in the summary
+              (also when resumed); a bad DIR (no parent, a file, another
+              spec's) is refused before the plan is printed
 Exit status 0 when every check holds; each failed check is printed.
 """
 
@@ -442,8 +443,15 @@ def case_flagged(args):
         check(p.returncode == 2 and p.stdout == "" and why in p.stderr,
               "S5: -o %s refused first (exit 2, no plan printed, %r): rc %d, stdout %r, stderr %r"
               % (os.path.basename(bad), why, p.returncode, p.stdout[:80], p.stderr.strip()))
-    p = sweep(args, "flagged.yaml", out)
+    spec = os.path.join(HERE, "flagged.yaml")
+    p = run([args.iondrift, "sweep", spec, "-o", out])
     check(p.returncode == 0, "S5: the sweep exits 0")
+    # the summary counts the flagged rows, in this start and, resumed, after it
+    check("3 done here, 0 resumed, 0 failed, 2 flagged (of 3)" in p.stdout,
+          "S5: the summary counts 2 flagged rows (%r)" % p.stdout[-300:])
+    p = run([args.iondrift, "sweep", spec, "-o", out])
+    check(p.returncode == 0 and "0 done here, 3 resumed, 0 failed, 2 flagged (of 3)" in p.stdout,
+          "S5: a resumed start counts them from the journal (%r)" % p.stdout[-300:])
     rows = read_table(os.path.join(out, "results.csv"))
     check([r["status"] for r in rows] == ["ok", "flagged", "flagged"],
           "S5: statuses ok, flagged, flagged (%s)" % [r["status"] for r in rows])
