@@ -30,7 +30,7 @@ add_test(NAME validation.fit.F1_F2 COMMAND fit_recover ${idr_fit_out})
 set_tests_properties(validation.fit.F1_F2 PROPERTIES LABELS validation TIMEOUT 900
   ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
 # F3 (model error), F4 (the biased anion), F5 (coverage of the 68 % profile
-# intervals over 20 seeds on a small problem, ~40 s of CPU; the F1 data
+# intervals over 20 seeds on a small problem, ~30 s of CPU; the F1 data
 # themselves, ~3 min of CPU, are `make fit-coverage`)
 add_executable(fit_more ${idr_fit_dir}/fit_more.c)
 target_link_libraries(fit_more PRIVATE idr_vharness idr_fit_synth)
