@@ -1,9 +1,10 @@
-# Device-model fit (docs/fit.md; docs/validation.md F1-F3).
+# Device-model fit (docs/fit.md; docs/validation.md F1-F5).
 #   validation.fit.bad_spec.*  every validation/fit/bad_specs/*.yaml refused
 #                              (exit 2, its message, no result file)
 #   validation.fit.F1_F2       synthetic TID data fitted: truth within 2
 #                              standard errors and the 95 % profile intervals;
 #                              one temperature: D0 and Ea not identifiable
+#   validation.fit.F3, F4, F5  model error, the biased anion, coverage
 set(idr_fit_dir ${CMAKE_CURRENT_SOURCE_DIR}/fit)
 set(idr_fit_out ${CMAKE_CURRENT_BINARY_DIR}/fit_out)
 file(MAKE_DIRECTORY ${idr_fit_out})
@@ -28,13 +29,14 @@ target_compile_definitions(fit_recover PRIVATE IDR_SOURCE_DIR="${IDR_SOURCE_DIR}
 add_test(NAME validation.fit.F1_F2 COMMAND fit_recover ${idr_fit_out})
 set_tests_properties(validation.fit.F1_F2 PROPERTIES LABELS validation TIMEOUT 900
   ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
-# F3 (model error), F4 (the biased anion); F5 (coverage over 20 seeds, ~4
-# min of CPU) is `make fit-coverage`
+# F3 (model error), F4 (the biased anion), F5 (coverage of the 68 % profile
+# intervals over 20 seeds on a small problem, ~30 s of CPU; the F1 data
+# themselves, ~3 min of CPU, are `make fit-coverage`)
 add_executable(fit_more ${idr_fit_dir}/fit_more.c)
 target_link_libraries(fit_more PRIVATE idr_vharness idr_fit_synth)
 idr_target_defaults(fit_more)
 target_compile_definitions(fit_more PRIVATE IDR_SOURCE_DIR="${IDR_SOURCE_DIR}")
-foreach(c F3 F4)
+foreach(c F3 F4 F5)
   add_test(NAME validation.fit.${c} COMMAND fit_more ${c} ${idr_fit_out})
   set_tests_properties(validation.fit.${c} PROPERTIES LABELS validation TIMEOUT 900
     ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
