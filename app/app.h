@@ -69,6 +69,11 @@ int idr_app_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* A whole-string finite number; returns 1 and sets *out, else 0. */
 int idr_app_parse_number(const char *s, double *out);
+/* The value of --threads: a whole-string integer in [0, 1024] (0: the
+ * runtime's default); returns 1 and sets *out, else 0 (then say
+ * IDR_APP_THREADS_RULE). */
+int idr_app_parse_threads(const char *s, int *out);
+#define IDR_APP_THREADS_RULE "--threads must be an integer in [0, 1024] (0: the default)"
 /* "VLO:VHI"; an empty side is unbounded (-HUGE_VAL, HUGE_VAL). Returns 1 on
  * success, 0 for a malformed range. */
 int idr_app_parse_range(const char *s, double *lo, double *hi);

@@ -37,6 +37,14 @@ int idr_app_parse_number(const char *s, double *out) {
   return 1;
 }
 
+int idr_app_parse_threads(const char *s, int *out) {
+  char *end = NULL;
+  long t = s ? strtol(s, &end, 10) : -1;
+  if (!s || !*s || *end || t < 0 || t > 1024) return 0;
+  *out = (int)t;
+  return 1;
+}
+
 int idr_app_parse_range(const char *s, double *lo, double *hi) {
   const char *colon = s ? strchr(s, ':') : NULL;
   if (!colon || strchr(colon + 1, ':')) return 0;
@@ -89,11 +97,8 @@ int idr_app_spec_option(int argc, char **argv, int *i, idr_app_spec_args *a) {
     if (!a->out || !a->out[0]) return spec_error(a, "option '%s' needs %s", s, a->out_is);
   } else if (idr_app_is_opt(s, "--threads")) {
     const char *v = idr_app_opt_value(argc, argv, i, "--threads");
-    double t;
-    if (!v || !idr_app_parse_number(v, &t) || t < 0 || t > 1024 || t != floor(t))
-      return spec_error(a, "--threads must be an integer in [0, 1024] (0: the default) (got '%s')",
-                        v ? v : "");
-    a->threads = (int)t;
+    if (!idr_app_parse_threads(v, &a->threads))
+      return spec_error(a, IDR_APP_THREADS_RULE " (got '%s')", v ? v : "");
   } else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
     a->quiet = 1;
   } else {

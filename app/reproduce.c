@@ -282,14 +282,8 @@ static int parse_option(int argc, char **argv, int *i, const char **dir, idr_rep
     *dir = v;
   } else if (idr_app_is_opt(a, "--threads")) {
     const char *v = idr_app_opt_value(argc, argv, i, "--threads");
-    char *end = NULL;
-    long t = v ? strtol(v, &end, 10) : -1;
-    if (!v || !*v || *end || t < 0 || t > 1024)
-      return idr_app_usage_error("reproduce",
-                                 "--threads must be an integer in [0, 1024] (0: the default) "
-                                 "(got '%s')",
-                                 v ? v : "");
-    o->threads = (int)t;
+    if (!idr_app_parse_threads(v, &o->threads))
+      return idr_app_usage_error("reproduce", IDR_APP_THREADS_RULE " (got '%s')", v ? v : "");
   } else if (idr_app_is_opt(a, "--deck")) {
     const char *v = idr_app_opt_value(argc, argv, i, "--deck");
     if (!v || !v[0]) return idr_app_usage_error("reproduce", "option '%s' needs a file", a);

@@ -30,10 +30,7 @@ if(PYTHON AND EXISTS ${PYTHON})
   if(NOT EXISTS ${OUTDIR}/reproduce.png)
     message(FATAL_ERROR "no reproduce.png (plot_reproduce.py with the light panel failed?)")
   endif()
-  execute_process(COMMAND ${PYTHON} -c
-    "import h5py,sys\nf=h5py.File(sys.argv[1])\nprint(sorted(f['summary_light'].keys()), f['samples/x0.05/tid_light/C'].shape, f['samples/x0.25-aged'].attrs['family'])"
-    ${OUTDIR}/reproduce.h5 RESULT_VARIABLE rc OUTPUT_VARIABLE py ERROR_VARIABLE pyerr)
-  if(NOT rc EQUAL 0 OR NOT py MATCHES "Ea_err.*illuminated.*x'\\] \\(11, 71\\) FAPbI3-Br-aged")
-    message(FATAL_ERROR "reproduce.h5 light groups: ${py} ${pyerr}")
-  endif()
+  idr_reproduce_h5(
+    "print(sorted(f['summary_light'].keys()), f['samples/x0.05/tid_light/C'].shape, f['samples/x0.25-aged'].attrs['family'])"
+    "Ea_err.*illuminated.*x'\\] \\(11, 71\\) FAPbI3-Br-aged" "reproduce.h5 light groups")
 endif()

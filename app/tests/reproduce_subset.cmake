@@ -24,12 +24,9 @@ list(GET repro_lines 1 row)
 if(NOT row MATCHES "^x0.10,0.1,0,anion,.*,0.1,nan,[0-9.e+]+,[0-9.e+]+,[0-9.e+]+,[0-9.e+]+$")
   message(FATAL_ERROR "reproduce.csv row: '${row}' (want x0.10 ... Ea_TID 0.1, Ea_study nan)")
 endif()
-execute_process(COMMAND ${PYTHON} -c
-  "import h5py,sys\nf=h5py.File(sys.argv[1])\nprint([f['summary/'+k].attrs['units'] for k in ('N_true','N_extracted','N_err')])\nprint(f['summary/N_true'][0] == 5e15)"
-  ${OUTDIR}/reproduce.h5 RESULT_VARIABLE rc OUTPUT_VARIABLE py ERROR_VARIABLE pyerr)
-if(NOT rc EQUAL 0 OR NOT py MATCHES "\\['cm\\^-3', 'cm\\^-3', 'cm\\^-3'\\]\nTrue")
-  message(FATAL_ERROR "summary densities: ${py} ${pyerr}")
-endif()
+idr_reproduce_h5(
+  "print([f['summary/'+k].attrs['units'] for k in ('N_true','N_extracted','N_err')])\nprint(f['summary/N_true'][0] == 5e15)"
+  "\\['cm\\^-3', 'cm\\^-3', 'cm\\^-3'\\]\nTrue" "summary densities")
 if(NOT out MATCHES "reproduce.png" OR NOT EXISTS ${OUTDIR}/reproduce.png)
   message(FATAL_ERROR "no plot of the subset:\n${out}\n${err}")
 endif()
