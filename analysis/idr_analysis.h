@@ -295,11 +295,18 @@ typedef struct idr_tid_extraction {
   idr_arrhenius arrhenius[2]; /* regression of the per-temperature taus, per component */
   idr_global_fit global;      /* the tied global fit (valid when global_ok) */
   int global_ok;              /* 1 if the global fit ran and converged */
-  int n_species;              /* components: 1 or 2; per_T slot c is species c (NAN: absent) */
-  idr_tid_species species[2]; /* sorted by tau at the mean 1/T: species 0 the faster */
-  int same_barrier;           /* 2 species whose Ea agree within IDR_TID_SAME_SIGMAS combined
+  int n_components;           /* exponentials fitted: 1 or 2; per_T slot c, arrhenius[c] and
+                                 global.comp[c] are component c (NAN: absent) */
+  int n_species;              /* species reported: n_components, or 1 when merged */
+  idr_tid_species species[2]; /* sorted by tau at the mean 1/T: species 0 the faster; when
+                                 merged, species[0] is the one species (its larger exponential,
+                                 component 0) and species[1] the numbers of its second
+                                 exponential (component 1), for inspection only */
+  int same_barrier;           /* 2 components whose Ea agree within IDR_TID_SAME_SIGMAS combined
                                  standard errors: possibly one species' non-exponential
                                  transient (a dark cation does that: validation V45) */
+  int merged;                 /* 1: same_barrier under the auto model: the two components are
+                                 reported as one species (docs/analysis.md, section 3) */
   int by_sign;                /* 2 species matched across temperatures by the sign of dC (1)
                                  or by the order of tau (0: same-sign fits, forced model) */
   int intrinsic;              /* 1: no N_A given; N_ion and D as in idr_tid_species */

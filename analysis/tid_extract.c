@@ -26,7 +26,11 @@
  *      from tau = R_ion C_s instead (docs/analysis.md, section 4b);
  *   5. the ion of each component from the sign of dC and the polarity;
  *   6. a species is reported only with finite numbers (else IDR_ERR_RANGE
- *      saying which; N_ion, D are NaN by design for an intrinsic absorber).
+ *      saying which; N_ion, D are NaN by design for an intrinsic absorber);
+ *   7. auto model: two components whose Ea agree within IDR_TID_SAME_SIGMAS
+ *      combined standard errors are one species (a non-exponential transient
+ *      of one barrier), reported with the numbers of its larger exponential;
+ *      both exponentials stay in the fits and laws.
  * See docs/analysis.md.
  */
 #include "analysis_internal.h"
@@ -190,7 +194,7 @@ static void fit_temperatures(idr_tid_extraction *x, work *w) {
     }
     classify(x, w, nc, k);
   }
-  x->n_species = (int)nc;
+  x->n_species = x->n_components = (int)nc;
   if (o->model == IDR_TRANSIENT_AUTO)
     x->model = nc == 2 ? IDR_TRANSIENT_TWO_EXP : IDR_TRANSIENT_EXP;
   x->species[0].n_window = k[0];
@@ -237,7 +241,7 @@ static void global_fit(idr_tid_extraction *x, work *w) {
     x->global_ok = 1;
 }
 
-/* Swap species 0 and 1 everywhere (the faster first). */
+/* Swap components 0 and 1 everywhere (the fits, the laws, the species). */
 static void swap_species(idr_tid_extraction *x, work *w, size_t nu) {
   idr_arrhenius a = x->arrhenius[0];
   x->arrhenius[0] = x->arrhenius[1];
@@ -245,9 +249,9 @@ static void swap_species(idr_tid_extraction *x, work *w, size_t nu) {
   a = x->global.comp[0];
   x->global.comp[0] = x->global.comp[1];
   x->global.comp[1] = a;
-  size_t n = x->species[0].n_window;
-  x->species[0].n_window = x->species[1].n_window;
-  x->species[1].n_window = n;
+  idr_tid_species s = x->species[0];
+  x->species[0] = x->species[1];
+  x->species[1] = s;
   for (size_t j = 0; j < x->m + nu; j++) {
     idr_transient_fit *f = j < x->m ? &x->per_T[j] : &w->gper[j - x->m];
     unsigned char *p = j < x->m ? &x->present[2 * j] : &w->sel_pres[2 * (j - x->m)];
@@ -293,6 +297,15 @@ static idr_status species_numbers(idr_tid_extraction *x, work *w, const idr_arrh
         fabs(a->Ea_eV - b->Ea_eV) <= IDR_TID_SAME_SIGMAS * hypot(a->Ea_err_eV, b->Ea_err_eV);
   }
   return IDR_OK;
+}
+
+/* Step 7: two components of one barrier under auto are one species, its
+ * larger exponential (by mean |dC|/C_inf) made component 0. */
+static void merge_same_barrier(idr_tid_extraction *x, work *w) {
+  if (x->n_components != 2 || !x->same_barrier || x->model_requested != IDR_TRANSIENT_AUTO) return;
+  if (fabs(x->species[1].dC_rel) > fabs(x->species[0].dC_rel)) swap_species(x, w, x->n_used);
+  x->n_species = 1;
+  x->merged = 1;
 }
 
 static idr_status enough_temperatures(const idr_tid_extraction *x, const work *w, idr_error *err) {
@@ -364,6 +377,7 @@ idr_status idr_tid_extract(const idr_transient_data *curves, size_t m,
   x->polarity = o->polarity;
   x->C_s = NAN;
   st = species_numbers(x, &w, primary, err);
+  if (!st) merge_same_barrier(x, &w); /* 7 */
 out_free:
   free(w.fit_ok);
   free(w.counts);

@@ -206,9 +206,15 @@ static void print_json(const idr_result *r) {
   printf("\"temperatures\":%zu,\"temperatures_used\":%zu,", m, n_used(r, m));
   const char *note = idr_app_attr_string(r, X, "ND_note");
   if (note[0]) json_string("ND_note", note);
-  printf("\"global_fit\":%s,\"same_barrier\":%s",
+  const int merged = idr_app_attr(r, X, "merged") != 0.0;
+  printf("\"global_fit\":%s,\"same_barrier\":%s,\"n_components\":%d,\"merged\":%s",
          idr_app_attr(r, X, "global_fit") != 0.0 ? "true" : "false",
-         idr_app_attr(r, X, "same_barrier") != 0.0 ? "true" : "false");
+         idr_app_attr(r, X, "same_barrier") != 0.0 ? "true" : "false",
+         (int)idr_app_attr(r, X, "n_components"), merged ? "true" : "false");
+  if (merged) {
+    printf(",\"second_exponential\":");
+    json_species(r, X "/exponential_1");
+  }
   size_t idx[MAX_TRUE], n_true = truth_groups(r, idx, MAX_TRUE);
   if (n_true > 0) {
     printf(",\"true\":[");
@@ -282,7 +288,16 @@ static void print_species(const idr_result *r) {
   if (n_species(r) == 2 && idr_app_attr(r, X, "same_barrier") != 0.0)
     printf("  note          both species have one Ea within their errors: possibly one "
            "species whose transient is not one exponential (docs/validation_tid.md, V45)\n");
-  if (n_species(r) == 1 && strcmp(idr_app_attr_string(r, X, "components"), "1") != 0)
+  const int merged = idr_app_attr(r, X, "merged") != 0.0;
+  if (merged)
+    printf("  one species   two exponentials of opposite sign with one Ea (%.4f and %.4f eV, "
+           "within 2\n                combined standard errors): the numbers above are the "
+           "larger's (tau, dC); the second\n                (%s, dC/C_inf %+.3e) is in "
+           "extraction/exponential_1 (docs/analysis.md, section 3)\n",
+           idr_app_attr(r, X "/species_0", "Ea_eV"), idr_app_attr(r, X "/exponential_1", "Ea_eV"),
+           idr_app_attr(r, X "/exponential_1", "dC_sign") < 0 ? "C falls" : "C rises",
+           idr_app_attr(r, X "/exponential_1", "dC_rel"));
+  if (n_species(r) == 1 && !merged && strcmp(idr_app_attr_string(r, X, "components"), "1") != 0)
     printf("  second species absent: no second component of opposite sign above the noise "
            "with tau in the window at 2 temperatures\n");
 }

@@ -128,9 +128,9 @@ static idr_status write_per_T(idr_rset *rs, const char *g, const idr_tid_extract
 idr_status idr_tid_write_extraction(idr_rset *rs, const char *g, const idr_tid_extraction *x,
                                     const idr_tid_extraction_info *in, idr_error *err) {
   char p[OBJ_LEN];
-  static const char *const names[] = {"power",      "N_A_cm3",     "N_A_err_cm3", "eps_r",
-                                      "global_fit", "intrinsic",   "C_s_F_m2",    "n_species",
-                                      "by_sign",    "same_barrier"};
+  static const char *const names[] = {"power",      "N_A_cm3",      "N_A_err_cm3",  "eps_r",
+                                      "global_fit", "intrinsic",    "C_s_F_m2",     "n_species",
+                                      "by_sign",    "same_barrier", "n_components", "merged"};
   const double v[] = {(double)x->power,
                       in->N_A_cm3,
                       in->N_A_err_cm3,
@@ -140,7 +140,9 @@ idr_status idr_tid_write_extraction(idr_rset *rs, const char *g, const idr_tid_e
                       x->C_s,
                       (double)x->n_species,
                       (double)x->by_sign,
-                      (double)x->same_barrier};
+                      (double)x->same_barrier,
+                      (double)x->n_components,
+                      (double)x->merged};
   idr_status st = attrs(rs, g, names, v, sizeof v / sizeof v[0], err);
   if (!st) st = idr_rset_attr_string(rs, g, "model", idr_tid_model_name(x->model), err);
   if (!st) st = idr_rset_attr_string(rs, g, "components", components_name(x->model_requested), err);
@@ -148,14 +150,15 @@ idr_status idr_tid_write_extraction(idr_rset *rs, const char *g, const idr_tid_e
   if (!st) st = idr_rset_attr_string(rs, g, "dC_convention", "C_inf - C(t=0)", err);
   if (!st && x->ND_note[0]) st = idr_rset_attr_string(rs, g, "ND_note", x->ND_note, err);
   if (!st) st = write_per_T(rs, g, x, in->T, in->C_units, err);
-  for (int c = 0; !st && c < x->n_species; c++) {
+  for (int c = 0; !st && c < x->n_components; c++) {
     snprintf(p, sizeof p, "%s/arrhenius_%d", g, c);
     st = write_law(rs, p, &x->arrhenius[c], err);
     if (!st && x->global_ok) {
       snprintf(p, sizeof p, "%s/global_%d", g, c);
       st = write_law(rs, p, &x->global.comp[c], err);
     }
-    snprintf(p, sizeof p, "%s/species_%d", g, c);
+    /* merged: species_0 the one species, exponential_1 its second exponential */
+    snprintf(p, sizeof p, "%s/%s_%d", g, c < x->n_species ? "species" : "exponential", c);
     if (!st) st = write_species(rs, p, &x->species[c], err);
   }
   return st;

@@ -34,7 +34,10 @@
 #define REPRO_INVERT_EA_MAX_EV 0.6
 #define PATH_LEN 1024
 #define LINE_LEN 512
-#define STUDY_TEXT "Xiang et al., J. Mater. Chem. A 2026, 14, 16493 (dark TID)"
+/* the figure's title (tools/plot_reproduce.py): what the run holds */
+#define STUDY_TEXT "Xiang et al., J. Mater. Chem. A 2026, 14, 16493"
+#define STUDY_DARK STUDY_TEXT " (dark TID)"
+#define STUDY_LIGHT STUDY_TEXT " (dark and illuminated TID)"
 
 typedef struct sample {
   const char *name;   /* HDF5 group and CSV label */
@@ -400,7 +403,7 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
   if (o->light) st = idr_repro_light_run(o, &light, res, err);
   if (st) goto out_free;
   st = idr_result_set_attr_string(res, "/", "iondrift_version", idr_version(), err);
-  if (!st) st = idr_result_set_attr_string(res, "/", "study", STUDY_TEXT, err);
+  if (!st) st = idr_result_set_attr_string(res, "/", "study", o->light ? STUDY_LIGHT : STUDY_DARK, err);
   if (!st) st = idr_result_set_attr_double(res, "/", "wall_time_s", now_s() - t0, err);
   if (!st) st = idr_result_set_attr_double(res, "/", "inverted", o->invert ? 1.0 : 0.0, err);
   if (!st) st = idr_result_set_attr_double(res, "/", "light", o->light ? 1.0 : 0.0, err);

@@ -3,7 +3,8 @@
  * time-constant pairs that starts the fit (transient_scan.c), the choice of
  * one or two components (auto: F-test, significance, opposite signs), the
  * global fit with absent components (global.c, masked) and the extraction
- * with a species that leaves the window at some temperatures. Synthetic
+ * with a species that leaves the window at some temperatures; two
+ * exponentials of one barrier merged into one species. Synthetic
  * data with fixed-seed Gaussian noise; "1 % noise" is sigma = 0.01 of the
  * larger |dC|.
  */
@@ -272,11 +273,71 @@ static void test_extract_partial(void **state) {
   gsl_rng_free(r);
 }
 
+static void extract_set(const tset *s, idr_transient_model model, idr_tid_extraction *x) {
+  idr_tid_extract_options o;
+  idr_tid_extract_options_default(&o);
+  o.model = model;
+  o.N_A_cm3 = 1e17;
+  o.eps_r = 33.3;
+  o.polarity = IDR_POLARITY_PIN;
+  idr_error e;
+  idr_error_clear(&e);
+  assert_int_equal(idr_tid_extract(s->d, NT, &o, x, &e), IDR_OK);
+}
+
+/* Two exponentials of opposite sign with one barrier (a rise and a fall 5x
+ * smaller, 10x faster: the dark cation of validation V45) are one species
+ * under auto (merged: the rise's numbers, the fall kept as component 1),
+ * two under the forced two-component model; a fall of barrier 0.08 eV
+ * beside the rise of 0.15 eV stays a second species under auto. */
+static void test_merge_same_barrier(void **state) {
+  (void)state;
+  static tset s;
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  assert_non_null(r);
+  const double t300[2] = {1e-4, 1e-5}, dC[2] = {1.0e-9, -0.2e-9};
+  for (int two = 0; two < 2; two++) {
+    const double Ea[2] = {0.15, two ? 0.08 : 0.15};
+    gsl_rng_set(r, SEED + 4);
+    make_set(&s, r, Ea, t300, dC, 0);
+    idr_tid_extraction x;
+    extract_set(&s, IDR_TRANSIENT_AUTO, &x);
+    assert_int_equal(x.n_components, 2);
+    assert_int_equal(x.n_species, two ? 2 : 1);
+    assert_int_equal(x.merged, !two);
+    assert_int_equal(x.same_barrier, !two);
+    if (!two) {
+      /* the species is the rise (cation in pin); component 0 its exponential */
+      assert_int_equal(x.species[0].sign, IDR_ION_CATION);
+      assert_int_equal(x.species[1].sign, IDR_ION_ANION);
+      assert_true(fabs(x.species[0].Ea_eV - 0.15) <= 0.005);
+      assert_true(fabs(x.species[1].Ea_eV - 0.15) <= 0.010);
+      assert_true(fabs(x.species[0].dC_rel * 20.1 - 1.0) < 0.05);
+      assert_true(fabs(x.species[1].dC_rel * 20.1 + 0.2) < 0.05);
+      for (size_t j = 0; j < NT; j++)
+        if (x.present[2 * j]) assert_true(x.per_T[j].dC[0] > 0.0 && x.per_T[j].dC[1] < 0.0);
+      assert_true(fabs(x.global.comp[0].Ea_eV - x.species[0].Ea_eV) < 1e-12);
+      idr_tid_extraction_free(&x);
+      extract_set(&s, IDR_TRANSIENT_TWO_EXP, &x); /* two asked for: kept, flagged */
+      assert_int_equal(x.n_species, 2);
+      assert_false(x.merged);
+      assert_true(x.same_barrier);
+    } else {
+      /* species 0 the faster: the fall (anion in pin) */
+      assert_int_equal(x.species[0].sign, IDR_ION_ANION);
+      assert_true(fabs(x.species[0].Ea_eV - 0.08) <= 0.010);
+      assert_true(fabs(x.species[1].Ea_eV - 0.15) <= 0.010);
+    }
+    idr_tid_extraction_free(&x);
+  }
+  gsl_rng_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scan_start),      cmocka_unit_test(test_auto_hidden),
       cmocka_unit_test(test_auto_no_split),   cmocka_unit_test(test_global_masked),
-      cmocka_unit_test(test_extract_partial),
+      cmocka_unit_test(test_extract_partial), cmocka_unit_test(test_merge_same_barrier),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -151,6 +151,8 @@ def load(h5py, path):
         if "summary_light" in f:
             d["light"] = load_light(h5py, f)
         study = as_text(f.attrs["study"]) if "study" in f.attrs else "iondrift reproduce"
+        if "light" in d and study.endswith("(dark TID)"):  # a file of before the fix
+            study = study[:-len("(dark TID)")] + "(dark and illuminated TID)"
         version = as_text(f.attrs["iondrift_version"]) if "iondrift_version" in f.attrs else "?"
     return study, version, s, d, order
 

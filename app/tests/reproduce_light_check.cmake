@@ -25,12 +25,14 @@ if(NOT aged MATCHES "^x0.25-aged,0.25,0,anion,")
   message(FATAL_ERROR "reproduce.csv last row: '${aged}' (want the photo-aged sample, dark anion)")
 endif()
 message(STATUS "reproduce --light: ${nl} illuminated rows and x0.25-aged")
-# the figure gains the Fig. 4a panel (tools/plot_reproduce.py (g), (h))
+# the figure gains the Fig. 4a panel (tools/plot_reproduce.py (g), (h)); its
+# title, the file's `study`, says the run is dark and illuminated
 if(PYTHON AND EXISTS ${PYTHON})
   if(NOT EXISTS ${OUTDIR}/reproduce.png)
     message(FATAL_ERROR "no reproduce.png (plot_reproduce.py with the light panel failed?)")
   endif()
   idr_reproduce_h5(
-    "print(sorted(f['summary_light'].keys()), f['samples/x0.05/tid_light/C'].shape, f['samples/x0.25-aged'].attrs['family'])"
-    "Ea_err.*illuminated.*x'\\] \\(11, 71\\) FAPbI3-Br-aged" "reproduce.h5 light groups")
+    "print(sorted(f['summary_light'].keys()), f['samples/x0.05/tid_light/C'].shape, f['samples/x0.25-aged'].attrs['family'], f.attrs['study'])"
+    "Ea_err.*illuminated.*x'\\] \\(11, 71\\) FAPbI3-Br-aged .*16493 .dark and illuminated TID."
+    "reproduce.h5 light groups")
 endif()

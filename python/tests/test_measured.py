@@ -22,6 +22,7 @@ TESTS = os.path.join(SRC, "app", "tests")
 CV_LAB = os.path.join(TESTS, "cv_lab.csv")
 CV_NF_AS_F = os.path.join(TESTS, "cv_nF_as_F.csv")
 TWO = os.path.join(TESTS, "tid_two.csv")
+ONE_TWO_EXP = os.path.join(TESTS, "tid_one_two_exp.csv")
 SAME_CODE_REL = 1e-9  # the same chain on the same numbers [-]
 
 
@@ -79,6 +80,27 @@ def test_components():
     assert one.attrs("extraction")["n_species"] == 1
     with pytest.raises(iondrift.InputError, match="contradict"):
         iondrift.extract(TWO, eps_r=46.9, doping_cm3=1e17, model="single", components=2)
+
+
+def test_one_species_two_exponentials():
+    """Two exponentials of one barrier are one species under auto (the JSON's
+    species list too), the second exponential kept; two asked for stay two."""
+    j = json.loads(cli("extract", ONE_TWO_EXP, "--eps-r", "46.9", "--doping-cm3", "1e17",
+                       "--polarity", "pin", "--json").stdout)
+    r = iondrift.extract(ONE_TWO_EXP, eps_r=46.9, doping_cm3=1e17, polarity="pin")
+    x = r.attrs("extraction")
+    assert x["n_species"] == 1 and x["n_components"] == 2 and x["merged"] == 1
+    assert len(j["species"]) == 1 and j["merged"] and j["n_components"] == 2
+    a, e = r.attrs("extraction/species_0"), r.attrs("extraction/exponential_1")
+    assert a["sign"] == j["species"][0]["sign"] == "cation"
+    assert e["sign"] == j["second_exponential"]["sign"] == "anion"
+    assert a["Ea_eV"] == pytest.approx(0.13, abs=0.005)
+    assert e["Ea_eV"] == pytest.approx(j["second_exponential"]["Ea_eV"], rel=SAME_CODE_REL)
+    assert r["extraction/tau"].shape[1] == 2
+    two = iondrift.extract(ONE_TWO_EXP, eps_r=46.9, doping_cm3=1e17, polarity="pin",
+                           components=2)
+    assert two.attrs("extraction")["n_species"] == 2
+    assert two.attrs("extraction")["merged"] == 0 and two.attrs("extraction")["same_barrier"] == 1
 
 
 def test_extract_arrays_equal_file():

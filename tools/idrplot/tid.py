@@ -76,11 +76,14 @@ def load(f, kind):
     fit["species"], fit["laws"] = [], []
     for c in range(fit["tau"].shape[1]):
         sp = group(x, "species_%d" % c)
+        second = sp is None  # merged: the one species' second exponential
+        sp = group(x, "exponential_%d" % c) if second else sp
         if sp is None:
             continue
         fit["species"].append({k: attr(sp, k) for k in (
             "sign", "Ea_eV", "Ea_err_eV", "N_ion_cm3", "N_ion_err_cm3", "D300_cm2_s", "dC_sign",
             "ND300_cm1_s", "sigma300_S_cm")})
+        fit["species"][-1]["second"] = second
         fit["laws"].append(_law(x, c))
     s["x"] = fit
     return s
@@ -171,6 +174,8 @@ def _panel_relative(ax, s, colors):
 def _species_label(sp, law):
     name = sp["sign"] if sp["sign"] not in (None, "unassigned") else (
         "C falls" if (sp["dC_sign"] or 0) < 0 else "C rises")
+    if sp.get("second"):
+        name = "its 2nd exponential (%s)" % ("C falls" if (sp["dC_sign"] or 0) < 0 else "C rises")
     ea, err = law["Ea"], law["Ea_err"]
     err_txt = "%.4f" % err if err is not None and np.isfinite(err) else "n/a"
     return "%s: E$_a$ = %.4f $\\pm$ %s eV (%s)" % (name, ea, err_txt, law["kind"])
@@ -244,8 +249,9 @@ def _summary(s):
         parts.append("intrinsic absorber")
     elif fit["N_A"] is not None and np.isfinite(fit["N_A"]):
         parts.append("N$_A$ = %.3g cm$^{-3}$" % fit["N_A"])
-    for sp in fit["species"]:
-        if len(fit["species"]) > 1:
+    species = [sp for sp in fit["species"] if not sp["second"]]
+    for sp in species:
+        if len(species) > 1:
             parts.append("%s:" % sp["sign"])
         if sp["N_ion_cm3"] is not None and np.isfinite(sp["N_ion_cm3"]):
             parts.append("N$_{ion}$ = %.3g $\\pm$ %.2g cm$^{-3}$" % (sp["N_ion_cm3"],
