@@ -305,8 +305,8 @@ typedef struct idr_tid_extraction {
   int same_barrier;           /* 2 components whose Ea agree within IDR_TID_SAME_SIGMAS combined
                                  standard errors: possibly one species' non-exponential
                                  transient (a dark cation does that: validation V45) */
-  int merged;                 /* 1: same_barrier under the auto model: the two components are
-                                 reported as one species (docs/analysis.md, section 3) */
+  int merged;                 /* 1: same_barrier (any model): the two components are reported
+                                 as one species (docs/analysis.md, section 3) */
   int by_sign;                /* 2 species matched across temperatures by the sign of dC (1)
                                  or by the order of tau (0: same-sign fits, forced model) */
   int intrinsic;              /* 1: no N_A given; N_ion and D as in idr_tid_species */

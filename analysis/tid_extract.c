@@ -27,10 +27,10 @@
  *   5. the ion of each component from the sign of dC and the polarity;
  *   6. a species is reported only with finite numbers (else IDR_ERR_RANGE
  *      saying which; N_ion, D are NaN by design for an intrinsic absorber);
- *   7. auto model: two components whose Ea agree within IDR_TID_SAME_SIGMAS
- *      combined standard errors are one species (a non-exponential transient
- *      of one barrier), reported with the numbers of its larger exponential;
- *      both exponentials stay in the fits and laws.
+ *   7. two components whose Ea agree within IDR_TID_SAME_SIGMAS combined
+ *      standard errors are one species (a non-exponential transient of one
+ *      barrier), auto or forced two alike, reported with the numbers of its
+ *      larger exponential; both exponentials stay in the fits and laws.
  * See docs/analysis.md.
  */
 #include "analysis_internal.h"
@@ -299,10 +299,10 @@ static idr_status species_numbers(idr_tid_extraction *x, work *w, const idr_arrh
   return IDR_OK;
 }
 
-/* Step 7: two components of one barrier under auto are one species, its
- * larger exponential (by mean |dC|/C_inf) made component 0. */
+/* Step 7: two components of one barrier are one species, its larger
+ * exponential (by mean |dC|/C_inf) made component 0. */
 static void merge_same_barrier(idr_tid_extraction *x, work *w) {
-  if (x->n_components != 2 || !x->same_barrier || x->model_requested != IDR_TRANSIENT_AUTO) return;
+  if (x->n_components != 2 || !x->same_barrier) return;
   if (fabs(x->species[1].dC_rel) > fabs(x->species[0].dC_rel)) swap_species(x, w, x->n_used);
   x->n_species = 1;
   x->merged = 1;

@@ -285,9 +285,6 @@ static void print_species(const idr_result *r) {
              A("n_present"), A("n_window"));
 #undef A
   }
-  if (n_species(r) == 2 && idr_app_attr(r, X, "same_barrier") != 0.0)
-    printf("  note          both species have one Ea within their errors: possibly one "
-           "species whose transient is not one exponential (docs/validation_tid.md, V45)\n");
   const int merged = idr_app_attr(r, X, "merged") != 0.0;
   if (merged)
     printf("  one species   two exponentials of opposite sign with one Ea (%.4f and %.4f eV, "

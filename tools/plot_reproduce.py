@@ -57,6 +57,15 @@ class BadInput(Exception):
     """The file is not a reproduce result (exit status 2)."""
 
 
+def study_title(study, light):
+    """The figure's first title line: the file's `study`, which says "(dark
+    TID)" or "(dark and illuminated TID)"; a file written before the latter
+    existed says "(dark TID)" with the light panel: retitled."""
+    if light and study.endswith("(dark TID)"):
+        return study[:-len("(dark TID)")] + "(dark and illuminated TID)"
+    return study
+
+
 def as_text(value):
     """An HDF5 string (attribute or dataset value) as str."""
     if isinstance(value, bytes):
@@ -150,9 +159,8 @@ def load(h5py, path):
             d["tas"] = load_tas(h5py, f["samples"], order)
         if "summary_light" in f:
             d["light"] = load_light(h5py, f)
-        study = as_text(f.attrs["study"]) if "study" in f.attrs else "iondrift reproduce"
-        if "light" in d and study.endswith("(dark TID)"):  # a file of before the fix
-            study = study[:-len("(dark TID)")] + "(dark and illuminated TID)"
+        study = study_title(as_text(f.attrs["study"]) if "study" in f.attrs else
+                            "iondrift reproduce", "light" in d)
         version = as_text(f.attrs["iondrift_version"]) if "iondrift_version" in f.attrs else "?"
     return study, version, s, d, order
 

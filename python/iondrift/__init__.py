@@ -442,9 +442,9 @@ def extract(data=None, *, T=None, t=None, C=None, C_units="F", T_spread=None, ep
     for --components: neither model nor components is auto, ...). Returns a
     Result with the layout of `extract -o`: r.attrs("extraction/species_0")["Ea_eV"]
     (species_1 when r.attrs("extraction")["n_species"] is 2; two exponentials
-    of one barrier under auto are one species, "merged" 1, the second
-    exponential in "extraction/exponential_1"), r["data/t"], r.write("x.h5"). Warnings go to on_warning(msg), else are
-    issued as iondrift.DataWarning."""
+    of one barrier are one species, "merged" 1, the second exponential in
+    "extraction/exponential_1"), r["data/t"], r.write("x.h5"). Warnings go
+    to on_warning(msg), else are issued as iondrift.DataWarning."""
     o = _lib.ExtractOptions()
     _lib_.idr_extract_options_default(ctypes.byref(o))
     o.eps_r, o.doping_cm3 = _double(eps_r), _double(doping_cm3)

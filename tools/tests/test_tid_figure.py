@@ -96,3 +96,46 @@ def test_wild_unused_fits_do_not_set_the_scales(tmp_path):
     assert any("2 fit(s)" in s and "not drawn" in s for s in labels), labels
     for ax in (a, b, c):
         assert "[" in ax.get_xlabel() and "[" in ax.get_ylabel(), (ax.get_xlabel(), ax.get_ylabel())
+
+
+def write_merged(path):
+    """One species whose transient has two exponentials of one barrier
+    (extraction @merged): species_0 the rise, exponential_1 its fall."""
+    tau = np.stack([TAU, TAU / 10.0], axis=1)
+    dC = np.tile([3e-6, -6e-7], (len(T), 1))
+    C = np.array([C_INF[j] - dC[j, 0] * np.exp(-t / tau[j, 0]) - dC[j, 1] * np.exp(-t / tau[j, 1])
+                  for j in range(len(T))])
+    with h5py.File(path, "w") as f:
+        g = f.create_group("tid")
+        for name, v, u in (("T", T, "K"), ("t", t, "s"), ("C", C, "F/m^2")):
+            g.create_dataset(name, data=v).attrs["units"] = u
+        x = g.create_group("extraction")
+        for name, v, u in (("T", T, "K"), ("used", np.ones(4), "-"), ("tau", tau, "s"),
+                           ("tau_err", 0.01 * tau, "s"), ("dC", dC, "F/m^2"),
+                           ("C_inf", C_INF, "F/m^2"), ("beta", np.ones(4), "-")):
+            x.create_dataset(name, data=v).attrs["units"] = u
+        x.attrs.update({"power": 1.0, "model": "two", "polarity": "pin", "N_A_cm3": 1e17,
+                        "intrinsic": 0.0, "n_species": 1.0, "n_components": 2.0, "merged": 1.0})
+        for c, lna in ((0, LNA), (1, LNA + np.log(10.0))):
+            x.create_group("global_%d" % c).attrs.update({"Ea_eV": EA, "Ea_err_eV": 0.002,
+                                                          "lnA": lna})
+        for name, sign, dcs in (("species_0", "cation", 1.0), ("exponential_1", "anion", -1.0)):
+            x.create_group(name).attrs.update({"sign": sign, "Ea_eV": EA, "Ea_err_eV": 0.002,
+                                               "N_ion_cm3": 5e14, "N_ion_err_cm3": 1e13,
+                                               "D300_cm2_s": 3e-8, "dC_sign": dcs})
+
+
+def test_merged_species_one_name_two_laws(tmp_path):
+    """A merged extraction: both laws drawn, the second as the species' second
+    exponential (never as an anion); the title holds one species."""
+    path = tmp_path / "merged.h5"
+    write_merged(path)
+    with h5py.File(path, "r") as f:
+        fig = tid.figure(f, str(path), "tid", "synthetic scan")
+    c = [a for a in fig.axes if a.get_title().startswith("(c)")][0]
+    labels = [tx.get_text() for tx in c.get_legend().get_texts()]
+    assert any(s.startswith("cation: E$_a$") for s in labels), labels
+    assert any(s.startswith("its 2nd exponential (C falls)") for s in labels), labels
+    assert not any("anion" in s for s in labels), labels
+    title = fig._suptitle.get_text()
+    assert "anion" not in title and "cation:" not in title and "N$_{ion}$ = 5e+14" in title, title
