@@ -69,6 +69,11 @@ int idr_app_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* A whole-string finite number; returns 1 and sets *out, else 0. */
 int idr_app_parse_number(const char *s, double *out);
+/* The value of --threads: a whole-string integer in [0, 1024] (0: the
+ * runtime's default); returns 1 and sets *out, else 0 (then say
+ * IDR_APP_THREADS_RULE). */
+int idr_app_parse_threads(const char *s, int *out);
+#define IDR_APP_THREADS_RULE "--threads must be an integer in [0, 1024] (0: the default)"
 /* "VLO:VHI"; an empty side is unbounded (-HUGE_VAL, HUGE_VAL). Returns 1 on
  * success, 0 for a malformed range. */
 int idr_app_parse_range(const char *s, double *lo, double *hi);
@@ -77,6 +82,26 @@ int idr_app_parse_range(const char *s, double *lo, double *hi);
 const char *idr_app_opt_value(int argc, char **argv, int *i, const char *opt);
 /* Does a name option opt, as "--opt" or "--opt=..."? */
 int idr_app_is_opt(const char *a, const char *opt);
+/* The options of the commands driven by one spec file (fit, sweep): the spec
+ * (the one argument not starting with '-'), -h/--help, -o/--output (also
+ * -o=X, --output=X), --threads N (0..1024, 0: the default), -q/--quiet. */
+typedef struct idr_app_spec_args {
+  const char *cmd;       /* the command, for messages ("fit") */
+  const char *spec_name; /* the spec in messages ("FIT.yaml") */
+  const char *usage;     /* printed on stdout by --help */
+  const char *out_is;    /* what -o names, for messages ("a file", "a directory") */
+  int silent;            /* 1: print nothing (an MPI rank other than 0) */
+  const char *spec, *out;
+  int threads, quiet;
+} idr_app_spec_args;
+enum { IDR_APP_OPT_HELP = -1, IDR_APP_OPT_OTHER = 0, IDR_APP_OPT_TAKEN = 1 };
+/* One of those options at argv[*i] into a (advancing *i past a separate
+ * value): IDR_APP_OPT_TAKEN; IDR_APP_OPT_OTHER when it is none of them (the
+ * command's own); IDR_APP_OPT_HELP after printing the usage; IDR_EXIT_INPUT
+ * after printing a usage error. */
+int idr_app_spec_option(int argc, char **argv, int *i, idr_app_spec_args *a);
+/* After the last option: IDR_EXIT_INPUT (printed) when the spec is missing, else 0. */
+int idr_app_spec_finish(const idr_app_spec_args *a);
 /* Print "key":v (null when v is not finite), followed by ',' unless last. */
 void idr_app_json_number(const char *key, double v, int last);
 

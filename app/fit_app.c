@@ -38,40 +38,27 @@ void idr_app_fit_usage(FILE *f) {
 }
 
 typedef struct fit_args {
-  const char *spec, *out;
-  int threads, json, quiet, no_profiles;
+  idr_app_spec_args c; /* the spec, -o, --threads, -q, --help */
+  int json, no_profiles;
 } fit_args;
 
 static int parse(int argc, char **argv, fit_args *a) {
+  a->c = (idr_app_spec_args){
+      .cmd = "fit", .spec_name = "FIT.yaml", .usage = USAGE_FIT, .out_is = "a file"};
   for (int i = 2; i < argc; i++) {
     const char *s = argv[i];
-    if (s[0] != '-' || !s[1]) {
-      if (a->spec) return idr_app_usage_error("fit", "unexpected argument '%s'", s);
-      a->spec = s;
-    } else if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
-      fputs(USAGE_FIT, stdout);
-      return -1;
-    } else if (strcmp(s, "-o") == 0 || idr_app_is_opt(s, "--output")) {
-      a->out = idr_app_opt_value(argc, argv, &i, s[1] == 'o' ? "-o" : "--output");
-      if (!a->out || !a->out[0]) return idr_app_usage_error("fit", "option '%s' needs a file", s);
-    } else if (idr_app_is_opt(s, "--threads")) {
-      const char *v = idr_app_opt_value(argc, argv, &i, "--threads");
-      double t;
-      if (!v || !idr_app_parse_number(v, &t) || t < 0 || t > 1024 || t != floor(t))
-        return idr_app_usage_error("fit", "--threads must be an integer in [0, 1024]");
-      a->threads = (int)t;
+    int r = idr_app_spec_option(argc, argv, &i, &a->c);
+    if (r != IDR_APP_OPT_OTHER) {
+      if (r != IDR_APP_OPT_TAKEN) return r;
     } else if (strcmp(s, "--json") == 0) {
       a->json = 1;
     } else if (strcmp(s, "--no-profiles") == 0) {
       a->no_profiles = 1;
-    } else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
-      a->quiet = 1;
     } else {
       return idr_app_usage_error("fit", "unknown option '%s'", s);
     }
   }
-  if (!a->spec) return idr_app_usage_error("fit", "missing the fit spec (FIT.yaml)");
-  return 0;
+  return idr_app_spec_finish(&a->c);
 }
 
 static void on_progress(void *user, const idr_fit_progress *p) {
@@ -216,11 +203,11 @@ int idr_app_fit(int argc, char **argv) {
   int rc = parse(argc, argv, &a);
   if (rc) return rc < 0 ? IDR_EXIT_OK : rc;
   char out[4096];
-  if (a.out) {
-    idr_strlcpy(out, a.out, sizeof out);
+  if (a.c.out) {
+    idr_strlcpy(out, a.c.out, sizeof out);
   } else {
-    const char *base = strrchr(a.spec, '/');
-    base = base ? base + 1 : a.spec;
+    const char *base = strrchr(a.c.spec, '/');
+    base = base ? base + 1 : a.c.spec;
     const char *dot = strrchr(base, '.');
     snprintf(out, sizeof out, "%.*s_fit.h5", (int)(dot ? (size_t)(dot - base) : strlen(base)),
              base);
@@ -231,10 +218,10 @@ int idr_app_fit(int argc, char **argv) {
   idr_fit *f = NULL;
   idr_fit_run_options o;
   idr_fit_run_options_default(&o);
-  o.threads = a.threads;
+  o.threads = a.c.threads;
   o.no_profiles = a.no_profiles;
-  o.progress = a.quiet ? NULL : on_progress;
-  idr_status st = idr_fit_load(a.spec, &f, &err);
+  o.progress = a.c.quiet ? NULL : on_progress;
+  idr_status st = idr_fit_load(a.c.spec, &f, &err);
   if (!st) st = idr_fit_run(f, &o, &err);
   if (!st) st = idr_fit_write(f, out, &err);
   if (st) {
@@ -245,7 +232,7 @@ int idr_app_fit(int argc, char **argv) {
   if (a.json) {
     print_json(f);
   } else {
-    print_table(f, a.spec);
+    print_table(f, a.c.spec);
     printf("wrote %s\n", out);
   }
   idr_fit_free(&f);

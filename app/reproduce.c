@@ -159,38 +159,66 @@ static idr_status make_dir(void *user, idr_error *err) {
   return IDR_OK;
 }
 
+/* The columns both tables print, from the group "summary" (dark) or
+ * "summary_light" (illuminated and photo-aged), one row per sample and
+ * species. */
+typedef struct repro_cols {
+  const char *group;
+  size_t n;
+  const double *x, *Et, *Ex, *Ee, *Nt, *Nx;
+} repro_cols;
+
+/* Returns 0 when the run has no such group (or lacks one of its columns). */
+static int read_cols(const idr_result *r, const char *group, repro_cols *c) {
+  static const char *const names[] = {"x",      "Ea_true", "Ea_extracted",
+                                      "Ea_err", "N_true",  "N_extracted"};
+  const double **col[] = {&c->x, &c->Et, &c->Ex, &c->Ee, &c->Nt, &c->Nx};
+  c->group = group;
+  for (size_t j = 0; j < sizeof names / sizeof *names; j++) {
+    char path[64];
+    size_t m = 0;
+    snprintf(path, sizeof path, "%s/%s", group, names[j]);
+    *col[j] = idr_app_data(r, path, &m);
+    if (!*col[j] || (j > 0 && m != c->n)) return 0;
+    if (j == 0) c->n = m;
+  }
+  return 1;
+}
+
+/* Row k up to the extracted Ea: sample (in a field of width w), x, species,
+ * true Ea, extracted Ea +- its standard error. */
+static void print_row_head(const idr_result *r, const repro_cols *c, size_t k, int w) {
+  char name[32] = "?", sp[16] = "?";
+  idr_result_attr_item(r, c->group, "samples", k, name, sizeof name, NULL);
+  idr_result_attr_item(r, c->group, "species", k, sp, sizeof sp, NULL);
+  printf("  %-*s %6.3f  %-7s %9.4f %8.4f+-%.4f", w, name, c->x[k], sp, c->Et[k], c->Ex[k],
+         c->Ee[k]);
+}
+
 /* The illuminated panel's rows, when the run had it. */
 static void print_light(const idr_result *r) {
-  size_t n = 0, m;
-  const double *x = idr_app_data(r, "summary_light/x", &n);
-  const double *Et = idr_app_data(r, "summary_light/Ea_true", &m);
-  const double *Ex = idr_app_data(r, "summary_light/Ea_extracted", &m);
-  const double *Ee = idr_app_data(r, "summary_light/Ea_err", &m);
-  const double *Nt = idr_app_data(r, "summary_light/N_true", &m);
-  const double *Nx = idr_app_data(r, "summary_light/N_extracted", &m);
-  if (!x || !Et || !Ex || !Ee || !Nt || !Nx) return;
+  repro_cols c;
+  if (!read_cols(r, "summary_light", &c)) return;
   printf("  illuminated (1 sun, two components) and photo-aged (dark):\n");
   printf("  %-10s %6s  %-7s %9s %15s %11s %11s\n", "sample", "x", "species", "Ea_true",
          "Ea_extracted", "N_true", "N_extr.");
-  for (size_t k = 0; k < n; k++) {
-    char name[32] = "?", sp[16] = "?";
-    idr_result_attr_item(r, "summary_light", "samples", k, name, sizeof name, NULL);
-    idr_result_attr_item(r, "summary_light", "species", k, sp, sizeof sp, NULL);
-    printf("  %-10s %6.3f  %-7s %9.4f %8.4f+-%.4f %11.3g %11.3g\n", name, x[k], sp, Et[k], Ex[k],
-           Ee[k], Nt[k], Nx[k]);
+  for (size_t k = 0; k < c.n; k++) {
+    print_row_head(r, &c, k, 10);
+    printf(" %11.3g %11.3g\n", c.Nt[k], c.Nx[k]);
   }
 }
 
-static void print_table(const idr_result *r, const char *dir, int invert, int plotted) {
-  size_t n = 0, m;
-  const double *x = idr_app_data(r, "summary/x", &n);
-  const double *Et = idr_app_data(r, "summary/Ea_true", &m);
-  const double *Ex = idr_app_data(r, "summary/Ea_extracted", &m);
-  const double *Ee = idr_app_data(r, "summary/Ea_err", &m);
+/* The dark table: one row per sample and species beside the study's Ea. */
+static void print_dark(const idr_result *r, int invert) {
+  repro_cols c;
+  size_t m = 0;
   const double *Ed = idr_app_data(r, "summary/Ea_tid_target", &m);
   const double *Es = idr_app_data(r, "summary/Ea_stated", &m);
-  const double *Nt = idr_app_data(r, "summary/N_true", &m);
-  const double *Nx = idr_app_data(r, "summary/N_extracted", &m);
+  if (!read_cols(r, "summary", &c) || !Ed || !Es || m != c.n) {
+    printf("iondrift %s: reproduce xiang2026: the result has no summary table\n", idr_version());
+    return;
+  }
+  size_t n = c.n;
   printf("iondrift %s: reproduce xiang2026 (dark TID, %zu samples, %.2f s wall%s)\n", idr_version(),
          n, idr_app_attr(r, "/", "wall_time_s"), invert ? ", true Ea inverted" : "");
   printf("  %-7s %6s  %-7s %9s %15s %9s %9s %11s %11s\n", "sample", "x", "species", "Ea_true",
@@ -198,16 +226,14 @@ static void print_table(const idr_result *r, const char *dir, int invert, int pl
   double worst = 0.0;
   int unstated = 0;
   for (size_t k = 0; k < n; k++) {
-    char name[32] = "?", sp[16] = "?", stated[16] = "-";
-    idr_result_attr_item(r, "summary", "samples", k, name, sizeof name, NULL);
-    idr_result_attr_item(r, "summary", "species", k, sp, sizeof sp, NULL);
+    char stated[16] = "-";
     if (isfinite(Es[k]))
       snprintf(stated, sizeof stated, "%.3f", Es[k]);
     else
       unstated = 1;
-    printf("  %-7s %6.3f  %-7s %9.4f %8.4f+-%.4f %9.4f %9s %11.3g %11.3g\n", name, x[k], sp, Et[k],
-           Ex[k], Ee[k], Ed[k], stated, Nt[k], Nx[k]);
-    worst = idr_max_abs(worst, Ex[k] - Ed[k]);
+    print_row_head(r, &c, k, 7);
+    printf(" %9.4f %9s %11.3g %11.3g\n", Ed[k], stated, c.Nt[k], c.Nx[k]);
+    worst = idr_max_abs(worst, c.Ex[k] - Ed[k]);
   }
   if (unstated)
     printf("  (Ea_study '-': the study states no Ea for that sample; Ea_TID there is the\n"
@@ -216,7 +242,12 @@ static void print_table(const idr_result *r, const char *dir, int invert, int pl
     printf("  (Ea_true: inverted; max |Ea_extracted - Ea_TID| = %.2f meV, stopping rule %.1f "
            "meV)\n",
            1e3 * worst, 1e3 * REPRO_INVERT_TOL_EV);
-  const double *T2 = idr_app_data(r, "summary/N_band_II_true", &m);
+}
+
+/* The TAS panel's band densities, when the run had it. */
+static void print_tas(const idr_result *r) {
+  size_t n = 0, m;
+  const double *T2 = idr_app_data(r, "summary/N_band_II_true", &n);
   const double *X2 = idr_app_data(r, "summary/N_band_II_TAS", &m);
   const double *T3 = idr_app_data(r, "summary/N_band_III_true", &m);
   const double *X3 = idr_app_data(r, "summary/N_band_III_TAS", &m);
@@ -230,6 +261,11 @@ static void print_table(const idr_result *r, const char *dir, int invert, int pl
              X3[k]);
     }
   }
+}
+
+static void print_table(const idr_result *r, const char *dir, int invert, int plotted) {
+  print_dark(r, invert);
+  print_tas(r);
   print_light(r);
   printf("  wrote         %s/reproduce.h5\n                %s/reproduce.csv\n", dir, dir);
   if (plotted) printf("                %s/reproduce.png\n", dir);
@@ -246,14 +282,8 @@ static int parse_option(int argc, char **argv, int *i, const char **dir, idr_rep
     *dir = v;
   } else if (idr_app_is_opt(a, "--threads")) {
     const char *v = idr_app_opt_value(argc, argv, i, "--threads");
-    char *end = NULL;
-    long t = v ? strtol(v, &end, 10) : -1;
-    if (!v || !*v || *end || t < 0 || t > 1024)
-      return idr_app_usage_error("reproduce",
-                                 "--threads must be an integer in [0, 1024] (0: the default) "
-                                 "(got '%s')",
-                                 v ? v : "");
-    o->threads = (int)t;
+    if (!idr_app_parse_threads(v, &o->threads))
+      return idr_app_usage_error("reproduce", IDR_APP_THREADS_RULE " (got '%s')", v ? v : "");
   } else if (idr_app_is_opt(a, "--deck")) {
     const char *v = idr_app_opt_value(argc, argv, i, "--deck");
     if (!v || !v[0]) return idr_app_usage_error("reproduce", "option '%s' needs a file", a);

@@ -61,9 +61,9 @@ void idr_app_sweep_usage(FILE *f) {
 }
 
 typedef struct sweep_args {
-  const char *spec, *dir;
+  idr_app_spec_args c; /* the spec, -o DIR, --threads, -q, --help */
   idr_sweep_run_opts run;
-  int check, quiet;
+  int check;
 } sweep_args;
 
 typedef struct printer {
@@ -92,20 +92,16 @@ static int parse_int(const char *s, int lo, int *out) {
 }
 
 static int parse_args(int argc, char **argv, int rank, sweep_args *a) {
+  a->c = (idr_app_spec_args){.cmd = "sweep",
+                             .spec_name = "SWEEP.yaml",
+                             .usage = USAGE_SWEEP,
+                             .out_is = "a directory",
+                             .silent = rank != 0};
   for (int i = 2; i < argc; i++) {
     const char *s = argv[i];
-    if (s[0] != '-' || !s[1]) {
-      if (a->spec) return usage(rank, "unexpected argument '%s' (one spec per sweep)", s);
-      a->spec = s;
-    } else if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
-      if (rank == 0) fputs(USAGE_SWEEP, stdout);
-      return -1;
-    } else if (strcmp(s, "-o") == 0 || idr_app_is_opt(s, "--output") || strncmp(s, "-o=", 3) == 0) {
-      a->dir = idr_app_opt_value(argc, argv, &i, s[1] == 'o' ? "-o" : "--output");
-      if (!a->dir || !a->dir[0]) return usage(rank, "option '%s' needs a directory", s);
-    } else if (idr_app_is_opt(s, "--threads")) {
-      if (!parse_int(idr_app_opt_value(argc, argv, &i, "--threads"), 0, &a->run.threads))
-        return usage(rank, "--threads must be an integer >= 0");
+    int r = idr_app_spec_option(argc, argv, &i, &a->c);
+    if (r != IDR_APP_OPT_OTHER) {
+      if (r != IDR_APP_OPT_TAKEN) return r;
     } else if (idr_app_is_opt(s, "--slice")) {
       const char *v = idr_app_opt_value(argc, argv, &i, "--slice");
       char k[32] = "", n[32] = "";
@@ -123,14 +119,14 @@ static int parse_args(int argc, char **argv, int rank, sweep_args *a) {
       a->run.merge_only = 1;
     } else if (strcmp(s, "--check") == 0) {
       a->check = 1;
-    } else if (strcmp(s, "-q") == 0 || strcmp(s, "--quiet") == 0) {
-      a->quiet = 1;
     } else {
       return usage(rank, "unknown option '%s'", s);
     }
   }
-  if (!a->spec) return usage(rank, "missing the sweep spec (SWEEP.yaml)");
-  if (!a->dir && !a->check) return usage(rank, "missing -o DIR (the output directory)");
+  int code = idr_app_spec_finish(&a->c);
+  if (code) return code;
+  a->run.threads = a->c.threads;
+  if (!a->c.out && !a->check) return usage(rank, "missing -o DIR (the output directory)");
   if (a->run.merge_only && (a->run.slice_n || a->run.restart || a->run.retry_failed))
     return usage(rank, "--merge runs nothing: no --slice, --restart or --retry-failed with it");
   return 0;
@@ -167,7 +163,7 @@ static void on_progress(void *user, const idr_sweep_progress *p, int final) {
 }
 
 static void print_plan(const idr_sweep *sw, const sweep_args *a, int ranks) {
-  printf("iondrift %s: sweep %s\n", IDR_VERSION, a->spec);
+  printf("iondrift %s: sweep %s\n", IDR_VERSION, a->c.spec);
   printf("  design        %s, %zu points, protocol %s\n", idr_sweep_design_name(sw),
          idr_sweep_n_points(sw), idr_sweep_protocol(sw));
   for (size_t k = 0; k < idr_sweep_n_axes(sw); k++)
@@ -196,7 +192,7 @@ static void print_summary(const idr_sweep_summary *s, const sweep_args *a) {
   else if (a->run.slice_n)
     printf("  slice         %d of %d done in %s; after every slice: iondrift sweep %s -o %s "
            "--merge\n",
-           a->run.slice_k, a->run.slice_n, s->journal_path, a->spec, a->dir);
+           a->run.slice_k, a->run.slice_n, s->journal_path, a->c.spec, a->c.out);
 }
 
 /* ---- the command -------------------------------------------------------------------- */
@@ -209,20 +205,20 @@ static int sweep_main(int argc, char **argv, int rank, int size) {
   idr_error err;
   idr_error_clear(&err);
   idr_sweep *sw = NULL;
-  idr_status st = idr_sweep_load(a.spec, &sw, &err);
+  idr_status st = idr_sweep_load(a.c.spec, &sw, &err);
   if (!st && rank == 0) st = idr_sweep_check_points(sw, &err);
   /* a bad DIR is refused before the plan is printed and before any work */
-  if (!st && rank == 0 && a.dir) st = idr_sweep_check_dir(sw, a.dir, a.run.restart, &err);
+  if (!st && rank == 0 && a.c.out) st = idr_sweep_check_dir(sw, a.c.out, a.run.restart, &err);
   st = idr_sweep_mpi_agree(st, &err);
-  printer pr = {a.quiet || rank != 0, isatty(STDERR_FILENO), -1e9};
-  if (!st && rank == 0 && !a.quiet) print_plan(sw, &a, size);
+  printer pr = {a.c.quiet || rank != 0, isatty(STDERR_FILENO), -1e9};
+  if (!st && rank == 0 && !a.c.quiet) print_plan(sw, &a, size);
   if (!st && !a.check) {
-    a.run.dir = a.dir;
+    a.run.dir = a.c.out;
     a.run.on_progress = on_progress;
     a.run.user = &pr;
     idr_sweep_summary sum;
     st = idr_sweep_run(sw, &a.run, &sum, &err);
-    if (!st && rank == 0 && !a.quiet) print_summary(&sum, &a);
+    if (!st && rank == 0 && !a.c.quiet) print_summary(&sum, &a);
   }
   if (st && rank == 0) fprintf(stderr, "iondrift: error: %s\n", err.msg);
   idr_sweep_free(&sw);

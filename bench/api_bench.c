@@ -10,37 +10,12 @@
  *   bench case=api_... wall_us=... repeats=...
  * For scale: one TID scan of that deck is ~1 s (idr_bench, case tid_scan).
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "bench_clock.h"
 #include "iondrift.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
 
 enum { BENCH_API_REPEATS = 201 };
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* CPU time of the whole process (every thread) [s]. */
-static double cpu_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median_us(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return 1e6 * v[n / 2];
-}
 
 static void on_progress(void *user, double fraction, const char *stage) {
   (void)stage;
@@ -48,8 +23,8 @@ static void on_progress(void *user, double fraction, const char *stage) {
 }
 
 static void report(const char *name, double *t) {
-  printf("bench case=api_%s wall_us=%.1f repeats=%d\n", name, median_us(t, BENCH_API_REPEATS),
-         BENCH_API_REPEATS);
+  printf("bench case=api_%s wall_us=%.1f repeats=%d\n", name,
+         1e6 * idr_bench_median(t, BENCH_API_REPEATS), BENCH_API_REPEATS);
 }
 
 int main(int argc, char **argv) {
@@ -60,53 +35,53 @@ int main(int argc, char **argv) {
   idr_study *s = NULL, *c = NULL;
   int rc = 1;
   for (int r = 0; r < BENCH_API_REPEATS; r++) {
-    double t0 = now_s();
+    double t0 = idr_bench_wall_s();
     idr_study_free(&s);
     if (idr_study_load(path, NULL, 0, &s, &err)) goto out;
-    t[r] = now_s() - t0;
+    t[r] = idr_bench_wall_s() - t0;
   }
   report("load", t);
   for (int r = 0; r < BENCH_API_REPEATS; r++) {
-    double t0 = now_s();
+    double t0 = idr_bench_wall_s();
     if (idr_study_set_double(s, "ions[0].Ea_eV", 0.1 + 1e-4 * r, &err)) goto out;
-    t[r] = now_s() - t0;
+    t[r] = idr_bench_wall_s() - t0;
   }
   report("set_double", t);
   for (int r = 0; r < BENCH_API_REPEATS; r++) {
     const idr_value v[2] = {{"layers[1].composition.family", "FAPbI3-Br", 0},
                             {"layers[1].composition.x", NULL, 0.25 * (r % 11) / 10.0}};
-    double t0 = now_s();
+    double t0 = idr_bench_wall_s();
     if (idr_study_set_values(s, v, 2, &err)) goto out;
-    t[r] = now_s() - t0;
+    t[r] = idr_bench_wall_s() - t0;
   }
   report("set_composition", t);
   for (int r = 0; r < BENCH_API_REPEATS; r++) {
-    double t0 = now_s();
+    double t0 = idr_bench_wall_s();
     idr_study_free(&c);
     if (idr_study_copy(s, &c, &err)) goto out;
-    t[r] = now_s() - t0;
+    t[r] = idr_bench_wall_s() - t0;
   }
   report("copy", t);
   for (int r = 0; r < BENCH_API_REPEATS; r++) {
-    double v, t0 = now_s();
+    double v, t0 = idr_bench_wall_s();
     if (idr_study_get_double(s, "ions[0].Ea_eV", &v, &err)) goto out;
-    t[r] = now_s() - t0;
+    t[r] = idr_bench_wall_s() - t0;
   }
   report("get_double", t);
   if (idr_study_set_yaml(s, "protocol", "{type: equilibrate}", &err)) goto out;
   for (int with = 0; with < 2; with++) {
     static double cpu[BENCH_API_REPEATS];
     for (int r = 0; r < BENCH_API_REPEATS; r++) {
-      double last = 0.0, t0 = now_s(), c0 = cpu_s();
+      double last = 0.0, t0 = idr_bench_wall_s(), c0 = idr_bench_cpu_s();
       idr_result *res = NULL;
       if (idr_study_run(s, 1, with ? on_progress : NULL, &last, &res, &err)) goto out;
-      t[r] = now_s() - t0;
-      cpu[r] = cpu_s() - c0;
+      t[r] = idr_bench_wall_s() - t0;
+      cpu[r] = idr_bench_cpu_s() - c0;
       idr_result_free(&res);
     }
     printf("bench case=api_run_equilibrate%s wall_us=%.1f cpu_us=%.1f repeats=%d\n",
-           with ? "_progress" : "", median_us(t, BENCH_API_REPEATS),
-           median_us(cpu, BENCH_API_REPEATS), BENCH_API_REPEATS);
+           with ? "_progress" : "", 1e6 * idr_bench_median(t, BENCH_API_REPEATS),
+           1e6 * idr_bench_median(cpu, BENCH_API_REPEATS), BENCH_API_REPEATS);
   }
   rc = 0;
 out:

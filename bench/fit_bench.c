@@ -9,21 +9,14 @@
  *
  *   fit_bench [WORKDIR]      (make bench-fit)
  */
-#define _POSIX_C_SOURCE 200809L
+#include "bench_clock.h"
 #include "fit_synth.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #define DECK IDR_SOURCE_DIR "/examples/fit/device.yaml"
-
-static double now(clockid_t c) {
-  struct timespec ts;
-  clock_gettime(c, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int main(int argc, char **argv) {
   const char *dir = argc > 1 ? argv[1] : ".";
@@ -51,9 +44,9 @@ int main(int argc, char **argv) {
          d.nt);
   int rc = 0;
   for (int threads = 1; threads <= 2; threads++) {
-    const double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+    const double w0 = idr_bench_wall_s(), c0 = idr_bench_cpu_s();
     idr_fit *f = synth_fit(spec, text, threads, 0);
-    const double wall = now(CLOCK_MONOTONIC) - w0, cpu = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    const double wall = idr_bench_wall_s() - w0, cpu = idr_bench_cpu_s() - c0;
     if (!f) {
       rc = 1;
       continue;

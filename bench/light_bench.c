@@ -14,6 +14,7 @@
  *   bench case=... wall_s=... cpu_s=... instructions=... threads=...
  */
 #define _GNU_SOURCE /* syscall, setenv */
+#include "bench_clock.h"
 #include "iondrift.h"
 
 #include <linux/perf_event.h>
@@ -23,21 +24,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* CPU time of the whole process (every thread) [s]. */
-static double cpu_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* A user-space instruction counter of this process and the threads it
  * creates from now on (inherit); -1 when the kernel refuses. */
@@ -76,12 +63,12 @@ static void meter_start(meter *m) {
     ioctl(m->fd, PERF_EVENT_IOC_RESET, 0);
     ioctl(m->fd, PERF_EVENT_IOC_ENABLE, 0);
   }
-  m->w0 = now_s();
-  m->c0 = cpu_s();
+  m->w0 = idr_bench_wall_s();
+  m->c0 = idr_bench_cpu_s();
 }
 
 static void meter_report(meter *m, const char *name, int threads, const char *extra) {
-  double w = now_s() - m->w0, c = cpu_s() - m->c0;
+  double w = idr_bench_wall_s() - m->w0, c = idr_bench_cpu_s() - m->c0;
   uint64_t n = 0;
   int ok = 0;
   if (m->fd >= 0) {

@@ -328,12 +328,10 @@ static idr_status add_curves(fit_problem *p, size_t i, const idr_mdata *md, cons
 
 idr_status idr_fit_data_load(fit_problem *p, const idr_ydoc *doc, const idr_ynode *data,
                              idr_error *err) {
-  if (!data || idr_ynode_kind(data) != IDR_Y_SEQ || idr_ynode_len(data) < 1 ||
-      idr_ynode_len(data) > FIT_MAX_DATA)
-    return idr_yerror(doc, data ? data : idr_ydoc_root(doc), 0, "data", err,
-                      "must be a list of 1 to %d data sets like [{type: tid, file: tid.csv, "
-                      "sigma_rel: 0.01}] (got %s)",
-                      FIT_MAX_DATA, data ? idr_read_got(data) : "nothing");
+  idr_status st0 =
+      idr_fit_read_list(doc, data, idr_ydoc_root(doc), "data", FIT_MAX_DATA,
+                        "data sets like [{type: tid, file: tid.csv, sigma_rel: 0.01}]", err);
+  if (st0) return st0;
   for (size_t i = 0; i < idr_ynode_len(data); i++) {
     char path[64];
     snprintf(path, sizeof path, "data[%zu]", i);

@@ -121,6 +121,11 @@ typedef struct fit_problem {
 /* ---- spec.c / data.c ------------------------------------------------------------ */
 idr_status idr_fit_problem_load(const char *spec_path, fit_problem *p, idr_error *err);
 void idr_fit_problem_free(fit_problem *p);
+/* The list n under key (NULL: absent; the error then points at parent): a
+ * sequence of 1 to max entries, else "KEY must be a list of 1 to MAX <like>
+ * (got ...)" (spec.c). */
+idr_status idr_fit_read_list(const idr_ydoc *doc, const idr_ynode *n, const idr_ynode *parent,
+                             const char *key, size_t max, const char *like, idr_error *err);
 /* data.c: read the data sets' files, build the curves and their studies. */
 idr_status idr_fit_data_load(fit_problem *p, const idr_ydoc *doc, const idr_ynode *data,
                              idr_error *err);

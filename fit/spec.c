@@ -179,21 +179,26 @@ static idr_status read_param(fit_problem *p, fit_param *q, const idr_ydoc *doc, 
   return IDR_OK;
 }
 
+idr_status idr_fit_read_list(const idr_ydoc *doc, const idr_ynode *n, const idr_ynode *parent,
+                             const char *key, size_t max, const char *like, idr_error *err) {
+  if (!n || idr_ynode_kind(n) != IDR_Y_SEQ || idr_ynode_len(n) < 1 || idr_ynode_len(n) > max)
+    return idr_yerror(doc, n ? n : parent, 0, key, err, "must be a list of 1 to %zu %s (got %s)",
+                      max, like, n ? idr_read_got(n) : "nothing");
+  return IDR_OK;
+}
+
 static idr_status read_params(fit_problem *p, const idr_ydoc *doc, const idr_ynode *root,
                               idr_error *err) {
   const idr_ynode *n = idr_ynode_get(root, "parameters");
-  if (!n || idr_ynode_kind(n) != IDR_Y_SEQ || idr_ynode_len(n) < 1 ||
-      idr_ynode_len(n) > FIT_MAX_PARAMS)
-    return idr_yerror(doc, n ? n : root, 0, "parameters", err,
-                      "must be a list of 1 to %d parameters like [{path: ions.0.Ea_eV, min: 0.05, "
-                      "max: 0.6}] (got %s)",
-                      FIT_MAX_PARAMS, n ? idr_read_got(n) : "nothing");
+  idr_status st =
+      idr_fit_read_list(doc, n, root, "parameters", FIT_MAX_PARAMS,
+                        "parameters like [{path: ions.0.Ea_eV, min: 0.05, max: 0.6}]", err);
+  if (st) return st;
   for (size_t k = 0; k < idr_ynode_len(n); k++) {
     char path[64];
     snprintf(path, sizeof path, "parameters[%zu]", k);
     fit_param *q = &p->par[k];
-    idr_status st = read_param(p, q, doc, idr_ynode_at(n, k), path, err);
-    if (st) return st;
+    if ((st = read_param(p, q, doc, idr_ynode_at(n, k), path, err))) return st;
     p->n_par = k + 1;
   }
   return IDR_OK;

@@ -8,16 +8,7 @@
 set(idr_fit_dir ${CMAKE_CURRENT_SOURCE_DIR}/fit)
 set(idr_fit_out ${CMAKE_CURRENT_BINARY_DIR}/fit_out)
 file(MAKE_DIRECTORY ${idr_fit_out})
-file(GLOB IDR_FIT_BAD_SPECS CONFIGURE_DEPENDS ${idr_fit_dir}/bad_specs/*.yaml)
-foreach(spec ${IDR_FIT_BAD_SPECS})
-  get_filename_component(name ${spec} NAME_WE)
-  add_test(NAME validation.fit.bad_spec.${name}
-    COMMAND ${CMAKE_COMMAND} -DIONDRIFT=$<TARGET_FILE:iondrift> -DCMD=fit -DSPEC=${spec}
-            -DOUTDIR=${idr_fit_out}/bad_${name}.h5
-            -P ${CMAKE_CURRENT_SOURCE_DIR}/sweep/bad_spec_check.cmake)
-  set_tests_properties(validation.fit.bad_spec.${name} PROPERTIES LABELS "validation;sanitize"
-    TIMEOUT 60 ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
-endforeach()
+idr_bad_spec_tests(fit ${idr_fit_dir} ${idr_fit_out} .h5)
 add_library(idr_fit_synth STATIC ${idr_fit_dir}/fit_synth.c)
 target_link_libraries(idr_fit_synth PUBLIC iondrift_all)
 target_include_directories(idr_fit_synth PUBLIC ${idr_fit_dir})
@@ -44,7 +35,7 @@ endforeach()
 # The fit's bench (bench/fit_bench.c, `make bench-fit`): built here, beside
 # the validation helpers it shares, into build/bench/
 add_executable(fit_bench ${PROJECT_SOURCE_DIR}/bench/fit_bench.c)
-target_link_libraries(fit_bench PRIVATE idr_fit_synth)
+target_link_libraries(fit_bench PRIVATE idr_fit_synth idr_bench_clock)
 idr_target_defaults(fit_bench)
 target_compile_definitions(fit_bench PRIVATE IDR_SOURCE_DIR="${IDR_SOURCE_DIR}")
 set_target_properties(fit_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)

@@ -10,15 +10,7 @@
 set(idr_sw_dir ${CMAKE_CURRENT_SOURCE_DIR}/sweep)
 set(idr_sw_out ${CMAKE_CURRENT_BINARY_DIR}/sweep_out)
 file(MAKE_DIRECTORY ${idr_sw_out})
-file(GLOB IDR_BAD_SPECS CONFIGURE_DEPENDS ${idr_sw_dir}/bad_specs/*.yaml)
-foreach(spec ${IDR_BAD_SPECS})
-  get_filename_component(name ${spec} NAME_WE)
-  add_test(NAME validation.sweep.bad_spec.${name}
-    COMMAND ${CMAKE_COMMAND} -DIONDRIFT=$<TARGET_FILE:iondrift> -DSPEC=${spec}
-            -DOUTDIR=${idr_sw_out}/bad_${name} -P ${idr_sw_dir}/bad_spec_check.cmake)
-  set_tests_properties(validation.sweep.bad_spec.${name} PROPERTIES LABELS "validation;sanitize"
-    TIMEOUT 60 ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
-endforeach()
+idr_bad_spec_tests(sweep ${idr_sw_dir} ${idr_sw_out} "")
 add_test(NAME validation.sweep.smoke
   COMMAND ${CMAKE_COMMAND} -DIONDRIFT=$<TARGET_FILE:iondrift> -DSPEC=${idr_sw_dir}/failing.yaml
           -DOUTDIR=${idr_sw_out}/smoke/out -P ${idr_sw_dir}/smoke.cmake)

@@ -1,23 +1,9 @@
 # app.reproduce_xiang2026: `iondrift reproduce xiang2026 -o OUTDIR --threads 2 -q`
 # exits 0 and writes reproduce.h5 and reproduce.csv, the CSV with the issue's
 # header and one row per sample (8).
-file(REMOVE_RECURSE ${OUTDIR})
-execute_process(COMMAND ${IONDRIFT} reproduce xiang2026 -o ${OUTDIR} --threads 2 -q
-  RESULT_VARIABLE rc ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "reproduce exited ${rc}: ${err}")
-endif()
-foreach(f reproduce.h5 reproduce.csv)
-  if(NOT EXISTS ${OUTDIR}/${f})
-    message(FATAL_ERROR "missing ${OUTDIR}/${f}")
-  endif()
-endforeach()
-file(STRINGS ${OUTDIR}/reproduce.csv lines)
-list(GET lines 0 header)
-set(want "sample,x,illuminated,species,Ea_true_eV,Ea_extracted_eV,Ea_err_eV,N_true_cm3,N_extracted_cm3,Ea_TID_eV,Ea_study_eV,N_II_true_cm3,N_II_TAS_cm3,N_III_true_cm3,N_III_TAS_cm3")
-if(NOT header STREQUAL want)
-  message(FATAL_ERROR "reproduce.csv header: got '${header}', want '${want}'")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/reproduce_run.cmake)
+idr_reproduce_run(-o ${OUTDIR} --threads 2 -q)
+set(lines "${repro_lines}")
 list(LENGTH lines n)
 if(NOT n EQUAL 9)
   message(FATAL_ERROR "reproduce.csv: ${n} lines, want 9 (header + 8 samples)")

@@ -3,18 +3,9 @@
 # keeps the dark header and rows, then one row per component of each
 # illuminated scan (illuminated = 1, species anion or cation) and the
 # photo-aged sample x0.25-aged last (illuminated = 0). V53 checks the numbers.
-file(REMOVE_RECURSE ${OUTDIR})
-execute_process(COMMAND ${IONDRIFT} reproduce xiang2026 --light --no-tas -o ${OUTDIR} --threads 2 -q
-  RESULT_VARIABLE rc ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "reproduce --light exited ${rc}: ${err}")
-endif()
-file(STRINGS ${OUTDIR}/reproduce.csv lines)
-list(GET lines 0 header)
-set(want "sample,x,illuminated,species,Ea_true_eV,Ea_extracted_eV,Ea_err_eV,N_true_cm3,N_extracted_cm3,Ea_TID_eV,Ea_study_eV,N_II_true_cm3,N_II_TAS_cm3,N_III_true_cm3,N_III_TAS_cm3")
-if(NOT header STREQUAL want)
-  message(FATAL_ERROR "reproduce.csv header: got '${header}', want '${want}'")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/reproduce_run.cmake)
+idr_reproduce_run(--light --no-tas -o ${OUTDIR} --threads 2 -q)
+set(lines "${repro_lines}")
 list(LENGTH lines n)
 math(EXPR last "${n} - 1")
 list(SUBLIST lines 9 -1 light)
@@ -40,10 +31,8 @@ if(PYTHON AND EXISTS ${PYTHON})
   if(NOT EXISTS ${OUTDIR}/reproduce.png)
     message(FATAL_ERROR "no reproduce.png (plot_reproduce.py with the light panel failed?)")
   endif()
-  execute_process(COMMAND ${PYTHON} -c
-    "import h5py,sys\nf=h5py.File(sys.argv[1])\nprint(sorted(f['summary_light'].keys()), f['samples/x0.05/tid_light/C'].shape, f['samples/x0.25-aged'].attrs['family'], f.attrs['study'])"
-    ${OUTDIR}/reproduce.h5 RESULT_VARIABLE rc OUTPUT_VARIABLE py ERROR_VARIABLE pyerr)
-  if(NOT rc EQUAL 0 OR NOT py MATCHES "Ea_err.*illuminated.*x'\\] \\(11, 71\\) FAPbI3-Br-aged .*16493 .dark and illuminated TID.")
-    message(FATAL_ERROR "reproduce.h5 light groups: ${py} ${pyerr}")
-  endif()
+  idr_reproduce_h5(
+    "print(sorted(f['summary_light'].keys()), f['samples/x0.05/tid_light/C'].shape, f['samples/x0.25-aged'].attrs['family'], f.attrs['study'])"
+    "Ea_err.*illuminated.*x'\\] \\(11, 71\\) FAPbI3-Br-aged .*16493 .dark and illuminated TID."
+    "reproduce.h5 light groups")
 endif()

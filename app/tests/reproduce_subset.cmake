@@ -5,12 +5,10 @@
 # unit (cm^-3); the plot of a subset without x0 is drawn; the table prints
 # '-' (explained) where the study states no Ea, the CSV NaN.
 #   cmake -DIONDRIFT=... -DOUTDIR=... -DPYTHON=... -P reproduce_subset.cmake
-file(REMOVE_RECURSE ${OUTDIR})
-execute_process(COMMAND ${IONDRIFT} reproduce xiang2026 --samples x0.1 -o=${OUTDIR} --threads 0
-  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "reproduce exited ${rc}:\n${out}\n${err}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/reproduce_run.cmake)
+idr_reproduce_run(--samples x0.1 -o=${OUTDIR} --threads 0)
+set(out "${repro_out}")
+set(err "${repro_err}")
 # the study states no Ea at x = 0.10: '-' and a line saying so, never "nan"
 if(NOT out MATCHES "\n  x0.10 +0.100  anion +0.1[0-9]+ +0.10[0-9]+\\+-0.00[0-9]+ +0.1000 +- ")
   message(FATAL_ERROR "table without the x0.10 row:\n${out}")
@@ -18,22 +16,17 @@ endif()
 if(out MATCHES "nan" OR NOT out MATCHES "the study states no Ea for that sample")
   message(FATAL_ERROR "the table prints nan or does not say what '-' means:\n${out}")
 endif()
-file(STRINGS ${OUTDIR}/reproduce.csv lines)
-list(LENGTH lines n)
-list(GET lines 0 header)
-if(NOT n EQUAL 2 OR NOT header MATCHES ",N_extracted_cm3,Ea_TID_eV,Ea_study_eV,N_II_true_cm3,N_II_TAS_cm3,N_III_true_cm3,N_III_TAS_cm3$")
-  message(FATAL_ERROR "reproduce.csv: ${n} lines, header '${header}'")
+list(LENGTH repro_lines n)
+if(NOT n EQUAL 2)
+  message(FATAL_ERROR "reproduce.csv: ${n} lines, want the header and the x0.10 row")
 endif()
-list(GET lines 1 row)
+list(GET repro_lines 1 row)
 if(NOT row MATCHES "^x0.10,0.1,0,anion,.*,0.1,nan,[0-9.e+]+,[0-9.e+]+,[0-9.e+]+,[0-9.e+]+$")
   message(FATAL_ERROR "reproduce.csv row: '${row}' (want x0.10 ... Ea_TID 0.1, Ea_study nan)")
 endif()
-execute_process(COMMAND ${PYTHON} -c
-  "import h5py,sys\nf=h5py.File(sys.argv[1])\nprint([f['summary/'+k].attrs['units'] for k in ('N_true','N_extracted','N_err')])\nprint(f['summary/N_true'][0] == 5e15)"
-  ${OUTDIR}/reproduce.h5 RESULT_VARIABLE rc OUTPUT_VARIABLE py ERROR_VARIABLE pyerr)
-if(NOT rc EQUAL 0 OR NOT py MATCHES "\\['cm\\^-3', 'cm\\^-3', 'cm\\^-3'\\]\nTrue")
-  message(FATAL_ERROR "summary densities: ${py} ${pyerr}")
-endif()
+idr_reproduce_h5(
+  "print([f['summary/'+k].attrs['units'] for k in ('N_true','N_extracted','N_err')])\nprint(f['summary/N_true'][0] == 5e15)"
+  "\\['cm\\^-3', 'cm\\^-3', 'cm\\^-3'\\]\nTrue" "summary densities")
 if(NOT out MATCHES "reproduce.png" OR NOT EXISTS ${OUTDIR}/reproduce.png)
   message(FATAL_ERROR "no plot of the subset:\n${out}\n${err}")
 endif()
