@@ -201,6 +201,7 @@ idr_status idr_fit_lm(fit_eval *e, const int *free, double *z, double *cost, dou
 /* ---- uncert.c -------------------------------------------------------------------- */
 #define FIT_PROFILE_MAX 16         /* points of one profile */
 #define FIT_PROFILE_MAX_ITER 15    /* LM iterations of one profile point */
+#define FIT_POOR_P 1e-3            /* absolute sigma: warn below this chi2 tail probability */
 #define FIT_PROFILE_DCHI2_TOL 0.01 /* a profile point's inner fit stops at this dchi2 gain */
 /* a profile point this far below the optimum (dchi2 units): the fit had not converged */
 #define FIT_PROFILE_LOWER 0.05

@@ -9,6 +9,7 @@
  */
 #include "fit_internal.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -38,6 +39,18 @@ static double corr(const idr_fit *f, size_t k, size_t l) {
 void idr_fit_judge(idr_fit *f) {
   const fit_problem *p = &f->p;
   const size_t np = p->n_par;
+  /* With absolute sigma the covariance is not rescaled: a chi2 far above the
+   * degrees of freedom means the errors below are too small. */
+  if (!p->any_relative && f->dof > 0 && isfinite(f->uq.chi2)) {
+    const double q = gsl_cdf_chisq_Q(f->uq.chi2, (double)f->dof);
+    if (q < FIT_POOR_P)
+      idr_fit_warn(f,
+                   "the fit is poor: chi2/dof %.3g (p = %.2g) with absolute sigma: the model "
+                   "does not describe the data within sigma (an offset: fit_C_inf; data of "
+                   "another model or unit; sigma too small), so the standard errors are too "
+                   "small",
+                   f->chi2_red, q);
+  }
   for (size_t k = 0; k < np; k++)
     f->identifiable[k] = 1;
   for (size_t k = 0; k < np; k++) {

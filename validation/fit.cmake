@@ -54,3 +54,15 @@ if(idr_fit_plt EQUAL 0 AND NOT IDR_SANITIZE)
   set_tests_properties(validation.fit.plot PROPERTIES LABELS "validation;plot" TIMEOUT 120
     FIXTURES_REQUIRED fit_smoke)
 endif()
+
+# The documented fit example (examples/fit, docs/fit.md) against its stored
+# data: reduced chi2 near 1 and the truth within 2.5 standard errors, so that
+# a model change without regenerating tid.csv (make fit-example) fails here.
+if(NOT IDR_SANITIZE)
+  add_test(NAME validation.fit.example
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/fit/example_check.py
+            $<TARGET_FILE:iondrift> ${PROJECT_SOURCE_DIR}/examples/fit/fit.yaml
+            ${idr_fit_out}/example.h5)
+  set_tests_properties(validation.fit.example PROPERTIES LABELS validation TIMEOUT 300
+    ENVIRONMENT "IONDRIFT_MATERIALS=${IDR_MATERIALS_DIR}")
+endif()
