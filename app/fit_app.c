@@ -222,7 +222,12 @@ int idr_app_fit(int argc, char **argv) {
   o.no_profiles = a.no_profiles;
   o.progress = a.c.quiet ? NULL : on_progress;
   idr_status st = idr_fit_load(a.c.spec, &f, &err);
-  if (!st) st = idr_fit_run(f, &o, &err);
+  if (st) { /* the spec, its deck or a data file: bad input, nothing run */
+    fprintf(stderr, "iondrift: error: %s\n", err.msg);
+    idr_fit_free(&f);
+    return st == IDR_ERR_NOMEM ? IDR_EXIT_RUNTIME : IDR_EXIT_INPUT;
+  }
+  st = idr_fit_run(f, &o, &err);
   if (!st) st = idr_fit_write(f, out, &err);
   if (st) {
     fprintf(stderr, "iondrift: error: %s\n", err.msg);

@@ -317,6 +317,26 @@ static int parse_option(int argc, char **argv, int *i, const char **dir, idr_rep
   return 0;
 }
 
+/* The options that only make sense together, and the deck files readable,
+ * checked before any work (exit 2). */
+static int check_options(const idr_reproduce_options *o) {
+  if (o->light_deck && !o->light)
+    return idr_app_usage_error("reproduce", "option '--light-deck' needs '--light'");
+  if (o->tas_deck && o->no_tas)
+    return idr_app_usage_error("reproduce", "options '--tas-deck' and '--no-tas' contradict");
+  const char *opt[3] = {"--deck", "--tas-deck", "--light-deck"};
+  const char *file[3] = {o->deck, o->tas_deck, o->light_deck};
+  for (int k = 0; k < 3; k++) {
+    if (!file[k]) continue;
+    FILE *f = fopen(file[k], "rb");
+    if (!f)
+      return idr_app_usage_error("reproduce", "%s %s: cannot be read (%s)", opt[k], file[k],
+                                 strerror(errno));
+    fclose(f);
+  }
+  return 0;
+}
+
 int idr_app_reproduce(int argc, char **argv) {
   const char *dir = "reproduce_xiang2026";
   int quiet = 0;
@@ -337,6 +357,8 @@ int idr_app_reproduce(int argc, char **argv) {
     if (code == IDR_EXIT_OK + 100) return IDR_EXIT_OK;
     if (code) return code;
   }
+  int bad = check_options(&o);
+  if (bad) return bad;
   out_dir od = {dir, 0};
   o.on_progress = quiet ? NULL : on_progress;
   o.ready = make_dir;
