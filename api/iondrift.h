@@ -591,6 +591,7 @@ typedef struct idr_sweep_progress {
   size_t resumed;   /* finished before this start (from the journal) */
   size_t done;      /* finished in this start (ok or failed) */
   size_t failed;    /* failed, in this start and before */
+  size_t flagged;   /* ran, status 'flagged' (idr_sweep_summary), in this start and before */
   double elapsed_s; /* since this start */
   double rate;      /* points per second in this start (0: not known yet) */
   double eta_s;     /* time left [s] (NaN: not known yet) */

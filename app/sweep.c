@@ -157,8 +157,8 @@ static void on_progress(void *user, const idr_sweep_progress *p, int final) {
   fmt_time(p->eta_s, left, sizeof left);
   fprintf(stderr, "%ssweep: %zu/%zu done", pr->tty ? "\r" : "", p->done + p->resumed, p->total);
   if (p->resumed) fprintf(stderr, " (%zu resumed)", p->resumed);
-  fprintf(stderr, ", %zu failed, %.3g points/s, %s left%s", p->failed, p->rate,
-          final ? "0 s" : left, pr->tty && !final ? "   " : "\n");
+  fprintf(stderr, ", %zu failed, %zu flagged, %.3g points/s, %s left%s", p->failed, p->flagged,
+          p->rate, final ? "0 s" : left, pr->tty && !final ? "   " : "\n");
   fflush(stderr);
 }
 

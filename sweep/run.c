@@ -176,6 +176,7 @@ static idr_status prepare(const idr_sweep *sw, const idr_sweep_run_opts *o, sw_e
     else if (x->done->have[i])
       x->prog.resumed++;
     if (x->done->have[i] && !x->done->ok[i] && !redo) x->prog.failed++;
+    if (idr_sw_done_flagged(x->done, i)) x->prog.flagged++; /* ok rows: never redone */
   }
   if (o->merge_only) return IDR_OK;
   char path[SW_PATH_LEN];
@@ -212,6 +213,7 @@ void idr_sw_exec_keep(sw_exec *x, const idr_sweep_record *rec, double overhead_s
     } else {
       x->prog.done++;
       x->prog.failed += rec->ok ? 0 : 1;
+      x->prog.flagged += idr_sw_done_flagged(x->done, rec->index) ? 1 : 0;
       x->run_s += rec->run_s;
       x->overhead_s += overhead_s + (idr_sw_now() - t0);
       x->prog.elapsed_s = idr_sw_now() - x->t0;

@@ -18,7 +18,7 @@ CASE:
               solver's message, the others complete; --retry-failed runs it again
   flagged     S5: rows that ran with a nan output or a tau outside the sampled
               window are 'flagged' with the reason and counted in the summary
-              (also when resumed); a bad DIR (no parent, a file, another
+              and the progress line (also when resumed); a bad DIR (no parent, a file, another
               spec's) is refused before the plan is printed
 Exit status 0 when every check holds; each failed check is printed.
 """
@@ -449,9 +449,15 @@ def case_flagged(args):
     # the summary counts the flagged rows, in this start and, resumed, after it
     check("3 done here, 0 resumed, 0 failed, 2 flagged (of 3)" in p.stdout,
           "S5: the summary counts 2 flagged rows (%r)" % p.stdout[-300:])
+    last = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
+    check(last.startswith("sweep: 3/3 done, 0 failed, 2 flagged, "),
+          "S5: the last progress line counts 2 flagged rows (%r)" % last)
     p = run([args.iondrift, "sweep", spec, "-o", out])
     check(p.returncode == 0 and "0 done here, 3 resumed, 0 failed, 2 flagged (of 3)" in p.stdout,
           "S5: a resumed start counts them from the journal (%r)" % p.stdout[-300:])
+    last = p.stderr.strip().splitlines()[-1] if p.stderr.strip() else ""
+    check(last.startswith("sweep: 3/3 done (3 resumed), 0 failed, 2 flagged, "),
+          "S5: so does its last progress line (%r)" % last)
     rows = read_table(os.path.join(out, "results.csv"))
     check([r["status"] for r in rows] == ["ok", "flagged", "flagged"],
           "S5: statuses ok, flagged, flagged (%s)" % [r["status"] for r in rows])
