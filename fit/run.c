@@ -140,9 +140,17 @@ static idr_status refine(idr_fit *f, fit_eval *e, reporter *rp, idr_error *err) 
   }
   free(order);
   free(J);
-  if (!st && !(f->uq.chi2 < FIT_FAILED_RESIDUAL * FIT_FAILED_RESIDUAL))
-    st = idr_error_set(err, IDR_ERR_SOLVER, "fit: no start could be simulated (last failure: %s)",
-                       e->last_failure);
+  if (!st && !(f->uq.chi2 < FIT_FAILED_RESIDUAL * FIT_FAILED_RESIDUAL)) {
+    if (e->failures > 0)
+      st = idr_error_set(err, IDR_ERR_SOLVER, "fit: no start could be simulated (last failure: %s)",
+                         e->last_failure);
+    else /* every run worked: the data are out of the model's reach */
+      st = idr_error_set(err, IDR_ERR_INPUT,
+                         "fit: every simulation ran, but the best chi2 %.3g is beyond any fit "
+                         "(residuals > %.0e sigma): the data are far from the model; check the "
+                         "capacitance unit (F, not nF), area_cm2 and sigma",
+                         f->uq.chi2, FIT_FAILED_RESIDUAL);
+  }
   return st;
 }
 
