@@ -1,6 +1,6 @@
 /*
  * bench: the clocks and the median shared by the bench programs
- * (api_bench, light_bench, fit_bench): wall time (CLOCK_MONOTONIC), the
+ * (idr_bench, api_bench, light_bench, fit_bench): wall time (CLOCK_MONOTONIC), the
  * process's CPU time over every thread (CLOCK_PROCESS_CPUTIME_ID) and the
  * median of repeated timings.
  */

@@ -21,7 +21,8 @@
  * equilibrium < 20 ms, transient < 100 ms, peak RSS < 50 MB with ~400 nodes,
  * one admittance evaluation <= 3 real KLU refactorizations.
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#define _POSIX_C_SOURCE 200809L /* getrusage */
+#include "bench_clock.h"
 #include "idr_config.h"
 #include "idr_core.h"
 #include "idr_physics.h"
@@ -32,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 enum {
   BENCH_EQ_REPEATS = 21,  /* equilibrium solves per temperature (median) */
@@ -45,22 +45,6 @@ static const double BENCH_TARGET_TR_MS = 100.0; /* transient target [ms] */
 static const double BENCH_TARGET_RSS_MB = 50.0; /* peak resident memory target [MB] */
 static const double BENCH_ADM_F_HZ = 1e4;       /* admittance frequency [Hz] */
 static const double BENCH_TARGET_ADM_RATIO = 3; /* admittance eval / real KLU refactor */
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /* Peak resident set size of the process so far [MB] (Linux: ru_maxrss in kB). */
 static double peak_rss_mb(void) {
@@ -79,18 +63,18 @@ static idr_status bench_admittance(const idr_device *d, const double *y, double 
   idr_bias b0 = {0.0, 0.0};
   idr_admittance_point p = {0, 0, 0};
   const double w = 2.0 * IDR_PI * BENCH_ADM_F_HZ;
-  double t0 = now_s();
+  double t0 = idr_bench_wall_s();
   idr_status st = idr_admittance_create(d, &adm, err);
   if (!st) st = idr_admittance_set_state(adm, y, &b0, err);
   if (!st) st = idr_admittance_eval(adm, w, &p, err);
-  double t_first = now_s() - t0;
+  double t_first = idr_bench_wall_s() - t0;
   for (int r = 0; r < BENCH_ADM_REPEATS && !st; r++) {
-    t0 = now_s();
+    t0 = idr_bench_wall_s();
     st = idr_admittance_eval(adm, w, &p, err);
-    t_adm[r] = now_s() - t0;
+    t_adm[r] = idr_bench_wall_s() - t0;
   }
   if (!st) {
-    double med = median(t_adm, BENCH_ADM_REPEATS);
+    double med = idr_bench_median(t_adm, BENCH_ADM_REPEATS);
     printf("bench case=admittance T_K=%g nodes=%d unknowns=%d f_Hz=%g eval_us=%.1f "
            "klu_factor_us=%.1f ratio=%.2f target_ratio=%g repeats=%d first_us=%.1f "
            "C_F_m2=%.6g peak_rss_MB=%.1f\n",
@@ -118,22 +102,22 @@ static idr_status bench_temperature(const idr_deck *deck, const idr_mesh *mesh, 
 
   idr_eq_stats es = {0, 0.0};
   for (int r = 0; r < BENCH_EQ_REPEATS; r++) {
-    double t0 = now_s();
+    double t0 = idr_bench_wall_s();
     st = idr_equilibrium(d, y, &es, err);
-    t_eq[r] = now_s() - t0;
+    t_eq[r] = idr_bench_wall_s() - t0;
     if (st) goto out_free_y;
   }
   printf("bench case=equilibrium T_K=%g nodes=%d unknowns=%d wall_ms=%.3f target_wall_ms=%g "
          "repeats=%d newton_iters=%d peak_rss_MB=%.1f target_peak_rss_MB=%g\n",
-         T, d->N, d->n_unknowns, 1e3 * median(t_eq, BENCH_EQ_REPEATS), BENCH_TARGET_EQ_MS,
+         T, d->N, d->n_unknowns, 1e3 * idr_bench_median(t_eq, BENCH_EQ_REPEATS), BENCH_TARGET_EQ_MS,
          BENCH_EQ_REPEATS, es.iterations, peak_rss_mb(), BENCH_TARGET_RSS_MB);
 
   idr_sim_opts opts = idr_sim_opts_from_deck(deck);
   for (int r = 0; r < BENCH_TR_REPEATS; r++) {
     idr_waveform_result_free(&res);
-    double t0 = now_s();
+    double t0 = idr_bench_wall_s();
     st = idr_run_waveform(d, idr_waveform_spec_of(deck), &opts, y, NULL, NULL, &res, err);
-    t_tr[r] = now_s() - t0;
+    t_tr[r] = idr_bench_wall_s() - t0;
     if (st) goto out_free_y;
   }
   /* one KLU refactorization at the equilibrium, with cj of the last step */
@@ -149,7 +133,7 @@ static idr_status bench_temperature(const idr_deck *deck, const idr_mesh *mesh, 
          "repeats=%d steps=%ld res=%ld jac=%ld setups=%ld newton_iters=%ld nonlin_fails=%ld "
          "errtest_fails=%ld qss_starts=%ld qss_iters=%ld bt_factor_us=%.1f bt_solve_us=%.1f "
          "klu_factor_us=%.1f peak_rss_MB=%.1f target_peak_rss_MB=%g\n",
-         T, d->N, d->n_unknowns, 1e3 * median(t_tr, BENCH_TR_REPEATS), BENCH_TARGET_TR_MS,
+         T, d->N, d->n_unknowns, 1e3 * idr_bench_median(t_tr, BENCH_TR_REPEATS), BENCH_TARGET_TR_MS,
          BENCH_TR_REPEATS, s->steps, s->res_evals, s->jac_evals, s->lin_setups, s->nonlin_iters,
          s->nonlin_conv_fails, s->err_test_fails, s->qss_starts, s->qss_iters, 1e6 * bt_factor_s,
          1e6 * bt_solve_s, 1e6 * klu_s, peak_rss_mb(), BENCH_TARGET_RSS_MB);
@@ -257,9 +241,9 @@ static idr_status bench_trap_levels(const char *path, const char *absorber, idr_
     idr_eq_stats es;
     if (!st) st = idr_equilibrium(d, y, &es, err);
     idr_sim_opts opts = idr_sim_opts_from_deck(&deck);
-    double t0 = now_s();
+    double t0 = idr_bench_wall_s();
     if (!st) st = idr_run_waveform(d, idr_waveform_spec_of(&deck), &opts, y, NULL, NULL, &res, err);
-    double wall = now_s() - t0;
+    double wall = idr_bench_wall_s() - t0;
     if (!st)
       printf("bench case=trap_levels levels=%d nodes=%d unknowns=%d nnz=%ld wall_ms=%.1f steps=%ld "
              "jac=%ld peak_rss_MB=%.1f\n",

@@ -38,9 +38,13 @@ missing groups/datasets).
 """
 
 import argparse
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from idrplot.common import as_text  # noqa: E402  (the HDF5 string helper of every plot)
 
 K_B_EV = 8.617333262e-5  # Boltzmann constant [eV/K]
 DENSITY_TO_CM3 = {"cm^-3": 1.0, "m^-3": 1e-6}  # a density's units -> factor to cm^-3
@@ -65,15 +69,6 @@ def study_title(study, light):
     if light and study.endswith("(dark TID)"):
         return study[:-len("(dark TID)")] + "(dark and illuminated TID)"
     return study
-
-
-def as_text(value):
-    """An HDF5 string (attribute or dataset value) as str."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, np.ndarray):
-        return as_text(value[()] if value.shape == () else value.flat[0])
-    return str(value)
 
 
 def dataset(h5py, group, name, where):
