@@ -554,6 +554,8 @@ def fit(spec, threads=0, profiles=True, progress=None):
     cost, step, simulations, elapsed_s)) is called in this thread; an
     exception it raises is raised once the fit has finished."""
     st, err, f, raised = _fit.run_fit(spec, threads, profiles, progress, Result, Fit)
+    if raised is None:  # the spec, its deck or a data file: InputError (but out of memory)
+        _raise(st, err, deck=True)
     if raised:
         raise raised[0]
     _check(st, err)

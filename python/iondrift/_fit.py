@@ -104,11 +104,13 @@ class Fit:
 
 
 def run_fit(spec, threads, profiles, progress, result_class, fit_class=Fit):
-    """idr_fit_load + idr_fit_run; returns (status, error, Fit or None, raised)."""
+    """idr_fit_load + idr_fit_run; returns (status, error, Fit or None, raised);
+    raised is None when the spec could not be loaded (bad input, as the
+    command line's exit 2)."""
     h, err = ctypes.c_void_p(), _lib.Error()
     st = _lib_.idr_fit_load(os.fsencode(os.fspath(spec)), ctypes.byref(h), ctypes.byref(err))
     if st != 0:
-        return st, err, None, []
+        return st, err, None, None
     o = FitRunOptions()
     _lib_.idr_fit_run_options_default(ctypes.byref(o))
     o.threads = int(threads)

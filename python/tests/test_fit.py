@@ -57,3 +57,11 @@ def test_fit_bad_spec():
     with pytest.raises(iondrift.InputError) as e:
         iondrift.fit(BAD)
     assert "bound_inverted.yaml:7:41: parameters[0].max must be > min" in str(e.value)
+
+
+def test_fit_missing_spec(tmp_path):
+    """A spec that cannot be read is bad input, as the command line's exit 2."""
+    missing = tmp_path / "no_such_fit.yaml"
+    with pytest.raises(iondrift.InputError) as e:
+        iondrift.fit(missing)
+    assert "no_such_fit.yaml: cannot be read" in str(e.value)
