@@ -403,7 +403,8 @@ idr_status idr_reproduce_xiang2026(const idr_reproduce_options *o, idr_result **
   if (o->light) st = idr_repro_light_run(o, &light, res, err);
   if (st) goto out_free;
   st = idr_result_set_attr_string(res, "/", "iondrift_version", idr_version(), err);
-  if (!st) st = idr_result_set_attr_string(res, "/", "study", o->light ? STUDY_LIGHT : STUDY_DARK, err);
+  if (!st)
+    st = idr_result_set_attr_string(res, "/", "study", o->light ? STUDY_LIGHT : STUDY_DARK, err);
   if (!st) st = idr_result_set_attr_double(res, "/", "wall_time_s", now_s() - t0, err);
   if (!st) st = idr_result_set_attr_double(res, "/", "inverted", o->invert ? 1.0 : 0.0, err);
   if (!st) st = idr_result_set_attr_double(res, "/", "light", o->light ? 1.0 : 0.0, err);
